@@ -1,0 +1,44 @@
+/* main.c - ffctl: the command-line tool for flowcharts and the device store.
+ *
+ * Dispatches on the first argument through one table; each subcommand lives in its own
+ * cmd_<name>.c and prints its own --help.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ffctl.h"
+
+static const struct ffctl_command commands[] = {
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: ffctl COMMAND [ARGS...]\n\ncommands:\n");
+    for (const struct ffctl_command *c = commands; c->name; c++)
+        fprintf(to, "  %s\n", c->synopsis);
+    fprintf(to, "\n  ffctl COMMAND --help   more on one command\n"
+                "  ffctl --version\n\n"
+                "exit codes: 0 ok, 1 input refused, 2 usage error, 3 failure\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return FFCTL_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return FFCTL_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("ffctl %s\n", FF_VERSION);
+        return FFCTL_OK;
+    }
+    for (const struct ffctl_command *c = commands; c->name; c++)
+        if (!strcmp(argv[1], c->name))
+            return c->run(argc - 1, argv + 1);
+    fprintf(stderr, "ffctl: unknown command '%s' (see ffctl --help)\n", argv[1]);
+    return FFCTL_USAGE;
+}
