@@ -1,0 +1,238 @@
+/* graph_export.c - a chart as SVG, PDF, PNG (Graphviz renderers), DOT (Graphviz's writer)
+ * or Mermaid (written here: Mermaid has no C library).
+ *
+ * Every output is returned as one ff_malloc'd buffer: charts are small (a 2000-node SVG is
+ * about 1 MB) and callers write them out in one go. Graphviz's renderers allocate with
+ * malloc, so their bytes are copied once into our allocator.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fieldflow/mem.h"
+#include "graph_int.h"
+
+static const char *const format_names[] = {"svg", "pdf", "png", "dot", "mermaid"};
+
+enum ff_err ff_export_format_parse(const char *name, enum ff_export_format *out)
+{
+    for (size_t i = 0; name && i < sizeof format_names / sizeof *format_names; i++) {
+        if (!strcmp(name, format_names[i])) {
+            *out = (enum ff_export_format)i;
+            return FF_OK;
+        }
+    }
+    return FF_EINVAL;
+}
+
+bool ff_export_format_binary(enum ff_export_format format)
+{
+    return format == FF_EXPORT_PDF || format == FF_EXPORT_PNG;
+}
+
+enum ff_err ff_layout_render(struct ff_layout *l, enum ff_export_format format, char **out,
+                             size_t *len)
+{
+    char *data = NULL;
+    unsigned int n = 0;
+
+    *out = NULL;
+    if (len)
+        *len = 0;
+    if (format > FF_EXPORT_PNG) {
+        ff_layout_set_error(l, "only svg, pdf and png are rendered from a layout", NULL);
+        return FF_EINVAL;
+    }
+    ff_gv_capture_begin();
+    int rc = gvRenderData(ff_layout_gvc(l), ff_layout_graph(l), format_names[format], &data, &n);
+    const char *msg = ff_gv_capture_end();
+    if (rc != 0 || !data) {
+        ff_layout_set_error(l, "Graphviz could not render the chart", msg);
+        gvFreeRenderData(data);
+        return FF_EGRAPHVIZ;
+    }
+    char *copy = ff_malloc((size_t)n + 1);
+    if (!copy) {
+        gvFreeRenderData(data);
+        ff_layout_set_error(l, "out of memory", NULL);
+        return FF_ENOMEM;
+    }
+    memcpy(copy, data, n);
+    copy[n] = '\0';
+    gvFreeRenderData(data);
+    *out = copy;
+    if (len)
+        *len = n;
+    return FF_OK;
+}
+
+/* agwrite() writes through the graph's I/O discipline: ours appends to a struct ff_gbuf. */
+static int gbuf_putstr(void *chan, const char *s)
+{
+    struct ff_gbuf *b = chan;
+    ff_gbuf_puts(b, s);
+    return b->oom ? EOF : 0;
+}
+
+static int gbuf_flush(void *chan)
+{
+    (void)chan;
+    return 0;
+}
+
+static Agiodisc_t gbuf_io = {NULL, gbuf_putstr, gbuf_flush};
+static Agdisc_t gbuf_disc = {NULL, NULL, &gbuf_io};
+
+enum ff_err ff_chart_to_dot(const struct ff_chart *chart, const char *locale,
+                            const struct ff_layout_opts *opts, char **out, size_t *len)
+{
+    struct ff_gbuilt built;
+    struct ff_gbuf b = {0};
+
+    if (!out)
+        return FF_EINVAL;
+    *out = NULL;
+    if (!chart)
+        return FF_EINVAL;
+    gbuf_io.afread = AgIoDisc.afread;
+    gbuf_disc.mem = &AgMemDisc;
+    gbuf_disc.id = &AgIdDisc;
+    ff_gv_capture_begin();
+    enum ff_err err = ff_graph_build(chart, locale, opts, &gbuf_disc, &built);
+    if (err == FF_OK) {
+        if (agwrite(built.g, &b) != 0 && !b.oom)
+            err = FF_EGRAPHVIZ;
+        ff_graph_built_free(&built);
+    }
+    ff_gv_capture_end();
+    if (err != FF_OK) {
+        ff_gbuf_free(&b);
+        return err;
+    }
+    return ff_gbuf_take(&b, out, len);
+}
+
+static const char *const mermaid_words[] = {"end", "graph", "subgraph", "flowchart", "style",
+                                            "class", "classdef", "click", "linkstyle",
+                                            "direction", "default"};
+
+static bool mermaid_plain(const char *id)
+{
+    for (const char *p = id; *p; p++)
+        if (*p == '.' || *p == '-')
+            return false;
+    for (size_t i = 0; i < sizeof mermaid_words / sizeof *mermaid_words; i++)
+        if (!strcmp(id, mermaid_words[i]))
+            return false;
+    return true;
+}
+
+/* Mermaid ids: the node id when it is a plain word, else with '.' and '-' as '_' and the
+ * node index appended (keeps ids unique and clear of Mermaid's keywords). */
+static void mermaid_id(struct ff_gbuf *b, const struct ff_chart *c, int index)
+{
+    const char *id = c->nodes[index].id;
+    if (mermaid_plain(id)) {
+        ff_gbuf_puts(b, id);
+        return;
+    }
+    for (const char *p = id; *p; p++)
+        ff_gbuf_add(b, *p == '.' || *p == '-' ? "_" : p, 1);
+    ff_gbuf_printf(b, "_%d", index);
+}
+
+/* A quoted Mermaid label: quotes and entity starts as entity codes, line breaks as <br/>. */
+static void mermaid_text(struct ff_gbuf *b, const char *text)
+{
+    ff_gbuf_add(b, "\"", 1);
+    for (const char *p = text; *p; p++) {
+        switch (*p) {
+        case '"': ff_gbuf_puts(b, "#quot;"); break;
+        case '#': ff_gbuf_puts(b, "#35;"); break;
+        case '<': ff_gbuf_puts(b, "#lt;"); break;
+        case '>': ff_gbuf_puts(b, "#gt;"); break;
+        case '\n': ff_gbuf_puts(b, "<br/>"); break;
+        case '\r': break;
+        default: ff_gbuf_add(b, p, 1);
+        }
+    }
+    ff_gbuf_add(b, "\"", 1);
+}
+
+static void mermaid_node(struct ff_gbuf *b, const struct ff_chart *c, int i, const char *locale)
+{
+    static const char *const open[] = {"([", "[", "[(", "{{", "[[", "{", "[/", "(["};
+    static const char *const close[] = {"])", "]", ")]", "}}", "]]", "}", "/]", "])"};
+    static const char *const cls[] = {"start", "step", "kb", "action", "subchart",
+                                      "decision", "input", "success"};
+    const struct ff_node *n = &c->nodes[i];
+    int shape = n->kind == FF_NODE_START      ? 0
+                : n->kind == FF_NODE_KB       ? 2
+                : n->kind == FF_NODE_ACTION   ? 3
+                : n->kind == FF_NODE_SUBCHART ? 4
+                : n->kind == FF_NODE_DECISION ? 5
+                : n->kind == FF_NODE_INPUT    ? 6
+                : n->kind == FF_NODE_END      ? 7
+                                              : 1;
+    ff_gbuf_puts(b, "    ");
+    mermaid_id(b, c, i);
+    ff_gbuf_puts(b, open[shape]);
+    mermaid_text(b, ff_text_get(c, &n->title, locale));
+    ff_gbuf_puts(b, close[shape]);
+    ff_gbuf_puts(b, ":::");
+    ff_gbuf_puts(b, n->kind == FF_NODE_END && !n->success ? "failure" : cls[shape]);
+    ff_gbuf_puts(b, "\n");
+}
+
+static void mermaid_edge(struct ff_gbuf *b, const struct ff_chart *c, int from, int to,
+                         const char *label)
+{
+    if (to < 0)
+        return;
+    ff_gbuf_puts(b, "    ");
+    mermaid_id(b, c, from);
+    ff_gbuf_puts(b, " -->");
+    if (label) {
+        ff_gbuf_puts(b, "|");
+        mermaid_text(b, label);
+        ff_gbuf_puts(b, "|");
+    }
+    ff_gbuf_puts(b, " ");
+    mermaid_id(b, c, to);
+    ff_gbuf_puts(b, "\n");
+}
+
+static const char mermaid_classes[] =
+    "    classDef start fill:#cfe2f3,stroke:#3d6fa8\n"
+    "    classDef step fill:#ffffff,stroke:#5f6b7a\n"
+    "    classDef kb fill:#fce5cd,stroke:#b45f06\n"
+    "    classDef action fill:#d0e8ee,stroke:#2f6f7e\n"
+    "    classDef subchart fill:#eeeeee,stroke:#666666\n"
+    "    classDef decision fill:#fff2cc,stroke:#bf9000\n"
+    "    classDef input fill:#e6ddf3,stroke:#674ea7\n"
+    "    classDef success fill:#b6d7a8,stroke:#38761d\n"
+    "    classDef failure fill:#f4cccc,stroke:#b33a3a\n";
+
+enum ff_err ff_chart_to_mermaid(const struct ff_chart *chart, const char *locale, char **out,
+                                size_t *len)
+{
+    struct ff_gbuf b = {0};
+
+    if (!out)
+        return FF_EINVAL;
+    *out = NULL;
+    if (!chart)
+        return FF_EINVAL;
+    ff_gbuf_puts(&b, "flowchart TD\n");
+    for (size_t i = 0; i < chart->nnodes; i++)
+        mermaid_node(&b, chart, (int)i, locale);
+    for (size_t i = 0; i < chart->nnodes; i++) {
+        const struct ff_node *n = &chart->nodes[i];
+        for (size_t k = 0; n->kind == FF_NODE_DECISION && k < n->noptions; k++)
+            mermaid_edge(&b, chart, (int)i, n->options[k].target_index,
+                         ff_text_get(chart, &n->options[k].label, locale));
+        if (n->kind != FF_NODE_DECISION && n->kind != FF_NODE_END && n->next)
+            mermaid_edge(&b, chart, (int)i, n->next_index, NULL);
+    }
+    ff_gbuf_puts(&b, mermaid_classes);
+    return ff_gbuf_take(&b, out, len);
+}
