@@ -9,6 +9,9 @@
 #include "ffctl.h"
 
 static const struct ffctl_command commands[] = {
+    {"export", "export FILE --format svg|pdf|png|dot|mermaid [--locale L] [--highlight T] [-o OUT]",
+     ffctl_export},
+    {"import", "import FILE.dot [--locale L] [-o OUT.json]", ffctl_import},
     {NULL, NULL, NULL},
 };
 
