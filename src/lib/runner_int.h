@@ -1,0 +1,98 @@
+/* runner_int.h - the insides of struct ff_run, shared by runner.c (the state machine),
+ * runner_snapshot.c (JSON out and in) and field_check.c (input validation).
+ *
+ * Invariants of a struct ff_run between calls:
+ *   - 1 <= pos.depth <= FF_RUN_MAX_DEPTH; frames[0] is the root chart; every frame below
+ *     the top stands on a subchart node that calls the chart of the frame above it;
+ *   - the top frame stands on an interactive node (start, step, decision, input, kb,
+ *     action), or on an end when depth == 1 (the run has ended);
+ *   - hist[i] holds the position before the i-th undoable step; its top frame stands on
+ *     the interactive node where the step was taken;
+ *   - tr[i].seq == i + 1, implicitly.
+ */
+#ifndef FIELDFLOW_RUNNER_INT_H
+#define FIELDFLOW_RUNNER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fieldflow/runner.h"
+
+#define RUN_LOCALE_MAX 32      /* bytes of a locale tag, NUL included */
+#define RUN_FIELD_MSG_MAX 192  /* bytes of one localized field message */
+
+struct run_frame {
+    const struct ff_chart *chart; /* a chart of the library */
+    int node;                     /* index into chart->nodes */
+};
+
+/* A time limit that has started and not yet reached its `to`. */
+struct run_limit {
+    const struct ff_chart *chart; /* the chart declaring it */
+    int limit;                    /* index into chart->limits */
+    int64_t started_ms;           /* when its `from` was entered */
+    bool breached;                /* a breach entry was written */
+};
+
+/* Everything an operation may change besides the growing arrays; copied whole to roll
+ * back a failed operation. */
+struct run_pos {
+    struct run_frame frames[FF_RUN_MAX_DEPTH]; /* frames[depth - 1] is current */
+    size_t depth;
+    struct run_limit limits[FF_RUN_MAX_LIMITS]; /* running limits, in start order */
+    size_t nlimits;
+};
+
+struct run_value {
+    char *name;  /* owned */
+    char *value; /* owned, never empty */
+};
+
+/* One undoable step: where the run stood before it, and what it answered. */
+struct run_step {
+    struct run_frame frames[FF_RUN_MAX_DEPTH];
+    size_t depth;
+    struct run_value *values; /* input values submitted at this step, owned; or NULL */
+    size_t nvalues;
+};
+
+struct run_entry {
+    const struct ff_chart *chart; /* chart of the node */
+    int node;                     /* index into chart->nodes */
+    enum ff_run_event event;
+    char *answer;                 /* owned, or NULL */
+    int64_t time_ms;
+    const struct ff_chart *limit_chart; /* breach: the chart declaring the limit */
+    int limit;                    /* breach: index into limit_chart->limits, else -1 */
+};
+
+struct ff_run {
+    const struct ff_library *lib; /* borrowed; outlives the run */
+    char locale[RUN_LOCALE_MAX];
+    struct run_pos pos;
+    struct run_step *hist;        /* undo stack, oldest first */
+    size_t nhist, caphist;
+    struct run_entry *tr;         /* transcript */
+    size_t ntr, captr;
+    size_t nfield_msgs;           /* fields of the last refused submit, else 0 */
+    char field_msg[FF_CHART_MAX_FIELDS][RUN_FIELD_MSG_MAX]; /* "" = field passed */
+    char errmsg[512];
+};
+
+/* runner.c */
+struct ff_run *run_alloc(const struct ff_library *lib, const char *locale);
+enum ff_err run_tr_append(struct ff_run *run, const struct ff_chart *chart, int node,
+                          enum ff_run_event event, const char *answer, int64_t now_ms);
+enum ff_err run_hist_push(struct ff_run *run, const struct run_frame *frames, size_t depth,
+                          struct run_value *values, size_t nvalues);
+void run_values_free(struct run_value *values, size_t n);
+bool run_node_interactive(enum ff_node_kind kind);
+
+/* field_check.c: checks one value against its field; "" or NULL value = empty.
+ * Returns true when it passes; otherwise writes the localized message for `locale`
+ * (en, da, es; others fall back to en) into msg. */
+bool ff_field_check(const struct ff_field *field, const char *value, const char *locale,
+                    char *msg, size_t msgsize);
+
+#endif
