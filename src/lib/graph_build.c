@@ -269,10 +269,11 @@ static const char *const shape_names[] = {"ellipse", "box", "note", "box", "comp
 
 static void style_node(Agnode_t *n, const struct ff_node *cn, const struct gsyms *s, bool lit)
 {
-    static const char *const fills[] = {"#cfe2f3", "#ffffff", "#fce5cd", "#d0e8ee",
-                                        "#eeeeee", "#fff2cc", "#e6ddf3", "#b6d7a8"};
-    static const char *const borders[] = {"#3d6fa8", "#5f6b7a", "#b45f06", "#2f6f7e",
-                                          "#666666", "#bf9000", "#674ea7", "#38761d"};
+    /* by enum ff_node_kind: start, step, decision, input, kb, action, subchart, end */
+    static const char *const fills[] = {"#cfe2f3", "#ffffff", "#fff2cc", "#e6ddf3",
+                                        "#fce5cd", "#d0e8ee", "#eeeeee", "#b6d7a8"};
+    static const char *const borders[] = {"#3d6fa8", "#5f6b7a", "#bf9000", "#674ea7",
+                                          "#b45f06", "#2f6f7e", "#666666", "#38761d"};
     enum ff_shape shape = ff_graph_shape_of(cn->kind);
     const char *fill = fills[cn->kind], *border = borders[cn->kind];
     char cls[96];

@@ -1,0 +1,387 @@
+/* test_graph.c - layout, export and DOT import (graph_*.c).
+ *
+ * One small two-locale chart drives the layout and export checks; DOT texts drive the
+ * importer, including one with every kind of unmappable item. Allocation faults are
+ * injected into each entry point in turn.
+ */
+#include <string.h>
+
+#include "fieldflow/chart.h"
+#include "fieldflow/graph.h"
+#include "fieldflow/mem.h"
+#include "harness.h"
+
+static const char demo_json[] =
+    "{\"format\":1,\"id\":\"demo\",\"version\":1,\"title\":{\"en\":\"Demo\",\"da\":\"Demo\"},"
+    "\"category\":\"triage\",\"audience\":\"any\",\"touchpoints\":[\"telephone\"],"
+    "\"locales\":[\"en\",\"da\"],\"nodes\":["
+    "{\"id\":\"start\",\"kind\":\"start\",\"title\":{\"en\":\"Start\",\"da\":\"Start\"},"
+    "\"next\":\"powered\"},"
+    "{\"id\":\"powered\",\"kind\":\"decision\",\"title\":{\"en\":\"Is the device powered on "
+    "and showing lights?\",\"da\":\"Er enheden t\\u00e6ndt?\"},\"options\":["
+    "{\"id\":\"yes\",\"label\":{\"en\":\"Yes\",\"da\":\"Ja\"},\"target\":\"restart\"},"
+    "{\"id\":\"no\",\"label\":{\"en\":\"No\",\"da\":\"Nej\"},\"target\":\"phone\"}]},"
+    "{\"id\":\"restart\",\"kind\":\"step\",\"title\":{\"en\":\"Restart \\\"the\\\" router\","
+    "\"da\":\"Genstart routeren\"},\"next\":\"fixed\"},"
+    "{\"id\":\"phone\",\"kind\":\"input\",\"title\":{\"en\":\"Your phone number\",\"da\":"
+    "\"Dit telefonnummer\"},\"fields\":[{\"name\":\"phone\",\"type\":\"phone\",\"label\":"
+    "{\"en\":\"Phone\",\"da\":\"Telefon\"}}],\"next\":\"visit\"},"
+    "{\"id\":\"fixed\",\"kind\":\"end\",\"title\":{\"en\":\"Fixed\",\"da\":\"L\\u00f8st\"},"
+    "\"outcome\":\"resolved\",\"success\":true},"
+    "{\"id\":\"visit\",\"kind\":\"end\",\"title\":{\"en\":\"Visit booked\",\"da\":"
+    "\"Bes\\u00f8g bestilt\"},\"outcome\":\"abandoned\",\"success\":false}]}";
+
+static struct ff_chart *load(const char *json)
+{
+    struct ff_diags d;
+    struct ff_chart *c = NULL;
+    ff_diags_init(&d);
+    enum ff_err err = ff_chart_parse(json, strlen(json), "test.json", &d, &c);
+    CHECK_INT(err, FF_OK);
+    for (size_t i = 0; i < d.n && err != FF_OK; i++)
+        CHECK_MSG(false, d.v[i].message);
+    ff_diags_free(&d);
+    return c;
+}
+
+static bool inside(const struct ff_layout *l, struct ff_point p)
+{
+    double w, h;
+    ff_layout_size(l, &w, &h);
+    return p.x >= -0.5 && p.x <= w + 0.5 && p.y >= -0.5 && p.y <= h + 0.5;
+}
+
+static void test_layout(const struct ff_chart *c)
+{
+    static const enum ff_shape shapes[] = {FF_SHAPE_OVAL, FF_SHAPE_DIAMOND, FF_SHAPE_BOX,
+                                           FF_SHAPE_PARALLELOGRAM, FF_SHAPE_OVAL,
+                                           FF_SHAPE_OVAL};
+    struct ff_layout *l = NULL;
+    CHECK_INT(ff_layout_new(c, "en", NULL, &l), FF_OK);
+    if (!l)
+        return;
+    CHECK_INT(ff_layout_node_count(l), 6);
+    CHECK_INT(ff_layout_edge_count(l), 5);
+    for (size_t i = 0; i < ff_layout_node_count(l); i++) {
+        const struct ff_layout_node *n = ff_layout_node(l, i);
+        CHECK_INT(n->index, i);
+        CHECK_INT(n->shape, shapes[i]);
+        CHECK(n->width > 10 && n->height > 10 && inside(l, n->center));
+    }
+    for (size_t i = 0; i < ff_layout_edge_count(l); i++) {
+        const struct ff_layout_edge *e = ff_layout_edge(l, i);
+        CHECK(e->npoints >= 4 && (e->npoints - 1) % 3 == 0);
+        CHECK(e->has_arrow && inside(l, e->arrow));
+        for (size_t k = 0; k < e->npoints; k++)
+            CHECK(inside(l, e->points[k]));
+        CHECK((e->option >= 0) == (e->label != NULL) && e->has_label == (e->label != NULL));
+    }
+    /* y points down: start is drawn above the decision, which is above the ends. */
+    CHECK(ff_layout_node(l, 0)->center.y < ff_layout_node(l, 1)->center.y);
+    CHECK(ff_layout_node(l, 1)->center.y < ff_layout_node(l, 4)->center.y);
+    /* edge 0 leaves start downwards: first point near start, arrow near the decision */
+    const struct ff_layout_edge *e0 = ff_layout_edge(l, 0);
+    CHECK(e0->from == 0 && e0->to == 1 && e0->points[0].y < e0->arrow.y);
+    CHECK_STR(ff_layout_node(l, 1)->label, "Is the device powered on\nand showing lights?");
+    CHECK_STR(ff_layout_edge(l, 1)->label, "Yes");
+    CHECK(ff_layout_node(l, 4)->success && !ff_layout_node(l, 5)->success);
+    ff_layout_free(l);
+
+    CHECK_INT(ff_layout_new(c, "da", NULL, &l), FF_OK);
+    if (l) {
+        CHECK_STR(ff_layout_node(l, 1)->label, "Er enheden t\xc3\xa6ndt?");
+        CHECK_STR(ff_layout_edge(l, 2)->label, "Nej");
+        ff_layout_free(l);
+    }
+}
+
+static void test_highlight(const struct ff_chart *c)
+{
+    const char *path[] = {"start", "powered", "restart", "fixed"};
+    const char *choices[] = {NULL, "yes", NULL, NULL};
+    struct ff_layout_opts o = {.path = path, .choices = choices, .npath = 4};
+    struct ff_layout *l = NULL;
+    CHECK_INT(ff_layout_new(c, NULL, &o, &l), FF_OK);
+    if (!l)
+        return;
+    static const bool lit_nodes[] = {true, true, true, false, true, false};
+    static const bool lit_edges[] = {true, true, false, true, false};
+    for (size_t i = 0; i < 6; i++)
+        CHECK_INT(ff_layout_node(l, i)->highlighted, lit_nodes[i]);
+    for (size_t i = 0; i < 5; i++)
+        CHECK_INT(ff_layout_edge(l, i)->highlighted, lit_edges[i]);
+    ff_layout_free(l);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static void test_render(const struct ff_chart *c)
+{
+    struct ff_layout *l = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    CHECK_INT(ff_layout_new(c, "en", NULL, &l), FF_OK);
+    if (!l)
+        return;
+    CHECK_INT(ff_layout_render(l, FF_EXPORT_SVG, &out, &len), FF_OK);
+    if (out) {
+        CHECK(len == strlen(out) && strstr(out, "<svg") && strstr(out, "</svg>"));
+        CHECK(strstr(out, "Restart &quot;the&quot; router") != NULL);
+        CHECK(strstr(out, ">Yes<") && strstr(out, ">Visit booked<"));
+        CHECK_INT(count(out, "<g "), count(out, "</g>"));
+        CHECK_INT(count(out, "class=\"node"), 6);
+    }
+    ff_free(out);
+    CHECK_INT(ff_layout_render(l, FF_EXPORT_PNG, &out, &len), FF_OK);
+    CHECK(out && len > 8 && !memcmp(out, "\x89PNG\r\n\x1a\n", 8));
+    ff_free(out);
+    CHECK_INT(ff_layout_render(l, FF_EXPORT_PDF, &out, &len), FF_OK);
+    CHECK(out && len > 5 && !memcmp(out, "%PDF", 4));
+    ff_free(out);
+    CHECK_INT(ff_layout_render(l, FF_EXPORT_MERMAID, &out, &len), FF_EINVAL);
+    CHECK(out == NULL && *ff_layout_errmsg(l));
+    ff_layout_free(l);
+}
+
+static const char mermaid_golden[] =
+    "flowchart TD\n"
+    "    start([\"Start\"]):::start\n"
+    "    powered{\"Is the device powered on and showing lights?\"}:::decision\n"
+    "    restart[\"Restart #quot;the#quot; router\"]:::step\n"
+    "    phone[/\"Your phone number\"/]:::input\n"
+    "    fixed([\"Fixed\"]):::success\n"
+    "    visit([\"Visit booked\"]):::failure\n"
+    "    start --> powered\n"
+    "    powered -->|\"Yes\"| restart\n"
+    "    powered -->|\"No\"| phone\n"
+    "    restart --> fixed\n"
+    "    phone --> visit\n"
+    "    classDef start fill:#cfe2f3,stroke:#3d6fa8\n"
+    "    classDef step fill:#ffffff,stroke:#5f6b7a\n"
+    "    classDef kb fill:#fce5cd,stroke:#b45f06\n"
+    "    classDef action fill:#d0e8ee,stroke:#2f6f7e\n"
+    "    classDef subchart fill:#eeeeee,stroke:#666666\n"
+    "    classDef decision fill:#fff2cc,stroke:#bf9000\n"
+    "    classDef input fill:#e6ddf3,stroke:#674ea7\n"
+    "    classDef success fill:#b6d7a8,stroke:#38761d\n"
+    "    classDef failure fill:#f4cccc,stroke:#b33a3a\n";
+
+static void test_mermaid(const struct ff_chart *c)
+{
+    char *out = NULL;
+    size_t len = 0;
+    CHECK_INT(ff_chart_to_mermaid(c, "en", &out, &len), FF_OK);
+    CHECK_STR(out, mermaid_golden);
+    CHECK(out && len == strlen(out));
+    ff_free(out);
+}
+
+/* Node kinds, and each edge as (from id, to id, label), must survive DOT and back. */
+static void same_shape(const struct ff_chart *a, const struct ff_chart *b, const char *loc)
+{
+    CHECK_INT(b->nnodes, a->nnodes);
+    for (size_t i = 0; i < a->nnodes && i < b->nnodes; i++) {
+        const struct ff_node *x = &a->nodes[i], *y = &b->nodes[i];
+        CHECK_STR(y->id, x->id);
+        CHECK_INT(y->kind, x->kind);
+        CHECK_STR(ff_text_get(b, &y->title, loc), ff_text_get(a, &x->title, loc));
+        CHECK_INT(y->next_index, x->next_index);
+        CHECK_INT(y->noptions, x->noptions);
+        for (size_t k = 0; k < x->noptions && k < y->noptions; k++) {
+            CHECK_INT(y->options[k].target_index, x->options[k].target_index);
+            CHECK_STR(ff_text_get(b, &y->options[k].label, loc),
+                      ff_text_get(a, &x->options[k].label, loc));
+        }
+        if (x->kind == FF_NODE_END)
+            CHECK(y->success == x->success && y->outcome == x->outcome);
+    }
+}
+
+static void test_dot_round_trip(const struct ff_chart *c)
+{
+    char *dot = NULL, *json = NULL;
+    size_t len = 0;
+    struct ff_diags d;
+    ff_diags_init(&d);
+    CHECK_INT(ff_chart_to_dot(c, "da", NULL, &dot, &len), FF_OK);
+    CHECK(dot && strstr(dot, "digraph demo") && strstr(dot, "diamond") &&
+          strstr(dot, "parallelogram"));
+    CHECK_INT(ff_dot_import(dot, len, "demo.dot", "da", &d, &json), FF_OK);
+    CHECK_INT(d.n, 0);
+    for (size_t i = 0; i < d.n; i++)
+        CHECK_MSG(false, d.v[i].message);
+    struct ff_chart *back = json ? load(json) : NULL;
+    if (back)
+        same_shape(c, back, "da");
+    ff_chart_free(back);
+    ff_free(dot);
+    ff_free(json);
+    ff_diags_free(&d);
+}
+
+static const char messy_dot[] =
+    "digraph messy {\n"
+    "  a [shape=ellipse, label=\"Begin\"];\n"
+    "  b [shape=hexagon, label=\"Odd\\nshape\"];\n"
+    "  c [shape=diamond, label=\"Q?\"];\n"
+    "  d [shape=box, label=<<b>bold</b>>];\n"
+    "  subgraph cluster_x { e [shape=box, label=\"E\"]; }\n"
+    "  f [shape=ellipse, label=\"Done\"];\n"
+    "  a -> b [label=\"go\"]; b -> c; c -> d [label=\"Yes\"]; c -> e;\n"
+    "  d -> f; e -> f; e -> d;\n"
+    "}\n";
+
+static bool has_diag(const struct ff_diags *d, const char *code, const char *path)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (!strcmp(d->v[i].code, code) && !strcmp(d->v[i].path, path))
+            return true;
+    return false;
+}
+
+static void test_import_messy(void)
+{
+    struct ff_diags d;
+    char *json = NULL;
+    ff_diags_init(&d);
+    CHECK_INT(ff_dot_import(messy_dot, strlen(messy_dot), "messy.dot", NULL, &d, &json), FF_OK);
+    CHECK(has_diag(&d, "label-ignored", "edge a -> b"));
+    CHECK(has_diag(&d, "unknown-shape", "node b"));
+    CHECK(has_diag(&d, "html-label", "node d"));
+    CHECK(has_diag(&d, "cluster-ignored", "subgraph cluster_x"));
+    CHECK(has_diag(&d, "unlabeled-option", "edge c -> e"));
+    CHECK(has_diag(&d, "extra-edge", "edge e -> d"));
+    CHECK_INT(d.n, 6);
+    CHECK_INT(d.nerrors, 0);
+    struct ff_chart *c = json ? load(json) : NULL;
+    if (c) {
+        CHECK_INT(c->nnodes, 6);
+        CHECK_INT(c->nodes[0].kind, FF_NODE_START);
+        CHECK_STR(ff_text_get(c, &c->nodes[1].title, "en"), "Odd shape");
+        CHECK_INT(c->nodes[2].kind, FF_NODE_DECISION);
+        CHECK_STR(ff_text_get(c, &c->nodes[2].options[1].label, "en"), "E");
+        CHECK_STR(ff_text_get(c, &c->nodes[3].title, "en"), "d");
+        CHECK_INT(c->nodes[5].kind, FF_NODE_END);
+    }
+    ff_chart_free(c);
+    ff_free(json);
+    ff_diags_free(&d);
+}
+
+static void import_fails(const char *dot, size_t len, enum ff_err want, const char *code)
+{
+    struct ff_diags d;
+    char *json = (char *)"untouched";
+    ff_diags_init(&d);
+    CHECK_INT(ff_dot_import(dot, len, "bad.dot", "en", &d, &json), want);
+    CHECK(json == NULL);
+    CHECK_MSG(d.nerrors > 0, dot);
+    if (code && d.n > 0)
+        CHECK_STR(d.v[0].code, code);
+    ff_diags_free(&d);
+}
+
+static void test_import_bad(void)
+{
+    static const char cycle[] = "digraph { a -> b; b -> a; }";
+    static const char syntax[] = "digraph { a -> ; }";
+    static const char one_way[] = "digraph { s -> q; q [shape=diamond]; q -> e [label=x]; }";
+    static char deep[300];
+    import_fails(cycle, strlen(cycle), FF_EINVALID, NULL);
+    import_fails(syntax, strlen(syntax), FF_EPARSE, "dot-syntax");
+    import_fails(one_way, strlen(one_way), FF_EINVALID, NULL);
+    import_fails("", 0, FF_EPARSE, "dot-syntax");
+    memset(deep, '{', sizeof deep - 1);
+    memcpy(deep, "digraph ", 8);
+    import_fails(deep, strlen(deep), FF_ELIMIT, "dot-limit");
+    size_t big = FF_DOT_MAX_BYTES + 1;
+    char *huge = ff_malloc(big);
+    if (huge) {
+        memset(huge, ' ', big);
+        import_fails(huge, big, FF_ELIMIT, "dot-limit");
+    }
+    ff_free(huge);
+}
+
+typedef enum ff_err (*fault_fn)(const struct ff_chart *c);
+
+static enum ff_err fault_layout(const struct ff_chart *c)
+{
+    struct ff_layout *l = NULL;
+    enum ff_err err = ff_layout_new(c, "en", NULL, &l);
+    CHECK((err == FF_OK) == (l != NULL));
+    ff_layout_free(l);
+    return err;
+}
+
+static enum ff_err fault_import(const struct ff_chart *c)
+{
+    struct ff_diags d;
+    char *out = NULL;
+    (void)c;
+    ff_diags_init(&d);
+    enum ff_err err = ff_dot_import(messy_dot, strlen(messy_dot), "m.dot", "en", &d, &out);
+    CHECK((err == FF_OK) == (out != NULL));
+    ff_free(out);
+    ff_diags_free(&d);
+    return err;
+}
+
+static enum ff_err fault_text(const struct ff_chart *c)
+{
+    char *out = NULL;
+    enum ff_err err = ff_chart_to_mermaid(c, "en", &out, NULL);
+    ff_free(out);
+    out = NULL;
+    if (err == FF_OK)
+        err = ff_chart_to_dot(c, "en", NULL, &out, NULL);
+    ff_free(out);
+    return err;
+}
+
+/* Fails the Nth allocation for N = 0, 1, 2... until the call succeeds: every failure must
+ * be FF_ENOMEM and leak nothing (LeakSanitizer checks the latter). */
+static void fault_loop(fault_fn f, const struct ff_chart *c, const char *name)
+{
+    for (long n = 0; n < 100000; n++) {
+        ff_mem_fail_after(n);
+        enum ff_err err = f(c);
+        ff_mem_fail_after(-1);
+        if (err == FF_OK)
+            return;
+        CHECK_MSG(err == FF_ENOMEM, name);
+        if (err != FF_ENOMEM)
+            return;
+    }
+    CHECK_MSG(false, name);
+}
+
+static void test_faults(const struct ff_chart *c)
+{
+    fault_loop(fault_layout, c, "layout");
+    fault_loop(fault_import, c, "import");
+    fault_loop(fault_text, c, "mermaid and dot");
+}
+
+int main(void)
+{
+    struct ff_chart *c = load(demo_json);
+    if (c) {
+        test_layout(c);
+        test_highlight(c);
+        test_render(c);
+        test_mermaid(c);
+        test_dot_round_trip(c);
+        test_faults(c);
+    }
+    ff_chart_free(c);
+    test_import_messy();
+    test_import_bad();
+    return ff_test_finish();
+}
