@@ -12,6 +12,7 @@ static const struct ffctl_command commands[] = {
     {"export", "export FILE --format svg|pdf|png|dot|mermaid [--locale L] [--highlight T] [-o OUT]",
      ffctl_export},
     {"import", "import FILE.dot [--locale L] [-o OUT.json]", ffctl_import},
+    {"run", "run FILE [--locale L] [--answers FILE]   walk a chart in the terminal", ffctl_run},
     {NULL, NULL, NULL},
 };
 
