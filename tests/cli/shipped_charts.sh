@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The content library that ships (PRODUCT.md, "the content library that ships"): exactly the
+# ten charts, each with en/da/es, each valid with no errors and no warnings (--werror), alone
+# and together (subcharts resolve), and each drawable by `ffctl export`.
+#   FF_FFCTL=build/debug/ffctl FF_SOURCE_DIR=. bash tests/cli/shipped_charts.sh
+set -uo pipefail
+src=${FF_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+ffctl=${FF_FFCTL:-}
+passed=0 failed=0
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+
+if [ -z "$ffctl" ] || [ ! -x "$ffctl" ]; then
+    fail "FF_FFCTL is not an executable ffctl ('$ffctl')"
+    finish
+fi
+dir="$src/assets/flowcharts"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+expected="after-sales-feedback complaint-escalation engineer-troubleshooting kiosk-triage
+new-connection order payment service-request software-complaint technical-query"
+expected=$(echo $expected | tr ' ' '\n' | sort)
+found=$(cd "$dir" && ls -1 -- *.json 2>/dev/null | sed 's/\.json$//' | sort)
+if [ "$found" = "$expected" ]; then pass; else
+    fail "assets/flowcharts holds [$(echo $found)], expected [$(echo $expected)]"; fi
+
+# Each file: its id is its name, it is version >= 1 and declares en, da and es.
+for id in $expected; do
+    f="$dir/$id.json"
+    [ -f "$f" ] || { fail "$id: missing $f"; continue; }
+    if python3 - "$f" "$id" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1], encoding="utf-8"))
+problems = []
+if c.get("id") != sys.argv[2]:
+    problems.append(f"id is {c.get('id')!r}, not the file name")
+for loc in ("en", "da", "es"):
+    if loc not in c.get("locales", []):
+        problems.append(f"locale {loc} not declared")
+if not isinstance(c.get("version"), int) or c["version"] < 1:
+    problems.append("version is not an integer >= 1")
+for p in problems:
+    print(f"{sys.argv[1]}: {p}")
+sys.exit(1 if problems else 0)
+PY
+    then pass; else fail "$id: identity or locales"; fi
+done
+
+# Each chart alone (its subcharts are found beside it), with warnings as errors.
+for id in $expected; do
+    f="$dir/$id.json"
+    [ -f "$f" ] || continue
+    out=$("$ffctl" validate --werror "$f" 2>&1)
+    rc=$?
+    if [ $rc -eq 0 ] && ! grep -qE '(error|warning):' <<<"$out"; then pass; else
+        fail "$id: ffctl validate --werror exit $rc"; echo "$out" | head -20; fi
+done
+
+# All together, as the library the devices load.
+out=$("$ffctl" validate --werror "$dir"/*.json 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && ! grep -qE '(error|warning):' <<<"$out"; then pass; else
+    fail "library: ffctl validate --werror exit $rc"; echo "$out" | head -40; fi
+
+# Every chart draws, in every locale.
+for id in $expected; do
+    f="$dir/$id.json"
+    [ -f "$f" ] || continue
+    for loc in en da es; do
+        svg="$tmp/$id.$loc.svg"
+        if "$ffctl" export "$f" --format svg --locale "$loc" -o "$svg" >"$tmp/err" 2>&1 \
+            && [ -s "$svg" ] && grep -q '<svg' "$svg"; then pass; else
+            fail "$id: ffctl export --format svg --locale $loc"; head -5 "$tmp/err"; fi
+    done
+done
+
+finish
