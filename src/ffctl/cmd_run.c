@@ -277,8 +277,8 @@ static bool read_line(struct session *s, const char *prompt, char *buf, size_t s
             buf[--n] = '\0';
         if (buf[0] == '#')
             continue;
-        if (!s->tty)
-            printf("> %s\n", buf);
+        if (!s->tty) /* a log of the session: the prompt and the answer it got */
+            printf("%s%s\n", prompt ? prompt : "> ", buf);
         return true;
     }
 }

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fieldflow/mem.h"
 #include "runner_int.h"
 
 enum msg_id {
@@ -118,24 +117,23 @@ static bool check_length(const struct ff_field *f, const char *v, const char *lo
 }
 
 /* The pattern must match the whole value: it is wrapped as ^(pattern)$. A pattern that does
- * not compile (the validator refuses those) fails every value rather than none. */
+ * not compile (the validator refuses those) fails every value rather than none. The wrapped
+ * pattern is built on the stack so that a check cannot fail for want of memory. */
 static bool check_pattern(const struct ff_field *f, const char *v, const char *loc, char *msg,
                           size_t size)
 {
+    char anchored[FF_CHART_MAX_STRING + 8];
     if (!f->pattern)
         return true;
-    size_t plen = strlen(f->pattern);
-    char *anchored = ff_malloc(plen + 5);
-    if (!anchored)
+    if (strlen(f->pattern) > FF_CHART_MAX_STRING)
         return fail(loc, MSG_PATTERN, 0, msg, size);
-    snprintf(anchored, plen + 5, "^(%s)$", f->pattern);
+    snprintf(anchored, sizeof anchored, "^(%s)$", f->pattern);
     regex_t re;
     bool ok = false;
     if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) == 0) {
         ok = regexec(&re, v, 0, NULL, 0) == 0;
         regfree(&re);
     }
-    ff_free(anchored);
     return ok ? true : fail(loc, MSG_PATTERN, 0, msg, size);
 }
 

@@ -246,7 +246,7 @@ static const struct field_case field_cases[] = {
      "Enter at most 40 characters."},
     {"en", ";phone=12-34", "phone", "The value does not have the expected format."},
     {"da", ";phone=abc", "phone", "Indtast et telefonnummer (cifre, mellemrum, +, -)."},
-    {"es", ";phone=+34 912", "phone", "El valor no tiene el formato esperado."},
+    {"es", ";phone=+34 91", "phone", "El valor no tiene el formato esperado."},
     {"en", ";phone=+34 912 345 678", NULL, NULL},
     {"en", ";email=ana", "email", "Enter an email address like name@example.com."},
     {"da", ";email=ana@dk", "email", "Indtast en e-mailadresse som navn@eksempel.dk."},
