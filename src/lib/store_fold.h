@@ -1,0 +1,41 @@
+/* store_fold.h - what the fold's files share (store_fold*.c only). */
+#ifndef FF_STORE_FOLD_H
+#define FF_STORE_FOLD_H
+
+#include <cJSON.h>
+
+#include "store_int.h"
+
+struct fev {
+    char id[FF_EVENT_ID_MAX + 24];     /* "<device>:<seq>": the version id of what it sets */
+    uint64_t hlc;                      /* its stamp; events are sorted by (hlc, device) */
+    char type[FF_EVENT_TYPE_MAX + 1];  /* its type */
+    cJSON *p;                          /* the parsed payload, owned */
+    char *author;                      /* owned, may be NULL */
+};
+
+/* The known events of one entity, in (hlc, device) order. */
+struct fold {
+    char entity[FF_EVENT_TYPE_MAX + 1]; /* "case"... */
+    char id[FF_EVENT_ID_MAX + 1];       /* the entity id */
+    struct fev *ev;                     /* the events; owned */
+    size_t n, cap;                      /* used and allocated */
+};
+
+/* Loads every known event of (entity, id) into f (cleared first). */
+enum ff_err ff_fold_load(struct ff_store *s, const char *entity, const char *id, struct fold *f);
+void ff_fold_clear(struct fold *f); /* frees the events' contents, keeps the array */
+void ff_fold_free(struct fold *f);
+
+/* Replaces the rows of f's entity by the fold of f's events. */
+enum ff_err ff_fold_entity(struct ff_store *s, struct fold *f);
+
+/* The shown value of an editable field (NULL if never set; points into f); with
+ * record_conflict, a field with more than one head gets a row in conflicts. */
+enum ff_err ff_fold_field(struct ff_store *s, const struct fold *f, const char *field,
+                          bool record_conflict, const cJSON **out);
+/* The ids of the current heads of a field, as a new JSON array (cJSON_Delete). */
+enum ff_err ff_fold_heads(struct ff_store *s, const struct fold *f, const char *field,
+                          cJSON **out);
+
+#endif

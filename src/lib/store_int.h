@@ -1,0 +1,89 @@
+/* store_int.h - internals shared by the store's files (store.c, store_sql.c, store_fold.c,
+ * store_query.c, store_text.c). Nothing outside src/lib/store*.c includes this.
+ */
+#ifndef FF_STORE_INT_H
+#define FF_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fieldflow/event.h"
+#include "fieldflow/hlc.h"
+#include "fieldflow/store.h"
+
+/* Every statement the store runs; SQL text in store_sql.c, prepared once per handle. */
+enum stmt {
+    S_BEGIN, S_COMMIT, S_ROLLBACK, S_META_GET, S_META_SET, S_MAX_SEQ, S_INSERT_EVENT,
+    S_DIRTY_ADD, S_DIRTY_LIST, S_DIRTY_CLEAR, S_ENTITY_EVENTS, S_ALL_EVENTS, S_EVENTS_AFTER,
+    S_EXPORT, S_COUNT_EVENTS, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
+    S_DEL_CUSTOMER, S_INS_CUSTOMER, S_DEL_CUSTOMER_FTS, S_INS_CUSTOMER_FTS,
+    S_DEL_CASE, S_INS_CASE, S_DEL_NOTES, S_INS_NOTE, S_DEL_ESCALATIONS, S_INS_ESCALATION,
+    S_DEL_VISIT, S_INS_VISIT, S_DEL_REPORT, S_INS_REPORT, S_DEL_PARTS, S_INS_PART,
+    S_DEL_SLOTS, S_INS_SLOT, S_DEL_KB, S_INS_KB, S_DEL_KB_FTS, S_INS_KB_FTS,
+    S_DEL_FLOWCHARTS, S_INS_FLOWCHART, S_DEL_RUN, S_INS_RUN, S_DEL_STEPS, S_INS_STEP,
+    S_DEL_FEEDBACK, S_INS_FEEDBACK, S_DEL_CONFLICTS, S_INS_CONFLICT,
+    S_VISITS_OF_DAY, S_CASE_DETAIL, S_RESOLVE_CUSTOMER, S_SEARCH_FTS,
+    S_SEARCH_PREFIX, S_KB_SEARCH, S_CONFLICTS, S_STATS, S_LOCAL_GAPS,
+    S__COUNT
+};
+
+extern const char *const ff_store__sql[S__COUNT];
+extern const char *const ff_store__migrations[FF_STORE_SCHEMA_VERSION];
+/* Projection tables: emptied by a rebuild, listed by a dump (with their ORDER BY). */
+extern const char *const ff_store__projections[];
+extern const char *const ff_store__derived[]; /* FTS tables: emptied, not dumped */
+
+struct ff_store {
+    sqlite3 *db;                      /* the connection */
+    sqlite3_stmt *stmt[S__COUNT];     /* prepared on first use, finalized by close */
+    char device[FF_EVENT_ID_MAX + 1]; /* this device's id */
+    char *author;                     /* author of local events; owned */
+    struct ff_hlc clock;              /* the hybrid logical clock */
+    uint64_t clock_saved;             /* clock.last at batch start, restored on rollback */
+    uint64_t (*now_ms)(void *ctx);    /* wall clock */
+    void *now_ctx;                    /* its argument */
+    int64_t next_seq;                 /* next local seq, valid inside a transaction */
+    uint64_t call_clock;              /* clock.last when the current call began */
+    int64_t call_seq;                 /* next_seq when the current call began */
+    bool in_batch;                    /* ff_store_begin was called */
+    bool in_txn;                      /* a write transaction is open */
+    bool readonly;                    /* opened read-only */
+    bool no_fold;                     /* schema older than the fold (tests of migration) */
+    char err[512];                    /* last error text */
+};
+
+/* Records a formatted error on s and returns e. */
+enum ff_err ff_store__fail(struct ff_store *s, enum ff_err e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Maps a SQLite result code to enum ff_err, recording sqlite's message with `what`. */
+enum ff_err ff_store__db_fail(struct ff_store *s, int rc, const char *what);
+/* The statement `id`, reset and with bindings cleared; NULL (error recorded) on failure. */
+sqlite3_stmt *ff_store__stmt(struct ff_store *s, enum stmt id);
+/* Binds args by fmt (s: const char * or NULL, i: int64_t, j: const cJSON * value or NULL,
+ * d: double) and steps once to completion. */
+enum ff_err ff_store__exec(struct ff_store *s, enum stmt id, const char *fmt, ...);
+/* Binds args like ff_store__exec and returns the ready statement (for SELECTs). */
+sqlite3_stmt *ff_store__query(struct ff_store *s, enum stmt id, const char *fmt, ...);
+
+/* ff_store_open, but stops at schema version `target`; below the latest the store keeps the
+ * log only and does not fold (tests make old files with it to test the migrations). */
+enum ff_err ff_store__open_at(const struct ff_store_opts *o, int target, struct ff_store **out);
+
+/* Write transaction around local writes; nested inside a batch they are no-ops. */
+enum ff_err ff_store__write_begin(struct ff_store *s);
+enum ff_err ff_store__write_end(struct ff_store *s, enum ff_err e);
+
+/* Fold (store_fold.c). */
+enum ff_err ff_store__mark_dirty(struct ff_store *s, const char *entity, const char *id);
+enum ff_err ff_store__fold_dirty(struct ff_store *s);
+enum ff_err ff_store__fold_all(struct ff_store *s);
+
+/* Text (store_text.c): folds case and diacritics (en/da/es) to ASCII lower case into out;
+ * digits_only keeps digits alone. Always NUL-terminates; truncates at cap. */
+void ff_store__normalize(const char *in, bool digits_only, char *out, size_t cap);
+
+/* Query helpers (store_query.c) that the fold also needs. */
+enum ff_err ff_store__json_result(struct ff_store *s, sqlite3_stmt *st, char **out);
+
+#endif

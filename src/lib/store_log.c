@@ -1,0 +1,301 @@
+/* store_log.c - writing the event log: transactions, local appends, imports, sync cursor.
+ *
+ * Workload: a local append is one small transaction (insert the event, fold its entity,
+ * commit); a sync pull imports hundreds of events inside one batch. Invariants: the local
+ * seq is gapless (it is max(seq)+1 read inside the write lock, and a failed call rolls back
+ * both the row and the in-memory counters); an event is either fully in (log row and folded
+ * projections, in one transaction) or not at all.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fieldflow/mem.h"
+#include "store_int.h"
+
+static enum ff_err load_next_seq(struct ff_store *s)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_MAX_SEQ, "s", s->device);
+    if (!st)
+        return FF_EDB;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW)
+        return ff_store__db_fail(s, rc, "reading the last seq");
+    s->next_seq = sqlite3_column_int64(st, 0) + 1;
+    sqlite3_reset(st);
+    return FF_OK;
+}
+
+enum ff_err ff_store__write_begin(struct ff_store *s)
+{
+    if (s->readonly)
+        return ff_store__fail(s, FF_EREADONLY, "the store is open read-only");
+    enum ff_err e;
+    if (!s->in_batch) {
+        if ((e = ff_store__exec(s, S_BEGIN, "")))
+            return e;
+        s->in_txn = true;
+        if ((e = load_next_seq(s))) {
+            ff_store__exec(s, S_ROLLBACK, "");
+            s->in_txn = false;
+            return e;
+        }
+    } else if ((e = ff_store__exec(s, S_SAVEPOINT, ""))) {
+        return e;
+    }
+    s->call_clock = s->clock.last;
+    s->call_seq = s->next_seq;
+    return FF_OK;
+}
+
+static enum ff_err save_clock(struct ff_store *s)
+{
+    char hex[17];
+    ff_hlc_format(s->clock.last, hex);
+    return ff_store__exec(s, S_META_SET, "ss", "hlc", hex);
+}
+
+/* Folds what the transaction touched and commits it. */
+static enum ff_err finish(struct ff_store *s)
+{
+    enum ff_err e = s->no_fold ? FF_OK : ff_store__fold_dirty(s);
+    if (!e)
+        e = save_clock(s);
+    if (!e)
+        e = ff_store__exec(s, S_COMMIT, "");
+    return e;
+}
+
+static void abandon(struct ff_store *s)
+{
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_txn = false;
+    s->in_batch = false;
+}
+
+enum ff_err ff_store__write_end(struct ff_store *s, enum ff_err e)
+{
+    if (e) {
+        s->clock.last = s->call_clock;
+        s->next_seq = s->call_seq;
+    }
+    if (s->in_batch) {
+        if (e)
+            ff_store__exec(s, S_ROLLBACK_TO, "");
+        ff_store__exec(s, S_RELEASE, "");
+        return e;
+    }
+    if (!e)
+        e = finish(s);
+    if (e) {
+        s->clock.last = s->call_clock;
+        abandon(s);
+    }
+    s->in_txn = false;
+    return e;
+}
+
+enum ff_err ff_store_begin(struct ff_store *s)
+{
+    if (s->in_batch)
+        return ff_store__fail(s, FF_ESTATE, "a batch is already open");
+    enum ff_err e = ff_store__write_begin(s);
+    if (e)
+        return e;
+    s->in_batch = true;
+    s->clock_saved = s->clock.last;
+    return FF_OK;
+}
+
+enum ff_err ff_store_commit(struct ff_store *s)
+{
+    if (!s->in_batch)
+        return ff_store__fail(s, FF_ESTATE, "no batch is open");
+    enum ff_err e = finish(s);
+    if (e) {
+        s->clock.last = s->clock_saved;
+        abandon(s);
+        return e;
+    }
+    s->in_batch = false;
+    s->in_txn = false;
+    return FF_OK;
+}
+
+void ff_store_rollback(struct ff_store *s)
+{
+    if (!s->in_txn)
+        return;
+    s->clock.last = s->clock_saved;
+    abandon(s);
+}
+
+static enum ff_err insert_event(struct ff_store *s, const struct ff_event *ev, bool *added)
+{
+    enum ff_err e = ff_store__exec(s, S_INSERT_EVENT, "siisssssii", ev->device, ev->seq,
+                                   (int64_t)ev->hlc, ev->entity, ev->entity_id, ev->type,
+                                   ev->payload, ev->author, (int64_t)ev->schema,
+                                   (int64_t)ev->known);
+    if (e)
+        return e;
+    *added = sqlite3_changes(s->db) > 0;
+    if (*added && ev->known && !s->no_fold)
+        e = ff_store__mark_dirty(s, ev->entity, ev->entity_id);
+    return e;
+}
+
+/* Fills the parts of a local event the caller gives; FF_EINVAL names the bad argument. */
+static enum ff_err local_event(struct ff_store *s, const char *type, const char *entity_id,
+                               const char *payload, struct ff_event *ev)
+{
+    const char *dot = type ? strchr(type, '.') : NULL;
+    if (!dot || strlen(type) > FF_EVENT_TYPE_MAX)
+        return ff_store__fail(s, FF_EINVAL, "type '%s': must be <entity>.<verb>",
+                              type ? type : "(null)");
+    if (!entity_id || !ff_event_id_valid(entity_id))
+        return ff_store__fail(s, FF_EINVAL, "entity_id: must be [A-Za-z0-9._-]{1,64}");
+    if (!payload)
+        return ff_store__fail(s, FF_EINVAL, "payload: required");
+    memcpy(ev->device, s->device, sizeof ev->device);
+    memcpy(ev->entity, type, (size_t)(dot - type));
+    ev->entity[dot - type] = '\0';
+    memcpy(ev->entity_id, entity_id, strlen(entity_id) + 1);
+    memcpy(ev->type, type, strlen(type) + 1);
+    ev->schema = FF_EVENT_SCHEMA;
+    ev->payload = ff_strdup(payload);
+    ev->author = s->author ? ff_strdup(s->author) : NULL;
+    if (!ev->payload || (s->author && !ev->author))
+        return ff_store__fail(s, FF_ENOMEM, "out of memory");
+    return FF_OK;
+}
+
+static enum ff_err stamp_and_insert(struct ff_store *s, struct ff_event *ev)
+{
+    char why[384];
+    bool added;
+    ev->seq = s->next_seq;
+    enum ff_err e = ff_hlc_tick(&s->clock, s->now_ms(s->now_ctx), &ev->hlc);
+    if (e)
+        return ff_store__fail(s, e, "event %s:%lld: the clock is past year 6429", ev->device,
+                              (long long)ev->seq);
+    if ((e = ff_event_check(ev, why, sizeof why)))
+        return ff_store__fail(s, e, "%s", why);
+    if ((e = insert_event(s, ev, &added)))
+        return e;
+    s->next_seq++;
+    return FF_OK;
+}
+
+enum ff_err ff_store_append(struct ff_store *s, const char *type, const char *entity_id,
+                            const char *payload_json, int64_t *out_seq)
+{
+    struct ff_event ev = {0};
+    if (out_seq)
+        *out_seq = 0;
+    enum ff_err e = local_event(s, type, entity_id, payload_json, &ev);
+    if (!e && !(e = ff_store__write_begin(s)))
+        e = ff_store__write_end(s, stamp_and_insert(s, &ev));
+    if (!e && out_seq)
+        *out_seq = ev.seq;
+    ff_event_clear(&ev);
+    return e;
+}
+
+static enum ff_err observe(struct ff_store *s, const struct ff_event *ev)
+{
+    uint64_t now = s->now_ms(s->now_ctx);
+    if (ff_hlc_observe(&s->clock, now, ev->hlc, FF_HLC_MAX_SKEW_MS) == FF_OK)
+        return FF_OK;
+    char hex[17];
+    ff_hlc_format(ev->hlc, hex);
+    return ff_store__fail(s, FF_EINVALID,
+                          "event %s:%lld: hlc %s is %.1f h ahead of this device's clock "
+                          "(at most 24 h accepted)", ev->device, (long long)ev->seq, hex,
+                          (double)(ff_hlc_wall(ev->hlc) - now) / 3600000.0);
+}
+
+enum ff_err ff_store_import(struct ff_store *s, const char *json, size_t len, bool *out_added)
+{
+    char why[384];
+    struct ff_event ev;
+    bool added = false;
+    if (out_added)
+        *out_added = false;
+    enum ff_err e = ff_event_decode(json, len, &ev, why, sizeof why);
+    if (e)
+        return ff_store__fail(s, e, "%s", why);
+    if (!(e = ff_store__write_begin(s))) {
+        e = observe(s, &ev);
+        if (!e)
+            e = insert_event(s, &ev, &added);
+        e = ff_store__write_end(s, e);
+    }
+    if (!e && out_added)
+        *out_added = added;
+    ff_event_clear(&ev);
+    return e;
+}
+
+enum ff_err ff_store_rebuild(struct ff_store *s)
+{
+    if (s->in_batch)
+        return ff_store__fail(s, FF_ESTATE, "cannot rebuild inside a batch");
+    enum ff_err e = ff_store__write_begin(s);
+    if (e)
+        return e;
+    return ff_store__write_end(s, ff_store__fold_all(s));
+}
+
+static enum ff_err local_counts(struct ff_store *s, int64_t *count, int64_t *max)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_LOCAL_GAPS, "s", s->device);
+    if (!st)
+        return FF_EDB;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW)
+        return ff_store__db_fail(s, rc, "counting local events");
+    *count = sqlite3_column_int64(st, 0);
+    *max = sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    return FF_OK;
+}
+
+static enum ff_err sent_seq(struct ff_store *s, int64_t *out)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", "sent");
+    if (!st)
+        return FF_EDB;
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "meta");
+}
+
+enum ff_err ff_store_pending(struct ff_store *s, int64_t *out_count)
+{
+    int64_t count, max, sent;
+    *out_count = 0;
+    enum ff_err e = local_counts(s, &count, &max);
+    if (!e)
+        e = sent_seq(s, &sent);
+    if (!e)
+        *out_count = max > sent ? max - sent : 0;
+    return e;
+}
+
+enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq)
+{
+    int64_t count, max, sent;
+    enum ff_err e = local_counts(s, &count, &max);
+    if (!e)
+        e = sent_seq(s, &sent);
+    if (e)
+        return e;
+    if (acked_seq < 0 || acked_seq > max)
+        return ff_store__fail(s, FF_EINVAL, "acknowledged seq %lld: this device has %lld",
+                              (long long)acked_seq, (long long)max);
+    if (acked_seq <= sent)
+        return FF_OK; /* acknowledgements never move the cursor back */
+    if ((e = ff_store__write_begin(s)))
+        return e;
+    return ff_store__write_end(s, ff_store__exec(s, S_META_SET, "si", "sent", acked_seq));
+}

@@ -1,0 +1,291 @@
+/* test_store.c - the device store through its API: appends, reads, sync bookkeeping, merge
+ * rules (conflicts, slots, customer merge, erasure), import dedupe and refusals. */
+#include <time.h>
+
+#include "store_testlib.h"
+
+static uint64_t fake_now = 1732440000000ull; /* 2024-11-24 09:20 UTC */
+static uint64_t fake_clock(void *ctx)
+{
+    (void)ctx;
+    return fake_now;
+}
+
+#define DAY0 1732406400000LL /* 2024-11-24 00:00 UTC */
+
+static void seed(struct ff_store *s)
+{
+    append_ok(s, "customer.created", "cust-1",
+              "{\"name\":\"Søren Ångström\",\"phone\":\"+45 12 34 56 78\","
+              "\"email\":\"Soren@Example.DK\",\"address\":\"Nørregade 1\"}");
+    append_ok(s, "customer.created", "cust-2", "{\"name\":\"María Peña\",\"phone\":\"600123123\"}");
+    append_ok(s, "case.created", "case-1",
+              "{\"customer_id\":\"cust-1\",\"touchpoint\":\"phone\",\"request_type\":"
+              "\"service_request\",\"category\":\"boiler\",\"priority\":2,\"description\":"
+              "\"no hot water\"}");
+    append_ok(s, "case.note_added", "case-1", "{\"text\":\"called back\"}");
+    append_ok(s, "case.escalated", "case-1", "{\"level\":2,\"reason\":\"senior\",\"eta\":5}");
+    append_ok(s, "visit.requested", "visit-1",
+              "{\"case_id\":\"case-1\",\"engineer_id\":\"eng-7\",\"start\":1732446000000,"
+              "\"end\":1732449600000}");
+    append_ok(s, "kb.published", "kb-1",
+              "{\"lang\":\"da\",\"title\":\"Varmtvandsbeholder\",\"body\":\"Når kedlen støjer, "
+              "luft radiatorerne ud.\"}");
+    append_ok(s, "kb.published", "kb-2",
+              "{\"lang\":\"es\",\"title\":\"Calefacción\",\"body\":\"La caldera no enciende: "
+              "revise la presión.\"}");
+}
+
+static void test_reads(const char *dir)
+{
+    struct ff_store *s = open_store(dir, "reads.db", "dev-a");
+    ff_store_set_clock(s, fake_clock, NULL);
+    seed(s);
+    char *j = NULL;
+    CHECK_INT(ff_store_visits_of_day(s, "eng-7", DAY0, &j), FF_OK);
+    CHECK(has(j, "\"visit_id\":\"visit-1\"") && has(j, "\"status\":\"requested\""));
+    CHECK(has(j, "Søren Ångström"));
+    ff_free(j);
+    CHECK_INT(ff_store_visits_of_day(s, "eng-7", DAY0 + 86400000LL, &j), FF_OK);
+    CHECK_STR(j, "[]");
+    ff_free(j);
+    CHECK_INT(ff_store_case_detail(s, "case-1", &j), FF_OK);
+    CHECK(has(j, "\"status\":\"new\"") && has(j, "called back") && has(j, "\"level\":2"));
+    CHECK(has(j, "\"customer\":{\"id\":\"cust-1\""));
+    ff_free(j);
+    CHECK_INT(ff_store_case_detail(s, "nope", &j), FF_ENOTFOUND);
+    CHECK(j == NULL);
+    static const struct { const char *q; const char *want; } searches[] = {
+        {"soren", "cust-1"}, {"ANGSTRÖM", "cust-1"}, {"12345678", "cust-1"},
+        {"+45 12 34", "cust-1"}, {"example.dk", "cust-1"}, {"pena", "cust-2"},
+        {"Ma", "cust-2"}, {"So", "cust-1"}, {"3123", "cust-2"}};
+    for (size_t i = 0; i < sizeof searches / sizeof searches[0]; i++) {
+        CHECK_INT(ff_store_customer_search(s, searches[i].q, 10, &j), FF_OK);
+        CHECK_MSG(has(j, searches[i].want), searches[i].q);
+        ff_free(j);
+    }
+    CHECK_INT(ff_store_customer_search(s, "zzzz", 10, &j), FF_OK);
+    CHECK_STR(j, "[]");
+    ff_free(j);
+    CHECK_INT(ff_store_kb_search(s, "stojer kedlen", NULL, 5, &j), FF_OK); /* diacritics */
+    CHECK(has(j, "kb-1"));
+    ff_free(j);
+    CHECK_INT(ff_store_kb_search(s, "presion", "es", 5, &j), FF_OK);
+    CHECK(has(j, "kb-2") && !has(j, "kb-1"));
+    ff_free(j);
+    CHECK_INT(ff_store_kb_search(s, "presion", "da", 5, &j), FF_OK);
+    CHECK_STR(j, "[]");
+    ff_free(j);
+    CHECK_INT(ff_store_kb_search(s, "\"*(", NULL, 5, &j), FF_OK); /* nothing searchable */
+    CHECK_STR(j, "[]");
+    ff_free(j);
+    CHECK_INT(ff_store_check(s), FF_OK);
+    ff_store_close(s);
+}
+
+static void test_domain(const char *dir)
+{
+    struct ff_store *s = open_store(dir, "domain.db", "dev-b");
+    ff_store_set_clock(s, fake_clock, NULL);
+    char case_id[37], first_case[37], report_id[37], *j = NULL;
+    struct ff_run_outcome run = {"run-9", "kiosk-triage", 3, "service_request",
+                                 "{\"category\":\"washer\",\"priority\":3,\"touchpoint\":"
+                                 "\"kiosk\",\"model\":\"WX-1\"}"};
+    CHECK_INT(ff_store_case_from_run(s, &run, case_id), FF_OK);
+    CHECK_INT(strlen(case_id), 36);
+    CHECK_INT(ff_store_record_report(s, case_id,
+                                     "{\"work_done\":\"replaced pump\",\"parts\":[{\"part\":"
+                                     "\"pump\",\"qty\":1}],\"minutes\":45,\"outcome\":\"fixed\","
+                                     "\"signature\":\"iVBORw0KGgo=\"}", report_id), FF_OK);
+    CHECK_INT(ff_store_close_case(s, case_id), FF_OK);
+    memcpy(first_case, case_id, sizeof case_id);
+    CHECK_INT(ff_store_case_detail(s, case_id, &j), FF_OK);
+    CHECK(has(j, "\"status\":\"closed\"") && has(j, "\"run_id\":\"run-9\""));
+    CHECK(has(j, "\"chart_version\":3") && has(j, "\"model\":\"WX-1\"") && has(j, "replaced pump"));
+    CHECK(has(j, "\"part\":\"pump\",\"qty\":1") && has(j, "\"signed\":1"));
+    ff_free(j);
+    CHECK_INT(ff_store_close_case(s, "missing-case"), FF_ENOTFOUND);
+    run.answers_json = "[1]";
+    CHECK_INT(ff_store_case_from_run(s, &run, case_id), FF_EPARSE);
+    run.answers_json = "{\"priority\":9}";
+    CHECK_INT(ff_store_case_from_run(s, &run, case_id), FF_EINVALID);
+    CHECK(has(ff_store_errmsg(s), "payload.priority"));
+    CHECK_INT(ff_store_record_report(s, "case-x", "{\"work_done\":\"x\"}", report_id),
+              FF_EINVALID);
+    CHECK(has(ff_store_errmsg(s), "dev-b:4") && has(ff_store_errmsg(s), "payload.minutes"));
+    int64_t pending = -1, seq = 0;
+    CHECK_INT(ff_store_pending(s, &pending), FF_OK);
+    CHECK_INT(pending, 3); /* refusals used no seq */
+    CHECK_INT(ff_store_append(s, "gadget.zapped", "g-1", "{\"volts\":3}", &seq), FF_OK);
+    CHECK_INT(seq, 4); /* unknown types are kept, with a seq, and sent on */
+    CHECK_INT(ff_store_mark_sent(s, 2), FF_OK);
+    CHECK_INT(ff_store_pending(s, &pending), FF_OK);
+    CHECK_INT(pending, 2);
+    CHECK_INT(ff_store_mark_sent(s, 1), FF_OK); /* never backwards */
+    CHECK_INT(ff_store_pending(s, &pending), FF_OK);
+    CHECK_INT(pending, 2);
+    CHECK_INT(ff_store_mark_sent(s, 99), FF_EINVAL);
+    CHECK_INT(ff_store_events_after(s, 2, 100, &j), FF_OK);
+    CHECK(has(j, "\"id\":\"dev-b:3\"") && has(j, "\"type\":\"gadget.zapped\"") &&
+          !has(j, "dev-b:2\""));
+    ff_free(j);
+    CHECK_INT(ff_store_stats(s, &j), FF_OK);
+    CHECK(has(j, "\"unknown\":1") && has(j, "\"pending\":2"));
+    ff_free(j);
+    ff_store_close(s);
+    struct ff_store_opts o = {.path = NULL, .device = "someone-else"};
+    char path[4096], why[256] = "";
+    snprintf(path, sizeof path, "%s/domain.db", dir);
+    o.path = path;
+    o.why = why;
+    o.why_len = sizeof why;
+    CHECK_INT(ff_store_open(&o, &s), FF_ESTATE);
+    CHECK(s == NULL && has(why, "dev-b"));
+    s = open_store(dir, "domain.db", NULL); /* seq carries on after a reopen */
+    CHECK_INT(ff_store_append(s, "case.note_added", first_case, "{\"text\":\"after\"}", &seq), FF_OK);
+    CHECK_INT(seq, 5);
+    CHECK_INT(ff_store_check(s), FF_OK);
+    ff_store_close(s);
+}
+
+static void test_conflict(const char *dir)
+{
+    struct ff_store *a = open_store(dir, "ca.db", "dev-a");
+    struct ff_store *b = open_store(dir, "cb.db", "dev-b");
+    char *j = NULL;
+    append_ok(a, "case.created", "case-c", "{\"touchpoint\":\"email\",\"request_type\":"
+                                           "\"complaint\",\"priority\":1}");
+    CHECK_INT(sync_into(b, a), 1);
+    CHECK_INT(sync_into(b, a), 0); /* importing twice never duplicates */
+    CHECK_INT(ff_store_edit_field(a, "case", "case-c", "priority", "2"), FF_OK);
+    nanosleep(&(struct timespec){0, 2000000}, NULL);
+    CHECK_INT(ff_store_edit_field(b, "case", "case-c", "priority", "4"), FF_OK);
+    sync_into(a, b);
+    sync_into(b, a);
+    char *da = dump_of(a), *db = dump_of(b);
+    CHECK_STR(da, db);
+    CHECK(has(da, "conflicts|\"case\"|\"case-c\"|\"priority\""));
+    free(da);
+    free(db);
+    CHECK_INT(ff_store_conflicts(a, &j), FF_OK);
+    CHECK(has(j, "\"version\":\"dev-b:1\",\"value\":4") && has(j, "\"version\":\"dev-a:2\""));
+    ff_free(j);
+    CHECK_INT(ff_store_case_detail(a, "case-c", &j), FF_OK);
+    CHECK(has(j, "\"priority\":4")); /* the head with the highest hlc is shown */
+    ff_free(j);
+    CHECK_INT(ff_store_edit_field(a, "case", "case-c", "priority", "3"), FF_OK); /* resolves */
+    sync_into(b, a);
+    CHECK_INT(ff_store_conflicts(b, &j), FF_OK);
+    CHECK_STR(j, "[]");
+    ff_free(j);
+    CHECK_INT(ff_store_case_detail(b, "case-c", &j), FF_OK);
+    CHECK(has(j, "\"priority\":3"));
+    ff_free(j);
+    ff_store_close(a);
+    ff_store_close(b);
+}
+
+static void test_slots_merge_erase(const char *dir)
+{
+    struct ff_store *d = open_store(dir, "dev.db", "kiosk-1");
+    struct ff_store *srv = open_store(dir, "srv.db", "server");
+    char *j = NULL;
+    append_ok(d, "customer.created", "c-a", "{\"name\":\"Ana Ruiz\",\"phone\":\"111222333\"}");
+    append_ok(d, "customer.created", "c-b", "{\"name\":\"Ana Ruiz Dup\",\"email\":\"a@r.es\"}");
+    append_ok(d, "case.created", "k-1", "{\"customer_id\":\"c-b\",\"touchpoint\":\"kiosk\","
+                                        "\"request_type\":\"service_request\"}");
+    append_ok(d, "visit.requested", "v-1", "{\"case_id\":\"k-1\",\"engineer_id\":\"e1\","
+                                           "\"start\":1000,\"end\":2000}");
+    CHECK_INT(ff_store_visits_of_day(d, "e1", 0, &j), FF_OK);
+    CHECK(has(j, "\"status\":\"requested\""));
+    ff_free(j);
+    sync_into(srv, d);
+    append_ok(srv, "visit.confirmed", "v-1", "{}");
+    append_ok(srv, "customer.merged", "c-b", "{\"into\":\"c-a\"}");
+    sync_into(d, srv);
+    CHECK_INT(ff_store_visits_of_day(d, "e1", 0, &j), FF_OK);
+    CHECK(has(j, "\"status\":\"confirmed\"") && has(j, "\"id\":\"c-a\""));
+    ff_free(j);
+    CHECK_INT(ff_store_customer_search(d, "dup", 10, &j), FF_OK);
+    CHECK_STR(j, "[]"); /* the merged duplicate is gone from search */
+    ff_free(j);
+    append_ok(d, "case.created", "k-2", "{\"customer_id\":\"c-a\",\"touchpoint\":\"phone\","
+                                        "\"request_type\":\"order\"}");
+    CHECK_INT(ff_store_case_detail(d, "k-2", &j), FF_OK);
+    CHECK(has(j, "\"history\":[{\"id\":\"k-1\"")); /* the duplicate's cases are history */
+    ff_free(j);
+    append_ok(d, "customer.erased", "c-a", "{\"reason\":\"request\"}");
+    CHECK_INT(ff_store_case_detail(d, "k-1", &j), FF_OK);
+    CHECK(!has(j, "Ana") && !has(j, "111222333") && has(j, "\"erased\":1"));
+    ff_free(j);
+    CHECK_INT(ff_store_customer_search(d, "ana", 10, &j), FF_OK);
+    CHECK_STR(j, "[]");
+    ff_free(j);
+    CHECK_INT(ff_store_check(d), FF_OK);
+    ff_store_close(d);
+    ff_store_close(srv);
+}
+
+static void test_refusals(const char *dir)
+{
+    struct ff_store *s = open_store(dir, "ref.db", "dev-r");
+    ff_store_set_clock(s, fake_clock, NULL);
+    static const struct { const char *type, *payload, *why; enum ff_err err; } bad[] = {
+        {"feedback.given", "{\"score\":6}", "payload.score", FF_EINVALID},
+        {"feedback.given", "{\"score\":", "payload", FF_EPARSE},
+        {"case.escalated", "{\"level\":0,\"reason\":\"x\"}", "payload.level", FF_EINVALID},
+        {"case.status_changed", "{\"status\":\"lost\",\"prev\":[]}", "payload.status", FF_EINVALID},
+        {"visit.requested", "{\"case_id\":\"c\",\"engineer_id\":\"e\",\"start\":5,\"end\":4}",
+         "payload.end", FF_EINVALID},
+        {"customer.created", "{\"name\":\"\\u0000\"}", "payload", FF_EINVALID},
+        {"customer.created", "{\"name\":\"\xff\xfe\"}", "payload", FF_EINVALID},
+        {"customer.merged", "{\"into\":\"x-1\"}", "itself", FF_EINVALID},
+        {"report.submitted", "{\"case_id\":\"c\",\"work_done\":\"w\",\"minutes\":1,"
+                             "\"outcome\":\"fixed\",\"parts\":[{\"part\":\"p\",\"qty\":0}]}",
+         "payload.parts", FF_EINVALID},
+        {"noentity", "{}", "type", FF_EINVAL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        enum ff_err e = ff_store_append(s, bad[i].type, "x-1", bad[i].payload, NULL);
+        CHECK_INT(e, bad[i].err);
+        CHECK_MSG(has(ff_store_errmsg(s), bad[i].why), ff_store_errmsg(s));
+    }
+    int64_t pending;
+    CHECK_INT(ff_store_pending(s, &pending), FF_OK);
+    CHECK_INT(pending, 0);
+    char line[512];
+    snprintf(line, sizeof line,
+             "{\"id\":\"peer:1\",\"device\":\"peer\",\"seq\":1,\"hlc\":\"%016llx\",\"entity\":"
+             "\"case\",\"entity_id\":\"k\",\"type\":\"case.note_added\",\"payload\":{\"text\":"
+             "\"t\"},\"author\":null,\"schema\":1}",
+             (unsigned long long)((fake_now + 25ull * 3600 * 1000) << 16));
+    CHECK_INT(ff_store_import(s, line, strlen(line), NULL), FF_EINVALID);
+    CHECK(has(ff_store_errmsg(s), "event peer:1: hlc") && has(ff_store_errmsg(s), "24 h"));
+    snprintf(line, sizeof line,
+             "{\"id\":\"peer:1\",\"device\":\"peer\",\"seq\":1,\"hlc\":\"%016llx\",\"entity\":"
+             "\"case\",\"entity_id\":\"k\",\"type\":\"case.note_added\",\"payload\":{\"text\":"
+             "\"t\"},\"author\":null,\"schema\":1}",
+             (unsigned long long)((fake_now + 23ull * 3600 * 1000) << 16));
+    CHECK_INT(ff_store_import(s, line, strlen(line), NULL), FF_OK);
+    uint64_t before = fake_now;
+    int64_t seq;
+    CHECK_INT(ff_store_append(s, "case.note_added", "k", "{\"text\":\"mine\"}", &seq), FF_OK);
+    char *j = NULL;
+    CHECK_INT(ff_store_events_after(s, 0, 10, &j), FF_OK);
+    char want[40];
+    snprintf(want, sizeof want, "\"hlc\":\"%012llx", (unsigned long long)(before + 23ull * 3600 * 1000));
+    CHECK_MSG(has(j, want), j); /* local events order after what was seen */
+    ff_free(j);
+    ff_store_close(s);
+}
+
+int main(void)
+{
+    const char *dir = ff_test_tmpdir();
+    test_reads(dir);
+    test_domain(dir);
+    test_conflict(dir);
+    test_slots_merge_erase(dir);
+    test_refusals(dir);
+    return ff_test_finish();
+}
