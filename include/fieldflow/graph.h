@@ -48,8 +48,8 @@ struct ff_layout_opts {
     const char *const *path;
     const char *const *choices;
     size_t npath;
-    int wrap;                 /* title wrap width in characters; 0 = FF_LAYOUT_WRAP */
-    struct ff_diags *diags;   /* optional: receives Graphviz warnings as findings */
+    int wrap;               /* title wrap width in characters; 0 = FF_LAYOUT_WRAP */
+    struct ff_diags *diags; /* optional: receives Graphviz warnings as findings */
 };
 
 struct ff_point {
@@ -58,7 +58,7 @@ struct ff_point {
 
 /* One laid-out node. Strings belong to the layout. */
 struct ff_layout_node {
-    int index;            /* into chart->nodes */
+    int index; /* into chart->nodes */
     enum ff_node_kind kind;
     enum ff_shape shape;
     struct ff_point center;
@@ -70,9 +70,9 @@ struct ff_layout_node {
 
 /* One laid-out edge: a `next` link, or one option of a decision. */
 struct ff_layout_edge {
-    int from, to;          /* node indexes */
-    int option;            /* option index at the decision `from`, or -1 for a `next` */
-    const char *label;     /* the option label, or NULL */
+    int from, to;                  /* node indexes */
+    int option;                    /* option index at the decision `from`, or -1 for a `next` */
+    const char *label;             /* the option label, or NULL */
     const struct ff_point *points; /* cubic Bézier: points[0], then 3 per segment */
     size_t npoints;
     bool has_arrow;
@@ -116,8 +116,8 @@ bool ff_export_format_binary(enum ff_export_format format);
 /* Renders the layout as SVG, PDF or PNG. On FF_OK *out is a buffer of *len bytes (plus a
  * NUL not counted) that the caller frees with ff_free(). On failure (FF_EINVAL for DOT or
  * Mermaid, FF_EGRAPHVIZ, FF_ENOMEM) *out is NULL and ff_layout_errmsg() says why. */
-enum ff_err ff_layout_render(struct ff_layout *layout, enum ff_export_format format,
-                             char **out, size_t *len);
+enum ff_err ff_layout_render(struct ff_layout *layout, enum ff_export_format format, char **out,
+                             size_t *len);
 /* The last error text of the layout; "" when none. Belongs to the layout. */
 const char *ff_layout_errmsg(const struct ff_layout *layout);
 

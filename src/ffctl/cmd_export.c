@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ffctl.h"
 #include "fieldflow/chart.h"
 #include "fieldflow/graph.h"
 #include "fieldflow/mem.h"
-#include "ffctl.h"
 
 struct export_args {
     const char *file, *format, *locale, *highlight, *out;
@@ -41,11 +41,11 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 {
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        const char **slot = !strcmp(s, "--format") || !strcmp(s, "-f") ? &a->format
-                            : !strcmp(s, "--locale")                   ? &a->locale
-                            : !strcmp(s, "--highlight")                ? &a->highlight
+        const char **slot = !strcmp(s, "--format") || !strcmp(s, "-f")   ? &a->format
+                            : !strcmp(s, "--locale")                     ? &a->locale
+                            : !strcmp(s, "--highlight")                  ? &a->highlight
                             : !strcmp(s, "-o") || !strcmp(s, "--output") ? &a->out
-                                                                       : NULL;
+                                                                         : NULL;
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
             usage(stdout);
             return -1;
@@ -121,8 +121,7 @@ static int read_highlight(const char *file, const char *chart_id, struct hl_path
     if (!h->path || !h->choices)
         return FFCTL_FAILURE;
     const cJSON *e;
-    cJSON_ArrayForEach(e, arr)
-        add_entry(h, e, chart_id);
+    cJSON_ArrayForEach(e, arr) add_entry(h, e, chart_id);
     return FFCTL_OK;
 }
 
@@ -213,8 +212,7 @@ int ffctl_export(int argc, char **argv)
         return FFCTL_USAGE;
     }
     if (ff_export_format_binary(fmt) && !a.out && isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "ffctl export: %s is binary; give -o FILE or redirect stdout\n",
-                a.format);
+        fprintf(stderr, "ffctl export: %s is binary; give -o FILE or redirect stdout\n", a.format);
         return FFCTL_USAGE;
     }
     ff_diags_init(&diags);

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ffctl.h"
 #include "fieldflow/chart.h"
 #include "fieldflow/graph.h"
 #include "fieldflow/mem.h"
-#include "ffctl.h"
 
 static void usage(FILE *to)
 {

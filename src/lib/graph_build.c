@@ -264,8 +264,8 @@ static char *gv_label(const char *text, int wrap)
     return ff_gbuf_take(&b, &out, NULL) == FF_OK ? out : NULL;
 }
 
-static const char *const shape_names[] = {"ellipse", "box", "note", "box", "component",
-                                          "diamond", "parallelogram"};
+static const char *const shape_names[] = {"ellipse",   "box",     "note",         "box",
+                                          "component", "diamond", "parallelogram"};
 
 static void style_node(Agnode_t *n, const struct ff_node *cn, const struct gsyms *s, bool lit)
 {
@@ -289,8 +289,8 @@ static void style_node(Agnode_t *n, const struct ff_node *cn, const struct gsyms
     if (lit)
         agxset(n, s->pen, "3");
     if (cn->kind == FF_NODE_END)
-        snprintf(cls, sizeof cls, "ff-end ff-%s ff-outcome-%s",
-                 cn->success ? "success" : "failure", ff_outcome_name(cn->outcome));
+        snprintf(cls, sizeof cls, "ff-end ff-%s ff-outcome-%s", cn->success ? "success" : "failure",
+                 ff_outcome_name(cn->outcome));
     else
         snprintf(cls, sizeof cls, "ff-%s", ff_node_kind_name(cn->kind));
     agxset(n, s->cls, cls);
@@ -358,8 +358,7 @@ static bool edge_matches(const struct ff_chart *c, const struct ff_gedge *e, int
 {
     if (e->from != from || e->to != to)
         return false;
-    return !choice || e->option < 0 ||
-           !strcmp(c->nodes[from].options[e->option].id, choice);
+    return !choice || e->option < 0 || !strcmp(c->nodes[from].options[e->option].id, choice);
 }
 
 /* Marks the path's nodes and the edges between consecutive ones. */
@@ -394,8 +393,7 @@ static size_t count_edges(const struct ff_chart *c)
 }
 
 enum ff_err ff_graph_build(const struct ff_chart *chart, const char *locale,
-                           const struct ff_layout_opts *opts, Agdisc_t *disc,
-                           struct ff_gbuilt *out)
+                           const struct ff_layout_opts *opts, Agdisc_t *disc, struct ff_gbuilt *out)
 {
     static const struct ff_layout_opts none = {0};
     const struct ff_layout_opts *o = opts ? opts : &none;

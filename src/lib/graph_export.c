@@ -111,9 +111,9 @@ enum ff_err ff_chart_to_dot(const struct ff_chart *chart, const char *locale,
     return ff_gbuf_take(&b, out, len);
 }
 
-static const char *const mermaid_words[] = {"end", "graph", "subgraph", "flowchart", "style",
-                                            "class", "classdef", "click", "linkstyle",
-                                            "direction", "default"};
+static const char *const mermaid_words[] = {"end",       "graph",     "subgraph", "flowchart",
+                                            "style",     "class",     "classdef", "click",
+                                            "linkstyle", "direction", "default"};
 
 static bool mermaid_plain(const char *id)
 {
@@ -146,13 +146,25 @@ static void mermaid_text(struct ff_gbuf *b, const char *text)
     ff_gbuf_add(b, "\"", 1);
     for (const char *p = text; *p; p++) {
         switch (*p) {
-        case '"': ff_gbuf_puts(b, "#quot;"); break;
-        case '#': ff_gbuf_puts(b, "#35;"); break;
-        case '<': ff_gbuf_puts(b, "#lt;"); break;
-        case '>': ff_gbuf_puts(b, "#gt;"); break;
-        case '\n': ff_gbuf_puts(b, "<br/>"); break;
-        case '\r': break;
-        default: ff_gbuf_add(b, p, 1);
+        case '"':
+            ff_gbuf_puts(b, "#quot;");
+            break;
+        case '#':
+            ff_gbuf_puts(b, "#35;");
+            break;
+        case '<':
+            ff_gbuf_puts(b, "#lt;");
+            break;
+        case '>':
+            ff_gbuf_puts(b, "#gt;");
+            break;
+        case '\n':
+            ff_gbuf_puts(b, "<br/>");
+            break;
+        case '\r':
+            break;
+        default:
+            ff_gbuf_add(b, p, 1);
         }
     }
     ff_gbuf_add(b, "\"", 1);
@@ -162,8 +174,8 @@ static void mermaid_node(struct ff_gbuf *b, const struct ff_chart *c, int i, con
 {
     static const char *const open[] = {"([", "[", "[(", "{{", "[[", "{", "[/", "(["};
     static const char *const close[] = {"])", "]", ")]", "}}", "]]", "}", "/]", "])"};
-    static const char *const cls[] = {"start", "step", "kb", "action", "subchart",
-                                      "decision", "input", "success"};
+    static const char *const cls[] = {"start",    "step",     "kb",    "action",
+                                      "subchart", "decision", "input", "success"};
     const struct ff_node *n = &c->nodes[i];
     int shape = n->kind == FF_NODE_START      ? 0
                 : n->kind == FF_NODE_KB       ? 2
@@ -201,16 +213,15 @@ static void mermaid_edge(struct ff_gbuf *b, const struct ff_chart *c, int from, 
     ff_gbuf_puts(b, "\n");
 }
 
-static const char mermaid_classes[] =
-    "    classDef start fill:#cfe2f3,stroke:#3d6fa8\n"
-    "    classDef step fill:#ffffff,stroke:#5f6b7a\n"
-    "    classDef kb fill:#fce5cd,stroke:#b45f06\n"
-    "    classDef action fill:#d0e8ee,stroke:#2f6f7e\n"
-    "    classDef subchart fill:#eeeeee,stroke:#666666\n"
-    "    classDef decision fill:#fff2cc,stroke:#bf9000\n"
-    "    classDef input fill:#e6ddf3,stroke:#674ea7\n"
-    "    classDef success fill:#b6d7a8,stroke:#38761d\n"
-    "    classDef failure fill:#f4cccc,stroke:#b33a3a\n";
+static const char mermaid_classes[] = "    classDef start fill:#cfe2f3,stroke:#3d6fa8\n"
+                                      "    classDef step fill:#ffffff,stroke:#5f6b7a\n"
+                                      "    classDef kb fill:#fce5cd,stroke:#b45f06\n"
+                                      "    classDef action fill:#d0e8ee,stroke:#2f6f7e\n"
+                                      "    classDef subchart fill:#eeeeee,stroke:#666666\n"
+                                      "    classDef decision fill:#fff2cc,stroke:#bf9000\n"
+                                      "    classDef input fill:#e6ddf3,stroke:#674ea7\n"
+                                      "    classDef success fill:#b6d7a8,stroke:#38761d\n"
+                                      "    classDef failure fill:#f4cccc,stroke:#b33a3a\n";
 
 enum ff_err ff_chart_to_mermaid(const struct ff_chart *chart, const char *locale, char **out,
                                 size_t *len)

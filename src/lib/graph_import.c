@@ -62,17 +62,18 @@ static void note(struct imp *x, const char *path, const char *code, const char *
 
 static bool is_ident(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c >= 0x80;
 }
 
-/* Skips a comment or a quoted/HTML string starting at p; returns the next position. */
+/* Skips a comment or a quoted/HTML string starting at p; returns the next position (<= len).
+ * The text is not NUL-terminated: every scan is bounded by len. */
 static size_t skip_token(const char *s, size_t len, size_t p)
 {
     if (s[p] == '"') {
         for (p++; p < len && s[p] != '"'; p++)
             p += s[p] == '\\';
-        return p + 1;
+        return p < len ? p + 1 : len;
     }
     if (s[p] == '<') {
         int depth = 0;
@@ -81,12 +82,16 @@ static size_t skip_token(const char *s, size_t len, size_t p)
             if (depth == 0)
                 return p + 1;
         }
-        return p;
+        return len;
     }
-    if (s[p] == '#' || (s[p] == '/' && p + 1 < len && s[p + 1] == '/'))
-        return p + strcspn(s + p, "\n");
-    const char *end = strstr(s + p + 2, "*/");
-    return end ? (size_t)(end - s) + 2 : len;
+    if (s[p] == '#' || s[p + 1] == '/') {
+        const char *nl = memchr(s + p, '\n', len - p);
+        return nl ? (size_t)(nl - s) : len;
+    }
+    for (p += 2; p + 1 < len; p++)
+        if (s[p] == '*' && s[p + 1] == '/')
+            return p + 2;
+    return len;
 }
 
 /* Bounds what the parser will see: bytes, tokens (an upper bound on nodes) and nesting. */
@@ -97,7 +102,8 @@ static enum ff_err prescan(struct imp *x, const char *s, size_t len)
     const char *why = NULL;
     for (size_t p = 0; p < len && !why;) {
         unsigned char c = (unsigned char)s[p];
-        bool comment = c == '#' || (c == '/' && p + 1 < len && (s[p + 1] == '/' || s[p + 1] == '*'));
+        bool comment =
+            c == '#' || (c == '/' && p + 1 < len && (s[p + 1] == '/' || s[p + 1] == '*'));
         if (c == '"' || c == '<' || comment) {
             tokens += !comment;
             p = skip_token(s, len, p);
@@ -224,8 +230,8 @@ static bool shape_is(const char *shape, const char *const *names)
 /* End nodes written by ff_chart_to_dot carry "ff-failure" / "ff-outcome-X" in class. */
 static void end_tags(struct inode *in)
 {
-    static const char *const outcomes[] = {"resolved", "case_created", "visit_requested",
-                                           "escalated", "referred", "abandoned"};
+    static const char *const outcomes[] = {"resolved",  "case_created", "visit_requested",
+                                           "escalated", "referred",     "abandoned"};
     const char *cls = agget(in->n, "class");
     in->success = !cls || !strstr(cls, "ff-failure");
     in->outcome = outcomes[0];
@@ -261,8 +267,8 @@ static void classify(struct imp *x, struct inode *in, const char *path)
     } else if (!strcmp(shape, "parallelogram")) {
         in->kind = FF_NODE_INPUT;
     } else if (!shape_is(shape, boxes)) {
-        note(x, path, "unknown-shape", "shape '%.40s' has no flowchart meaning here; read as a step",
-             shape);
+        note(x, path, "unknown-shape",
+             "shape '%.40s' has no flowchart meaning here; read as a step", shape);
     }
 }
 
@@ -490,11 +496,14 @@ static enum ff_err convert(struct imp *x, char **json_out)
     size_t len = 0;
     if (agnnodes(x->g) > FF_CHART_MAX_NODES) {
         return ff_graph_diag(x->diags, FF_SEV_ERROR, x->file, "", "dot-limit",
-                             "more nodes than a chart may have") ? FF_ELIMIT : FF_ENOMEM;
+                             "more nodes than a chart may have")
+                   ? FF_ELIMIT
+                   : FF_ENOMEM;
     }
     if (!agisdirected(x->g))
-        note(x, "graph", "undirected", "an undirected graph: each edge is read from its first "
-                                       "node to its second");
+        note(x, "graph", "undirected",
+             "an undirected graph: each edge is read from its first "
+             "node to its second");
     note_clusters(x, x->g, 0);
     enum ff_err err = read_nodes(x);
     if (err == FF_OK)
@@ -512,8 +521,8 @@ static enum ff_err convert(struct imp *x, char **json_out)
 enum ff_err ff_dot_import(const char *dot, size_t len, const char *name, const char *locale,
                           struct ff_diags *diags, char **json_out)
 {
-    struct imp x = {.file = name ? name : "<dot>", .locale = locale ? locale : "en",
-                    .diags = diags};
+    struct imp x = {
+        .file = name ? name : "<dot>", .locale = locale ? locale : "en", .diags = diags};
     enum ff_err err = FF_OK;
 
     if (!json_out)
@@ -522,11 +531,14 @@ enum ff_err ff_dot_import(const char *dot, size_t len, const char *name, const c
     if (!dot || !diags)
         return FF_EINVAL;
     if (len > FF_DOT_MAX_BYTES)
-        return ff_graph_diag(diags, FF_SEV_ERROR, x.file, "", "dot-limit",
-                             "larger than 1 MiB") ? FF_ELIMIT : FF_ENOMEM;
+        return ff_graph_diag(diags, FF_SEV_ERROR, x.file, "", "dot-limit", "larger than 1 MiB")
+                   ? FF_ELIMIT
+                   : FF_ENOMEM;
     if (memchr(dot, '\0', len))
         return ff_graph_diag(diags, FF_SEV_ERROR, x.file, "", "dot-syntax",
-                             "a NUL byte in DOT text") ? FF_EPARSE : FF_ENOMEM;
+                             "a NUL byte in DOT text")
+                   ? FF_EPARSE
+                   : FF_ENOMEM;
     err = prescan(&x, dot, len);
     if (err == FF_OK)
         x.g = parse(&x, dot, len, &err);

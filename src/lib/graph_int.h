@@ -23,8 +23,7 @@ struct ff_gbuf {
 
 void ff_gbuf_add(struct ff_gbuf *b, const char *s, size_t n);
 void ff_gbuf_puts(struct ff_gbuf *b, const char *s);
-void ff_gbuf_printf(struct ff_gbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void ff_gbuf_printf(struct ff_gbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string, quotes included. */
 void ff_gbuf_json_str(struct ff_gbuf *b, const char *s);
 /* Hands the text to the caller (never NULL unless oom: "" for an empty buffer). */
@@ -41,14 +40,14 @@ void ff_gv_capture_to_diags(const char *text, const char *file, enum ff_severity
                             struct ff_diags *diags);
 /* Appends one finding (through the loader's ff_diags_add): file, path and message are
  * copied, code must be a string literal. Returns false when out of memory. */
-bool ff_graph_diag(struct ff_diags *diags, enum ff_severity sev, const char *file,
-                   const char *path, const char *code, const char *message);
+bool ff_graph_diag(struct ff_diags *diags, enum ff_severity sev, const char *file, const char *path,
+                   const char *code, const char *message);
 
 /* One edge the builder made, in the order made: all `next` links and options by node. */
 struct ff_gedge {
     Agedge_t *e;
     int from, to;
-    int option;       /* option index, or -1 */
+    int option; /* option index, or -1 */
     bool highlighted;
 };
 

@@ -20,8 +20,8 @@ struct ff_layout {
     size_t nnodes;
     struct ff_layout_edge *edges;
     size_t nedges;
-    struct ff_point *points;      /* every edge's control points, back to back */
-    char errmsg[512];             /* last error text */
+    struct ff_point *points; /* every edge's control points, back to back */
+    char errmsg[512];        /* last error text */
 };
 
 void ff_layout_set_error(struct ff_layout *l, const char *what, const char *detail)
@@ -149,8 +149,7 @@ static enum ff_err read_layout(struct ff_layout *l, const struct ff_chart *c, co
 }
 
 /* Runs dot over the built graph; Graphviz's messages go to diags. */
-static enum ff_err run_dot(struct ff_layout *l, const struct ff_layout_opts *o,
-                           const char *file)
+static enum ff_err run_dot(struct ff_layout *l, const struct ff_layout_opts *o, const char *file)
 {
     ff_gv_capture_begin();
     int rc = gvLayout(l->gvc, l->built.g, "dot");

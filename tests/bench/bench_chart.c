@@ -11,6 +11,7 @@
  * Prints figures; it is not a pass/fail test.
  */
 #define _DEFAULT_SOURCE /* wait4 */
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,7 +19,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,9 +56,9 @@ static uint32_t next_rand(void)
     return (rng >> 16) & 0x7fff;
 }
 
-static const char *const words[] = {"Check", "the", "cable", "router", "meter", "reading",
-                                    "customer", "account", "lights", "power", "reset",
-                                    "visit", "engineer", "signal", "invoice", "address"};
+static const char *const words[] = {"Check",    "the",     "cable",   "router", "meter", "reading",
+                                    "customer", "account", "lights",  "power",  "reset", "visit",
+                                    "engineer", "signal",  "invoice", "address"};
 
 static void title(struct ff_gbuf *b, int i)
 {
@@ -81,8 +81,9 @@ static void simple_node(struct ff_gbuf *b, int i, const char *kind, int next)
 
 static void end_node(struct ff_gbuf *b, const char *id, bool success)
 {
-    ff_gbuf_printf(b, ",\n{\"id\": \"%s\", \"kind\": \"end\", \"title\": {\"en\": \"%s\"}, "
-                      "\"outcome\": \"%s\", \"success\": %s}",
+    ff_gbuf_printf(b,
+                   ",\n{\"id\": \"%s\", \"kind\": \"end\", \"title\": {\"en\": \"%s\"}, "
+                   "\"outcome\": \"%s\", \"success\": %s}",
                    id, success ? "Solved" : "Gave up", success ? "resolved" : "abandoned",
                    success ? "true" : "false");
 }
@@ -130,8 +131,9 @@ static char *make_chart(int nodes, size_t *len)
         else
             i = decision(&b, i, 2 + (int)(next_rand() % 3));
     }
-    ff_gbuf_printf(&b, ",\n{\"id\": \"n%d\", \"kind\": \"step\", \"title\": {\"en\": \"Wrap up\"}, "
-                       "\"next\": \"ok\"}",
+    ff_gbuf_printf(&b,
+                   ",\n{\"id\": \"n%d\", \"kind\": \"step\", \"title\": {\"en\": \"Wrap up\"}, "
+                   "\"next\": \"ok\"}",
                    i);
     end_node(&b, "ok", true);
     end_node(&b, "fail", false);
@@ -265,8 +267,8 @@ static int bench_size(int nodes, const char *dir, const char *ffctl)
         snprintf(path, sizeof path, "%s/bench2000.json", dir);
         char *argv[] = {(char *)ffctl, "validate", path, NULL};
         double t = write_file(path, json, len) ? run_quiet(argv, &rss, &status) : -1;
-        printf("\nffctl validate, %zu nodes: %.1f ms wall, peak RSS %ld KiB, exit %d\n",
-               c->nnodes, t, rss, status);
+        printf("\nffctl validate, %zu nodes: %.1f ms wall, peak RSS %ld KiB, exit %d\n", c->nnodes,
+               t, rss, status);
     }
     ff_chart_free(c);
     ff_diags_free(&d);

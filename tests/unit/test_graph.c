@@ -53,9 +53,8 @@ static bool inside(const struct ff_layout *l, struct ff_point p)
 
 static void test_layout(const struct ff_chart *c)
 {
-    static const enum ff_shape shapes[] = {FF_SHAPE_OVAL, FF_SHAPE_DIAMOND, FF_SHAPE_BOX,
-                                           FF_SHAPE_PARALLELOGRAM, FF_SHAPE_OVAL,
-                                           FF_SHAPE_OVAL};
+    static const enum ff_shape shapes[] = {FF_SHAPE_OVAL,          FF_SHAPE_DIAMOND, FF_SHAPE_BOX,
+                                           FF_SHAPE_PARALLELOGRAM, FF_SHAPE_OVAL,    FF_SHAPE_OVAL};
     struct ff_layout *l = NULL;
     CHECK_INT(ff_layout_new(c, "en", NULL, &l), FF_OK);
     if (!l)
@@ -225,17 +224,16 @@ static void test_dot_round_trip(const struct ff_chart *c)
     ff_diags_free(&d);
 }
 
-static const char messy_dot[] =
-    "digraph messy {\n"
-    "  a [shape=ellipse, label=\"Begin\"];\n"
-    "  b [shape=hexagon, label=\"Odd\\nshape\"];\n"
-    "  c [shape=diamond, label=\"Q?\"];\n"
-    "  d [shape=box, label=<<b>bold</b>>];\n"
-    "  subgraph cluster_x { e [shape=box, label=\"E\"]; }\n"
-    "  f [shape=ellipse, label=\"Done\"];\n"
-    "  a -> b [label=\"go\"]; b -> c; c -> d [label=\"Yes\"]; c -> e;\n"
-    "  d -> f; e -> f; e -> d;\n"
-    "}\n";
+static const char messy_dot[] = "digraph messy {\n"
+                                "  a [shape=ellipse, label=\"Begin\"];\n"
+                                "  b [shape=hexagon, label=\"Odd\\nshape\"];\n"
+                                "  c [shape=diamond, label=\"Q?\"];\n"
+                                "  d [shape=box, label=<<b>bold</b>>];\n"
+                                "  subgraph cluster_x { e [shape=box, label=\"E\"]; }\n"
+                                "  f [shape=ellipse, label=\"Done\"];\n"
+                                "  a -> b [label=\"go\"]; b -> c; c -> d [label=\"Yes\"]; c -> e;\n"
+                                "  d -> f; e -> f; e -> d;\n"
+                                "}\n";
 
 static bool has_diag(const struct ff_diags *d, const char *code, const char *path)
 {
