@@ -1,0 +1,131 @@
+/* test_event.c - the event codec: what it accepts, what it refuses and why, round trips. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fieldflow/event.h"
+#include "fieldflow/mem.h"
+#include "harness.h"
+
+#define ENV(id, dev, seq, type, entity, payload)                                              \
+    "{\"id\":\"" id "\",\"device\":\"" dev "\",\"seq\":" seq ",\"hlc\":\"0193a1b2c3d40001\"," \
+    "\"entity\":\"" entity "\",\"entity_id\":\"e-1\",\"type\":\"" type "\",\"payload\":"      \
+    payload ",\"author\":\"eng-7\",\"schema\":1}"
+
+static const struct {
+    const char *json;
+    enum ff_err err;
+    const char *why; /* substring of the reason */
+} cases[] = {
+    {ENV("d1:7", "d1", "7", "feedback.given", "feedback", "{\"score\":5}"), FF_OK, ""},
+    {ENV("d1:7", "d1", "7", "gizmo.frobbed", "gizmo", "{\"x\":[1,2]}"), FF_OK, ""},
+    {ENV("d1:7", "d1", "7", "feedback.given", "feedback", "{\"score\":9}"), FF_EINVALID,
+     "event d1:7: payload.score: must be an integer in range"},
+    {ENV("d1:7", "d1", "7", "feedback.given", "feedback", "{\"score\":4.5}"), FF_EINVALID,
+     "payload.score"},
+    {ENV("d1:7", "d1", "7", "feedback.given", "feedback", "{}"), FF_EINVALID,
+     "payload.score: is required"},
+    {ENV("d1:7", "d1", "7", "feedback.given", "feedback", "[1]"), FF_EINVALID,
+     "payload: must be a JSON object"},
+    {ENV("d1:8", "d1", "7", "feedback.given", "feedback", "{\"score\":1}"), FF_EINVALID,
+     "id: must be"},
+    {ENV("d 1:7", "d 1", "7", "feedback.given", "feedback", "{\"score\":1}"), FF_EINVALID,
+     "device"},
+    {ENV("d1:0", "d1", "0", "feedback.given", "feedback", "{\"score\":1}"), FF_EINVALID, "seq"},
+    {ENV("d1:7", "d1", "7", "feedback.given", "case", "{\"score\":1}"), FF_EINVALID,
+     "entity: must be the type's prefix"},
+    {ENV("d1:7", "d1", "7", "Feedback", "feedback", "{\"score\":1}"), FF_EINVALID, "type"},
+    {ENV("d1:7", "d1", "7", "case.escalated", "case", "{\"level\":5,\"reason\":\"x\"}"),
+     FF_EINVALID, "payload.level"},
+    {ENV("d1:7", "d1", "7", "case.field_edited", "case",
+         "{\"field\":\"priority\",\"value\":\"high\",\"prev\":[\"d1:1\"]}"),
+     FF_EINVALID, "payload.value: priority must be"},
+    {ENV("d1:7", "d1", "7", "case.field_edited", "case",
+         "{\"field\":\"category\",\"value\":\"x\",\"prev\":[\"nocolon\"]}"),
+     FF_EINVALID, "payload.prev"},
+    {ENV("d1:7", "d1", "7", "customer.created", "customer", "{\"name\":\"a\",\"x\":1e999}"),
+     FF_EINVALID, "non-finite"},
+    {ENV("d1:7", "d1", "7", "customer.created", "customer", "{\"name\":\"\xc0\xaf\"}"),
+     FF_EINVALID, "UTF-8"},
+    {ENV("d1:7", "d1", "7", "customer.created", "customer",
+         "{\"name\":\"a\",\"deep\":[[[[[[[[[[1]]]]]]]]]]}"),
+     FF_EINVALID, "nested too deep"},
+    {ENV("d1:7", "d1", "7", "engineer.availability_published", "engineer",
+         "{\"slots\":[{\"start\":5,\"end\":5}]}"),
+     FF_EINVALID, "payload.slots"},
+    {"{\"id\":", FF_EPARSE, "not valid JSON"},
+    {"[]", FF_EPARSE, "must be a JSON object"},
+    {"{\"id\":\"d1:1\",\"device\":\"d1\",\"seq\":1,\"hlc\":\"xyz\"}", FF_EINVALID, "hlc"},
+};
+
+static void test_table(void)
+{
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ff_event ev;
+        char why[384] = "";
+        enum ff_err e = ff_event_decode(cases[i].json, strlen(cases[i].json), &ev, why, sizeof why);
+        CHECK_INT(e, cases[i].err);
+        CHECK_MSG(strstr(why, cases[i].why) != NULL, why);
+        if (e)
+            CHECK(ev.payload == NULL && ev.author == NULL);
+        ff_event_clear(&ev);
+    }
+}
+
+static void test_round_trip(void)
+{
+    const char *in = ENV("d1:7", "d1", "7", "report.submitted", "report",
+                         "{ \"case_id\" : \"k\", \"work_done\":\"ok\", \"minutes\":5,"
+                         "\"outcome\":\"fixed\",\"parts\":[{\"part\":\"valve\",\"qty\":2}]}");
+    struct ff_event ev, again;
+    char why[256] = "", *out = NULL, *out2 = NULL;
+    CHECK_INT(ff_event_decode(in, strlen(in), &ev, why, sizeof why), FF_OK);
+    CHECK(ev.known);
+    CHECK_STR(ev.author, "eng-7");
+    CHECK_STR(ev.payload, "{\"case_id\":\"k\",\"work_done\":\"ok\",\"minutes\":5,\"outcome\":"
+                          "\"fixed\",\"parts\":[{\"part\":\"valve\",\"qty\":2}]}");
+    CHECK_INT(ff_event_encode(&ev, &out), FF_OK);
+    CHECK_INT(ff_event_decode(out, strlen(out), &again, why, sizeof why), FF_OK);
+    CHECK_INT(ff_event_encode(&again, &out2), FF_OK);
+    CHECK_STR(out, out2);
+    ff_free(out);
+    ff_free(out2);
+    ff_event_clear(&ev);
+    ff_event_clear(&again);
+    const char *newer = "{\"id\":\"d1:1\",\"device\":\"d1\",\"seq\":1,\"hlc\":\"0000000000010000\","
+                        "\"entity\":\"case\",\"entity_id\":\"k\",\"type\":\"case.created\","
+                        "\"payload\":{\"shape\":\"v2\"},\"author\":null,\"schema\":2}";
+    CHECK_INT(ff_event_decode(newer, strlen(newer), &ev, why, sizeof why), FF_OK);
+    CHECK(!ev.known); /* a newer schema is kept, not folded */
+    ff_event_clear(&ev);
+}
+
+static void test_limits(void)
+{
+    size_t n = FF_EVENT_MAX_BYTES + 100;
+    char *big = malloc(n + 1);
+    memset(big, ' ', n);
+    big[n] = '\0';
+    struct ff_event ev;
+    char why[256] = "";
+    CHECK_INT(ff_event_decode(big, n, &ev, why, sizeof why), FF_ELIMIT);
+    free(big);
+    for (long k = 0;; k++) { /* every allocation failure is a clean FF_ENOMEM */
+        const char *in = ENV("d1:7", "d1", "7", "feedback.given", "feedback", "{\"score\":5}");
+        ff_mem_fail_after(k);
+        enum ff_err e = ff_event_decode(in, strlen(in), &ev, why, sizeof why);
+        ff_mem_fail_after(-1);
+        ff_event_clear(&ev);
+        CHECK(e == FF_OK || e == FF_ENOMEM);
+        if (e == FF_OK)
+            break;
+    }
+}
+
+int main(void)
+{
+    test_table();
+    test_round_trip();
+    test_limits();
+    return ff_test_finish();
+}

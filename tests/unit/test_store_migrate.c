@@ -1,0 +1,93 @@
+/* test_store_migrate.c - schema migrations, forward only, from every earlier version.
+ *
+ * For each version v below the latest: make a file at v (the log only, as that build kept
+ * it), put events in it, reopen with this build, and expect the migrated projections to equal
+ * those of a store that received the same events at the latest version. Also: a file from a
+ * newer build is refused, and an empty file is made at the latest version.
+ */
+#include "store_int.h"
+#include "store_testlib.h"
+
+static const char *const events[][3] = {
+    {"customer.created", "c1", "{\"name\":\"Åse Ærø\",\"phone\":\"+45 99 88 77 66\"}"},
+    {"case.created", "k1", "{\"customer_id\":\"c1\",\"touchpoint\":\"letter\",\"request_type\":"
+                           "\"order\"}"},
+    {"case.note_added", "k1", "{\"text\":\"out of stock: back-order\"}"},
+    {"kb.published", "kb1", "{\"lang\":\"en\",\"title\":\"Back-orders\",\"body\":\"How we "
+                            "notify you.\"}"},
+    {"visit.requested", "v1", "{\"case_id\":\"k1\",\"engineer_id\":\"e\",\"start\":1,\"end\":2}"},
+};
+
+static void fill(struct ff_store *s)
+{
+    for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
+        append_ok(s, events[i][0], events[i][1], events[i][2]);
+}
+
+static void test_from(const char *dir, int v)
+{
+    char path[4096], name[64], *j = NULL;
+    snprintf(name, sizeof name, "v%d.db", v);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct ff_store_opts o = {.path = path, .device = "old"};
+    struct ff_store *s = NULL;
+    CHECK_INT(ff_store__open_at(&o, v, &s), FF_OK);
+    fill(s);
+    ff_store_close(s);
+    s = open_store(dir, name, "old"); /* migrates */
+    struct ff_store *fresh = open_store(dir, "fresh.db", "new");
+    if (!s || !fresh)
+        return;
+    CHECK_INT(sync_into(fresh, s), (int)(sizeof events / sizeof events[0]));
+    char *a = dump_of(s), *b = dump_of(fresh);
+    CHECK_MSG(!strcmp(a, b), name);
+    CHECK(strstr(a, "customers|\"c1\"") != NULL);
+    free(a);
+    free(b);
+    CHECK_INT(ff_store_customer_search(s, "ase aero", 5, &j), FF_OK); /* v2's search works */
+    CHECK(has(j, "c1"));
+    ff_free(j);
+    CHECK_INT(ff_store_check(s), FF_OK);
+    ff_store_close(s);
+    ff_store_close(fresh);
+    snprintf(path, sizeof path, "%s/fresh.db", dir);
+    remove(path);
+}
+
+static void test_newer_refused(const char *dir)
+{
+    char path[4096], why[256] = "";
+    snprintf(path, sizeof path, "%s/future.db", dir);
+    struct ff_store *s = open_store(dir, "future.db", "dev");
+    ff_store_close(s);
+    sqlite3 *db;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    struct ff_store_opts o = {.path = path, .why = why, .why_len = sizeof why};
+    CHECK_INT(ff_store_open(&o, &s), FF_EVERSION);
+    CHECK(s == NULL && has(why, "schema version 99"));
+}
+
+static void test_not_a_db(const char *dir)
+{
+    char path[4096], why[256] = "";
+    snprintf(path, sizeof path, "%s/junk.db", dir);
+    FILE *f = fopen(path, "w");
+    fputs("this is not a database, just some text that is long enough to matter........", f);
+    fclose(f);
+    struct ff_store *s;
+    struct ff_store_opts o = {.path = path, .why = why, .why_len = sizeof why};
+    CHECK_INT(ff_store_open(&o, &s), FF_ECORRUPT);
+    CHECK(s == NULL && why[0]);
+}
+
+int main(void)
+{
+    const char *dir = ff_test_tmpdir();
+    for (int v = 1; v < FF_STORE_SCHEMA_VERSION; v++)
+        test_from(dir, v);
+    test_newer_refused(dir);
+    test_not_a_db(dir);
+    return ff_test_finish();
+}
