@@ -217,6 +217,12 @@ int ff_chart_find_node(const struct ff_chart *chart, const char *id);
 /* Index of locale, or -1. */
 int ff_chart_locale_index(const struct ff_chart *chart, const char *locale);
 
+/* Longest path from the start, in nodes, on the chart with its cycles cut where a
+ * depth-first walk from the start closes them (so each node counts once): *longest over
+ * all paths, *to_end over paths that finish at an end node (0 when there is none).
+ * FF_OK, or FF_ENOMEM with both 0. */
+enum ff_err ff_chart_depth(const struct ff_chart *chart, size_t *longest, size_t *to_end);
+
 const char *ff_node_kind_name(enum ff_node_kind kind);
 const char *ff_outcome_name(enum ff_outcome outcome);
 const char *ff_action_kind_name(enum ff_action_kind kind);
