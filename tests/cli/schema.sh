@@ -67,6 +67,10 @@ good = {
 check("small good chart", v.is_valid(good), "; ".join(e.message for e in v.iter_errors(good)))
 x_ok = copy.deepcopy(good); x_ok["x-editor"] = {"any": 1}; x_ok["nodes"][0]["x-pos"] = [1, 2]
 check("x- keys accepted", v.is_valid(x_ok))
+opt = copy.deepcopy(good)
+opt["nodes"][3]["actions"] = [{"type": "escalate", "level": 3}, {"type": "call_back"},
+                              {"type": "request_visit"}, {"type": "record_outcome", "value": "escalated"}]
+check("eta_minutes is optional", v.is_valid(opt), "; ".join(e.message for e in v.iter_errors(opt)))
 
 def bad(name, mutate):
     c = copy.deepcopy(good)
@@ -98,11 +102,13 @@ bad("min on a date", lambda c: n(c, 2)["fields"].append({"name": "d", "type": "d
 bad("unknown field type", lambda c: n(c, 2)["fields"][0].update(type="float"))
 bad("field without label", lambda c: n(c, 2)["fields"][0].pop("label"))
 bad("escalate level 5", lambda c: n(c, 3)["actions"][0].update(level=5))
-bad("escalate without eta", lambda c: n(c, 3)["actions"][0].pop("eta_minutes"))
+bad("escalate without level", lambda c: n(c, 3)["actions"][0].pop("level"))
 bad("negative eta", lambda c: n(c, 3)["actions"][0].update(eta_minutes=-1))
 bad("unknown priority", lambda c: n(c, 3).update(actions=[{"type": "set_priority", "value": "asap"}]))
 bad("value on create_case", lambda c: n(c, 3).update(actions=[{"type": "create_case", "value": "x"}]))
-bad("call_back without eta", lambda c: n(c, 3).update(actions=[{"type": "call_back"}]))
+bad("record_outcome with a free word", lambda c: n(c, 3).update(actions=[{"type": "record_outcome", "value": "fixed"}]))
+bad("repeated touchpoint", lambda c: c.update(touchpoints=["kiosk", "kiosk"]))
+bad("x- key inside a text", lambda c: c.update(title={"en": "T", "x-note": "n"}))
 bad("unknown action", lambda c: n(c, 3).update(actions=[{"type": "send_sms"}]))
 bad("end without outcome", lambda c: n(c, 4).pop("outcome"))
 bad("unknown outcome", lambda c: n(c, 4).update(outcome="done"))
