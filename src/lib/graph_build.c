@@ -185,6 +185,13 @@ char *ff_graph_wrap(const char *text, int width)
     return s;
 }
 
+const char *ff_graph_locale(const struct ff_chart *chart, const char *locale)
+{
+    if (locale)
+        return locale;
+    return chart->nlocales > 0 && chart->locales[0] ? chart->locales[0] : "en";
+}
+
 enum ff_shape ff_graph_shape_of(enum ff_node_kind kind)
 {
     switch (kind) {
@@ -403,6 +410,7 @@ enum ff_err ff_graph_build(const struct ff_chart *chart, const char *locale,
     enum ff_err err = FF_ENOMEM;
 
     memset(out, 0, sizeof *out);
+    locale = ff_graph_locale(chart, locale);
     b.nodes = ff_calloc(chart->nnodes, sizeof *b.nodes);
     b.node_lit = ff_calloc(chart->nnodes, sizeof *b.node_lit);
     b.edges = ff_calloc(count_edges(chart), sizeof *b.edges);

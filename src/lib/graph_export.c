@@ -233,6 +233,7 @@ enum ff_err ff_chart_to_mermaid(const struct ff_chart *chart, const char *locale
     *out = NULL;
     if (!chart)
         return FF_EINVAL;
+    locale = ff_graph_locale(chart, locale);
     ff_gbuf_puts(&b, "flowchart TD\n");
     for (size_t i = 0; i < chart->nnodes; i++)
         mermaid_node(&b, chart, (int)i, locale);

@@ -12,6 +12,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fieldflow/mem.h"
@@ -324,6 +325,28 @@ static void edge_path(char *buf, size_t size, Agedge_t *e)
     snprintf(buf, size, "edge %.60s -> %.60s", agnameof(agtail(e)), agnameof(aghead(e)));
 }
 
+static int cmp_edge_seq(const void *a, const void *b)
+{
+    unsigned long x = AGSEQ(*(Agedge_t *const *)a), y = AGSEQ(*(Agedge_t *const *)b);
+    return (x > y) - (x < y);
+}
+
+/* The node's outgoing edges in file order (cgraph keeps them ordered by head node).
+ * Caller frees *out; returns the count, or -1 when out of memory. */
+static int out_edges(struct imp *x, Agnode_t *n, Agedge_t ***out)
+{
+    int count = agdegree(x->g, n, 0, 1), k = 0;
+    *out = ff_calloc((size_t)count, sizeof **out);
+    if (!*out) {
+        x->oom = true;
+        return -1;
+    }
+    for (Agedge_t *e = agfstout(x->g, n); e && k < count; e = agnxtout(x->g, e))
+        (*out)[k++] = e;
+    qsort(*out, (size_t)k, sizeof **out, cmp_edge_seq);
+    return k;
+}
+
 static void json_text(struct ff_gbuf *b, const struct imp *x, const char *text)
 {
     ff_gbuf_puts(b, "{");
@@ -356,9 +379,11 @@ static void option_id(char *id, size_t size, const char *label, size_t k, const 
 static void write_options(struct imp *x, struct ff_gbuf *b, const struct inode *in)
 {
     struct ff_gbuf taken = {0};
-    size_t k = 0;
+    Agedge_t **edges;
+    int n = out_edges(x, in->n, &edges);
     ff_gbuf_puts(b, ",\n     \"options\": [");
-    for (Agedge_t *e = agfstout(x->g, in->n); e; e = agnxtout(x->g, e), k++) {
+    for (size_t k = 0; n > 0 && k < (size_t)n; k++) {
+        Agedge_t *e = edges[k];
         char path[160], id[ID_MAX + 16];
         const struct inode *to = head_of(x, e);
         edge_path(path, sizeof path, e);
@@ -380,13 +405,16 @@ static void write_options(struct imp *x, struct ff_gbuf *b, const struct inode *
     ff_gbuf_puts(b, "]");
     x->oom |= taken.oom;
     ff_gbuf_free(&taken);
+    ff_free(edges);
 }
 
 /* `next` is the first outgoing edge; a second one cannot be said outside a decision. */
 static void write_next(struct imp *x, struct ff_gbuf *b, const struct inode *in)
 {
-    int k = 0;
-    for (Agedge_t *e = agfstout(x->g, in->n); e; e = agnxtout(x->g, e), k++) {
+    Agedge_t **edges;
+    int n = out_edges(x, in->n, &edges);
+    for (int k = 0; k < n; k++) {
+        Agedge_t *e = edges[k];
         char path[160];
         edge_path(path, sizeof path, e);
         char *label = label_of(x, e, agnameof(e) ? agnameof(e) : "", path);
@@ -403,6 +431,7 @@ static void write_next(struct imp *x, struct ff_gbuf *b, const struct inode *in)
             ff_gbuf_json_str(b, head_of(x, e)->id);
         }
     }
+    ff_free(edges);
 }
 
 static void write_node(struct imp *x, struct ff_gbuf *b, const struct inode *in)

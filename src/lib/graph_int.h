@@ -68,6 +68,8 @@ enum ff_err ff_graph_build(const struct ff_chart *chart, const char *locale,
                            struct ff_gbuilt *out);
 void ff_graph_built_free(struct ff_gbuilt *b);
 
+/* locale, or the chart's fallback locale when NULL; never NULL. */
+const char *ff_graph_locale(const struct ff_chart *chart, const char *locale);
 /* The shape of a node kind. */
 enum ff_shape ff_graph_shape_of(enum ff_node_kind kind);
 /* `text` wrapped at spaces to lines of at most `width` code points, '\n' between lines.

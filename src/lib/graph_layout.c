@@ -183,6 +183,7 @@ enum ff_err ff_layout_new(const struct ff_chart *chart, const char *locale,
     *out = NULL;
     if (!chart || (o->npath > 0 && !o->path))
         return FF_EINVAL;
+    locale = ff_graph_locale(chart, locale);
     struct ff_layout *l = ff_calloc(1, sizeof *l);
     if (!l)
         return FF_ENOMEM;

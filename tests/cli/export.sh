@@ -56,7 +56,9 @@ cat > "$T/run.json" <<'JSON'
  {"seq": 4, "chart": "demo", "node": "restart", "event": "enter"}]
 JSON
 "$FFCTL" export "$T/demo.json" --format dot --highlight "$T/run.json" > "$T/lit.dot"
-check "highlighted path" test "$(grep -c '#1c4587' "$T/lit.dot")" -eq 5
+check "highlighted nodes: start, powered, restart" test "$(grep -c 'penwidth=3' "$T/lit.dot")" -eq 3
+check "highlighted edges: start -> powered -> restart" \
+    test "$(grep -c 'penwidth=2.5' "$T/lit.dot")" -eq 2
 
 "$FFCTL" export "$T/demo.json" --format dot -o "$T/demo.dot"
 "$FFCTL" import "$T/demo.dot" -o "$T/back.json" 2> "$T/err"
