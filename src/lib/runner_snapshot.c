@@ -546,26 +546,41 @@ static const struct ff_chart *table_find(const struct restore *r, const char *id
     return NULL;
 }
 
+/* cJSON says NULL both for bad input and for a failed allocation (its allocator may be
+ * the ff_malloc seam; the loader installs it). An allocation made right after tells them
+ * apart: when memory is exhausted, or a test made allocations fail, it fails too. */
+static bool out_of_memory(void)
+{
+    void *p = ff_malloc(64);
+    ff_free(p);
+    return p == NULL;
+}
+
 /* The answer of an entry: an object for a submit (kept as compact JSON), else a string or
  * null. *tofree is set when the text was printed here. */
-static bool entry_answer(const cJSON *a, enum ff_run_event ev, const char **text, char **tofree)
+static enum ff_err entry_answer(const cJSON *a, enum ff_run_event ev, const char **text,
+                                char **tofree)
 {
     *text = NULL;
     *tofree = NULL;
     if (ev == FF_RUN_EV_SUBMIT) {
         const cJSON *it;
         if (!cJSON_IsObject(a))
-            return false;
-        cJSON_ArrayForEach(it, a) if (!cJSON_IsString(it)) return false;
+            return FF_EPARSE;
+        cJSON_ArrayForEach(it, a)
+        {
+            if (!cJSON_IsString(it))
+                return FF_EPARSE;
+        }
         *text = *tofree = cJSON_PrintUnformatted(a);
-        return *text != NULL;
+        return *text ? FF_OK : FF_ENOMEM;
     }
     if (cJSON_IsNull(a))
-        return true;
+        return FF_OK;
     if (!cJSON_IsString(a) || !a->valuestring)
-        return false;
+        return FF_EPARSE;
     *text = a->valuestring;
-    return true;
+    return FF_OK;
 }
 
 static enum ff_err load_entry(struct restore *r, const cJSON *o)
@@ -594,9 +609,11 @@ static enum ff_err load_entry(struct restore *r, const cJSON *o)
     }
     const char *answer;
     char *tofree;
-    if (!entry_answer(item(o, "answer"), ev, &answer, &tofree))
-        return bad(r, FF_EPARSE, "transcript entry %zu has a malformed answer", run->ntr + 1);
-    enum ff_err err = run_tr_append(run, c, ni, ev, answer, time_ms);
+    enum ff_err err = entry_answer(item(o, "answer"), ev, &answer, &tofree);
+    if (err == FF_EPARSE)
+        return bad(r, err, "transcript entry %zu has a malformed answer", run->ntr + 1);
+    if (!err)
+        err = run_tr_append(run, c, ni, ev, answer, time_ms);
     cJSON_free(tofree);
     if (err)
         return err == FF_ENOMEM ? err : bad(r, err, "the transcript is too long");
@@ -647,6 +664,8 @@ static enum ff_err restore(struct restore *r, const char *json, size_t len)
         return bad(r, json ? FF_ELIMIT : FF_EINVAL, "a snapshot is at most %u bytes",
                    FF_RUN_MAX_SNAPSHOT);
     cJSON *root = cJSON_ParseWithLength(json, len);
+    if (!root && out_of_memory())
+        return FF_ENOMEM;
     if (!root)
         return bad(r, FF_EPARSE, "the snapshot is not well-formed JSON");
     enum ff_err err = FF_OK;
