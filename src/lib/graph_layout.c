@@ -1,7 +1,7 @@
 /* graph_layout.c - ff_layout: a chart laid out by Graphviz `dot`, read back for drawing.
  *
- * The handle keeps the Graphviz context and the laid-out graph so that it can also render
- * SVG/PDF/PNG (graph_export.c) without laying out again. Coordinates are copied out once,
+ * The handle keeps the laid-out graph (in the process's one Graphviz context) so that it can
+ * also render SVG/PDF/PNG (graph_export.c) without laying out again. Coordinates are copied out once,
  * converted from Graphviz's y-up frame (origin bottom-left) to y-down with the origin at the
  * top-left of the bounding box. Invariant: nodes[i].index == i; edges are in the order the
  * builder made them.
@@ -13,7 +13,7 @@
 #include "graph_int.h"
 
 struct ff_layout {
-    GVC_t *gvc;                   /* owned; NULL only while being built */
+    GVC_t *gvc;                   /* the shared context (not owned); NULL if none */
     struct ff_gbuilt built;       /* the laid-out graph */
     double width, height;         /* bounding box, points */
     struct ff_layout_node *nodes; /* built.g's nodes by chart index */
@@ -163,12 +163,22 @@ static enum ff_err run_dot(struct ff_layout *l, const struct ff_layout_opts *o, 
     return FF_OK;
 }
 
-static GVC_t *new_context(void)
+/* One Graphviz context for the whole process, made on first use and never freed.
+ * Graphviz 2.43's pango plugin keeps a static pointer to the last font name, which lives in
+ * the context: after gvFreeContext() the next context's layout reads freed memory (ASan
+ * heap-use-after-free in pango_textlayout). Sharing one context avoids that, and also
+ * saves re-reading the plugin configuration on every layout. Like all of Graphviz, this
+ * is single-threaded. */
+static GVC_t *shared_gvc;
+
+static GVC_t *context(void)
 {
-    ff_gv_capture_begin();
-    GVC_t *gvc = gvContext();
-    ff_gv_capture_end();
-    return gvc;
+    if (!shared_gvc) {
+        ff_gv_capture_begin();
+        shared_gvc = gvContext();
+        ff_gv_capture_end();
+    }
+    return shared_gvc;
 }
 
 enum ff_err ff_layout_new(const struct ff_chart *chart, const char *locale,
@@ -187,7 +197,7 @@ enum ff_err ff_layout_new(const struct ff_chart *chart, const char *locale,
     struct ff_layout *l = ff_calloc(1, sizeof *l);
     if (!l)
         return FF_ENOMEM;
-    l->gvc = new_context();
+    l->gvc = context();
     if (!l->gvc) {
         err = FF_EGRAPHVIZ;
         goto out_free;
@@ -221,8 +231,6 @@ void ff_layout_free(struct ff_layout *l)
     if (l->gvc && l->built.g)
         gvFreeLayout(l->gvc, l->built.g);
     ff_graph_built_free(&l->built);
-    if (l->gvc)
-        gvFreeContext(l->gvc);
     ff_free(l);
 }
 
