@@ -39,13 +39,15 @@ enum ff_err ff_store__db_fail(struct ff_store *s, int rc, const char *what)
     case SQLITE_PERM: case SQLITE_AUTH: e = FF_EREADONLY; break;
     default: break;
     }
-    if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSTAT || rc == SQLITE_IOERR_TRUNCATE) {
-        /* RLIMIT_FSIZE and ENOSPC surface as write errors on some paths */
-        if (errno == EFBIG || errno == ENOSPC)
-            e = FF_EFULL;
-    }
-    return ff_store__fail(s, e, "%s: %s (sqlite %d)", what,
-                          s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc);
+    int sys = s->sys_errno ? s->sys_errno : s->db ? sqlite3_system_errno(s->db) : 0;
+    s->sys_errno = 0;
+    if ((rc & 0xFF) == SQLITE_IOERR && (sys == EFBIG || sys == ENOSPC || sys == EDQUOT))
+        e = FF_EFULL; /* a full disk, quota or RLIMIT_FSIZE surfaces as a write error */
+    if (e == FF_EFULL)
+        return ff_store__fail(s, e, "%s: the disk is full (%s; sqlite %d)", what,
+                              s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc);
+    return ff_store__fail(s, e, "%s: %s (sqlite %d, errno %d)", what,
+                          s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc, sys);
 }
 
 sqlite3_stmt *ff_store__stmt(struct ff_store *s, enum stmt id)
@@ -68,7 +70,7 @@ static int bind_json(sqlite3_stmt *st, int i, const cJSON *j)
     if (!j || cJSON_IsNull(j))
         return sqlite3_bind_null(st, i);
     if (cJSON_IsString(j))
-        return sqlite3_bind_text(st, i, j->valuestring, -1, SQLITE_TRANSIENT);
+        return sqlite3_bind_text(st, i, j->valuestring, -1, SQLITE_STATIC);
     if (cJSON_IsBool(j))
         return sqlite3_bind_int(st, i, cJSON_IsTrue(j));
     if (cJSON_IsNumber(j))
@@ -88,7 +90,8 @@ static int bind_all(sqlite3_stmt *st, const char *fmt, va_list ap)
         switch (*fmt) {
         case 's': {
             const char *v = va_arg(ap, const char *);
-            rc = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+            /* static: every caller's strings outlive the step that reads them */
+            rc = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
             break;
         }
         case 'i': rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t)); break;
@@ -125,9 +128,13 @@ enum ff_err ff_store__exec(struct ff_store *s, enum stmt id, const char *fmt, ..
     va_start(ap, fmt);
     int rc = bind_all(st, fmt, ap);
     va_end(ap);
+    errno = 0;
     if (rc == SQLITE_OK)
         while ((rc = sqlite3_step(st)) == SQLITE_ROW)
             ;
+    int os_errno = errno;
+    if (rc != SQLITE_DONE && rc != SQLITE_OK) /* before reset can change them */
+        s->sys_errno = sqlite3_system_errno(s->db) ? sqlite3_system_errno(s->db) : os_errno;
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_OK)
         return ff_store__db_fail(s, rc, "writing");
@@ -306,6 +313,9 @@ static enum ff_err configure(struct ff_store *s)
 {
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 1);
+    if (!s->readonly && sqlite3_db_readonly(s->db, "main") == 1)
+        return ff_store__fail(s, FF_EREADONLY, "%s: the file is read-only",
+                              sqlite3_db_filename(s->db, "main"));
     enum ff_err e = exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
                              "configuring");
     if (!e && !s->readonly)
@@ -331,7 +341,9 @@ enum ff_err ff_store__open_at(const struct ff_store_opts *o, int target, struct 
     if (!path && (e = ff_store_default_path(def, sizeof def)))
         ff_store__fail(s, e, "no default store path ($XDG_DATA_HOME or $HOME)");
     path = path ? path : def;
-    int flags = o->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* NOMUTEX: a handle is used by one thread at a time (store.h), so skip SQLite's locks */
+    int flags = SQLITE_OPEN_NOMUTEX |
+                (o->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     int rc = e ? SQLITE_OK : sqlite3_open_v2(path, &s->db, flags, NULL);
     if (!e && rc != SQLITE_OK)
         e = ff_store__db_fail(s, rc, path);

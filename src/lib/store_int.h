@@ -16,7 +16,7 @@
 enum stmt {
     S_BEGIN, S_COMMIT, S_ROLLBACK, S_META_GET, S_META_SET, S_MAX_SEQ, S_INSERT_EVENT,
     S_DIRTY_ADD, S_DIRTY_LIST, S_DIRTY_CLEAR, S_ENTITY_EVENTS, S_ALL_EVENTS, S_EVENTS_AFTER,
-    S_EXPORT, S_COUNT_EVENTS, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
+    S_EXPORT, S_COUNT_EVENTS,
     S_DEL_CUSTOMER, S_INS_CUSTOMER, S_DEL_CUSTOMER_FTS, S_INS_CUSTOMER_FTS,
     S_DEL_CASE, S_INS_CASE, S_DEL_NOTES, S_INS_NOTE, S_DEL_ESCALATIONS, S_INS_ESCALATION,
     S_DEL_VISIT, S_INS_VISIT, S_DEL_REPORT, S_INS_REPORT, S_DEL_PARTS, S_INS_PART,
@@ -50,6 +50,7 @@ struct ff_store {
     bool in_txn;                      /* a write transaction is open */
     bool readonly;                    /* opened read-only */
     bool no_fold;                     /* schema older than the fold (tests of migration) */
+    int sys_errno;                    /* errno of the last failed step, for FF_EFULL */
     char err[512];                    /* last error text */
 };
 

@@ -13,7 +13,7 @@ const char *const ff_store__migrations[FF_STORE_SCHEMA_VERSION] = {
     "CREATE TABLE events(device TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL,"
     " entity TEXT NOT NULL, entity_id TEXT NOT NULL, type TEXT NOT NULL,"
     " payload TEXT NOT NULL, author TEXT, schema INTEGER NOT NULL, known INTEGER NOT NULL,"
-    " UNIQUE(device, seq));"
+    " PRIMARY KEY(device, seq)) WITHOUT ROWID;"
     "CREATE INDEX events_entity ON events(entity, entity_id, hlc, device);"
     "CREATE TABLE customers(id TEXT PRIMARY KEY, name, phone, email, address, site,"
     " merged_into, erased INTEGER NOT NULL, created_hlc) WITHOUT ROWID;"
@@ -98,9 +98,6 @@ const char *const ff_store__sql[S__COUNT] = {
     [S_EXPORT] = "SELECT device, seq, hlc, entity, entity_id, type, payload, author, schema"
                  " FROM events ORDER BY hlc, device",
     [S_COUNT_EVENTS] = "SELECT count(*) FROM events",
-    [S_SAVEPOINT] = "SAVEPOINT one_call",
-    [S_RELEASE] = "RELEASE one_call",
-    [S_ROLLBACK_TO] = "ROLLBACK TO one_call",
     [S_DEL_CUSTOMER] = "DELETE FROM customers WHERE id = ?1",
     [S_INS_CUSTOMER] = "INSERT INTO customers(id, name, phone, email, address, site,"
                        " merged_into, erased, created_hlc, search_key)"
