@@ -84,7 +84,7 @@ static void check_start(struct ff_ld *x)
         struct ff_pos fp = c->nodes[c->start_index].pos;
         snprintf(msg, sizeof msg, "a second start node (the first is \"%s\" at %u:%u)",
                  c->nodes[c->start_index].id, (unsigned)fp.line, (unsigned)fp.col);
-        node_report(x, FF_SEV_ERROR, i, x->priv->node_aux[i].id, ".kind", "multiple-start", msg);
+        node_report(x, FF_SEV_ERROR, i, c->nodes[i].pos, NULL, "multiple-start", msg);
     }
     if (c->start_index < 0) {
         size_t old = ff_ld_push_key(x, "nodes");
@@ -129,7 +129,8 @@ static bool check_edges(struct ff_ld *x)
         }
         if (n->kind != FF_NODE_END && n->kind != FF_NODE_DECISION && !n->next) {
             ff_ld_report(x, FF_SEV_ERROR, n->pos, NULL, "no-way-out",
-                         "a %s node needs \"next\": it has no way out",
+                         "%s %s node needs \"next\": it has no way out",
+                         n->kind == FF_NODE_ACTION || n->kind == FF_NODE_INPUT ? "an" : "a",
                          ff_node_kind_name(n->kind));
             ok = false;
         }
@@ -139,13 +140,13 @@ static bool check_edges(struct ff_ld *x)
     old = ff_ld_push_key(x, "time_limits");
     for (size_t i = 0; i < c->nlimits; i++) {
         struct ff_time_limit *l = &c->limits[i];
-        size_t o2 = ff_ld_push_index(x, i);
+        size_t o1 = ff_ld_push_index(x, i), o2 = x->plen;
         ff_ld_push_key(x, "from");
         resolve(x, l->from, &l->from_index, x->priv->limit_aux[i].from);
         ff_ld_pop(x, o2);
         ff_ld_push_key(x, "to");
         resolve(x, l->to, &l->to_index, x->priv->limit_aux[i].to);
-        ff_ld_pop(x, o2);
+        ff_ld_pop(x, o1);
     }
     ff_ld_pop(x, old);
     return ok;

@@ -180,6 +180,8 @@ static void text_entries(struct ff_ld *x, const cJSON *m, const char **s)
     unsigned char seen[FF_CHART_MAX_LOCALES] = {0};
     const struct ff_chart *c = x->chart;
     for (const cJSON *e = m->child; e && !x->oom; e = e->next) {
+        if (!strncmp(e->string, "x-", 2))
+            continue;
         int li = ff_chart_locale_index(c, e->string);
         size_t old = ff_ld_push_key(x, e->string);
         if (li < 0)

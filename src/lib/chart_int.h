@@ -70,6 +70,9 @@ struct ff_scan_error {
 /* Checks bytes before cJSON sees them: NUL bytes, invalid UTF-8, control characters,
  * string length and nesting depth. Returns false with *e filled at the first problem. */
 bool ff_json_prescan(const char *buf, size_t len, struct ff_scan_error *e);
+/* A strict JSON syntax check (RFC 8259), run after the pre-scan and before cJSON, so that
+ * a syntax error is reported at the exact token; depth is already bounded by the pre-scan. */
+bool ff_json_syntax(const char *buf, size_t len, struct ff_scan_error *e);
 /* Line and column (code points, 1-based) of byte offset `off`. */
 struct ff_pos ff_json_pos_at(const char *buf, size_t len, size_t off);
 

@@ -284,9 +284,11 @@ static void parse_action(struct ff_ld *x, const cJSON *e, struct ff_action *a)
 {
     int type;
     long v = 0;
+    char what[40];
     bool have = ff_get_enum(x, e, "type", true, FF_NAMES_ACTION, &type);
-    ff_check_keys(x, e, have ? action_keys[type] : action_any, NULL,
-                  have ? "this action type" : "an action");
+    if (have)
+        snprintf(what, sizeof what, "a %s action", ff_action_kind_name((enum ff_action_kind)type));
+    ff_check_keys(x, e, have ? action_keys[type] : action_any, NULL, have ? what : "an action");
     if (!have)
         return;
     a->kind = (enum ff_action_kind)type;
@@ -371,7 +373,10 @@ static void parse_node(struct ff_ld *x, const cJSON *it, struct ff_node *n,
     n->id = ff_get_string(x, it, "id", true, FF_STR_ID);
     aux->id = member_pos(x, it, "id");
     bool have = ff_get_enum(x, it, "kind", true, FF_NAMES_NODE_KIND, &kind);
-    snprintf(what, sizeof what, "%s node", have ? ff_node_kind_name((enum ff_node_kind)kind) : "a");
+    if (have)
+        snprintf(what, sizeof what, "%s %s node",
+                 kind == FF_NODE_ACTION || kind == FF_NODE_INPUT ? "an" : "a",
+                 ff_node_kind_name((enum ff_node_kind)kind));
     ff_check_keys(x, it, node_common, have ? node_keys[kind] : node_any,
                   have ? what : "a node");
     ff_get_text(x, it, "title", true, &n->title);
@@ -583,6 +588,8 @@ static enum ff_err parse_json(struct ff_ld *x, const char *text, size_t len, cJS
     if (json_oom)
         return FF_ENOMEM;
     size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : len;
+    while (off < len && (unsigned char)text[off] <= 32) /* point at the offending token */
+        off++;
     struct ff_pos pos = ff_json_pos_at(text, len, off);
     unsigned char ch = off < len ? (unsigned char)text[off] : 0;
     if (off >= len)
@@ -635,7 +642,7 @@ enum ff_err ff_chart_parse(const char *buf, size_t len, const char *file, struct
                      "the file has %zu bytes; at most %u are allowed", len, FF_CHART_MAX_BYTES);
         return x.oom ? FF_ENOMEM : FF_ELIMIT;
     }
-    if (!ff_json_prescan(buf, len, &se)) {
+    if (!ff_json_prescan(buf, len, &se) || !ff_json_syntax(buf, len, &se)) {
         ff_ld_report(&x, FF_SEV_ERROR, ff_json_pos_at(buf, len, se.off), NULL, se.code, "%s",
                      se.message);
         return x.oom ? FF_ENOMEM : se.err;

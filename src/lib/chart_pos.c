@@ -332,3 +332,209 @@ void ff_posmap_free(struct ff_posmap *m)
     ff_free(m->v);
     ff_free(m);
 }
+
+/* ---- strict syntax check: cJSON's error offset is approximate, this one is exact ---- */
+
+struct syn {
+    const char *s;
+    size_t len, i;
+    const char *msg;
+};
+
+static bool syn_fail(struct syn *st, const char *msg)
+{
+    st->msg = st->i >= st->len ? "unexpected end of file" : msg;
+    return false;
+}
+
+static void syn_ws(struct syn *st)
+{
+    while (st->i < st->len && strchr(" \t\r\n", st->s[st->i]) && st->s[st->i])
+        st->i++;
+}
+
+static long syn_hex4(const struct syn *st, size_t at)
+{
+    long v = 0;
+    for (size_t k = 0; k < 4; k++) {
+        int h = at + k < st->len ? hexval(st->s[at + k]) : -1;
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* st->i is at the 'u' of \uXXXX; a high surrogate must be followed by a low one. */
+static bool syn_unicode(struct syn *st)
+{
+    size_t at = st->i - 1; /* the backslash, where a bad escape is reported */
+    long v = syn_hex4(st, st->i + 1);
+    st->i = at;
+    if (v < 0)
+        return syn_fail(st, "\\u needs four hex digits");
+    if (v >= 0xDC00 && v <= 0xDFFF)
+        return syn_fail(st, "lone UTF-16 low surrogate");
+    st->i += 6;
+    if (v < 0xD800 || v > 0xDBFF)
+        return true;
+    long lo = st->i + 1 < st->len && st->s[st->i] == '\\' && st->s[st->i + 1] == 'u'
+                  ? syn_hex4(st, st->i + 2)
+                  : -1;
+    if (lo < 0xDC00 || lo > 0xDFFF) {
+        st->i = at;
+        return syn_fail(st, "UTF-16 high surrogate without its low half");
+    }
+    st->i += 6;
+    return true;
+}
+
+static bool syn_string(struct syn *st)
+{
+    st->i++; /* '"' */
+    while (st->i < st->len) {
+        char c = st->s[st->i];
+        if (c == '"') {
+            st->i++;
+            return true;
+        }
+        if (c != '\\') {
+            st->i++;
+            continue;
+        }
+        st->i++;
+        if (st->i < st->len && st->s[st->i] == 'u') {
+            if (!syn_unicode(st))
+                return false;
+        } else if (st->i < st->len && st->s[st->i] && strchr("\"\\/bfnrt", st->s[st->i])) {
+            st->i++;
+        } else {
+            return syn_fail(st, "invalid escape in a string");
+        }
+    }
+    return syn_fail(st, "unterminated string");
+}
+
+static bool syn_digits(struct syn *st)
+{
+    size_t start = st->i;
+    while (st->i < st->len && st->s[st->i] >= '0' && st->s[st->i] <= '9')
+        st->i++;
+    return st->i > start || syn_fail(st, "invalid number");
+}
+
+static bool syn_number(struct syn *st)
+{
+    if (st->s[st->i] == '-')
+        st->i++;
+    if (st->i < st->len && st->s[st->i] == '0') {
+        st->i++;
+        if (st->i < st->len && st->s[st->i] >= '0' && st->s[st->i] <= '9')
+            return syn_fail(st, "leading zero in a number");
+    } else if (!syn_digits(st))
+        return false;
+    if (st->i < st->len && st->s[st->i] == '.') {
+        st->i++;
+        if (!syn_digits(st))
+            return false;
+    }
+    if (st->i < st->len && (st->s[st->i] == 'e' || st->s[st->i] == 'E')) {
+        st->i++;
+        if (st->i < st->len && (st->s[st->i] == '+' || st->s[st->i] == '-'))
+            st->i++;
+        if (!syn_digits(st))
+            return false;
+    }
+    return true;
+}
+
+static bool syn_value(struct syn *st);
+
+static bool syn_container(struct syn *st, bool object)
+{
+    char close = object ? '}' : ']';
+    st->i++;
+    syn_ws(st);
+    if (st->i < st->len && st->s[st->i] == close) {
+        st->i++;
+        return true;
+    }
+    for (;;) {
+        syn_ws(st);
+        if (object) {
+            if (st->i >= st->len || st->s[st->i] != '"')
+                return syn_fail(st, st->i < st->len && st->s[st->i] == '}'
+                                    ? "trailing comma before '}'"
+                                                        : "expected a key in double quotes");
+            if (!syn_string(st))
+                return false;
+            syn_ws(st);
+            if (st->i >= st->len || st->s[st->i] != ':')
+                return syn_fail(st, "expected ':' after the key");
+            st->i++;
+        } else if (st->i < st->len && st->s[st->i] == ']') {
+            return syn_fail(st, "trailing comma before ']'");
+        }
+        if (!syn_value(st))
+            return false;
+        syn_ws(st);
+        if (st->i < st->len && st->s[st->i] == ',') {
+            st->i++;
+        } else if (st->i < st->len && st->s[st->i] == close) {
+            st->i++;
+            return true;
+        } else {
+            return syn_fail(st, object ? "expected ',' or '}'" : "expected ',' or ']'");
+        }
+    }
+}
+
+static bool syn_literal(struct syn *st, const char *word)
+{
+    size_t n = strlen(word);
+    if (st->len - st->i < n || memcmp(st->s + st->i, word, n))
+        return syn_fail(st, "expected a value");
+    st->i += n;
+    return true;
+}
+
+static bool syn_value(struct syn *st)
+{
+    syn_ws(st);
+    if (st->i >= st->len)
+        return syn_fail(st, "");
+    switch (st->s[st->i]) {
+    case '{':
+        return syn_container(st, true);
+    case '[':
+        return syn_container(st, false);
+    case '"':
+        return syn_string(st);
+    case 't':
+        return syn_literal(st, "true");
+    case 'f':
+        return syn_literal(st, "false");
+    case 'n':
+        return syn_literal(st, "null");
+    default:
+        if (st->s[st->i] == '-' || (st->s[st->i] >= '0' && st->s[st->i] <= '9'))
+            return syn_number(st);
+        return syn_fail(st, "expected a value");
+    }
+}
+
+bool ff_json_syntax(const char *buf, size_t len, struct ff_scan_error *e)
+{
+    struct syn st = {buf, len, 0, NULL};
+    if (syn_value(&st)) {
+        syn_ws(&st);
+        if (st.i >= len)
+            return true;
+        syn_fail(&st, "text after the end of the JSON value");
+    }
+    e->off = st.i;
+    e->err = FF_EPARSE;
+    e->code = "json-syntax";
+    snprintf(e->message, sizeof e->message, "malformed JSON: %s", st.msg);
+    return false;
+}
