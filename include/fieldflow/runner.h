@@ -33,11 +33,11 @@
 #define FF_RUN_SNAPSHOT_FORMAT 1
 
 /* Bounds; exceeding one is FF_ELIMIT, never a crash or an unbounded allocation. */
-#define FF_RUN_MAX_DEPTH 8            /* nested subchart frames, the root chart included */
-#define FF_RUN_MAX_HISTORY 10000      /* undoable steps */
-#define FF_RUN_MAX_TRANSCRIPT 100000  /* transcript entries */
-#define FF_RUN_MAX_LIMITS 32          /* time limits tracked at once */
-#define FF_RUN_MAX_VALUE 8192         /* bytes in one submitted field value */
+#define FF_RUN_MAX_DEPTH 8           /* nested subchart frames, the root chart included */
+#define FF_RUN_MAX_HISTORY 10000     /* undoable steps */
+#define FF_RUN_MAX_TRANSCRIPT 100000 /* transcript entries */
+#define FF_RUN_MAX_LIMITS 32         /* time limits tracked at once */
+#define FF_RUN_MAX_VALUE 8192        /* bytes in one submitted field value */
 #define FF_RUN_MAX_SNAPSHOT (16u * 1024u * 1024u) /* bytes of snapshot JSON */
 
 struct ff_run;
@@ -58,17 +58,17 @@ enum ff_run_event {
 /* One transcript entry, as a view: strings belong to the run or its charts and stay valid
  * until the run is freed. */
 struct ff_run_entry {
-    uint64_t seq;                     /* 1, 2, 3... without gaps */
-    const char *chart_id;             /* chart of the node */
+    uint64_t seq;         /* 1, 2, 3... without gaps */
+    const char *chart_id; /* chart of the node */
     int chart_version;
     const char *node_id;
-    enum ff_node_kind kind;           /* kind of the node */
+    enum ff_node_kind kind; /* kind of the node */
     enum ff_run_event event;
-    const char *answer;               /* option id, JSON object, outcome, chart id or NULL */
-    int64_t time_ms;                  /* the now_ms of the operation that made it */
-    const struct ff_action *actions;  /* FF_RUN_EV_NEXT at an action node: its actions */
+    const char *answer;              /* option id, JSON object, outcome, chart id or NULL */
+    int64_t time_ms;                 /* the now_ms of the operation that made it */
+    const struct ff_action *actions; /* FF_RUN_EV_NEXT at an action node: its actions */
     size_t nactions;
-    const char *limit_id;             /* FF_RUN_EV_LIMIT_BREACHED: the limit; else NULL */
+    const char *limit_id; /* FF_RUN_EV_LIMIT_BREACHED: the limit; else NULL */
 };
 
 /* One submitted field value; both strings borrowed for the call. */
@@ -79,11 +79,11 @@ struct ff_run_value {
 
 /* One time limit that is running (started and not yet stopped by reaching its `to`). */
 struct ff_run_limit {
-    const struct ff_chart *chart;       /* the chart that declares it */
-    const struct ff_time_limit *limit;  /* id, label, from, to, seconds */
+    const struct ff_chart *chart;      /* the chart that declares it */
+    const struct ff_time_limit *limit; /* id, label, from, to, seconds */
     int64_t started_ms;
-    int64_t remaining_ms;               /* negative once exceeded */
-    bool breached;                      /* a breach entry has been written */
+    int64_t remaining_ms; /* negative once exceeded */
+    bool breached;        /* a breach entry has been written */
 };
 
 /* Starts a run of chart `chart_id` (`version` 0 = the highest in lib) at its start node,
@@ -122,8 +122,8 @@ enum ff_err ff_run_choose(struct ff_run *run, const char *option_id, int64_t now
  * FF_EINVALID when a value fails its field's checks: ff_run_field_error() then gives a
  * localized message per failing field. FF_ENOTFOUND for a name that is no field here,
  * FF_EINVAL for a name given twice, FF_ESTATE when not at an input node. */
-enum ff_err ff_run_submit(struct ff_run *run, const struct ff_run_value *values,
-                          size_t nvalues, int64_t now_ms);
+enum ff_err ff_run_submit(struct ff_run *run, const struct ff_run_value *values, size_t nvalues,
+                          int64_t now_ms);
 /* After ff_run_submit: the message for field `field_index` of the input node (index into
  * node->fields), or NULL when that field passed. Cleared by the next operation. */
 const char *ff_run_field_error(const struct ff_run *run, size_t field_index);

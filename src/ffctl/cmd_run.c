@@ -13,10 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ffctl.h"
 #include "fieldflow/chart.h"
 #include "fieldflow/mem.h"
 #include "fieldflow/runner.h"
-#include "ffctl.h"
 
 #define LINE_MAX_BYTES (FF_RUN_MAX_VALUE + 128)
 
@@ -32,32 +32,31 @@ struct session {
     bool tty;        /* a person at a terminal: prompt, do not echo */
     bool fake_clock; /* time starts at 0 and moves 1 s per answer */
     int64_t fake_ms;
-    size_t seen;     /* transcript entries already shown */
+    size_t seen; /* transcript entries already shown */
 };
 
 enum outcome { GO_ON, AT_END, RAN_OUT, QUIT, FAILED };
 
 static void usage(FILE *to)
 {
-    fprintf(to,
-            "usage: ffctl run FILE.json [--locale L] [--answers FILE] [--transcript OUT.json]\n"
-            "                 [--fake-clock]\n"
-            "Walks a chart: shows each node, asks for a choice or the input's fields, and\n"
-            "prints the outcome. All *.json charts in FILE's directory are loaded so that\n"
-            "subcharts resolve.\n\n"
-            "Answers are read one per line from --answers FILE, or from stdin (a terminal or\n"
-            "a pipe):\n"
-            "  start/step/kb/action   an empty line (or 'next')\n"
-            "  decision               the option's number or id\n"
-            "  input                  'name=value' lines ended by an empty line, or one\n"
-            "                         value per field in field order\n"
-            "  anywhere               'back' (b), 'restart' (r), 'quit' (q)\n"
-            "Lines starting with '#' are comments. A refused answer is explained (in the\n"
-            "chart's locale) and asked again.\n\n"
-            "--transcript OUT.json  write the run's transcript (JSON array) at the end\n"
-            "--fake-clock           time starts at 0 and advances 1 s per answer\n\n"
-            "exit: 0 an end was reached, 1 chart refused, answers ran out or quit,\n"
-            "      2 usage, 3 failure\n");
+    fprintf(to, "usage: ffctl run FILE.json [--locale L] [--answers FILE] [--transcript OUT.json]\n"
+                "                 [--fake-clock]\n"
+                "Walks a chart: shows each node, asks for a choice or the input's fields, and\n"
+                "prints the outcome. All *.json charts in FILE's directory are loaded so that\n"
+                "subcharts resolve.\n\n"
+                "Answers are read one per line from --answers FILE, or from stdin (a terminal or\n"
+                "a pipe):\n"
+                "  start/step/kb/action   an empty line (or 'next')\n"
+                "  decision               the option's number or id\n"
+                "  input                  'name=value' lines ended by an empty line, or one\n"
+                "                         value per field in field order\n"
+                "  anywhere               'back' (b), 'restart' (r), 'quit' (q)\n"
+                "Lines starting with '#' are comments. A refused answer is explained (in the\n"
+                "chart's locale) and asked again.\n\n"
+                "--transcript OUT.json  write the run's transcript (JSON array) at the end\n"
+                "--fake-clock           time starts at 0 and advances 1 s per answer\n\n"
+                "exit: 0 an end was reached, 1 chart refused, answers ran out or quit,\n"
+                "      2 usage, 3 failure\n");
 }
 
 static int parse_args(int argc, char **argv, struct run_args *a)
@@ -375,8 +374,8 @@ static bool is_pair(const struct ff_node *n, const char *line)
 }
 
 /* Reads the values of one submit into lines/v, starting from the line already in lines[0]. */
-static enum outcome read_values(struct session *s, const struct ff_node *n, char (*lines)[LINE_MAX_BYTES],
-                                struct ff_run_value *v, size_t *nv)
+static enum outcome read_values(struct session *s, const struct ff_node *n,
+                                char (*lines)[LINE_MAX_BYTES], struct ff_run_value *v, size_t *nv)
 {
     char prompt[512];
     bool pairs = is_pair(n, lines[0]);
@@ -411,7 +410,7 @@ static enum outcome ask_input(struct session *s)
     const struct ff_node *n = ff_run_node(s->run);
     char prompt[512];
     bool handled;
-    char (*lines)[LINE_MAX_BYTES] = ff_calloc(FF_CHART_MAX_FIELDS, LINE_MAX_BYTES);
+    char(*lines)[LINE_MAX_BYTES] = ff_calloc(FF_CHART_MAX_FIELDS, LINE_MAX_BYTES);
     struct ff_run_value v[FF_CHART_MAX_FIELDS];
     size_t nv = 0;
     enum outcome o = FAILED;
@@ -444,9 +443,12 @@ static enum outcome turn(struct session *s)
         return AT_END;
     show_node(s);
     switch (ff_run_node(s->run)->kind) {
-    case FF_NODE_DECISION: return ask_option(s);
-    case FF_NODE_INPUT: return ask_input(s);
-    default: return ask_next(s);
+    case FF_NODE_DECISION:
+        return ask_option(s);
+    case FF_NODE_INPUT:
+        return ask_input(s);
+    default:
+        return ask_next(s);
     }
 }
 
@@ -483,9 +485,12 @@ static int finish(struct session *s, enum outcome o)
     case RAN_OUT:
         fprintf(stderr, "ffctl run: answers ran out before an end (at node \"%s\")\n", n->id);
         return FFCTL_REFUSED;
-    case QUIT: printf("abandoned at node \"%s\"\n", n->id); return FFCTL_REFUSED;
+    case QUIT:
+        printf("abandoned at node \"%s\"\n", n->id);
+        return FFCTL_REFUSED;
     case GO_ON:
-    case FAILED: break;
+    case FAILED:
+        break;
     }
     fprintf(stderr, "ffctl run: failed at node \"%s\": %s\n", n->id, ff_run_errmsg(s->run));
     return FFCTL_FAILURE;

@@ -38,28 +38,63 @@ struct catalog {
 };
 
 static const struct catalog catalogs[] = {
-    {"en", '.',
-     {"This field is required.", "Enter a number.", "Enter a number of at least {n}.",
-      "Enter a number of at most {n}.", "Enter at least {n} characters.",
-      "Enter at most {n} characters.", "The value does not have the expected format.",
-      "Enter an email address like name@example.com.", "Enter a real date as YYYY-MM-DD.",
-      "Pick one of the listed choices.", "Answer yes or no.",
-      "Enter a phone number (digits, spaces, +, -)."}},
-    {"da", ',',
-     {"Dette felt skal udfyldes.", "Indtast et tal.", "Indtast et tal på mindst {n}.",
-      "Indtast et tal på højst {n}.", "Indtast mindst {n} tegn.", "Indtast højst {n} tegn.",
-      "Værdien har ikke det forventede format.",
-      "Indtast en e-mailadresse som navn@eksempel.dk.",
-      "Indtast en gyldig dato som ÅÅÅÅ-MM-DD.", "Vælg en af mulighederne.",
-      "Svar ja eller nej.", "Indtast et telefonnummer (cifre, mellemrum, +, -)."}},
-    {"es", ',',
-     {"Este campo es obligatorio.", "Introduzca un número.",
-      "Introduzca un número mayor o igual que {n}.",
-      "Introduzca un número menor o igual que {n}.", "Introduzca al menos {n} caracteres.",
-      "Introduzca como máximo {n} caracteres.", "El valor no tiene el formato esperado.",
-      "Introduzca una dirección de correo como nombre@ejemplo.es.",
-      "Introduzca una fecha válida como AAAA-MM-DD.", "Elija una de las opciones.",
-      "Responda sí o no.", "Introduzca un número de teléfono (dígitos, espacios, +, -)."}},
+    {
+        .lang = "en",
+        .decimal = '.',
+        .msg =
+            {
+                [MSG_REQUIRED] = "This field is required.",
+                [MSG_NUMBER] = "Enter a number.",
+                [MSG_NUM_MIN] = "Enter a number of at least {n}.",
+                [MSG_NUM_MAX] = "Enter a number of at most {n}.",
+                [MSG_LEN_MIN] = "Enter at least {n} characters.",
+                [MSG_LEN_MAX] = "Enter at most {n} characters.",
+                [MSG_PATTERN] = "The value does not have the expected format.",
+                [MSG_EMAIL] = "Enter an email address like name@example.com.",
+                [MSG_DATE] = "Enter a real date as YYYY-MM-DD.",
+                [MSG_CHOICE] = "Pick one of the listed choices.",
+                [MSG_YES_NO] = "Answer yes or no.",
+                [MSG_PHONE] = "Enter a phone number (digits, spaces, +, -).",
+            },
+    },
+    {
+        .lang = "da",
+        .decimal = ',',
+        .msg =
+            {
+                [MSG_REQUIRED] = "Dette felt skal udfyldes.",
+                [MSG_NUMBER] = "Indtast et tal.",
+                [MSG_NUM_MIN] = "Indtast et tal på mindst {n}.",
+                [MSG_NUM_MAX] = "Indtast et tal på højst {n}.",
+                [MSG_LEN_MIN] = "Indtast mindst {n} tegn.",
+                [MSG_LEN_MAX] = "Indtast højst {n} tegn.",
+                [MSG_PATTERN] = "Værdien har ikke det forventede format.",
+                [MSG_EMAIL] = "Indtast en e-mailadresse som navn@eksempel.dk.",
+                [MSG_DATE] = "Indtast en gyldig dato som ÅÅÅÅ-MM-DD.",
+                [MSG_CHOICE] = "Vælg en af mulighederne.",
+                [MSG_YES_NO] = "Svar ja eller nej.",
+                [MSG_PHONE] = "Indtast et telefonnummer (cifre, mellemrum, +, -).",
+            },
+    },
+    {
+        .lang = "es",
+        .decimal = ',',
+        .msg =
+            {
+                [MSG_REQUIRED] = "Este campo es obligatorio.",
+                [MSG_NUMBER] = "Introduzca un número.",
+                [MSG_NUM_MIN] = "Introduzca un número mayor o igual que {n}.",
+                [MSG_NUM_MAX] = "Introduzca un número menor o igual que {n}.",
+                [MSG_LEN_MIN] = "Introduzca al menos {n} caracteres.",
+                [MSG_LEN_MAX] = "Introduzca como máximo {n} caracteres.",
+                [MSG_PATTERN] = "El valor no tiene el formato esperado.",
+                [MSG_EMAIL] = "Introduzca una dirección de correo como nombre@ejemplo.es.",
+                [MSG_DATE] = "Introduzca una fecha válida como AAAA-MM-DD.",
+                [MSG_CHOICE] = "Elija una de las opciones.",
+                [MSG_YES_NO] = "Responda sí o no.",
+                [MSG_PHONE] = "Introduzca un número de teléfono (dígitos, espacios, +, -).",
+            },
+    },
 };
 
 /* "da", "da-DK" and "da_DK" all pick da; anything unknown picks en. */
@@ -81,7 +116,7 @@ static const struct catalog *catalog_for(const char *locale)
 static bool fail(const char *locale, enum msg_id id, double bound, char *msg, size_t size)
 {
     const struct catalog *cat = catalog_for(locale);
-    const char *tmpl = cat->msg[id];
+    const char *tmpl = cat->msg[id] ? cat->msg[id] : catalogs[0].msg[id];
     char num[64];
     snprintf(num, sizeof num, "%g", bound);
     for (char *p = num; *p; p++)
@@ -218,8 +253,8 @@ static bool check_choice(const struct ff_field *f, const char *v)
     return false;
 }
 
-bool ff_field_check(const struct ff_field *f, const char *value, const char *locale,
-                    char *msg, size_t size)
+bool ff_field_check(const struct ff_field *f, const char *value, const char *locale, char *msg,
+                    size_t size)
 {
     if (!value || !*value)
         return f->required ? fail(locale, MSG_REQUIRED, 0, msg, size) : true;
@@ -229,8 +264,10 @@ bool ff_field_check(const struct ff_field *f, const char *value, const char *loc
     case FF_FIELD_TEXT:
         return check_length(f, value, locale, msg, size) &&
                check_pattern(f, value, locale, msg, size);
-    case FF_FIELD_NUMBER: return check_number(f, value, locale, msg, size);
-    case FF_FIELD_PHONE: return check_phone(f, value, locale, msg, size);
+    case FF_FIELD_NUMBER:
+        return check_number(f, value, locale, msg, size);
+    case FF_FIELD_PHONE:
+        return check_phone(f, value, locale, msg, size);
     case FF_FIELD_EMAIL:
         return email_shape(value) ? true : fail(locale, MSG_EMAIL, 0, msg, size);
     case FF_FIELD_DATE:

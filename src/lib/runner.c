@@ -116,8 +116,7 @@ enum ff_err run_tr_append(struct ff_run *run, const struct ff_chart *chart, int 
                           enum ff_run_event event, const char *answer, int64_t now_ms)
 {
     void *arr = run->tr;
-    enum ff_err err =
-        grow(&arr, &run->captr, run->ntr, sizeof *run->tr, FF_RUN_MAX_TRANSCRIPT);
+    enum ff_err err = grow(&arr, &run->captr, run->ntr, sizeof *run->tr, FF_RUN_MAX_TRANSCRIPT);
     run->tr = arr;
     if (err == FF_ELIMIT)
         set_err(run, "the transcript is full (%d entries)", FF_RUN_MAX_TRANSCRIPT);
@@ -134,8 +133,7 @@ enum ff_err run_hist_push(struct ff_run *run, const struct run_frame *frames, si
                           struct run_value *values, size_t nvalues)
 {
     void *arr = run->hist;
-    enum ff_err err =
-        grow(&arr, &run->caphist, run->nhist, sizeof *run->hist, FF_RUN_MAX_HISTORY);
+    enum ff_err err = grow(&arr, &run->caphist, run->nhist, sizeof *run->hist, FF_RUN_MAX_HISTORY);
     run->hist = arr;
     if (err == FF_ELIMIT)
         set_err(run, "the undo history is full (%d steps)", FF_RUN_MAX_HISTORY);
@@ -228,8 +226,8 @@ static enum ff_err check_limits(struct ff_run *run, int64_t now_ms)
         if (rl->breached ||
             sat_sub(now_ms, rl->started_ms) <= limit_ms(&rl->chart->limits[rl->limit]))
             continue;
-        enum ff_err err = run_tr_append(run, f->chart, f->node, FF_RUN_EV_LIMIT_BREACHED,
-                                        NULL, now_ms);
+        enum ff_err err =
+            run_tr_append(run, f->chart, f->node, FF_RUN_EV_LIMIT_BREACHED, NULL, now_ms);
         if (err)
             return err;
         /* At the current node, naming a limit of the chart that declares it (a caller's
@@ -272,8 +270,8 @@ static enum ff_err subchart_enter(struct ff_run *run, int64_t now_ms)
     const struct ff_node *n = frame_node(f);
     const struct ff_chart *called = n->subchart ? ff_library_find(run->lib, n->subchart, 0) : NULL;
     if (!called) {
-        set_err(run, "subchart node \"%s\" calls chart \"%s\", which is not in the library",
-                n->id, n->subchart ? n->subchart : "(none)");
+        set_err(run, "subchart node \"%s\" calls chart \"%s\", which is not in the library", n->id,
+                n->subchart ? n->subchart : "(none)");
         return FF_ENOTFOUND;
     }
     if (run->pos.depth == FF_RUN_MAX_DEPTH) {
@@ -327,8 +325,8 @@ static enum ff_err arrive(struct ff_run *run, int64_t now_ms)
         else if (n->kind == FF_NODE_END && run->pos.depth > 1)
             err = subchart_leave(run, now_ms);
         else if (n->kind == FF_NODE_END)
-            return run_tr_append(run, f->chart, f->node, FF_RUN_EV_END,
-                                 ff_outcome_name(n->outcome), now_ms);
+            return run_tr_append(run, f->chart, f->node, FF_RUN_EV_END, ff_outcome_name(n->outcome),
+                                 now_ms);
         else
             return FF_OK;
         if (err)
@@ -395,10 +393,9 @@ enum ff_err ff_run_next(struct ff_run *run, int64_t now_ms)
 {
     const struct ff_node *n = frame_node(top(run));
     enum ff_node_kind k = n->kind;
-    enum ff_err err = need_kind(run,
-                                k == FF_NODE_START || k == FF_NODE_STEP || k == FF_NODE_KB ||
-                                    k == FF_NODE_ACTION,
-                                "continue");
+    enum ff_err err = need_kind(
+        run, k == FF_NODE_START || k == FF_NODE_STEP || k == FF_NODE_KB || k == FF_NODE_ACTION,
+        "continue");
     if (err)
         return err;
     struct op op;
@@ -424,12 +421,12 @@ static int find_option(const struct ff_node *n, const char *id)
 
 static void option_not_found(struct ff_run *run, const struct ff_node *n, const char *id)
 {
-    size_t len = (size_t)snprintf(run->errmsg, sizeof run->errmsg,
-                                  "option \"%.64s\" does not exist at node \"%s\" (options: ",
-                                  id, n->id);
+    size_t len =
+        (size_t)snprintf(run->errmsg, sizeof run->errmsg,
+                         "option \"%.64s\" does not exist at node \"%s\" (options: ", id, n->id);
     for (size_t i = 0; i < n->noptions && len < sizeof run->errmsg; i++)
-        len += (size_t)snprintf(run->errmsg + len, sizeof run->errmsg - len, "%s%s",
-                                i ? ", " : "", n->options[i].id);
+        len += (size_t)snprintf(run->errmsg + len, sizeof run->errmsg - len, "%s%s", i ? ", " : "",
+                                n->options[i].id);
     if (len < sizeof run->errmsg)
         snprintf(run->errmsg + len, sizeof run->errmsg - len, ")");
 }
@@ -510,8 +507,7 @@ static size_t check_fields(struct ff_run *run, const struct ff_node *n,
 
 /* The accepted values, owned, in field order, empty ones left out; and as compact JSON. */
 static enum ff_err keep_values(const struct ff_node *n, const struct ff_run_value *values,
-                               const int *at, struct run_value **out, size_t *nout,
-                               char **json)
+                               const int *at, struct run_value **out, size_t *nout, char **json)
 {
     enum ff_err err = FF_ENOMEM;
     struct run_value *kept = ff_calloc(n->nfields, sizeof *kept);
@@ -543,8 +539,8 @@ out_free:
     return err;
 }
 
-enum ff_err ff_run_submit(struct ff_run *run, const struct ff_run_value *values,
-                          size_t nvalues, int64_t now_ms)
+enum ff_err ff_run_submit(struct ff_run *run, const struct ff_run_value *values, size_t nvalues,
+                          int64_t now_ms)
 {
     const struct ff_node *n = frame_node(top(run));
     enum ff_err err = need_kind(run, n->kind == FF_NODE_INPUT, "submit input");
@@ -733,8 +729,8 @@ bool ff_run_transcript_at(const struct ff_run *run, size_t i, struct ff_run_entr
 }
 
 static const char *const event_names[] = {
-    "enter", "choose", "submit", "next", "back", "restart",
-    "subchart_enter", "subchart_leave", "end", "limit_breached",
+    "enter",   "choose",         "submit",         "next", "back",
+    "restart", "subchart_enter", "subchart_leave", "end",  "limit_breached",
 };
 
 const char *ff_run_event_name(enum ff_run_event ev)

@@ -19,8 +19,8 @@
 
 #include "fieldflow/runner.h"
 
-#define RUN_LOCALE_MAX 32      /* bytes of a locale tag, NUL included */
-#define RUN_FIELD_MSG_MAX 192  /* bytes of one localized field message */
+#define RUN_LOCALE_MAX 32     /* bytes of a locale tag, NUL included */
+#define RUN_FIELD_MSG_MAX 192 /* bytes of one localized field message */
 
 struct run_frame {
     const struct ff_chart *chart; /* a chart of the library */
@@ -61,21 +61,21 @@ struct run_entry {
     const struct ff_chart *chart; /* chart of the node */
     int node;                     /* index into chart->nodes */
     enum ff_run_event event;
-    char *answer;                 /* owned, or NULL */
+    char *answer; /* owned, or NULL */
     int64_t time_ms;
     const struct ff_chart *limit_chart; /* breach: the chart declaring the limit */
-    int limit;                    /* breach: index into limit_chart->limits, else -1 */
+    int limit;                          /* breach: index into limit_chart->limits, else -1 */
 };
 
 struct ff_run {
     const struct ff_library *lib; /* borrowed; outlives the run */
     char locale[RUN_LOCALE_MAX];
     struct run_pos pos;
-    struct run_step *hist;        /* undo stack, oldest first */
+    struct run_step *hist; /* undo stack, oldest first */
     size_t nhist, caphist;
-    struct run_entry *tr;         /* transcript */
+    struct run_entry *tr; /* transcript */
     size_t ntr, captr;
-    size_t nfield_msgs;           /* fields of the last refused submit, else 0 */
+    size_t nfield_msgs; /* fields of the last refused submit, else 0 */
     char field_msg[FF_CHART_MAX_FIELDS][RUN_FIELD_MSG_MAX]; /* "" = field passed */
     char errmsg[512];
 };
@@ -92,7 +92,7 @@ bool run_node_interactive(enum ff_node_kind kind);
 /* field_check.c: checks one value against its field; "" or NULL value = empty.
  * Returns true when it passes; otherwise writes the localized message for `locale`
  * (en, da, es; others fall back to en) into msg. */
-bool ff_field_check(const struct ff_field *field, const char *value, const char *locale,
-                    char *msg, size_t msgsize);
+bool ff_field_check(const struct ff_field *field, const char *value, const char *locale, char *msg,
+                    size_t msgsize);
 
 #endif

@@ -281,8 +281,7 @@ enum ff_err ff_run_snapshot(const struct ff_run *run, char **json_out)
             cJSON_Delete(r);
     }
     ok = ok && add_item(o, "frames", frames_json(&t, run->pos.frames, run->pos.depth)) &&
-         add_item(o, "limits", limits_json(run, &t)) &&
-         add_item(o, "answers", answers_json(run)) &&
+         add_item(o, "limits", limits_json(run, &t)) && add_item(o, "answers", answers_json(run)) &&
          add_item(o, "history", history_json(run, &t)) &&
          add_item(o, "transcript", transcript_json(run));
     if (!ok) {
@@ -301,8 +300,7 @@ struct restore {
     char msg[512];
 };
 
-__attribute__((format(printf, 3, 4))) static enum ff_err bad(struct restore *r,
-                                                             enum ff_err err,
+__attribute__((format(printf, 3, 4))) static enum ff_err bad(struct restore *r, enum ff_err err,
                                                              const char *fmt, ...)
 {
     va_list ap;
@@ -422,8 +420,8 @@ static enum ff_err load_frames(struct restore *r, const cJSON *arr, struct run_f
         const struct ff_node *n = &frames[i].chart->nodes[frames[i].node];
         if (n->kind != FF_NODE_SUBCHART || !n->subchart ||
             strcmp(n->subchart, frames[i + 1].chart->id))
-            return bad(r, FF_EPARSE, "frame %zu: node \"%s\" does not call chart \"%s\"", i,
-                       n->id, frames[i + 1].chart->id);
+            return bad(r, FF_EPARSE, "frame %zu: node \"%s\" does not call chart \"%s\"", i, n->id,
+                       frames[i + 1].chart->id);
     }
     enum ff_node_kind kind = frames[k - 1].chart->nodes[frames[k - 1].node].kind;
     if (!run_node_interactive(kind) && !(allow_end && kind == FF_NODE_END && k == 1))
@@ -532,8 +530,7 @@ static enum ff_err load_limits(struct restore *r, const cJSON *arr)
                 li = -1;
         if (li < 0)
             return bad(r, FF_EPARSE, "limit %zu is unknown or repeated", pos->nlimits);
-        pos->limits[pos->nlimits++] =
-            (struct run_limit){r->t.v[ci], li, started, cJSON_IsTrue(br)};
+        pos->limits[pos->nlimits++] = (struct run_limit){r->t.v[ci], li, started, cJSON_IsTrue(br)};
     }
     return FF_OK;
 }

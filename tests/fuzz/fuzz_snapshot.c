@@ -16,6 +16,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* clang-format off */
 #define T(s) "{\"en\":\"" s "\"}"
 
 static const char main_chart[] =
@@ -58,6 +59,8 @@ static const char sub_chart[] =
     "\"success\":true},"
     "{\"id\":\"e2\",\"kind\":\"end\",\"title\":" T("E2") ",\"outcome\":\"abandoned\","
     "\"success\":false}]}";
+
+/* clang-format on */
 
 static struct ff_library *library(void)
 {

@@ -17,8 +17,8 @@
 #define SUB_CHART "tests/charts/runner/runner-sub.json"
 
 struct step {
-    int64_t t;          /* now_ms of the operation */
-    const char *op;     /* next | back | restart | tick | choose ID | submit k=v;k=v */
+    int64_t t;      /* now_ms of the operation */
+    const char *op; /* next | back | restart | tick | choose ID | submit k=v;k=v */
     enum ff_err want;
 };
 
@@ -130,28 +130,28 @@ static char *transcript(const struct ff_run *run)
 #define CONTACT_OK "name=Ana Gómez;phone=+45 1234 5678;channel=sms;consent=yes"
 
 static const struct step full_script[] = {
-    {1000, "next", FF_OK},                 /* start -> welcome */
-    {2000, "next", FF_OK},                 /* welcome -> ask */
+    {1000, "next", FF_OK}, /* start -> welcome */
+    {2000, "next", FF_OK}, /* welcome -> ask */
     {3000, "choose nope", FF_ENOTFOUND},
     {4000, "choose contact", FF_OK},
     {5000, "submit name=A;phone=x", FF_EINVALID},
     {6000, "submit " CONTACT_OK ";email=ana@example.com", FF_OK},
-    {7000, "back", FF_OK},                 /* back to the form */
+    {7000, "back", FF_OK}, /* back to the form */
     {8000, "submit " CONTACT_OK ";age=40", FF_OK},
-    {9000, "next", FF_OK},                 /* action -> end_case */
+    {9000, "next", FF_OK}, /* action -> end_case */
     {10000, "next", FF_ESTATE},
     {11000, "restart", FF_OK},
     {12000, "next", FF_OK},
-    {40000, "next", FF_OK},                /* the answer limit breaks here */
-    {41000, "choose service", FF_OK},      /* into runner-sub */
+    {40000, "next", FF_OK},           /* the answer limit breaks here */
+    {41000, "choose service", FF_OK}, /* into runner-sub */
     {42000, "next", FF_OK},
     {43000, "back", FF_OK},
     {44000, "next", FF_OK},
-    {45000, "next", FF_OK},                /* sub_ask */
-    {200000, "tick", FF_OK},               /* fix limit breached */
+    {45000, "next", FF_OK},  /* sub_ask */
+    {200000, "tick", FF_OK}, /* fix limit breached */
     {201000, "back", FF_OK},
     {202000, "next", FF_OK},
-    {203000, "choose yes", FF_OK},         /* sub end -> end_visit */
+    {203000, "choose yes", FF_OK}, /* sub end -> end_visit */
 };
 #define NFULL (sizeof full_script / sizeof full_script[0])
 
@@ -170,13 +170,19 @@ static const struct walk_case walks[] = {
     {"kb", {"next", "next", "choose info", NULL}, "info_kb", 1, false},
     {"kb end", {"next", "next", "choose info", "next", NULL}, "end_resolved", 1, true},
     {"input", {"next", "next", "choose contact", NULL}, "contact_form", 1, false},
-    {"action", {"next", "next", "choose contact", "submit " CONTACT_OK, NULL}, "make_case", 1,
+    {"action",
+     {"next", "next", "choose contact", "submit " CONTACT_OK, NULL},
+     "make_case",
+     1,
      false},
     {"end", {"next", "next", "choose other", NULL}, "end_referred", 1, true},
     {"subchart", {"next", "next", "choose service", NULL}, "start", 2, false},
     {"sub step", {"next", "next", "choose service", "next", NULL}, "sub_step", 2, false},
-    {"sub leave", {"next", "next", "choose service", "next", "next", "choose no", NULL},
-     "end_visit", 1, true},
+    {"sub leave",
+     {"next", "next", "choose service", "next", "next", "choose no", NULL},
+     "end_visit",
+     1,
+     true},
     {"back over sub", {"next", "next", "choose service", "back", NULL}, "ask", 1, false},
 };
 
@@ -206,8 +212,9 @@ static void test_wrong_moves(const struct ff_library *lib)
     CHECK_INT(ff_run_next(run, 2), FF_OK);
     size_t before = ff_run_transcript_count(run);
     CHECK_INT(ff_run_choose(run, "x", 3), FF_ENOTFOUND);
-    CHECK_STR(ff_run_errmsg(run),
-              "option \"x\" does not exist at node \"ask\" (options: info, contact, service, other)");
+    CHECK_STR(
+        ff_run_errmsg(run),
+        "option \"x\" does not exist at node \"ask\" (options: info, contact, service, other)");
     CHECK_INT(ff_run_transcript_count(run), before);
     CHECK_STR(node_id(run), "ask");
     CHECK_INT(ff_run_next(run, 3), FF_ESTATE);
@@ -228,8 +235,8 @@ static void test_wrong_moves(const struct ff_library *lib)
 
 struct field_case {
     const char *locale;
-    const char *extra;  /* appended to a valid submit, overriding a value */
-    const char *field;  /* failing field, or NULL when the submit passes */
+    const char *extra; /* appended to a valid submit, overriding a value */
+    const char *field; /* failing field, or NULL when the submit passes */
     const char *message;
 };
 
@@ -310,8 +317,10 @@ static void test_fields(const struct ff_library *lib)
         size_t n = parse_pairs(base, v, 0, 32);
         n = parse_pairs(extra, v, n, 32);
         CHECK_INT(ff_run_start(lib, "runner-main", 0, fc->locale, 0, &run), FF_OK);
-        play(run, (const struct step[]){{1, "next", FF_OK}, {2, "next", FF_OK},
-                                         {3, "choose contact", FF_OK}}, 0, 3);
+        play(run,
+             (const struct step[]){
+                 {1, "next", FF_OK}, {2, "next", FF_OK}, {3, "choose contact", FF_OK}},
+             0, 3);
         const struct ff_node *form = ff_run_node(run);
         size_t before = ff_run_transcript_count(run);
         enum ff_err err = ff_run_submit(run, v, n, 4);
@@ -335,9 +344,12 @@ static void test_back_restart(const struct ff_library *lib)
 {
     struct ff_run *run = NULL;
     CHECK_INT(ff_run_start(lib, "runner-main", 0, "en", 0, &run), FF_OK);
-    play(run, (const struct step[]){{1, "next", FF_OK}, {2, "next", FF_OK},
-                                     {3, "choose contact", FF_OK},
-                                     {4, "submit " CONTACT_OK, FF_OK}}, 0, 4);
+    play(run,
+         (const struct step[]){{1, "next", FF_OK},
+                               {2, "next", FF_OK},
+                               {3, "choose contact", FF_OK},
+                               {4, "submit " CONTACT_OK, FF_OK}},
+         0, 4);
     CHECK_STR(ff_run_answer(run, "name"), "Ana Gómez");
     CHECK(ff_run_answer(run, "email") == NULL);
     CHECK_STR(node_id(run), "make_case");
@@ -374,20 +386,27 @@ static void test_subchart(const struct ff_library *lib)
 {
     struct ff_run *run = NULL;
     CHECK_INT(ff_run_start(lib, "runner-main", 0, "da", 0, &run), FF_OK);
-    play(run, (const struct step[]){{1, "next", FF_OK}, {2, "next", FF_OK},
-                                     {3, "choose service", FF_OK}}, 0, 3);
+    play(
+        run,
+        (const struct step[]){{1, "next", FF_OK}, {2, "next", FF_OK}, {3, "choose service", FF_OK}},
+        0, 3);
     CHECK_INT(ff_run_depth(run), 2);
     CHECK_STR(ff_run_chart(run)->id, "runner-sub");
     CHECK_STR(ff_run_text(run, &ff_run_node(run)->title), "Fejlsøgning");
     size_t mark = ff_run_transcript_count(run);
-    play(run, (const struct step[]){{4, "next", FF_OK}, {5, "next", FF_OK},
-                                     {6, "choose yes", FF_OK}}, 0, 3);
+    play(run,
+         (const struct step[]){{4, "next", FF_OK}, {5, "next", FF_OK}, {6, "choose yes", FF_OK}}, 0,
+         3);
     CHECK(ff_run_ended(run));
     static const char *const want[][3] = {
-        {"runner-sub", "start", "next"},         {"runner-sub", "sub_step", "enter"},
-        {"runner-sub", "sub_step", "next"},      {"runner-sub", "sub_ask", "enter"},
-        {"runner-sub", "sub_ask", "choose"},     {"runner-sub", "sub_end", "enter"},
-        {"runner-sub", "sub_end", "subchart_leave"}, {"runner-main", "end_visit", "enter"},
+        {"runner-sub", "start", "next"},
+        {"runner-sub", "sub_step", "enter"},
+        {"runner-sub", "sub_step", "next"},
+        {"runner-sub", "sub_ask", "enter"},
+        {"runner-sub", "sub_ask", "choose"},
+        {"runner-sub", "sub_end", "enter"},
+        {"runner-sub", "sub_end", "subchart_leave"},
+        {"runner-main", "end_visit", "enter"},
         {"runner-main", "end_visit", "end"},
     };
     CHECK_INT(ff_run_transcript_count(run) - mark, sizeof want / sizeof want[0]);
@@ -440,9 +459,11 @@ static void test_actions_and_limits(const struct ff_library *lib)
     CHECK_INT(ff_run_next(run, 30000), FF_OK); /* reaches ask: the limit stops */
     CHECK_INT(ff_run_transcript_count(run), n + 2);
     CHECK_INT(ff_run_limits_state(run, 30000, lim, 4), 0);
-    play(run, (const struct step[]){{31000, "choose contact", FF_OK},
-                                     {32000, "submit " CONTACT_OK, FF_OK},
-                                     {33000, "next", FF_OK}}, 0, 3);
+    play(run,
+         (const struct step[]){{31000, "choose contact", FF_OK},
+                               {32000, "submit " CONTACT_OK, FF_OK},
+                               {33000, "next", FF_OK}},
+         0, 3);
     bool found = false;
     for (size_t i = 0; ff_run_transcript_at(run, i, &e); i++) {
         if (e.kind == FF_NODE_ACTION && e.event == FF_RUN_EV_NEXT) {
@@ -510,8 +531,10 @@ static char *snapshot_at_form(const struct ff_library *lib)
     char *snap = NULL;
     if (ff_run_start(lib, "runner-main", 0, "en", 0, &run) != FF_OK)
         return NULL;
-    play(run, (const struct step[]){{1, "next", FF_OK}, {2, "next", FF_OK},
-                                     {3, "choose contact", FF_OK}}, 0, 3);
+    play(
+        run,
+        (const struct step[]){{1, "next", FF_OK}, {2, "next", FF_OK}, {3, "choose contact", FF_OK}},
+        0, 3);
     CHECK_INT(ff_run_snapshot(run, &snap), FF_OK);
     ff_run_free(run);
     return snap;
@@ -593,10 +616,14 @@ static const struct bad_snap bad_snaps[] = {
     {"\"time_ms\":1", "\"time_ms\":1e300", FF_EPARSE, NULL},
     {"\"locale\":\"en\"", "\"locale\":\"a-very-long-locale-tag-that-is-too-long\"", FF_EPARSE,
      "locale"},
-    {"\"history\":[", "\"history\":[{\"frames\":[{\"chart\":0,\"node\":\"ask\"}],"
-                      "\"values\":{\"name\":\"x\"}},", FF_EPARSE, "values"},
-    {"\"limits\":[]", "\"limits\":[{\"chart\":0,\"limit\":\"nope\",\"started_ms\":0,"
-                      "\"breached\":false}]", FF_EPARSE, "limit 0"},
+    {"\"history\":[",
+     "\"history\":[{\"frames\":[{\"chart\":0,\"node\":\"ask\"}],"
+     "\"values\":{\"name\":\"x\"}},",
+     FF_EPARSE, "values"},
+    {"\"limits\":[]",
+     "\"limits\":[{\"chart\":0,\"limit\":\"nope\",\"started_ms\":0,"
+     "\"breached\":false}]",
+     FF_EPARSE, "limit 0"},
     {"\"answer\":null", "\"answer\":{\"a\":1}", FF_EPARSE, "answer"},
     {"\"digest\":\"", "\"digest\":\"0", FF_EVERSION, "digest"},
 };
