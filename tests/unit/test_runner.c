@@ -697,6 +697,53 @@ static void test_alloc_failures(const struct ff_library *lib)
     CHECK(n > 10);
 }
 
+/* A chain of charts d0 -> d1 -> ... each calling the next: entering one frame too many is
+ * FF_ELIMIT and changes nothing; restart from deep inside returns to d0. */
+static void test_depth_cap(void)
+{
+    enum { NCHARTS = FF_RUN_MAX_DEPTH + 1 };
+    static char texts[NCHARTS][1024];
+    const char *list[NCHARTS + 1];
+    for (int i = 0; i < NCHARTS; i++) {
+        char call[256] = "";
+        if (i + 1 < NCHARTS)
+            snprintf(call, sizeof call,
+                     "{\"id\":\"call\",\"kind\":\"subchart\",\"title\":{\"en\":\"c\"},"
+                     "\"chart\":\"d%d\",\"next\":\"end\"},",
+                     i + 1);
+        snprintf(texts[i], sizeof texts[i],
+                 "{\"format\":1,\"id\":\"d%d\",\"version\":1,\"title\":{\"en\":\"t\"},"
+                 "\"category\":\"triage\",\"audience\":\"any\",\"touchpoints\":[\"kiosk\"],"
+                 "\"locales\":[\"en\"],\"nodes\":[{\"id\":\"start\",\"kind\":\"start\","
+                 "\"title\":{\"en\":\"s\"},\"next\":\"%s\"},%s{\"id\":\"end\",\"kind\":"
+                 "\"end\",\"title\":{\"en\":\"e\"},\"outcome\":\"resolved\",\"success\":true}]}",
+                 i, i + 1 < NCHARTS ? "call" : "end", call);
+        list[i] = texts[i];
+    }
+    list[NCHARTS] = NULL;
+    struct ff_library *lib = lib_from(list);
+    CHECK(lib != NULL);
+    if (!lib)
+        return;
+    struct ff_run *run = NULL;
+    CHECK_INT(ff_run_start(lib, "d0", 0, "en", 0, &run), FF_OK);
+    for (int i = 1; i < FF_RUN_MAX_DEPTH; i++)
+        CHECK_INT(ff_run_next(run, i), FF_OK);
+    CHECK_INT(ff_run_depth(run), FF_RUN_MAX_DEPTH);
+    size_t n = ff_run_transcript_count(run);
+    CHECK_INT(ff_run_next(run, 100), FF_ELIMIT);
+    CHECK(strstr(ff_run_errmsg(run), "deeper than") != NULL);
+    CHECK_INT(ff_run_depth(run), FF_RUN_MAX_DEPTH);
+    CHECK_INT(ff_run_transcript_count(run), n);
+    CHECK_INT(ff_run_set_locale(run, "da"), FF_OK);
+    CHECK_STR(ff_run_text(run, &ff_run_node(run)->title), "s");
+    CHECK_INT(ff_run_restart(run, 101), FF_OK);
+    CHECK_INT(ff_run_depth(run), 1);
+    CHECK_STR(ff_run_chart(run)->id, "d0");
+    ff_run_free(run);
+    ff_library_free(lib);
+}
+
 int main(void)
 {
     main_text = ff_test_slurp(ff_test_src(MAIN_CHART), NULL);
@@ -716,6 +763,7 @@ int main(void)
         test_bad_snapshots(lib);
         test_alloc_failures(lib);
     }
+    test_depth_cap();
     ff_library_free(lib);
     free(main_text);
     free(sub_text);
