@@ -9,6 +9,8 @@
 #include "ffctl.h"
 
 static const struct ffctl_command commands[] = {
+    {"validate", "validate FILE...            check charts, report errors with file:line:column", ffctl_validate},
+    {"stats", "stats FILE [--json]         nodes by kind, options, longest path, ends, locales", ffctl_stats},
     {"export", "export FILE --format svg|pdf|png|dot|mermaid [--locale L] [--highlight T] [-o OUT]",
      ffctl_export},
     {"import", "import FILE.dot [--locale L] [-o OUT.json]", ffctl_import},

@@ -1,0 +1,172 @@
+/* cmd_validate.c - `ffctl validate FILE...`: check charts and report every finding.
+ *
+ * All files go into one library so that subchart calls between them are checked; a call to
+ * a chart id that none of them has is looked up as <dir of the calling file>/<id>.json.
+ * Findings go to stderr as file:line:col: severity: path: message [code]; each named file
+ * that passes gets "FILE: ok (N warnings)" on stdout. Exit 0 all good, 1 any error (or
+ * warning with --werror), 2 usage, 3 a file could not be read.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fieldflow/chart.h"
+#include "ffctl.h"
+
+struct validate {
+    bool werror, quiet;
+    bool unreadable, failed;
+    struct ff_library *lib;
+    struct ff_diags diags;
+    char **extra; /* files loaded because a chart called their id; owned */
+    size_t nextra;
+};
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: ffctl validate [--werror] [--quiet] FILE...\n"
+                "Checks flowcharts (docs/flowchart-format.md) together, so that subchart calls\n"
+                "between them are checked too; an unknown subchart id is looked for as\n"
+                "<id>.json beside the calling file.\n"
+                "  --werror   treat warnings as errors\n"
+                "  --quiet    print errors only: no warnings, no \"ok\" lines\n"
+                "exit: 0 all good, 1 errors found, 2 usage, 3 a file could not be read\n");
+}
+
+/* Loads path into the library; findings stay in v->diags. */
+static void load(struct validate *v, const char *path)
+{
+    struct ff_chart *c = NULL;
+    enum ff_err err = ff_chart_load(path, &v->diags, &c);
+    if (err == FF_EIO)
+        v->unreadable = true;
+    else if (err == FF_ENOMEM)
+        v->failed = true;
+    if (c && ff_library_add(v->lib, c, &v->diags) == FF_ENOMEM)
+        v->failed = true;
+}
+
+static bool tried(const struct validate *v, const char *path)
+{
+    for (size_t i = 0; i < v->nextra; i++)
+        if (!strcmp(v->extra[i], path))
+            return true;
+    return false;
+}
+
+/* For each subchart id no loaded chart has, tries <dir>/<id>.json once. */
+static void load_callees(struct validate *v)
+{
+    for (size_t ci = 0; ci < ff_library_count(v->lib); ci++) {
+        const struct ff_chart *c = ff_library_at(v->lib, ci);
+        const char *slash = strrchr(c->file, '/');
+        int dirlen = slash ? (int)(slash - c->file) : 1;
+        const char *dir = slash ? c->file : ".";
+        for (size_t i = 0; i < c->nnodes; i++) {
+            const char *id = c->nodes[i].subchart;
+            char path[4096];
+            if (!id || ff_library_find(v->lib, id, 0))
+                continue;
+            int n = snprintf(path, sizeof path, "%.*s/%s.json", dirlen, dir, id);
+            if (n < 0 || (size_t)n >= sizeof path || tried(v, path) || access(path, R_OK))
+                continue;
+            char **extra = realloc(v->extra, (v->nextra + 1) * sizeof *extra);
+            char *copy = strdup(path);
+            if (!extra || !copy) {
+                free(copy);
+                v->extra = extra ? extra : v->extra;
+                v->failed = true;
+                return;
+            }
+            v->extra = extra;
+            v->extra[v->nextra++] = copy;
+            load(v, path);
+            c = ff_library_at(v->lib, ci); /* unchanged, but the library may have grown */
+        }
+    }
+}
+
+static void print_findings(const struct validate *v)
+{
+    char line[2048];
+    for (size_t i = 0; i < v->diags.n; i++) {
+        const struct ff_diag *d = &v->diags.v[i];
+        if (v->quiet && d->severity == FF_SEV_WARNING && !v->werror)
+            continue;
+        ff_diag_format(d, line, sizeof line);
+        fprintf(stderr, "%s\n", line);
+    }
+}
+
+/* Prints the ok lines; returns true when any file (named or found) has an error. */
+static bool summarize(const struct validate *v, int nfiles, char **files)
+{
+    bool bad = false;
+    for (size_t i = 0; i < v->diags.n; i++)
+        if (v->diags.v[i].severity == FF_SEV_ERROR || v->werror)
+            bad = true;
+    for (int f = 0; f < nfiles; f++) {
+        size_t errors = 0, warnings = 0;
+        for (size_t i = 0; i < v->diags.n; i++) {
+            if (strcmp(v->diags.v[i].file, files[f]))
+                continue;
+            if (v->diags.v[i].severity == FF_SEV_ERROR)
+                errors++;
+            else
+                warnings++;
+        }
+        if (!errors && !(v->werror && warnings) && !v->quiet)
+            printf("%s: ok (%zu warning%s)\n", files[f], warnings, warnings == 1 ? "" : "s");
+    }
+    return bad;
+}
+
+int ffctl_validate(int argc, char **argv)
+{
+    struct validate v = {0};
+    int first = 1, rc;
+    for (; first < argc && argv[first][0] == '-' && argv[first][1]; first++) {
+        if (!strcmp(argv[first], "--help") || !strcmp(argv[first], "-h")) {
+            usage(stdout);
+            return FFCTL_OK;
+        }
+        if (!strcmp(argv[first], "--")) {
+            first++;
+            break;
+        }
+        if (!strcmp(argv[first], "--werror"))
+            v.werror = true;
+        else if (!strcmp(argv[first], "--quiet") || !strcmp(argv[first], "-q"))
+            v.quiet = true;
+        else {
+            fprintf(stderr, "ffctl validate: unknown option '%s'\n", argv[first]);
+            usage(stderr);
+            return FFCTL_USAGE;
+        }
+    }
+    if (first >= argc) {
+        usage(stderr);
+        return FFCTL_USAGE;
+    }
+    if (ff_library_new(&v.lib) != FF_OK) {
+        fprintf(stderr, "ffctl validate: out of memory\n");
+        return FFCTL_FAILURE;
+    }
+    ff_diags_init(&v.diags);
+    for (int i = first; i < argc; i++)
+        load(&v, argv[i]);
+    load_callees(&v);
+    if (ff_library_check(v.lib, &v.diags) == FF_ENOMEM)
+        v.failed = true;
+    print_findings(&v);
+    bool bad = summarize(&v, argc - first, argv + first);
+    rc = v.unreadable || v.failed ? FFCTL_FAILURE : bad ? FFCTL_REFUSED : FFCTL_OK;
+    for (size_t i = 0; i < v.nextra; i++)
+        free(v.extra[i]);
+    free(v.extra);
+    ff_diags_free(&v.diags);
+    ff_library_free(v.lib);
+    return rc;
+}

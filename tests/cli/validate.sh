@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# validate.sh - `ffctl validate` and `ffctl stats` on the good and bad chart corpora:
+# exit codes, the exact first finding of every bad chart on stderr, "ok" lines on stdout,
+# subchart lookup beside the calling file, --werror, --quiet, usage and unreadable files.
+set -euo pipefail
+
+FFCTL=${FF_FFCTL:?FF_FFCTL must name the ffctl binary}
+SRC=${FF_SOURCE_DIR:?FF_SOURCE_DIR must name the source tree}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# run ARGS... : runs ffctl with stdout in $TMP/out, stderr in $TMP/err, exit code in $rc.
+run() {
+    rc=0
+    "$FFCTL" "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+}
+
+# expect NAME WANT_RC FILE NEEDLE... : exit code, then every needle in FILE (out or err).
+expect() {
+    local name=$1 want=$2 file=$3
+    shift 3
+    if [ "$rc" -ne "$want" ]; then
+        bad "$name: exit $rc, want $want"
+        sed 's/^/    /' "$TMP/err" >&2
+        return
+    fi
+    for needle in "$@"; do
+        if ! grep -qF -- "$needle" "$TMP/$file"; then
+            bad "$name: $file lacks '$needle'"
+            sed 's/^/    /' "$TMP/$file" >&2
+            return
+        fi
+    done
+    ok
+}
+
+cd "$SRC/tests/charts"
+
+# Every good chart alone, and all together.
+for f in good/*.json; do
+    run validate "$f"
+    expect "$f" 0 out "$f: ok ("
+done
+run validate good/*.json
+expect "good together" 0 out "good/warnings.json: ok (4 warnings)" "good/demo.json: ok (0 warnings)"
+expect "warnings on stderr" 0 err \
+    "good/warnings.json:52:7: warning: \$.nodes[1].options: 8 options at one decision"
+
+# Every bad chart: exit 1 and its .expect line (with the path as given) on stderr.
+for f in bad/*.json; do
+    run validate "$f"
+    want="bad/$(head -n 1 "${f%.json}.expect")"
+    if [ "$rc" -ne 1 ]; then
+        bad "$f: exit $rc, want 1"
+    elif [ "$(head -n 1 "$TMP/err")" != "$want" ]; then
+        bad "$f: first finding '$(head -n 1 "$TMP/err")', want '$want'"
+    elif [ -s "$TMP/out" ]; then
+        bad "$f: printed an ok line"
+    else
+        ok
+    fi
+done
+
+# Library cases: the charts of each directory validated together.
+for d in bad/lib-*/; do
+    d=${d%/}
+    line=$(head -n 1 "$d.expect")
+    run validate "$d"/*.json
+    expect "$d" 1 err "$d/${line%%: error*}: error" "${line##* }"
+done
+
+# A bad chart does not hide a good one.
+run validate bad/dup-node.json good/demo.json
+expect "mixed" 1 out "good/demo.json: ok (0 warnings)"
+if grep -qF "bad/dup-node.json: ok" "$TMP/out"; then bad "mixed: bad file said ok"; else ok; fi
+
+# Subcharts are found beside the calling file: minimal.json calls demo -> good/demo.json.
+run validate good/minimal.json
+expect "callee beside" 0 out "good/minimal.json: ok (0 warnings)"
+cp good/minimal.json "$TMP/alone.json"
+run validate "$TMP/alone.json"
+expect "callee missing" 1 err "alone.json:" "unknown subchart \"demo\"" "[unknown-subchart]"
+
+# --werror, --quiet.
+run validate --werror good/warnings.json
+expect "werror" 1 err "[deep-path]"
+run validate --quiet good/warnings.json
+expect "quiet" 0 out
+if [ -s "$TMP/out" ] || [ -s "$TMP/err" ]; then bad "quiet printed something"; else ok; fi
+run validate --quiet bad/no-start.json
+expect "quiet errors" 1 err "[no-start]"
+
+# Usage and unreadable files.
+run validate
+expect "no files" 2 err "usage: ffctl validate"
+run validate --bogus good/demo.json
+expect "bad option" 2 err "unknown option"
+run validate --help
+expect "help" 0 out "usage: ffctl validate"
+run validate good/demo.json "$TMP/missing.json"
+expect "unreadable" 3 err "missing.json" "[unreadable]"
+
+# stats
+run stats good/minimal.json
+expect "stats" 0 out "nodes: 7" "decisions: 1" "options: 2" "longest path: 7 nodes" \
+    "ends: visit_requested 1" "locales: pt-BR"
+run stats --json good/demo.json
+expect "stats json" 0 out '"nodes": 5' '"longest_path": 5' '"resolved": 1'
+if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/out" 2>/dev/null ||
+    ! command -v python3 >/dev/null; then ok; else bad "stats --json is not JSON"; fi
+run stats bad/no-start.json
+expect "stats bad" 1 err "[no-start]"
+run stats
+expect "stats usage" 2 err "usage: ffctl stats"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
