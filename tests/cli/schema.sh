@@ -66,6 +66,7 @@ good = {
 }
 check("small good chart", v.is_valid(good), "; ".join(e.message for e in v.iter_errors(good)))
 x_ok = copy.deepcopy(good); x_ok["x-editor"] = {"any": 1}; x_ok["nodes"][0]["x-pos"] = [1, 2]
+x_ok["title"]["x-note"] = {"source": "seed"}
 check("x- keys accepted", v.is_valid(x_ok))
 opt = copy.deepcopy(good)
 opt["nodes"][3]["actions"] = [{"type": "escalate", "level": 3}, {"type": "call_back"},
@@ -108,7 +109,7 @@ bad("unknown priority", lambda c: n(c, 3).update(actions=[{"type": "set_priority
 bad("value on create_case", lambda c: n(c, 3).update(actions=[{"type": "create_case", "value": "x"}]))
 bad("record_outcome with a free word", lambda c: n(c, 3).update(actions=[{"type": "record_outcome", "value": "fixed"}]))
 bad("repeated touchpoint", lambda c: c.update(touchpoints=["kiosk", "kiosk"]))
-bad("x- key inside a text", lambda c: c.update(title={"en": "T", "x-note": "n"}))
+bad("non-locale key inside a text", lambda c: c.update(title={"en": "T", "note": "n"}))
 bad("unknown action", lambda c: n(c, 3).update(actions=[{"type": "send_sms"}]))
 bad("end without outcome", lambda c: n(c, 4).pop("outcome"))
 bad("unknown outcome", lambda c: n(c, 4).update(outcome="done"))
