@@ -5,14 +5,18 @@
 set -uo pipefail
 src=${FF_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src" || exit 1
+# Debian's interpreter is the one python3-jsonschema installs into; a python3 earlier on
+# PATH (pyenv, a venv) may lack it.
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
 
-if ! python3 -c 'import jsonschema' 2>/dev/null; then
+if ! "$py" -c 'import jsonschema' 2>/dev/null; then
     echo "schema.sh: python3-jsonschema is missing (scripts/install-deps installs it)" >&2
     echo "0 passed, 1 failed"
     exit 1
 fi
 
-python3 - docs/flowchart-format.schema.json assets/flowcharts/*.json <<'PY'
+"$py" - docs/flowchart-format.schema.json assets/flowcharts/*.json <<'PY'
 import copy, json, sys
 import jsonschema
 
