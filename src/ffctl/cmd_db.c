@@ -143,10 +143,14 @@ static int run_verb(struct ff_store *s, const struct db_args *a)
         printf("%s\n", ff_store_device(s));
         return FFCTL_OK;
     }
-    if (!strcmp(a->verb, "stats"))
-        return print_json(s, ff_store_stats(s, &json), json, "stats");
-    if (!strcmp(a->verb, "conflicts"))
-        return print_json(s, ff_store_conflicts(s, &json), json, "conflicts");
+    if (!strcmp(a->verb, "stats")) {
+        e = ff_store_stats(s, &json);
+        return print_json(s, e, json, "stats");
+    }
+    if (!strcmp(a->verb, "conflicts")) {
+        e = ff_store_conflicts(s, &json);
+        return print_json(s, e, json, "conflicts");
+    }
     if (!strcmp(a->verb, "dump")) {
         e = a->events ? ff_store_export(s, stdout) : ff_store_dump(s, stdout);
         return e ? fail(s, e, "dump") : FFCTL_OK;
