@@ -141,7 +141,9 @@ static void add_siblings(struct ff_library *lib, const char *dir, const char *fi
         if (n < 6 || strcmp(de->d_name + n - 5, ".json") || !strcmp(de->d_name, base))
             continue;
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        int len = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (len < 0 || (size_t)len >= sizeof path)
+            continue;
         struct ff_diags d;
         struct ff_chart *c = NULL;
         ff_diags_init(&d);
