@@ -182,6 +182,8 @@ static int64_t sat_sub(int64_t a, int64_t b)
 
 static int64_t limit_ms(const struct ff_time_limit *l)
 {
+    if (l->seconds <= 0)
+        return 0;
     return l->seconds > INT64_MAX / 1000 ? INT64_MAX : l->seconds * 1000;
 }
 
