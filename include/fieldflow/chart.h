@@ -159,7 +159,7 @@ struct ff_chart {
     struct ff_text title;
     const char *category;
     enum ff_audience audience;
-    const char **touchpoints;   /* telephone, email, letter, website, face_to_face, social, kiosk */
+    const char **touchpoints;   /* telephone, email, letter, website, face_to_face, social_media, kiosk */
     size_t ntouchpoints;
     const char **locales;       /* first = fallback */
     size_t nlocales;
