@@ -48,10 +48,13 @@ static inline int import_lines(struct ff_store *to, const char *lines)
     return added;
 }
 
+/* Copies every event of `from` into `to` in one batch. */
 static inline int sync_into(struct ff_store *to, struct ff_store *from)
 {
     char *lines = export_all(from);
+    CHECK_INT(ff_store_begin(to), FF_OK);
     int n = import_lines(to, lines);
+    CHECK_INT(ff_store_commit(to), FF_OK);
     free(lines);
     return n;
 }
