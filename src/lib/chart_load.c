@@ -580,9 +580,12 @@ static enum ff_err parse_json(struct ff_ld *x, const char *text, size_t len, cJS
 {
     cJSON_Hooks hooks = {json_malloc, json_free};
     const char *end = NULL;
+    /* The hooks are global: set them only while parsing, so other modules' cJSON use is
+     * untouched. ff_malloc is plain malloc underneath, so cJSON_Delete's free() matches. */
     cJSON_InitHooks(&hooks);
     json_oom = false;
     *out = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+    cJSON_InitHooks(NULL);
     if (*out)
         return FF_OK;
     if (json_oom)

@@ -72,7 +72,7 @@ static void check_first_error(const struct ff_diags *d, const char *expect_path)
 static enum ff_err parse_file(const char *dir, const char *name, struct ff_diags *d,
                               struct ff_chart **out)
 {
-    char path[1024];
+    char path[4096];
     size_t len;
     snprintf(path, sizeof path, "%s/%s", dir, name);
     char *buf = ff_test_slurp(path, &len);
@@ -133,7 +133,7 @@ static size_t test_bad_libraries(void)
     snprintf(dir, sizeof dir, "%s", ff_test_src("tests/charts/bad"));
     size_t n = list_dir(dir, NULL, names);
     for (size_t i = 0; i < n; i++) {
-        char sub[1200], expect[1200];
+        char sub[2048], expect[2048];
         struct ff_diags d;
         ff_diags_init(&d);
         snprintf(sub, sizeof sub, "%s/%s", dir, names[i]);
