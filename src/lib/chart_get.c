@@ -6,9 +6,11 @@
  * for the report, then restored.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chart_int.h"
+#include "fieldflow/mem.h"
 
 #define ERR(x, it, ...) ff_ld_report((x), FF_SEV_ERROR, ff_ld_pos((x), (it)), NULL, __VA_ARGS__)
 
@@ -271,25 +273,60 @@ void ff_check_keys(struct ff_ld *x, const cJSON *obj, const char *const *a,
     }
 }
 
+struct keyed {
+    const cJSON *key;   /* the member holding the id */
+    size_t index;       /* of the element in its array */
+    const cJSON *first; /* the member of the earliest element with the same id, or NULL */
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    int c = strcmp(x->key->valuestring, y->key->valuestring);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int index_cmp(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Sorting keeps this O(n log n) (a file may hold 10 000 time limits); findings still come
+ * out in file order. */
 void ff_check_unique(struct ff_ld *x, const cJSON *arr, const char *key, const char *what)
 {
-    size_t j = 0;
-    for (const cJSON *b = arr->child; b && !x->oom; b = b->next, j++) {
-        const cJSON *kb = cJSON_IsObject(b) ? cJSON_GetObjectItemCaseSensitive(b, key) : NULL;
-        if (!cJSON_IsString(kb))
-            continue;
-        for (const cJSON *a = arr->child; a != b; a = a->next) {
-            const cJSON *ka =
-                cJSON_IsObject(a) ? cJSON_GetObjectItemCaseSensitive(a, key) : NULL;
-            if (!cJSON_IsString(ka) || strcmp(ka->valuestring, kb->valuestring))
-                continue;
-            struct ff_pos first = ff_ld_pos(x, ka);
-            size_t old = ff_ld_push_index(x, j);
-            ff_ld_push_key(x, key);
-            ERR(x, kb, "duplicate-id", "duplicate %s \"%.64s\" (first at %u:%u)", what,
-                kb->valuestring, (unsigned)first.line, (unsigned)first.col);
-            ff_ld_pop(x, old);
-            break;
-        }
+    size_t n = 0, j = 0;
+    for (const cJSON *e = arr->child; e; e = e->next)
+        n++;
+    struct keyed *v = ff_malloc((n ? n : 1) * sizeof *v);
+    if (!v) {
+        x->oom = true;
+        return;
     }
+    n = 0;
+    for (const cJSON *e = arr->child; e; e = e->next, j++) {
+        const cJSON *k = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, key) : NULL;
+        if (cJSON_IsString(k))
+            v[n++] = (struct keyed){k, j, NULL};
+    }
+    qsort(v, n, sizeof *v, keyed_cmp);
+    for (size_t a = 0, b = 1; b < n; b++) {
+        if (strcmp(v[a].key->valuestring, v[b].key->valuestring))
+            a = b;
+        else
+            v[b].first = v[a].key;
+    }
+    qsort(v, n, sizeof *v, index_cmp);
+    for (size_t b = 0; b < n && !x->oom; b++) {
+        if (!v[b].first)
+            continue;
+        struct ff_pos first = ff_ld_pos(x, v[b].first);
+        size_t old = ff_ld_push_index(x, v[b].index);
+        ff_ld_push_key(x, key);
+        ERR(x, v[b].key, "duplicate-id", "duplicate %s \"%.64s\" (first at %u:%u)", what,
+            v[b].key->valuestring, (unsigned)first.line, (unsigned)first.col);
+        ff_ld_pop(x, old);
+    }
+    ff_free(v);
 }
