@@ -118,7 +118,8 @@ enum ff_err ff_store_case_detail(struct ff_store *s, const char *case_id, char *
  * digits only), merged and erased ones left out: [{id, name, phone, email}], at most limit. */
 enum ff_err ff_store_customer_search(struct ff_store *s, const char *query, int limit,
                                      char **out);
-/* Knowledge-base articles by relevance; lang NULL = any: [{id, lang, title, snippet}]. */
+/* Knowledge-base articles by relevance (words in any order, the last one a prefix; case,
+ * accents and æ/ø/å folded); lang NULL = any: [{id, lang, title, summary}]. */
 enum ff_err ff_store_kb_search(struct ff_store *s, const char *query, const char *lang,
                                int limit, char **out);
 /* [{entity, entity_id, field, heads:[{version, value, hlc}]}], highest hlc head first. */

@@ -316,7 +316,9 @@ static enum ff_err configure(struct ff_store *s)
     if (!s->readonly && sqlite3_db_readonly(s->db, "main") == 1)
         return ff_store__fail(s, FF_EREADONLY, "%s: the file is read-only",
                               sqlite3_db_filename(s->db, "main"));
-    enum ff_err e = exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+    /* 8 MB of page cache keeps the log's entity index hot on a 1M-event store */
+    enum ff_err e = exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                                "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;",
                              "configuring");
     if (!e && !s->readonly)
         e = exec_sql(s, "PRAGMA journal_mode = WAL", "switching to WAL");

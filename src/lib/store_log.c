@@ -282,7 +282,7 @@ static enum ff_err sent_seq(struct ff_store *s, int64_t *out)
 
 enum ff_err ff_store_pending(struct ff_store *s, int64_t *out_count)
 {
-    int64_t count, max, sent;
+    int64_t count = 0, max = 0, sent = 0;
     *out_count = 0;
     enum ff_err e = local_counts(s, &count, &max);
     if (!e)
@@ -294,7 +294,7 @@ enum ff_err ff_store_pending(struct ff_store *s, int64_t *out_count)
 
 enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq)
 {
-    int64_t count, max, sent;
+    int64_t count = 0, max = 0, sent = 0;
     enum ff_err e = local_counts(s, &count, &max);
     if (!e)
         e = sent_seq(s, &sent);

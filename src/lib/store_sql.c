@@ -206,8 +206,8 @@ const char *const ff_store__sql[S__COUNT] = {
         " AND search_key < ?1 || char(1114111) ORDER BY search_key, id LIMIT ?2)",
     [S_KB_SEARCH] =
         "SELECT json_group_array(json_object('id', id, 'lang', lang, 'title', title,"
-        " 'snippet', snip)) FROM (SELECT id, lang, title,"
-        " snippet(kb_fts, -1, '[', ']', '...', 12) AS snip FROM kb_fts WHERE kb_fts MATCH ?1"
+        " 'summary', summary)) FROM (SELECT id, lang, title, substr(body, 1, 160) AS summary"
+        " FROM kb_fts WHERE kb_fts MATCH '{folded} : (' || ?1 || ')'"
         " AND (?2 IS NULL OR lang = ?2) ORDER BY rank, id LIMIT ?3)",
     [S_CONFLICTS] =
         "SELECT json_group_array(json_object('entity', entity, 'entity_id', entity_id,"
