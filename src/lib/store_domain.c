@@ -101,24 +101,28 @@ enum ff_err ff_store_record_report(struct ff_store *s, const char *case_id,
     return e;
 }
 
-/* The edit event for (entity, field): its type and payload around value and prev. */
+/* The edit event for (entity, field): its type and a payload that takes over value and prev
+ * (both freed on failure). */
 static cJSON *edit_payload(const char *entity, const char *field, cJSON *value, cJSON *prev,
                            const char **type)
 {
-    cJSON *p = cJSON_CreateObject();
     bool status = !strcmp(entity, "case") && !strcmp(field, "status");
     *type = status ? "case.status_changed"
                    : !strcmp(entity, "case") ? "case.field_edited" : "customer.edited";
-    bool ok = p && (status || cJSON_AddStringToObject(p, "field", field));
-    ok = ok && cJSON_AddItemToObject(p, status ? "status" : "value", value);
-    value = NULL;
-    ok = ok && cJSON_AddItemToObject(p, "prev", prev);
-    prev = NULL;
-    if (!ok) {
-        cJSON_Delete(p);
-        return NULL;
-    }
+    cJSON *p = cJSON_CreateObject();
+    if (!p || (!status && !cJSON_AddStringToObject(p, "field", field)))
+        goto out_fail;
+    if (!cJSON_AddItemToObject(p, status ? "status" : "value", value))
+        goto out_fail;
+    value = NULL; /* p owns it now */
+    if (!cJSON_AddItemToObject(p, "prev", prev))
+        goto out_fail;
     return p;
+out_fail:
+    cJSON_Delete(value);
+    cJSON_Delete(prev);
+    cJSON_Delete(p);
+    return NULL;
 }
 
 static enum ff_err edit_locked(struct ff_store *s, const char *entity, const char *id,
