@@ -526,7 +526,9 @@ static bool syn_value(struct syn *st)
 bool ff_json_syntax(const char *buf, size_t len, struct ff_scan_error *e)
 {
     struct syn st = {buf, len, 0, NULL};
-    if (syn_value(&st)) {
+    if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+        syn_fail(&st, "byte order mark at the start (save as UTF-8 without BOM)");
+    else if (syn_value(&st)) {
         syn_ws(&st);
         if (st.i >= len)
             return true;

@@ -364,6 +364,37 @@ static void test_limits(void)
     free(buf);
 }
 
+static void test_load(void)
+{
+    struct ff_diags d;
+    struct ff_chart *c = NULL;
+    char path[4096];
+    ff_diags_init(&d);
+    snprintf(path, sizeof path, "%s/demo.json", ff_test_src("tests/charts/good"));
+    CHECK_INT(ff_chart_load(path, &d, &c), FF_OK);
+    CHECK(c && !strcmp(c->file, path));
+    ff_chart_free(c);
+    CHECK_INT(ff_chart_load("/nonexistent/chart.json", &d, &c), FF_EIO);
+    CHECK(c == NULL);
+    CHECK_INT(d.nerrors, 1);
+    if (d.n)
+        CHECK_STR(d.v[0].code, "unreadable");
+    CHECK_INT(ff_chart_load(ff_test_src("tests/charts"), &d, &c), FF_EIO); /* a directory */
+    ff_diags_free(&d);
+    for (long i = 0;; i++) { /* out of memory while loading a file */
+        ff_diags_init(&d);
+        ff_mem_fail_after(i);
+        enum ff_err err = ff_chart_load(path, &d, &c);
+        ff_mem_fail_after(-1);
+        ff_chart_free(c);
+        ff_diags_free(&d);
+        if (err != FF_ENOMEM) {
+            CHECK_INT(err, FF_OK);
+            break;
+        }
+    }
+}
+
 static void test_library(void)
 {
     struct ff_diags d;
@@ -446,6 +477,7 @@ int main(void)
     test_warnings();
     test_positions();
     test_limits();
+    test_load();
     test_library();
     test_out_of_memory("tests/charts/good", "demo.json", FF_OK);
     test_out_of_memory("tests/charts/good", "warnings.json", FF_OK);
