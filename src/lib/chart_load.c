@@ -215,6 +215,12 @@ static void report_at(struct ff_ld *x, const cJSON *it, const char *key, const c
     ff_ld_pop(x, old);
 }
 
+/* A length bound: a whole number from 0 to 1e9 (checked before any cast to an integer). */
+static bool whole_length(double v)
+{
+    return v >= 0 && v <= 1e9 && v == (double)(long)v;
+}
+
 static void check_field(struct ff_ld *x, const cJSON *it, const struct ff_field *f)
 {
     enum ff_field_type t = f->type;
@@ -227,10 +233,12 @@ static void check_field(struct ff_ld *x, const cJSON *it, const struct ff_field 
         check_pattern(x, it, f->pattern);
     if (bounds && !lengths && t != FF_FIELD_NUMBER)
         report_at(x, it, bkey, "bounds-type", "min and max are only for number, text and phone");
-    else if (bounds && lengths &&
-             ((f->has_min && (f->min < 0 || f->min != (double)(long)f->min)) ||
-              (f->has_max && (f->max < 0 || f->max != (double)(long)f->max))))
-        report_at(x, it, bkey, "bad-bounds", "length bounds must be whole numbers >= 0");
+    else if (bounds && lengths && f->has_min && !whole_length(f->min))
+        report_at(x, it, "min", "bad-bounds",
+                  "length bounds must be whole numbers from 0 to 1000000000");
+    else if (bounds && lengths && f->has_max && !whole_length(f->max))
+        report_at(x, it, "max", "bad-bounds",
+                  "length bounds must be whole numbers from 0 to 1000000000");
     else if (f->has_min && f->has_max && f->min > f->max)
         report_at(x, it, "min", "min-max", "min is greater than max");
     if (f->choices && t != FF_FIELD_CHOICE)
