@@ -653,48 +653,65 @@ static void test_bad_snapshots(const struct ff_library *lib)
     ff_free(snap);
 }
 
-/* The whole life of a run with the Nth allocation failing, for every N: each failure is
- * FF_ENOMEM and leaves the transcript as it was; nothing leaks (ASan checks that). */
-static enum ff_err life(const struct ff_library *lib)
+/* Fault injection, operation by operation: each call is made with the Nth allocation
+ * failing for N = 0, 1, ... until it gets through. Every failure must be FF_ENOMEM and leave
+ * the whole run as it was (same snapshot), so the same run is simply retried; nothing may
+ * leak (ASan checks that). Returns the number of failures seen. */
+static long retry_op(struct ff_run *run, const struct step *st)
 {
-    struct ff_run *run = NULL, *back = NULL;
-    char *snap = NULL, *json = NULL;
-    enum ff_err err = ff_run_start(lib, "runner-main", 0, "da", 0, &run);
-    for (size_t i = 0; !err && i < NFULL; i++) {
-        size_t before = ff_run_transcript_count(run);
-        err = do_op(run, full_script[i].op, full_script[i].t);
-        if (err == full_script[i].want) {
-            err = FF_OK;
-        } else {
-            CHECK_INT(err, FF_ENOMEM);
-            CHECK_INT(ff_run_transcript_count(run), before);
-        }
+    char *before = NULL, *after = NULL;
+    long failures = 0;
+    enum ff_err err;
+    CHECK_INT(ff_run_snapshot(run, &before), FF_OK);
+    for (long n = 0;; n++) {
+        ff_mem_fail_after(n);
+        err = do_op(run, st->op, st->t);
+        ff_mem_fail_after(-1);
+        if (err != FF_ENOMEM)
+            break;
+        failures++;
+        CHECK_INT(ff_run_snapshot(run, &after), FF_OK);
+        CHECK_MSG(after && before && !strcmp(after, before), st->op);
+        ff_free(after);
     }
-    if (!err)
-        err = ff_run_snapshot(run, &snap);
-    if (!err)
-        err = ff_run_restore(lib, snap, strlen(snap), &back, NULL);
-    if (!err)
-        err = ff_run_transcript_json(back, &json);
-    ff_free(json);
-    ff_free(snap);
-    ff_run_free(back);
-    ff_run_free(run);
-    return err;
+    CHECK_INT(err, st->want);
+    ff_free(before);
+    return failures;
 }
 
 static void test_alloc_failures(const struct ff_library *lib)
 {
-    long n = 0;
+    struct ff_run *run = NULL, *back = NULL;
+    char *snap = NULL, *json = NULL;
+    long n = 0, failures = 0;
     enum ff_err err;
     do {
         ff_mem_fail_after(n++);
-        err = life(lib);
+        err = ff_run_start(lib, "runner-main", 0, "da", 0, &run);
         ff_mem_fail_after(-1);
-        CHECK(err == FF_OK || err == FF_ENOMEM);
-    } while (err == FF_ENOMEM && n < 100000);
+        CHECK(err == FF_OK || (err == FF_ENOMEM && run == NULL));
+    } while (err == FF_ENOMEM);
+    if (!run)
+        return;
+    for (size_t i = 0; i < NFULL; i++)
+        failures += retry_op(run, &full_script[i]);
+    for (n = 0; (ff_mem_fail_after(n++), err = ff_run_snapshot(run, &snap)) == FF_ENOMEM;)
+        CHECK(snap == NULL);
+    for (n = 0; (ff_mem_fail_after(n++),
+                 err = ff_run_restore(lib, snap, strlen(snap), &back, NULL)) == FF_ENOMEM;)
+        CHECK(back == NULL);
+    for (n = 0; (ff_mem_fail_after(n++), err = ff_run_transcript_json(back, &json)) == FF_ENOMEM;)
+        CHECK(json == NULL);
+    ff_mem_fail_after(-1);
     CHECK_INT(err, FF_OK);
-    CHECK(n > 10);
+    CHECK(failures > 20);
+    char *want = transcript(run);
+    CHECK_STR(json, want);
+    ff_free(want);
+    ff_free(json);
+    ff_free(snap);
+    ff_run_free(back);
+    ff_run_free(run);
 }
 
 /* A chain of charts d0 -> d1 -> ... each calling the next: entering one frame too many is
