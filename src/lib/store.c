@@ -322,9 +322,6 @@ static enum ff_err configure(struct ff_store *s)
                              "configuring");
     if (!e && !s->readonly)
         e = exec_sql(s, "PRAGMA journal_mode = WAL", "switching to WAL");
-    if (!e)
-        e = exec_sql(s, "CREATE TEMP TABLE IF NOT EXISTS dirty(entity TEXT, entity_id TEXT,"
-                        " PRIMARY KEY(entity, entity_id)) WITHOUT ROWID", "temp table");
     return e;
 }
 
@@ -387,5 +384,6 @@ void ff_store_close(struct ff_store *s)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);
     ff_free(s->author);
+    ff_free(s->dirty);
     ff_free(s);
 }

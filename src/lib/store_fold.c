@@ -286,23 +286,27 @@ static enum ff_err fold_engineer(struct ff_store *s, struct fold *f)
     return e;
 }
 
+/* Rows keyed by the entity or by one of its events are written with INSERT OR REPLACE and
+ * never deleted: events are never removed, so a row a fold wrote once is written again by
+ * every later fold of the entity. Only sets that can shrink or change shape are deleted
+ * first: a report's parts, an engineer's slots, an entity's conflicts. */
 struct entity_fold {
     const char *entity;                                    /* the entity kind */
     enum ff_err (*fold)(struct ff_store *, struct fold *); /* writes its rows */
-    enum stmt del[3];     /* its rows, deleted by id first (S__COUNT = none) */
+    enum stmt del;        /* rows deleted by entity id first, S__COUNT = none */
     bool fields;          /* has editable fields, so may have rows in conflicts */
 };
 
 static const struct entity_fold folds[] = {
-    {"customer", fold_customer, {S_DEL_CUSTOMER, S__COUNT, S__COUNT}, true},
-    {"case", fold_case, {S_DEL_CASE, S_DEL_NOTES, S_DEL_ESCALATIONS}, true},
-    {"visit", fold_visit, {S_DEL_VISIT, S__COUNT, S__COUNT}, false},
-    {"report", fold_report, {S_DEL_REPORT, S_DEL_PARTS, S__COUNT}, false},
-    {"feedback", fold_feedback, {S_DEL_FEEDBACK, S__COUNT, S__COUNT}, false},
-    {"run", fold_run, {S_DEL_RUN, S_DEL_STEPS, S__COUNT}, false},
-    {"flowchart", fold_flowchart, {S_DEL_FLOWCHARTS, S__COUNT, S__COUNT}, false},
-    {"kb", fold_kb, {S_DEL_KB, S__COUNT, S__COUNT}, false},
-    {"engineer", fold_engineer, {S_DEL_SLOTS, S__COUNT, S__COUNT}, false},
+    {"customer", fold_customer, S__COUNT, true},
+    {"case", fold_case, S__COUNT, true},
+    {"visit", fold_visit, S__COUNT, false},
+    {"report", fold_report, S_DEL_PARTS, false},
+    {"feedback", fold_feedback, S__COUNT, false},
+    {"run", fold_run, S__COUNT, false},
+    {"flowchart", fold_flowchart, S__COUNT, false},
+    {"kb", fold_kb, S__COUNT, false},
+    {"engineer", fold_engineer, S_DEL_SLOTS, false},
 };
 
 enum ff_err ff_fold_entity(struct ff_store *s, struct fold *f)
@@ -312,8 +316,8 @@ enum ff_err ff_fold_entity(struct ff_store *s, struct fold *f)
         if (strcmp(k->entity, f->entity))
             continue;
         enum ff_err e = FF_OK;
-        for (int d = 0; d < 3 && !e && k->del[d] != S__COUNT; d++)
-            e = ff_store__exec(s, k->del[d], "s", f->id);
+        if (k->del != S__COUNT)
+            e = ff_store__exec(s, k->del, "s", f->id);
         if (!e && k->fields)
             e = ff_store__exec(s, S_DEL_CONFLICTS, "ss", f->entity, f->id);
         return e ? e : k->fold(s, f);

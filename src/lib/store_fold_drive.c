@@ -1,11 +1,12 @@
 /* store_fold_drive.c - when the fold runs: the dirty set, loading an entity's events, rebuild.
  *
- * Appends and imports only mark (entity, id) dirty in a temp table; at commit every dirty
+ * Appends and imports only note (entity, id) in a list on the handle; at commit every dirty
  * entity is folded once from the log, so a batch of a thousand events over a hundred cases
  * folds each case once. A rebuild empties every projection and streams the whole log in
  * (entity, id, hlc, device) order through the same per-entity fold.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fieldflow/mem.h"
@@ -59,6 +60,12 @@ static enum ff_err add_row(struct ff_store *s, struct fold *f, sqlite3_stmt *st)
     return FF_OK;
 }
 
+static void set_dirty_key(struct ff_dirty *d, const char *entity, const char *id)
+{
+    snprintf(d->entity, sizeof d->entity, "%s", entity);
+    snprintf(d->id, sizeof d->id, "%s", id);
+}
+
 static void set_key(struct fold *f, const char *entity, const char *id)
 {
     snprintf(f->entity, sizeof f->entity, "%s", entity);
@@ -84,28 +91,40 @@ enum ff_err ff_fold_load(struct ff_store *s, const char *entity, const char *id,
 
 enum ff_err ff_store__mark_dirty(struct ff_store *s, const char *entity, const char *id)
 {
-    return ff_store__exec(s, S_DIRTY_ADD, "ss", entity, id);
+    if (s->n_dirty == s->cap_dirty) {
+        size_t cap = s->cap_dirty ? s->cap_dirty * 2 : 64;
+        struct ff_dirty *d = ff_realloc(s->dirty, cap * sizeof *d);
+        if (!d)
+            return ff_store__fail(s, FF_ENOMEM, "out of memory noting %s %s", entity, id);
+        s->dirty = d;
+        s->cap_dirty = cap;
+    }
+    set_dirty_key(&s->dirty[s->n_dirty++], entity, id);
+    return FF_OK;
+}
+
+static int dirty_cmp(const void *a, const void *b)
+{
+    const struct ff_dirty *x = a, *y = b;
+    int c = strcmp(x->entity, y->entity);
+    return c ? c : strcmp(x->id, y->id);
 }
 
 enum ff_err ff_store__fold_dirty(struct ff_store *s)
 {
     struct fold f = {0};
-    sqlite3_stmt *st = ff_store__stmt(s, S_DIRTY_LIST);
-    if (!st)
-        return FF_EDB;
-    int rc;
     enum ff_err e = FF_OK;
-    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        e = ff_fold_load(s, (const char *)sqlite3_column_text(st, 0),
-                         (const char *)sqlite3_column_text(st, 1), &f);
+    qsort(s->dirty, s->n_dirty, sizeof *s->dirty, dirty_cmp);
+    for (size_t i = 0; i < s->n_dirty && !e; i++) {
+        if (i && !dirty_cmp(&s->dirty[i - 1], &s->dirty[i]))
+            continue; /* folded already */
+        e = ff_fold_load(s, s->dirty[i].entity, s->dirty[i].id, &f);
         if (!e)
             e = ff_fold_entity(s, &f);
     }
-    if (!e && rc != SQLITE_DONE)
-        e = ff_store__db_fail(s, rc, "listing what to fold");
-    sqlite3_reset(st);
     ff_fold_free(&f);
-    return e ? e : ff_store__exec(s, S_DIRTY_CLEAR, "");
+    s->n_dirty = 0;
+    return e;
 }
 
 static enum ff_err empty_projections(struct ff_store *s)
@@ -121,7 +140,8 @@ static enum ff_err empty_projections(struct ff_store *s)
                 return ff_store__db_fail(s, rc, "emptying the projections");
         }
     }
-    return ff_store__exec(s, S_DIRTY_CLEAR, "");
+    s->n_dirty = 0;
+    return FF_OK;
 }
 
 /* Streams the log; folds each entity when the next row belongs to another. */

@@ -15,14 +15,12 @@
 /* Every statement the store runs; SQL text in store_sql.c, prepared once per handle. */
 enum stmt {
     S_BEGIN, S_COMMIT, S_ROLLBACK, S_META_GET, S_META_SET, S_MAX_SEQ, S_INSERT_EVENT,
-    S_DIRTY_ADD, S_DIRTY_LIST, S_DIRTY_CLEAR, S_ENTITY_EVENTS, S_ALL_EVENTS, S_EVENTS_AFTER,
+    S_ENTITY_EVENTS, S_ALL_EVENTS, S_EVENTS_AFTER,
     S_EXPORT, S_COUNT_EVENTS,
-    S_DEL_CUSTOMER, S_INS_CUSTOMER, S_DEL_CUSTOMER_FTS, S_INS_CUSTOMER_FTS,
-    S_DEL_CASE, S_INS_CASE, S_DEL_NOTES, S_INS_NOTE, S_DEL_ESCALATIONS, S_INS_ESCALATION,
-    S_DEL_VISIT, S_INS_VISIT, S_DEL_REPORT, S_INS_REPORT, S_DEL_PARTS, S_INS_PART,
-    S_DEL_SLOTS, S_INS_SLOT, S_DEL_KB, S_INS_KB, S_DEL_KB_FTS, S_INS_KB_FTS,
-    S_DEL_FLOWCHARTS, S_INS_FLOWCHART, S_DEL_RUN, S_INS_RUN, S_DEL_STEPS, S_INS_STEP,
-    S_DEL_FEEDBACK, S_INS_FEEDBACK, S_DEL_CONFLICTS, S_INS_CONFLICT,
+    S_INS_CUSTOMER, S_DEL_CUSTOMER_FTS, S_INS_CUSTOMER_FTS, S_INS_CASE, S_INS_NOTE,
+    S_INS_ESCALATION, S_INS_VISIT, S_INS_REPORT, S_DEL_PARTS, S_INS_PART, S_DEL_SLOTS,
+    S_INS_SLOT, S_INS_KB, S_DEL_KB_FTS, S_INS_KB_FTS, S_INS_FLOWCHART, S_INS_RUN, S_INS_STEP,
+    S_INS_FEEDBACK, S_DEL_CONFLICTS, S_INS_CONFLICT,
     S_VISITS_OF_DAY, S_CASE_DETAIL, S_RESOLVE_CUSTOMER, S_SEARCH_FTS,
     S_SEARCH_PREFIX, S_KB_SEARCH, S_CONFLICTS, S_STATS, S_LOCAL_GAPS,
     S__COUNT
@@ -33,6 +31,12 @@ extern const char *const ff_store__migrations[FF_STORE_SCHEMA_VERSION];
 /* Projection tables: emptied by a rebuild, listed by a dump (with their ORDER BY). */
 extern const char *const ff_store__projections[];
 extern const char *const ff_store__derived[]; /* FTS tables: emptied, not dumped */
+
+/* An entity touched by the open transaction, to be folded at commit. */
+struct ff_dirty {
+    char entity[FF_EVENT_TYPE_MAX + 1]; /* "case"... */
+    char id[FF_EVENT_ID_MAX + 1];       /* its id */
+};
 
 struct ff_store {
     sqlite3 *db;                      /* the connection */
@@ -46,6 +50,8 @@ struct ff_store {
     int64_t next_seq;                 /* next local seq, valid inside a transaction */
     uint64_t call_clock;              /* clock.last when the current call began */
     int64_t call_seq;                 /* next_seq when the current call began */
+    struct ff_dirty *dirty;           /* entities to fold at commit (may repeat); owned */
+    size_t n_dirty, cap_dirty;        /* used and allocated */
     bool in_batch;                    /* ff_store_begin was called */
     bool in_txn;                      /* a write transaction is open */
     bool readonly;                    /* opened read-only */
@@ -77,7 +83,7 @@ enum ff_err ff_store__write_end(struct ff_store *s, enum ff_err e);
 
 /* Fold (store_fold.c). */
 enum ff_err ff_store__mark_dirty(struct ff_store *s, const char *entity, const char *id);
-enum ff_err ff_store__fold_dirty(struct ff_store *s);
+enum ff_err ff_store__fold_dirty(struct ff_store *s); /* folds and empties the list */
 enum ff_err ff_store__fold_all(struct ff_store *s);
 
 /* Text (store_text.c): folds case and diacritics (en/da/es) to ASCII lower case into out;

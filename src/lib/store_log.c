@@ -67,6 +67,7 @@ static enum ff_err finish(struct ff_store *s)
 
 static void abandon(struct ff_store *s)
 {
+    s->n_dirty = 0;
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = false;
     s->in_batch = false;

@@ -84,9 +84,6 @@ const char *const ff_store__sql[S__COUNT] = {
     [S_MAX_SEQ] = "SELECT coalesce(max(seq), 0) FROM events WHERE device = ?1",
     [S_INSERT_EVENT] = "INSERT OR IGNORE INTO events(device, seq, hlc, entity, entity_id, type,"
                        " payload, author, schema, known) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-    [S_DIRTY_ADD] = "INSERT OR IGNORE INTO temp.dirty(entity, entity_id) VALUES(?1, ?2)",
-    [S_DIRTY_LIST] = "SELECT entity, entity_id FROM temp.dirty ORDER BY entity, entity_id",
-    [S_DIRTY_CLEAR] = "DELETE FROM temp.dirty",
     [S_ENTITY_EVENTS] = "SELECT device, seq, hlc, type, payload, author FROM events"
                         " WHERE entity = ?1 AND entity_id = ?2 AND known"
                         " ORDER BY hlc, device",
@@ -98,51 +95,40 @@ const char *const ff_store__sql[S__COUNT] = {
     [S_EXPORT] = "SELECT device, seq, hlc, entity, entity_id, type, payload, author, schema"
                  " FROM events ORDER BY hlc, device",
     [S_COUNT_EVENTS] = "SELECT count(*) FROM events",
-    [S_DEL_CUSTOMER] = "DELETE FROM customers WHERE id = ?1",
-    [S_INS_CUSTOMER] = "INSERT INTO customers(id, name, phone, email, address, site,"
+    [S_INS_CUSTOMER] = "INSERT OR REPLACE INTO customers(id, name, phone, email, address, site,"
                        " merged_into, erased, created_hlc, search_key)"
                        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
     [S_DEL_CUSTOMER_FTS] = "DELETE FROM customer_fts WHERE rowid = ?1",
     [S_INS_CUSTOMER_FTS] = "INSERT INTO customer_fts(rowid, id, key) VALUES(?1, ?2, ?3)",
-    [S_DEL_CASE] = "DELETE FROM cases WHERE id = ?1",
-    [S_INS_CASE] = "INSERT INTO cases(id, customer_id, touchpoint, request_type, category,"
+    [S_INS_CASE] = "INSERT OR REPLACE INTO cases(id, customer_id, touchpoint, request_type, category,"
                    " priority, description, assignee, status, run_id, chart_id, chart_version,"
                    " outcome, answers, escalation_level, time_limit_due, time_limit_breached,"
                    " created_hlc, updated_hlc)"
                    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
-    [S_DEL_NOTES] = "DELETE FROM notes WHERE case_id = ?1",
-    [S_INS_NOTE] = "INSERT INTO notes(event_id, case_id, hlc, author, text)"
+    [S_INS_NOTE] = "INSERT OR REPLACE INTO notes(event_id, case_id, hlc, author, text)"
                    " VALUES(?1,?2,?3,?4,?5)",
-    [S_DEL_ESCALATIONS] = "DELETE FROM escalations WHERE case_id = ?1",
-    [S_INS_ESCALATION] = "INSERT INTO escalations(event_id, case_id, hlc, level, reason, eta)"
+    [S_INS_ESCALATION] = "INSERT OR REPLACE INTO escalations(event_id, case_id, hlc, level, reason, eta)"
                          " VALUES(?1,?2,?3,?4,?5,?6)",
-    [S_DEL_VISIT] = "DELETE FROM visits WHERE id = ?1",
-    [S_INS_VISIT] = "INSERT INTO visits(id, case_id, engineer_id, start, end, status,"
+    [S_INS_VISIT] = "INSERT OR REPLACE INTO visits(id, case_id, engineer_id, start, end, status,"
                     " checked_in, checked_out, reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-    [S_DEL_REPORT] = "DELETE FROM reports WHERE id = ?1",
-    [S_INS_REPORT] = "INSERT INTO reports(id, case_id, visit_id, work_done, minutes, outcome,"
+    [S_INS_REPORT] = "INSERT OR REPLACE INTO reports(id, case_id, visit_id, work_done, minutes, outcome,"
                      " signature, author, hlc) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [S_DEL_PARTS] = "DELETE FROM report_parts WHERE report_id = ?1",
     [S_INS_PART] = "INSERT INTO report_parts(report_id, idx, part, qty) VALUES(?1,?2,?3,?4)",
     [S_DEL_SLOTS] = "DELETE FROM slots WHERE engineer_id = ?1",
     [S_INS_SLOT] = "INSERT OR IGNORE INTO slots(engineer_id, start, end) VALUES(?1,?2,?3)",
-    [S_DEL_KB] = "DELETE FROM kb_articles WHERE id = ?1",
-    [S_INS_KB] = "INSERT INTO kb_articles(id, lang, title, body, tags, hlc)"
+    [S_INS_KB] = "INSERT OR REPLACE INTO kb_articles(id, lang, title, body, tags, hlc)"
                  " VALUES(?1,?2,?3,?4,?5,?6)",
     [S_DEL_KB_FTS] = "DELETE FROM kb_fts WHERE rowid = ?1",
     [S_INS_KB_FTS] = "INSERT INTO kb_fts(rowid, id, lang, title, body, tags, folded)"
                      " VALUES(?1,?2,?3,?4,?5,?6,?7)",
-    [S_DEL_FLOWCHARTS] = "DELETE FROM flowcharts WHERE chart_id = ?1",
     [S_INS_FLOWCHART] = "INSERT OR REPLACE INTO flowcharts(chart_id, version, title, chart, hlc)"
                         " VALUES(?1,?2,?3,?4,?5)",
-    [S_DEL_RUN] = "DELETE FROM runs WHERE id = ?1",
-    [S_INS_RUN] = "INSERT INTO runs(id, chart_id, chart_version, steps, last_node, first_hlc,"
+    [S_INS_RUN] = "INSERT OR REPLACE INTO runs(id, chart_id, chart_version, steps, last_node, first_hlc,"
                   " last_hlc) VALUES(?1,?2,?3,?4,?5,?6,?7)",
-    [S_DEL_STEPS] = "DELETE FROM run_steps WHERE run_id = ?1",
-    [S_INS_STEP] = "INSERT INTO run_steps(event_id, run_id, hlc, node, answer, step)"
+    [S_INS_STEP] = "INSERT OR REPLACE INTO run_steps(event_id, run_id, hlc, node, answer, step)"
                    " VALUES(?1,?2,?3,?4,?5,?6)",
-    [S_DEL_FEEDBACK] = "DELETE FROM feedback WHERE id = ?1",
-    [S_INS_FEEDBACK] = "INSERT INTO feedback(id, case_id, run_id, chart_id, node, score,"
+    [S_INS_FEEDBACK] = "INSERT OR REPLACE INTO feedback(id, case_id, run_id, chart_id, node, score,"
                        " comment, hlc) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
     [S_DEL_CONFLICTS] = "DELETE FROM conflicts WHERE entity = ?1 AND entity_id = ?2",
     [S_INS_CONFLICT] = "INSERT INTO conflicts(entity, entity_id, field, heads)"
