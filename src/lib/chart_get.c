@@ -212,9 +212,20 @@ void ff_get_text(struct ff_ld *x, const cJSON *obj, const char *key, bool requir
     if (!s)
         goto out;
     text_entries(x, m, s);
-    for (size_t i = 0; i < c->nlocales; i++)
-        if (!s[i] && !cJSON_GetObjectItemCaseSensitive(m, c->locales[i]))
-            ERR(x, m, "missing-translation", "missing the \"%s\" translation", c->locales[i]);
+    char missing[FF_CHART_MAX_LOCALES * 40] = "";
+    size_t nmissing = 0, used = 0;
+    for (size_t i = 0; i < c->nlocales; i++) {
+        if (s[i] || cJSON_GetObjectItemCaseSensitive(m, c->locales[i]))
+            continue;
+        int w = snprintf(missing + used, sizeof missing - used, "%s\"%s\"", nmissing ? ", " : "",
+                         c->locales[i]);
+        used = w > 0 && (size_t)w < sizeof missing - used ? used + (size_t)w : used;
+        nmissing++;
+    }
+    if (nmissing == 1)
+        ERR(x, m, "missing-translation", "missing the %s translation", missing);
+    else if (nmissing)
+        ERR(x, m, "missing-translation", "missing the %s translations", missing);
     out->s = s;
 out:
     ff_ld_pop(x, old);
