@@ -282,7 +282,8 @@ static void style_node(Agnode_t *n, const struct ff_node *cn, const struct gsyms
     static const char *const borders[] = {"#3d6fa8", "#5f6b7a", "#bf9000", "#674ea7",
                                           "#b45f06", "#2f6f7e", "#666666", "#38761d"};
     enum ff_shape shape = ff_graph_shape_of(cn->kind);
-    const char *fill = fills[cn->kind], *border = borders[cn->kind];
+    size_t k = (size_t)cn->kind < sizeof fills / sizeof fills[0] ? (size_t)cn->kind : 1;
+    const char *fill = fills[k], *border = borders[k];
     char cls[96];
     if (cn->kind == FF_NODE_END && !cn->success) {
         fill = "#f4cccc";
