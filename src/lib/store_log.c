@@ -14,7 +14,9 @@
 #include "fieldflow/mem.h"
 #include "store_int.h"
 
-static enum ff_err load_next_seq(struct ff_store *s)
+/* Inside the write lock: the next seq, and the clock's high-water mark, which another
+ * process writing the same file may have moved on. */
+static enum ff_err load_counters(struct ff_store *s)
 {
     sqlite3_stmt *st = ff_store__query(s, S_MAX_SEQ, "s", s->device);
     if (!st)
@@ -24,6 +26,16 @@ static enum ff_err load_next_seq(struct ff_store *s)
         return ff_store__db_fail(s, rc, "reading the last seq");
     s->next_seq = sqlite3_column_int64(st, 0) + 1;
     sqlite3_reset(st);
+    if (!(st = ff_store__query(s, S_META_GET, "s", "hlc")))
+        return FF_EDB;
+    uint64_t saved = 0;
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        ff_hlc_parse((const char *)sqlite3_column_text(st, 0), &saved);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return ff_store__db_fail(s, rc, "reading the clock");
+    if (saved > s->clock.last)
+        s->clock.last = saved;
     return FF_OK;
 }
 
@@ -36,7 +48,7 @@ enum ff_err ff_store__write_begin(struct ff_store *s)
         if ((e = ff_store__exec(s, S_BEGIN, "")))
             return e;
         s->in_txn = true;
-        if ((e = load_next_seq(s))) {
+        if ((e = load_counters(s))) {
             ff_store__exec(s, S_ROLLBACK, "");
             s->in_txn = false;
             return e;
@@ -149,6 +161,8 @@ static enum ff_err insert_event(struct ff_store *s, const struct ff_event *ev, b
     if (e)
         return e;
     *added = sqlite3_changes(s->db) > 0;
+    if (!strcmp(ev->device, s->device) && ev->seq >= s->next_seq)
+        s->next_seq = ev->seq + 1; /* our own events, restored from elsewhere */
     if (*added && ev->known && !s->no_fold)
         e = ff_store__mark_dirty(s, ev->entity, ev->entity_id);
     return e;
@@ -192,7 +206,9 @@ static enum ff_err stamp_and_insert(struct ff_store *s, struct ff_event *ev)
         return ff_store__fail(s, e, "%s", why);
     if ((e = insert_event(s, ev, &added)))
         return e;
-    s->next_seq++;
+    if (!added)
+        return ff_store__fail(s, FF_ECORRUPT, "event %s:%lld: seq already in the log",
+                              ev->device, (long long)ev->seq);
     return FF_OK;
 }
 

@@ -279,6 +279,26 @@ static void test_refusals(const char *dir)
     ff_store_close(s);
 }
 
+/* A device reinstalled: its own events come back from the server, and it carries on. */
+static void test_restore(const char *dir)
+{
+    struct ff_store *a = open_store(dir, "orig.db", "dev-x");
+    for (int i = 0; i < 3; i++)
+        append_ok(a, "case.note_added", "k", "{\"text\":\"n\"}");
+    struct ff_store *b = open_store(dir, "restored.db", "dev-x");
+    char *lines = export_all(a);
+    int64_t seq = 0;
+    CHECK_INT(ff_store_begin(b), FF_OK);
+    CHECK_INT(import_lines(b, lines), 3);
+    CHECK_INT(ff_store_append(b, "case.note_added", "k", "{\"text\":\"new\"}", &seq), FF_OK);
+    CHECK_INT(ff_store_commit(b), FF_OK);
+    CHECK_INT(seq, 4);
+    CHECK_INT(ff_store_check(b), FF_OK);
+    free(lines);
+    ff_store_close(a);
+    ff_store_close(b);
+}
+
 int main(void)
 {
     const char *dir = ff_test_tmpdir();
@@ -287,5 +307,6 @@ int main(void)
     test_conflict(dir);
     test_slots_merge_erase(dir);
     test_refusals(dir);
+    test_restore(dir);
     return ff_test_finish();
 }
