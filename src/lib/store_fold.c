@@ -70,13 +70,14 @@ static enum ff_err fold_customer(struct ff_store *s, struct fold *f)
         return e;
     const char *merged_into = m ? P(m, "into")->valuestring : NULL;
     char key[1024] = "";
-    if (!erased && !merged_into && cJSON_IsString(v[0])) {
-        char part[400];
-        ff_store__normalize(v[0]->valuestring, false, key, 400);
-        ff_store__normalize(cJSON_IsString(v[1]) ? v[1]->valuestring : "", true, part, 60);
-        strcat(strcat(key, " "), part);
-        ff_store__normalize(cJSON_IsString(v[2]) ? v[2]->valuestring : "", false, part, 300);
-        strcat(strcat(key, " "), part);
+    if (!erased && !merged_into && cJSON_IsString(v[0])) { /* "name phone-digits email" */
+        char name[400], phone[64], email[300];
+        ff_store__normalize(v[0]->valuestring, false, name, sizeof name);
+        ff_store__normalize(cJSON_IsString(v[1]) ? v[1]->valuestring : "", true, phone,
+                            sizeof phone);
+        ff_store__normalize(cJSON_IsString(v[2]) ? v[2]->valuestring : "", false, email,
+                            sizeof email);
+        snprintf(key, sizeof key, "%s %s %s", name, phone, email);
     }
     if (erased)
         v[0] = v[1] = v[2] = v[3] = NULL;
