@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fieldflow/chart.h"
 #include "ffctl.h"
+#include "fieldflow/chart.h"
 
 #define NKINDS (FF_NODE_END + 1)
 
@@ -70,8 +70,7 @@ static void print_json(const struct ff_chart *c, const struct stats *s)
     printf("}, \"decisions\": %zu, \"options\": %zu, \"longest_path\": %zu, \"ends\": {",
            s->kinds[FF_NODE_DECISION], s->options, s->to_end);
     for (int o = 0; o < FF_OUTCOME_COUNT; o++)
-        printf("%s\"%s\": %zu", o ? ", " : "", ff_outcome_name((enum ff_outcome)o),
-               s->outcomes[o]);
+        printf("%s\"%s\": %zu", o ? ", " : "", ff_outcome_name((enum ff_outcome)o), s->outcomes[o]);
     printf("}, \"locales\": [");
     for (size_t i = 0; i < c->nlocales; i++)
         printf("%s\"%s\"", i ? ", " : "", c->locales[i]);

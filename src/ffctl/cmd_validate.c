@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fieldflow/chart.h"
 #include "ffctl.h"
+#include "fieldflow/chart.h"
 
 struct validate {
     bool werror, quiet;

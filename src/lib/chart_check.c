@@ -63,8 +63,8 @@ static void check_ids(struct ff_ld *x)
             continue;
         }
         struct ff_pos fp = x->priv->node_aux[idx[first]].id;
-        snprintf(msg, sizeof msg, "duplicate node id \"%s\" (first at %u:%u)",
-                 c->nodes[idx[k]].id, (unsigned)fp.line, (unsigned)fp.col);
+        snprintf(msg, sizeof msg, "duplicate node id \"%s\" (first at %u:%u)", c->nodes[idx[k]].id,
+                 (unsigned)fp.line, (unsigned)fp.col);
         node_report(x, FF_SEV_ERROR, (size_t)idx[k], x->priv->node_aux[idx[k]].id, ".id",
                     "duplicate-id", msg);
     }
@@ -236,8 +236,10 @@ static void check_flow(struct ff_ld *x)
         }
     }
     if (trapped) {
-        snprintf(msg, sizeof msg, "no end can be reached from node \"%s\": it loops forever "
-                 "(%zu node%s trapped)", c->nodes[first].id, trapped, trapped == 1 ? "" : "s");
+        snprintf(msg, sizeof msg,
+                 "no end can be reached from node \"%s\": it loops forever "
+                 "(%zu node%s trapped)",
+                 c->nodes[first].id, trapped, trapped == 1 ? "" : "s");
         node_report(x, FF_SEV_ERROR, first, c->nodes[first].pos, NULL, "endless-cycle", msg);
     }
 out:
@@ -264,10 +266,10 @@ void ff_chart_check_graph(struct ff_ld *x)
     }
     if (longest > FF_PATH_DEPTH_WARN) {
         char msg[120];
-        snprintf(msg, sizeof msg, "a path from the start passes %zu nodes (more than %d)",
-                 longest, FF_PATH_DEPTH_WARN);
-        node_report(x, FF_SEV_WARNING, (size_t)c->start_index, c->nodes[c->start_index].pos,
-                    NULL, "deep-path", msg);
+        snprintf(msg, sizeof msg, "a path from the start passes %zu nodes (more than %d)", longest,
+                 FF_PATH_DEPTH_WARN);
+        node_report(x, FF_SEV_WARNING, (size_t)c->start_index, c->nodes[c->start_index].pos, NULL,
+                    "deep-path", msg);
     }
 }
 

@@ -102,8 +102,8 @@ out:
     return r;
 }
 
-bool ff_get_int(struct ff_ld *x, const cJSON *obj, const char *key, bool required, long lo,
-                long hi, long *out)
+bool ff_get_int(struct ff_ld *x, const cJSON *obj, const char *key, bool required, long lo, long hi,
+                long *out)
 {
     size_t old;
     const cJSON *m = typed(x, obj, key, required, cJSON_IsNumber, "an integer", &old);
@@ -203,8 +203,8 @@ void ff_get_text(struct ff_ld *x, const cJSON *obj, const char *key, bool requir
                  struct ff_text *out)
 {
     size_t old;
-    const cJSON *m = typed(x, obj, key, required, cJSON_IsObject, "a text (locale -> string)",
-                           &old);
+    const cJSON *m =
+        typed(x, obj, key, required, cJSON_IsObject, "a text (locale -> string)", &old);
     const struct ff_chart *c = x->chart;
     if (!m || !c->nlocales)
         goto out;
@@ -265,8 +265,8 @@ static int key_index(const char *const *a, const char *const *b, const char *k)
     return -1;
 }
 
-void ff_check_keys(struct ff_ld *x, const cJSON *obj, const char *const *a,
-                   const char *const *b, const char *what)
+void ff_check_keys(struct ff_ld *x, const cJSON *obj, const char *const *a, const char *const *b,
+                   const char *what)
 {
     unsigned char seen[64] = {0};
     for (const cJSON *e = obj->child; e && !x->oom; e = e->next) {

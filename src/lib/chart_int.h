@@ -41,10 +41,10 @@ const char *const *ff_names(enum ff_name_set set, size_t *n);
 
 /* Positions of keys the graph checks point at, parallel to the model arrays. */
 struct ff_node_aux {
-    struct ff_pos id;       /* the "id" key */
-    struct ff_pos next;     /* the "next" key (or the node when absent) */
-    struct ff_pos chart;    /* subchart: the "chart" key */
-    struct ff_pos *target;  /* decision: each option's "target" key */
+    struct ff_pos id;      /* the "id" key */
+    struct ff_pos next;    /* the "next" key (or the node when absent) */
+    struct ff_pos chart;   /* subchart: the "chart" key */
+    struct ff_pos *target; /* decision: each option's "target" key */
 };
 struct ff_limit_aux {
     struct ff_pos from, to;
@@ -63,7 +63,7 @@ struct ff_chart_priv {
 /* ---- raw text (chart_pos.c) ---- */
 struct ff_scan_error {
     size_t off;
-    enum ff_err err;       /* FF_EPARSE or FF_ELIMIT */
+    enum ff_err err; /* FF_EPARSE or FF_ELIMIT */
     const char *code;
     char message[96];
 };
@@ -86,16 +86,16 @@ void ff_posmap_free(struct ff_posmap *m);
 
 /* ---- the loader's shared state ---- */
 struct ff_ld {
-    const char *file;
-    struct ff_diags *diags;
-    const struct ff_posmap *pm;
-    struct ff_chart *chart;
-    struct ff_chart_priv *priv;
-    char path[FF_LD_PATH_MAX];
-    size_t plen;
-    size_t nerrors;
-    bool oom;   /* an allocation failed: unwind, return FF_ENOMEM */
-    bool limit; /* a bound was exceeded: return FF_ELIMIT */
+    const char *file;           /* name shown in findings */
+    struct ff_diags *diags;     /* where findings go (the caller's) */
+    const struct ff_posmap *pm; /* item -> line:column */
+    struct ff_chart *chart;     /* the model being filled */
+    struct ff_chart_priv *priv; /* chart->priv */
+    char path[FF_LD_PATH_MAX];  /* JSON path of the value being read, "$..." */
+    size_t plen;                /* strlen(path) */
+    size_t nerrors;             /* errors reported for this chart (capped) */
+    bool oom;                   /* an allocation failed: unwind, return FF_ENOMEM */
+    bool limit;                 /* a bound was exceeded: return FF_ELIMIT */
 };
 
 /* diag.c */
@@ -104,8 +104,7 @@ enum ff_err ff_diags_add(struct ff_diags *d, enum ff_severity sev, const char *f
                          const char *message);
 /* Reports at the current path of x (plus `suffix` when not NULL); respects the error cap. */
 void ff_ld_report(struct ff_ld *x, enum ff_severity sev, struct ff_pos pos, const char *suffix,
-                  const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+                  const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 size_t ff_ld_push_key(struct ff_ld *x, const char *key); /* returns the length to pop to */
 size_t ff_ld_push_index(struct ff_ld *x, size_t i);
 void ff_ld_pop(struct ff_ld *x, size_t len);
@@ -118,8 +117,8 @@ void *ff_ld_alloc(struct ff_ld *x, size_t n); /* from the chart's arena; sets x-
 const cJSON *ff_get_member(struct ff_ld *x, const cJSON *obj, const char *key, bool required);
 const char *ff_get_string(struct ff_ld *x, const cJSON *obj, const char *key, bool required,
                           enum ff_str_kind kind);
-bool ff_get_int(struct ff_ld *x, const cJSON *obj, const char *key, bool required, long lo,
-                long hi, long *out);
+bool ff_get_int(struct ff_ld *x, const cJSON *obj, const char *key, bool required, long lo, long hi,
+                long *out);
 bool ff_get_number(struct ff_ld *x, const cJSON *obj, const char *key, double *out);
 bool ff_get_bool(struct ff_ld *x, const cJSON *obj, const char *key, bool required, bool *out);
 bool ff_get_enum(struct ff_ld *x, const cJSON *obj, const char *key, bool required,
@@ -131,8 +130,8 @@ const cJSON *ff_get_array(struct ff_ld *x, const cJSON *obj, const char *key, bo
                           size_t max, size_t *count);
 /* Reports keys of obj that are in neither NULL-terminated list and do not start "x-",
  * and keys that appear twice; `what` names the object in messages ("a step node"). */
-void ff_check_keys(struct ff_ld *x, const cJSON *obj, const char *const *a,
-                   const char *const *b, const char *what);
+void ff_check_keys(struct ff_ld *x, const cJSON *obj, const char *const *a, const char *const *b,
+                   const char *what);
 /* Reports elements of the array (at the current path) whose `key` repeats an earlier one. */
 void ff_check_unique(struct ff_ld *x, const cJSON *arr, const char *key, const char *what);
 bool ff_valid_id(const char *s);

@@ -39,8 +39,7 @@ static struct ff_pos id_pos(const struct ff_chart *c)
     return p ? p->id_pos : (struct ff_pos){0, 0};
 }
 
-enum ff_err ff_library_add(struct ff_library *lib, struct ff_chart *chart,
-                           struct ff_diags *diags)
+enum ff_err ff_library_add(struct ff_library *lib, struct ff_chart *chart, struct ff_diags *diags)
 {
     char msg[256];
     const struct ff_chart *other = ff_library_find(lib, chart->id, chart->version);
@@ -77,8 +76,7 @@ static int callee(const struct ff_library *lib, const char *id)
     return best;
 }
 
-const struct ff_chart *ff_library_find(const struct ff_library *lib, const char *id,
-                                       int version)
+const struct ff_chart *ff_library_find(const struct ff_library *lib, const char *id, int version)
 {
     if (!lib || !id)
         return NULL;
@@ -108,7 +106,7 @@ struct walk {
     unsigned char *color; /* 0 unvisited, 1 on the call stack, 2 done */
     int *stack;           /* chart indices on the current call path */
     size_t depth;
-    enum ff_err err;      /* FF_OK, FF_EINVALID or FF_ENOMEM */
+    enum ff_err err; /* FF_OK, FF_EINVALID or FF_ENOMEM */
 };
 
 static void report(struct walk *w, const struct ff_chart *c, size_t node, const char *code,
@@ -132,8 +130,8 @@ static void report_cycle(struct walk *w, const struct ff_chart *c, size_t node, 
     while (from < w->depth && w->stack[from] != to)
         from++;
     for (size_t i = from; i < w->depth && used < sizeof msg; i++)
-        used += (size_t)snprintf(msg + used, sizeof msg - used, "%s -> ",
-                                 w->lib->v[w->stack[i]]->id);
+        used +=
+            (size_t)snprintf(msg + used, sizeof msg - used, "%s -> ", w->lib->v[w->stack[i]]->id);
     if (used < sizeof msg)
         snprintf(msg + used, sizeof msg - used, "%s", w->lib->v[to]->id);
     report(w, c, node, "subchart-recursion", msg);

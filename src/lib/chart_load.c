@@ -17,14 +17,13 @@
 #include "fieldflow/mem.h"
 
 #define ERR(x, it, ...) ff_ld_report((x), FF_SEV_ERROR, ff_ld_pos((x), (it)), NULL, __VA_ARGS__)
-#define WARN(x, it, ...) \
-    ff_ld_report((x), FF_SEV_WARNING, ff_ld_pos((x), (it)), NULL, __VA_ARGS__)
+#define WARN(x, it, ...) ff_ld_report((x), FF_SEV_WARNING, ff_ld_pos((x), (it)), NULL, __VA_ARGS__)
 
 #define PATTERN_MAX 256
 #define PATTERN_REPEAT_MAX 10000 /* product of {n,m} bounds: glibc regcomp expands them */
 
-static const char *const root_keys[] = {"format",   "id",          "version",    "title",
-                                        "category", "audience",    "touchpoints", "locales",
+static const char *const root_keys[] = {"format",      "id",       "version",     "title",
+                                        "category",    "audience", "touchpoints", "locales",
                                         "time_limits", "nodes",    NULL};
 static const char *const node_common[] = {"id", "kind", "title", "body", NULL};
 static const char *const *const node_keys[] = {
@@ -37,8 +36,8 @@ static const char *const *const node_keys[] = {
     [FF_NODE_SUBCHART] = (const char *const[]){"chart", "next", NULL},
     [FF_NODE_END] = (const char *const[]){"outcome", "success", NULL},
 };
-static const char *const node_any[] = {"next",    "options", "fields",  "article",
-                                       "actions", "chart",   "outcome", "success", NULL};
+static const char *const node_any[] = {"next",  "options", "fields",  "article", "actions",
+                                       "chart", "outcome", "success", NULL};
 static const char *const option_keys[] = {"id", "label", "target", NULL};
 static const char *const field_keys[] = {"name", "type",    "required", "pattern", "min",
                                          "max",  "choices", "label",    "hint",    NULL};
@@ -84,8 +83,8 @@ static void check_button_label(struct ff_ld *x, const cJSON *obj, const struct f
             continue;
         size_t old = ff_ld_push_key(x, "label");
         ff_ld_report(x, FF_SEV_WARNING, member_pos(x, obj, "label"), NULL, "long-label",
-                     "the \"%s\" label has %zu characters; a kiosk button fits %d",
-                     c->locales[i], n, FF_KIOSK_LABEL_MAX);
+                     "the \"%s\" label has %zu characters; a kiosk button fits %d", c->locales[i],
+                     n, FF_KIOSK_LABEL_MAX);
         ff_ld_pop(x, old);
     }
 }
@@ -104,11 +103,12 @@ static void parse_options(struct ff_ld *x, const cJSON *it, struct ff_node *n,
         goto out;
     n->noptions = cnt;
     if (cnt < 2)
-        ERR(x, arr, "too-few-options", "a decision needs at least 2 options, this has %zu",
-            cnt);
+        ERR(x, arr, "too-few-options", "a decision needs at least 2 options, this has %zu", cnt);
     if (cnt > FF_DECISION_OPTIONS_WARN)
-        WARN(x, arr, "many-options", "%zu options at one decision; more than %d are hard to "
-             "choose from", cnt, FF_DECISION_OPTIONS_WARN);
+        WARN(x, arr, "many-options",
+             "%zu options at one decision; more than %d are hard to "
+             "choose from",
+             cnt, FF_DECISION_OPTIONS_WARN);
     size_t j = 0;
     for (const cJSON *e = arr->child; e && !x->oom; e = e->next, j++) {
         struct ff_option *o = &n->options[j];
@@ -192,15 +192,13 @@ static void check_pattern(struct ff_ld *x, const cJSON *it, const char *pattern)
     int rc;
     if (strlen(pattern) > PATTERN_MAX || pattern_too_complex(pattern)) {
         ff_ld_report(x, FF_SEV_ERROR, pos, NULL, "bad-regex",
-                     "pattern is too long or repeats too much (at most %d bytes)",
-                     PATTERN_MAX);
+                     "pattern is too long or repeats too much (at most %d bytes)", PATTERN_MAX);
     } else if ((rc = regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB)) != 0) {
         char msg[128];
         regerror(rc, &re, msg, sizeof msg);
         if (rc == REG_ESPACE)
             x->oom = true;
-        ff_ld_report(x, FF_SEV_ERROR, pos, NULL, "bad-regex", "pattern does not compile: %s",
-                     msg);
+        ff_ld_report(x, FF_SEV_ERROR, pos, NULL, "bad-regex", "pattern does not compile: %s", msg);
     } else {
         regfree(&re);
     }
@@ -371,8 +369,7 @@ static void parse_kind_keys(struct ff_ld *x, const cJSON *it, struct ff_node *n,
     aux->next = member_pos(x, it, "next");
 }
 
-static void parse_node(struct ff_ld *x, const cJSON *it, struct ff_node *n,
-                       struct ff_node_aux *aux)
+static void parse_node(struct ff_ld *x, const cJSON *it, struct ff_node *n, struct ff_node_aux *aux)
 {
     int kind;
     char what[32];
@@ -385,8 +382,7 @@ static void parse_node(struct ff_ld *x, const cJSON *it, struct ff_node *n,
         snprintf(what, sizeof what, "%s %s node",
                  kind == FF_NODE_ACTION || kind == FF_NODE_INPUT ? "an" : "a",
                  ff_node_kind_name((enum ff_node_kind)kind));
-    ff_check_keys(x, it, node_common, have ? node_keys[kind] : node_any,
-                  have ? what : "a node");
+    ff_check_keys(x, it, node_common, have ? node_keys[kind] : node_any, have ? what : "a node");
     ff_get_text(x, it, "title", true, &n->title);
     ff_get_text(x, it, "body", false, &n->body);
     if (!have)
@@ -529,7 +525,8 @@ static void parse_touchpoints(struct ff_ld *x, const cJSON *root)
             if (c->touchpoints[k] == t)
                 ERR(x, e, "duplicate-touchpoint", "touchpoint \"%s\" is listed twice", t);
         if (!t)
-            ERR(x, e, "bad-enum", "expected a touchpoint: telephone, email, letter, website, "
+            ERR(x, e, "bad-enum",
+                "expected a touchpoint: telephone, email, letter, website, "
                 "face_to_face, social_media or kiosk");
         c->touchpoints[j] = t;
         ff_ld_pop(x, o2);
@@ -607,8 +604,8 @@ static enum ff_err parse_json(struct ff_ld *x, const char *text, size_t len, cJS
         ff_ld_report(x, FF_SEV_ERROR, pos, NULL, "json-syntax",
                      "malformed JSON: unexpected end of file");
     else if (ch > 32 && ch < 127)
-        ff_ld_report(x, FF_SEV_ERROR, pos, NULL, "json-syntax",
-                     "malformed JSON: unexpected '%c'", ch);
+        ff_ld_report(x, FF_SEV_ERROR, pos, NULL, "json-syntax", "malformed JSON: unexpected '%c'",
+                     ch);
     else
         ff_ld_report(x, FF_SEV_ERROR, pos, NULL, "json-syntax", "malformed JSON");
     return x->oom ? FF_ENOMEM : FF_EPARSE;

@@ -99,8 +99,7 @@ int ff_chart_locale_index(const struct ff_chart *chart, const char *locale)
     return -1;
 }
 
-const char *ff_text_get(const struct ff_chart *chart, const struct ff_text *t,
-                        const char *locale)
+const char *ff_text_get(const struct ff_chart *chart, const struct ff_text *t, const char *locale)
 {
     if (!t || !t->s || !chart->nlocales)
         return "";
@@ -138,13 +137,13 @@ static const char *const kind_names[] = {"start", "step",   "decision", "input",
                                          "kb",    "action", "subchart", "end"};
 static const char *const outcome_names[] = {"resolved",  "case_created", "visit_requested",
                                             "escalated", "referred",     "abandoned"};
-static const char *const action_names[] = {"create_case",    "set_category", "set_priority",
-                                           "escalate",       "request_visit", "record_outcome",
-                                           "ask_feedback",   "call_back"};
+static const char *const action_names[] = {"create_case",  "set_category",  "set_priority",
+                                           "escalate",     "request_visit", "record_outcome",
+                                           "ask_feedback", "call_back"};
 static const char *const type_names[] = {"text", "number", "phone", "email",
                                          "date", "choice", "yes_no"};
 static const char *const audience_names[] = {"any", "kiosk", "engineer", "desk"};
-static const char *const touchpoint_names[] = {"telephone", "email",        "letter", "website",
+static const char *const touchpoint_names[] = {"telephone",    "email",        "letter", "website",
                                                "face_to_face", "social_media", "kiosk"};
 static const char *const priority_names[] = {"low", "normal", "high", "urgent"};
 

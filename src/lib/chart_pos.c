@@ -20,12 +20,12 @@
 #include "fieldflow/mem.h"
 
 struct ff_posmap_entry {
-    const cJSON *item;
-    struct ff_pos pos;
+    const cJSON *item; /* the key of the map */
+    struct ff_pos pos; /* where the item (or its key) starts */
 };
 
 struct ff_posmap {
-    struct ff_posmap_entry *v;
+    struct ff_posmap_entry *v; /* sorted by item address once built */
     size_t n, cap;
 };
 
@@ -106,8 +106,8 @@ static size_t escape_len(const char *buf, size_t len, size_t i, size_t *span, bo
     return v < 0x80 ? 1 : v < 0x800 ? 2 : 3; /* a surrogate pair counts 2 + 2 = 4 */
 }
 
-static bool scan_string_byte(const char *buf, size_t len, size_t *i, size_t *count,
-                             bool *in_str, struct ff_scan_error *e)
+static bool scan_string_byte(const char *buf, size_t len, size_t *i, size_t *count, bool *in_str,
+                             struct ff_scan_error *e)
 {
     unsigned char b = (unsigned char)buf[*i];
     if (b == '"') {
@@ -184,8 +184,8 @@ struct ff_pos ff_json_pos_at(const char *buf, size_t len, size_t off)
 /* ---- the position walk ---- */
 
 struct cursor {
-    const char *p, *end;
-    struct ff_pos pos;
+    const char *p, *end; /* the next byte, and the end of the text */
+    struct ff_pos pos;   /* line and column of *p */
 };
 
 static void adv(struct cursor *c)
@@ -292,8 +292,7 @@ static int entry_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-enum ff_err ff_posmap_build(const char *text, size_t len, const cJSON *root,
-                            struct ff_posmap **out)
+enum ff_err ff_posmap_build(const char *text, size_t len, const cJSON *root, struct ff_posmap **out)
 {
     *out = NULL;
     struct ff_posmap *m = ff_calloc(1, sizeof *m);
@@ -336,9 +335,9 @@ void ff_posmap_free(struct ff_posmap *m)
 /* ---- strict syntax check: cJSON's error offset is approximate, this one is exact ---- */
 
 struct syn {
-    const char *s;
-    size_t len, i;
-    const char *msg;
+    const char *s;   /* the text */
+    size_t len, i;   /* its length, and the next byte to read */
+    const char *msg; /* what is wrong at i, once it fails */
 };
 
 static bool syn_fail(struct syn *st, const char *msg)
@@ -464,8 +463,8 @@ static bool syn_container(struct syn *st, bool object)
         if (object) {
             if (st->i >= st->len || st->s[st->i] != '"')
                 return syn_fail(st, st->i < st->len && st->s[st->i] == '}'
-                                    ? "trailing comma before '}'"
-                                                        : "expected a key in double quotes");
+                                        ? "trailing comma before '}'"
+                                        : "expected a key in double quotes");
             if (!syn_string(st))
                 return false;
             syn_ws(st);

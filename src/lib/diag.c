@@ -28,8 +28,7 @@ void ff_diags_free(struct ff_diags *d)
 }
 
 enum ff_err ff_diags_add(struct ff_diags *d, enum ff_severity sev, const char *file,
-                         struct ff_pos pos, const char *path, const char *code,
-                         const char *message)
+                         struct ff_pos pos, const char *path, const char *code, const char *message)
 {
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;

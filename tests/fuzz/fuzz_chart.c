@@ -31,8 +31,7 @@ static struct ff_chart *parse_one(const char *buf, size_t len, struct ff_diags *
     if (!c)
         return NULL;
     size_t longest, to_end;
-    if (ff_chart_depth(c, &longest, &to_end) != FF_OK || longest > c->nnodes ||
-        to_end > longest)
+    if (ff_chart_depth(c, &longest, &to_end) != FF_OK || longest > c->nnodes || to_end > longest)
         abort();
     for (size_t i = 0; i < c->nnodes; i++) {
         int at = ff_chart_find_node(c, c->nodes[i].id);

@@ -30,9 +30,9 @@ static size_t list_dir(const char *dir, const char *suffix, char **names)
     CHECK_MSG(d != NULL, dir);
     while (d && (e = readdir(d)) && n < MAX_FILES) {
         size_t len = strlen(e->d_name);
-        bool want = suffix ? len > strlen(suffix) &&
-                                 !strcmp(e->d_name + len - strlen(suffix), suffix)
-                           : !strncmp(e->d_name, "lib-", 4) && !strchr(e->d_name, '.');
+        bool want = suffix
+                        ? len > strlen(suffix) && !strcmp(e->d_name + len - strlen(suffix), suffix)
+                        : !strncmp(e->d_name, "lib-", 4) && !strchr(e->d_name, '.');
         if (want)
             names[n++] = strdup(e->d_name);
     }
