@@ -114,7 +114,8 @@ enum ff_err ff_store__fold_dirty(struct ff_store *s)
 {
     struct fold f = {0};
     enum ff_err e = FF_OK;
-    qsort(s->dirty, s->n_dirty, sizeof *s->dirty, dirty_cmp);
+    if (s->n_dirty > 1)
+        qsort(s->dirty, s->n_dirty, sizeof *s->dirty, dirty_cmp);
     for (size_t i = 0; i < s->n_dirty && !e; i++) {
         if (i && !dirty_cmp(&s->dirty[i - 1], &s->dirty[i]))
             continue; /* folded already */
