@@ -10,18 +10,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ffctl.h"
 #include "fieldflow/chart.h"
+
+struct file_id {
+    dev_t dev;
+    ino_t ino;
+};
 
 struct validate {
     bool werror, quiet;
     bool unreadable, failed;
     struct ff_library *lib;
     struct ff_diags diags;
-    char **extra; /* files loaded because a chart called their id; owned */
-    size_t nextra;
+    struct file_id *seen; /* every file loaded, so that none is loaded twice */
+    size_t nseen;
 };
 
 static void usage(FILE *to)
@@ -35,9 +41,30 @@ static void usage(FILE *to)
                 "exit: 0 all good, 1 errors found, 2 usage, 3 a file could not be read\n");
 }
 
-/* Loads path into the library; findings stay in v->diags. */
+static bool seen(const struct validate *v, const struct stat *st)
+{
+    for (size_t i = 0; i < v->nseen; i++)
+        if (v->seen[i].dev == st->st_dev && v->seen[i].ino == st->st_ino)
+            return true;
+    return false;
+}
+
+/* Loads path into the library, unless that file was loaded already; findings stay in
+ * v->diags. A file that cannot be stat'ed is left to ff_chart_load to report. */
 static void load(struct validate *v, const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (seen(v, &st))
+            return;
+        struct file_id *grown = realloc(v->seen, (v->nseen + 1) * sizeof *grown);
+        if (!grown) {
+            v->failed = true;
+            return;
+        }
+        v->seen = grown;
+        v->seen[v->nseen++] = (struct file_id){st.st_dev, st.st_ino};
+    }
     struct ff_chart *c = NULL;
     enum ff_err err = ff_chart_load(path, &v->diags, &c);
     if (err == FF_EIO)
@@ -48,15 +75,7 @@ static void load(struct validate *v, const char *path)
         v->failed = true;
 }
 
-static bool tried(const struct validate *v, const char *path)
-{
-    for (size_t i = 0; i < v->nextra; i++)
-        if (!strcmp(v->extra[i], path))
-            return true;
-    return false;
-}
-
-/* For each subchart id no loaded chart has, tries <dir>/<id>.json once. */
+/* For each subchart id no loaded chart has, tries <dir>/<id>.json (once per file). */
 static void load_callees(struct validate *v)
 {
     for (size_t ci = 0; ci < ff_library_count(v->lib); ci++) {
@@ -64,26 +83,16 @@ static void load_callees(struct validate *v)
         const char *slash = strrchr(c->file, '/');
         int dirlen = slash ? (int)(slash - c->file) : 1;
         const char *dir = slash ? c->file : ".";
-        for (size_t i = 0; i < c->nnodes; i++) {
+        for (size_t i = 0; i < c->nnodes && !v->failed; i++) {
             const char *id = c->nodes[i].subchart;
             char path[4096];
             if (!id || ff_library_find(v->lib, id, 0))
                 continue;
             int n = snprintf(path, sizeof path, "%.*s/%s.json", dirlen, dir, id);
-            if (n < 0 || (size_t)n >= sizeof path || tried(v, path) || access(path, R_OK))
+            if (n < 0 || (size_t)n >= sizeof path || access(path, R_OK))
                 continue;
-            char **extra = realloc(v->extra, (v->nextra + 1) * sizeof *extra);
-            char *copy = strdup(path);
-            if (!extra || !copy) {
-                free(copy);
-                v->extra = extra ? extra : v->extra;
-                v->failed = true;
-                return;
-            }
-            v->extra = extra;
-            v->extra[v->nextra++] = copy;
             load(v, path);
-            c = ff_library_at(v->lib, ci); /* unchanged, but the library may have grown */
+            c = ff_library_at(v->lib, ci); /* the same chart; the library may have grown */
         }
     }
 }
@@ -163,9 +172,7 @@ int ffctl_validate(int argc, char **argv)
     print_findings(&v);
     bool bad = summarize(&v, argc - first, argv + first);
     rc = v.unreadable || v.failed ? FFCTL_FAILURE : bad ? FFCTL_REFUSED : FFCTL_OK;
-    for (size_t i = 0; i < v.nextra; i++)
-        free(v.extra[i]);
-    free(v.extra);
+    free(v.seen);
     ff_diags_free(&v.diags);
     ff_library_free(v.lib);
     return rc;

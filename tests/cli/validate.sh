@@ -86,6 +86,15 @@ cp good/minimal.json "$TMP/alone.json"
 run validate "$TMP/alone.json"
 expect "callee missing" 1 err "alone.json:" "unknown subchart \"demo\"" "[unknown-subchart]"
 
+# A broken callee named on the command line is loaded (and reported) once, not again as
+# <id>.json beside its caller; a file named twice is read once.
+mkdir "$TMP/lib"
+cp good/minimal.json "$TMP/lib/minimal.json"
+cp bad/no-start.json "$TMP/lib/demo.json"
+run validate "$TMP/lib/minimal.json" "$TMP/lib/demo.json" "$TMP/lib/demo.json"
+expect "broken callee" 1 err "demo.json:33:3: error: \$.nodes: the chart has no start node"
+if [ "$(grep -c 'no-start' "$TMP/err")" -eq 1 ]; then ok; else bad "broken callee reported twice"; fi
+
 # --werror, --quiet.
 run validate --werror good/warnings.json
 expect "werror" 1 err "[deep-path]"
