@@ -16,10 +16,10 @@
 
 #include "fieldflow/err.h"
 
-#define FF_EVENT_ID_MAX 64            /* device ids and entity ids: [A-Za-z0-9._-]{1,64} */
-#define FF_EVENT_TYPE_MAX 64          /* [a-z0-9_.]{1,64}, entity = text before the first '.' */
+#define FF_EVENT_ID_MAX 64              /* device ids and entity ids: [A-Za-z0-9._-]{1,64} */
+#define FF_EVENT_TYPE_MAX 64            /* [a-z0-9_.]{1,64}, entity = text before the first '.' */
 #define FF_EVENT_MAX_BYTES (512 * 1024) /* one encoded event, signature included */
-#define FF_EVENT_SCHEMA 1             /* the payload schema this build folds */
+#define FF_EVENT_SCHEMA 1               /* the payload schema this build folds */
 
 struct ff_event {
     char device[FF_EVENT_ID_MAX + 1];    /* the device that made it */

@@ -22,8 +22,14 @@ struct ff_hlc {
     uint64_t last; /* the highest hlc issued or observed; 0 before the first */
 };
 
-static inline uint64_t ff_hlc_wall(uint64_t hlc) { return hlc >> FF_HLC_COUNTER_BITS; }
-static inline uint64_t ff_hlc_counter(uint64_t hlc) { return hlc & 0xFFFFu; }
+static inline uint64_t ff_hlc_wall(uint64_t hlc)
+{
+    return hlc >> FF_HLC_COUNTER_BITS;
+}
+static inline uint64_t ff_hlc_counter(uint64_t hlc)
+{
+    return hlc & 0xFFFFu;
+}
 static inline uint64_t ff_hlc_make(uint64_t wall, uint64_t counter)
 {
     return (wall << FF_HLC_COUNTER_BITS) | (counter & 0xFFFFu);

@@ -81,13 +81,12 @@ enum ff_err ff_store_pending(struct ff_store *s, int64_t *out_count);
 enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq);
 /* Up to `limit` local events after `after_seq`, as JSON lines ("\n"-terminated). Unknown
  * types are included. *out is the caller's. */
-enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int limit,
-                                  char **out);
+enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int limit, char **out);
 
 /* Domain writes: each appends the right event(s). */
 struct ff_run_outcome {
-    const char *run_id;       /* the finished run */
-    const char *chart_id;     /* its chart and version */
+    const char *run_id;   /* the finished run */
+    const char *chart_id; /* its chart and version */
     int chart_version;
     const char *outcome;      /* the end node's outcome code */
     const char *answers_json; /* JSON object of captured answers; customer_id, touchpoint,
@@ -97,8 +96,8 @@ struct ff_run_outcome {
 enum ff_err ff_store_case_from_run(struct ff_store *s, const struct ff_run_outcome *run,
                                    char out_case_id[37]);
 /* report_json: {visit_id?, work_done, parts?, minutes, outcome, signature?} */
-enum ff_err ff_store_record_report(struct ff_store *s, const char *case_id,
-                                   const char *report_json, char out_report_id[37]);
+enum ff_err ff_store_record_report(struct ff_store *s, const char *case_id, const char *report_json,
+                                   char out_report_id[37]);
 /* Status edit to "closed", naming the current status heads as prev (resolves a conflict). */
 enum ff_err ff_store_close_case(struct ff_store *s, const char *case_id);
 /* A field edit naming every current head as prev: the way a conflict is resolved.
@@ -116,12 +115,11 @@ enum ff_err ff_store_visits_of_day(struct ff_store *s, const char *engineer_id,
 enum ff_err ff_store_case_detail(struct ff_store *s, const char *case_id, char **out);
 /* Customers matching a name, phone or email fragment (case and diacritics folded, phone
  * digits only), merged and erased ones left out: [{id, name, phone, email}], at most limit. */
-enum ff_err ff_store_customer_search(struct ff_store *s, const char *query, int limit,
-                                     char **out);
+enum ff_err ff_store_customer_search(struct ff_store *s, const char *query, int limit, char **out);
 /* Knowledge-base articles by relevance (words in any order, the last one a prefix; case,
  * accents and æ/ø/å folded); lang NULL = any: [{id, lang, title, summary}]. */
-enum ff_err ff_store_kb_search(struct ff_store *s, const char *query, const char *lang,
-                               int limit, char **out);
+enum ff_err ff_store_kb_search(struct ff_store *s, const char *query, const char *lang, int limit,
+                               char **out);
 /* [{entity, entity_id, field, heads:[{version, value, hlc}]}], highest hlc head first. */
 enum ff_err ff_store_conflicts(struct ff_store *s, char **out);
 /* {events, devices, local_seq, pending, unknown, customers, cases, visits, conflicts}. */

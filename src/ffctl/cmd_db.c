@@ -10,16 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ffctl.h"
 #include "fieldflow/event.h"
 #include "fieldflow/mem.h"
 #include "fieldflow/store.h"
-#include "ffctl.h"
 
 struct db_args {
-    const char *verb;   /* init, stats, dump, import, rebuild, check, conflicts */
-    const char *db;     /* --db PATH, NULL for the default */
-    const char *input;  /* import's file, NULL or "-" for stdin */
-    int events;         /* dump --events */
+    const char *verb;  /* init, stats, dump, import, rebuild, check, conflicts */
+    const char *db;    /* --db PATH, NULL for the default */
+    const char *input; /* import's file, NULL or "-" for stdin */
+    int events;        /* dump --events */
 };
 
 static void usage(FILE *to)
@@ -66,11 +66,20 @@ static int parse(int argc, char **argv, struct db_args *a)
 static int exit_for(enum ff_err e)
 {
     switch (e) {
-    case FF_OK: return FFCTL_OK;
-    case FF_EPARSE: case FF_EINVALID: case FF_ELIMIT: case FF_ECORRUPT: case FF_ESTATE:
-    case FF_EVERSION: case FF_ENOTFOUND: return FFCTL_REFUSED;
-    case FF_EINVAL: return FFCTL_USAGE;
-    default: return FFCTL_FAILURE;
+    case FF_OK:
+        return FFCTL_OK;
+    case FF_EPARSE:
+    case FF_EINVALID:
+    case FF_ELIMIT:
+    case FF_ECORRUPT:
+    case FF_ESTATE:
+    case FF_EVERSION:
+    case FF_ENOTFOUND:
+        return FFCTL_REFUSED;
+    case FF_EINVAL:
+        return FFCTL_USAGE;
+    default:
+        return FFCTL_FAILURE;
     }
 }
 
@@ -177,8 +186,8 @@ int ffctl_db(int argc, char **argv)
         return rc < 0 ? FFCTL_OK : rc;
     char why[512] = "";
     struct ff_store_opts o = {.path = a.db, .why = why, .why_len = sizeof why};
-    o.readonly = !strcmp(a.verb, "stats") || !strcmp(a.verb, "dump") ||
-                 !strcmp(a.verb, "conflicts");
+    o.readonly =
+        !strcmp(a.verb, "stats") || !strcmp(a.verb, "dump") || !strcmp(a.verb, "conflicts");
     struct ff_store *s;
     enum ff_err e = ff_store_open(&o, &s);
     if (e) {

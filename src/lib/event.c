@@ -16,7 +16,7 @@
 #include "fieldflow/hlc.h"
 #include "fieldflow/mem.h"
 
-#define MAX_DEPTH 8        /* nesting of objects/arrays inside an event */
+#define MAX_DEPTH 8               /* nesting of objects/arrays inside an event */
 #define MAX_MS 9007199254740991LL /* 2^53 - 1: exact in a JSON number */
 #define NO_LIMIT MAX_MS
 
@@ -33,11 +33,11 @@ enum kind {
 };
 
 struct field_spec {
-    const char *name;            /* key in the payload; NULL ends a table */
-    enum kind kind;              /* what the value must be */
-    bool required;               /* must be present */
-    long long min, max;          /* bounds: length for K_STR, value for K_INT, count */
-    const char *const *choices;  /* NULL-terminated, for K_ENUM */
+    const char *name;           /* key in the payload; NULL ends a table */
+    enum kind kind;             /* what the value must be */
+    bool required;              /* must be present */
+    long long min, max;         /* bounds: length for K_STR, value for K_INT, count */
+    const char *const *choices; /* NULL-terminated, for K_ENUM */
 };
 
 struct type_spec {
@@ -48,71 +48,105 @@ struct type_spec {
 static const char *const customer_fields[] = {"name", "phone", "email", "address", NULL};
 static const char *const case_fields[] = {"customer_id", "category", "priority",
                                           "description", "assignee", NULL};
-static const char *const touchpoints[] = {"phone", "email", "letter", "website",
-                                          "face_to_face", "social_media", "kiosk", NULL};
+static const char *const touchpoints[] = {"phone",        "email",        "letter", "website",
+                                          "face_to_face", "social_media", "kiosk",  NULL};
 static const char *const request_types[] = {
-    "information", "price_availability", "order", "service_request", "complaint",
-    "payment", "new_application", "technical_query", "feedback", NULL};
-static const char *const statuses[] = {"new",      "triaged",     "scheduled", "in_progress",
-                                       "resolved", "closed",      "reopened",  NULL};
+    "information", "price_availability", "order",           "service_request", "complaint",
+    "payment",     "new_application",    "technical_query", "feedback",        NULL};
+static const char *const statuses[] = {"new",      "triaged", "scheduled", "in_progress",
+                                       "resolved", "closed",  "reopened",  NULL};
 static const char *const outcomes[] = {"fixed", "follow_up", "parts_needed", "escalate", NULL};
 static const char *const langs[] = {"en", "da", "es", NULL};
 
-#define END {NULL, K_STR, false, 0, 0, NULL}
-#define STR(n, req, mx) {n, K_STR, req, 0, mx, NULL}
-#define NSTR(n, req, mx) {n, K_STR, req, 1, mx, NULL}
-#define ID(n, req) {n, K_ID, req, 0, 0, NULL}
-#define INT(n, req, lo, hi) {n, K_INT, req, lo, hi, NULL}
-#define ENUM(n, req, c) {n, K_ENUM, req, 0, 0, c}
-#define PREV {"prev", K_PREV, true, 0, 16, NULL}
+#define END                                                                                        \
+    {                                                                                              \
+        NULL, K_STR, false, 0, 0, NULL                                                             \
+    }
+#define STR(n, req, mx)                                                                            \
+    {                                                                                              \
+        n, K_STR, req, 0, mx, NULL                                                                 \
+    }
+#define NSTR(n, req, mx)                                                                           \
+    {                                                                                              \
+        n, K_STR, req, 1, mx, NULL                                                                 \
+    }
+#define ID(n, req)                                                                                 \
+    {                                                                                              \
+        n, K_ID, req, 0, 0, NULL                                                                   \
+    }
+#define INT(n, req, lo, hi)                                                                        \
+    {                                                                                              \
+        n, K_INT, req, lo, hi, NULL                                                                \
+    }
+#define ENUM(n, req, c)                                                                            \
+    {                                                                                              \
+        n, K_ENUM, req, 0, 0, c                                                                    \
+    }
+#define PREV                                                                                       \
+    {                                                                                              \
+        "prev", K_PREV, true, 0, 16, NULL                                                          \
+    }
 
 static const struct field_spec f_customer_created[] = {
-    NSTR("name", true, 200), STR("phone", false, 40), STR("email", false, 200),
+    NSTR("name", true, 200),    STR("phone", false, 40), STR("email", false, 200),
     STR("address", false, 500), STR("site", false, 100), END};
-static const struct field_spec f_customer_edited[] = {
-    ENUM("field", true, customer_fields), STR("value", true, 500), PREV, END};
+static const struct field_spec f_customer_edited[] = {ENUM("field", true, customer_fields),
+                                                      STR("value", true, 500), PREV, END};
 static const struct field_spec f_customer_merged[] = {ID("into", true), END};
 static const struct field_spec f_reason[] = {STR("reason", false, 1000), END};
-static const struct field_spec f_case_created[] = {
-    ID("customer_id", false), ENUM("touchpoint", true, touchpoints),
-    ENUM("request_type", true, request_types), STR("category", false, 100),
-    INT("priority", false, 1, 4), STR("description", false, 4000), ID("run_id", false),
-    STR("chart_id", false, 100), INT("chart_version", false, 1, 1000000),
-    STR("outcome", false, 100), {"answers", K_OBJ, false, 0, 0, NULL},
-    STR("assignee", false, 100), END};
+static const struct field_spec f_case_created[] = {ID("customer_id", false),
+                                                   ENUM("touchpoint", true, touchpoints),
+                                                   ENUM("request_type", true, request_types),
+                                                   STR("category", false, 100),
+                                                   INT("priority", false, 1, 4),
+                                                   STR("description", false, 4000),
+                                                   ID("run_id", false),
+                                                   STR("chart_id", false, 100),
+                                                   INT("chart_version", false, 1, 1000000),
+                                                   STR("outcome", false, 100),
+                                                   {"answers", K_OBJ, false, 0, 0, NULL},
+                                                   STR("assignee", false, 100),
+                                                   END};
 static const struct field_spec f_case_field_edited[] = {
     ENUM("field", true, case_fields), {"value", K_VALUE, true, 0, 4000, NULL}, PREV, END};
 static const struct field_spec f_case_note[] = {NSTR("text", true, 4000), END};
 static const struct field_spec f_case_escalated[] = {
     INT("level", true, 1, 4), NSTR("reason", true, 1000), INT("eta", false, 0, MAX_MS), END};
 static const struct field_spec f_case_status[] = {ENUM("status", true, statuses), PREV, END};
-static const struct field_spec f_case_limit_set[] = {
-    INT("due", true, 0, MAX_MS), STR("what", false, 200), END};
+static const struct field_spec f_case_limit_set[] = {INT("due", true, 0, MAX_MS),
+                                                     STR("what", false, 200), END};
 static const struct field_spec f_case_limit_breached[] = {INT("at", true, 0, MAX_MS), END};
-static const struct field_spec f_visit_requested[] = {
-    ID("case_id", true), ID("engineer_id", true), INT("start", true, 0, MAX_MS),
-    INT("end", true, 0, MAX_MS), END};
-static const struct field_spec f_visit_confirmed[] = {
-    INT("start", false, 0, MAX_MS), INT("end", false, 0, MAX_MS), END};
+static const struct field_spec f_visit_requested[] = {ID("case_id", true), ID("engineer_id", true),
+                                                      INT("start", true, 0, MAX_MS),
+                                                      INT("end", true, 0, MAX_MS), END};
+static const struct field_spec f_visit_confirmed[] = {INT("start", false, 0, MAX_MS),
+                                                      INT("end", false, 0, MAX_MS), END};
 static const struct field_spec f_at[] = {INT("at", true, 0, MAX_MS), END};
-static const struct field_spec f_report[] = {
-    ID("case_id", true), ID("visit_id", false), NSTR("work_done", true, 8000),
-    {"parts", K_PARTS, false, 0, 200, NULL}, INT("minutes", true, 0, 100000),
-    ENUM("outcome", true, outcomes), STR("signature", false, 400000), END};
-static const struct field_spec f_feedback[] = {
-    INT("score", true, 1, 5), STR("comment", false, 4000), STR("node", false, 100),
-    ID("case_id", false), ID("run_id", false), STR("chart_id", false, 100), END};
+static const struct field_spec f_report[] = {ID("case_id", true),
+                                             ID("visit_id", false),
+                                             NSTR("work_done", true, 8000),
+                                             {"parts", K_PARTS, false, 0, 200, NULL},
+                                             INT("minutes", true, 0, 100000),
+                                             ENUM("outcome", true, outcomes),
+                                             STR("signature", false, 400000),
+                                             END};
+static const struct field_spec f_feedback[] = {INT("score", true, 1, 5),
+                                               STR("comment", false, 4000),
+                                               STR("node", false, 100),
+                                               ID("case_id", false),
+                                               ID("run_id", false),
+                                               STR("chart_id", false, 100),
+                                               END};
 static const struct field_spec f_run_step[] = {
-    NSTR("chart_id", true, 100), INT("chart_version", true, 1, 1000000),
-    NSTR("node", true, 100), STR("answer", false, 4000), INT("step", false, 0, 100000), END};
-static const struct field_spec f_flowchart[] = {
-    INT("version", true, 1, 1000000), STR("title", false, 200),
-    {"chart", K_OBJ, false, 0, 0, NULL}, END};
-static const struct field_spec f_kb[] = {
-    ENUM("lang", true, langs), NSTR("title", true, 300), NSTR("body", true, 100000),
-    STR("tags", false, 500), END};
-static const struct field_spec f_availability[] = {{"slots", K_SLOTS, true, 0, 1000, NULL},
-                                                   END};
+    NSTR("chart_id", true, 100), INT("chart_version", true, 1, 1000000), NSTR("node", true, 100),
+    STR("answer", false, 4000),  INT("step", false, 0, 100000),          END};
+static const struct field_spec f_flowchart[] = {INT("version", true, 1, 1000000),
+                                                STR("title", false, 200),
+                                                {"chart", K_OBJ, false, 0, 0, NULL},
+                                                END};
+static const struct field_spec f_kb[] = {ENUM("lang", true, langs), NSTR("title", true, 300),
+                                         NSTR("body", true, 100000), STR("tags", false, 500), END};
+static const struct field_spec f_availability[] = {{"slots", K_SLOTS, true, 0, 1000, NULL}, END};
 
 static const struct type_spec types[] = {
     {"customer.created", f_customer_created},
@@ -185,8 +219,11 @@ static bool utf8_valid(const unsigned char *s)
 {
     while (*s) {
         unsigned c = *s;
-        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-                : (c & 0xF8) == 0xF0 ? 3 : -1;
+        int n = c < 0x80             ? 0
+                : (c & 0xE0) == 0xC0 ? 1
+                : (c & 0xF0) == 0xE0 ? 2
+                : (c & 0xF8) == 0xF0 ? 3
+                                     : -1;
         if (n < 0 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4))
             return false;
         unsigned cp = n ? c & (0x3Fu >> n) : c;
@@ -279,8 +316,8 @@ static const char *check_pairs(const cJSON *j, long long max, const char *a, con
         const cJSON *y = cJSON_GetObjectItemCaseSensitive(c, b);
         if (parts && (!str_in(x, 1, 200) || !int_in(y, 1, 10000)))
             return "each part needs \"part\" (1..200 bytes) and \"qty\" (1..10000)";
-        if (!parts && (!int_in(x, 0, MAX_MS) || !int_in(y, 0, MAX_MS) ||
-                       y->valuedouble <= x->valuedouble))
+        if (!parts &&
+            (!int_in(x, 0, MAX_MS) || !int_in(y, 0, MAX_MS) || y->valuedouble <= x->valuedouble))
             return "each slot needs integer \"start\" < \"end\" (ms)";
     }
     return NULL;
@@ -290,21 +327,30 @@ static const char *check_pairs(const cJSON *j, long long max, const char *a, con
 static const char *check_field(const struct field_spec *f, const cJSON *j)
 {
     switch (f->kind) {
-    case K_STR: return str_in(j, f->min, f->max) ? NULL : "must be a string of bounded length";
+    case K_STR:
+        return str_in(j, f->min, f->max) ? NULL : "must be a string of bounded length";
     case K_ID:
         return cJSON_IsString(j) && ff_event_id_valid(j->valuestring)
-                   ? NULL : "must be an id [A-Za-z0-9._-]{1,64}";
-    case K_INT: return int_in(j, f->min, f->max) ? NULL : "must be an integer in range";
+                   ? NULL
+                   : "must be an id [A-Za-z0-9._-]{1,64}";
+    case K_INT:
+        return int_in(j, f->min, f->max) ? NULL : "must be an integer in range";
     case K_ENUM:
         return cJSON_IsString(j) && enum_has(f->choices, j->valuestring)
-                   ? NULL : "is not one of the allowed values";
-    case K_PREV: return check_prev(j, f->max);
-    case K_OBJ: return cJSON_IsObject(j) ? NULL : "must be an object";
-    case K_PARTS: return check_pairs(j, f->max, "part", "qty", true);
-    case K_SLOTS: return check_pairs(j, f->max, "start", "end", false);
+                   ? NULL
+                   : "is not one of the allowed values";
+    case K_PREV:
+        return check_prev(j, f->max);
+    case K_OBJ:
+        return cJSON_IsObject(j) ? NULL : "must be an object";
+    case K_PARTS:
+        return check_pairs(j, f->max, "part", "qty", true);
+    case K_SLOTS:
+        return check_pairs(j, f->max, "start", "end", false);
     case K_VALUE:
         return str_in(j, 0, f->max) || int_in(j, -MAX_MS, MAX_MS)
-                   ? NULL : "must be a string or an integer";
+                   ? NULL
+                   : "must be a string or an integer";
     }
     return "has an unknown kind";
 }
@@ -369,7 +415,8 @@ static enum ff_err check_payload(const struct ff_event *ev, const cJSON *p, char
     }
     if (!strcmp(ev->type, "customer.merged") &&
         !strcmp(cJSON_GetObjectItemCaseSensitive(p, "into")->valuestring, ev->entity_id))
-        return refuse(ev, why, n, FF_EINVALID, "payload.into", "a customer cannot merge into itself");
+        return refuse(ev, why, n, FF_EINVALID, "payload.into",
+                      "a customer cannot merge into itself");
     return FF_OK;
 }
 

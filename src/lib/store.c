@@ -31,13 +31,29 @@ enum ff_err ff_store__db_fail(struct ff_store *s, int rc, const char *what)
 {
     enum ff_err e = FF_EDB;
     switch (rc & 0xFF) {
-    case SQLITE_FULL: e = FF_EFULL; break;
-    case SQLITE_READONLY: e = FF_EREADONLY; break;
-    case SQLITE_NOMEM: e = FF_ENOMEM; break;
-    case SQLITE_CORRUPT: case SQLITE_NOTADB: e = FF_ECORRUPT; break;
-    case SQLITE_IOERR: case SQLITE_CANTOPEN: e = FF_EIO; break;
-    case SQLITE_PERM: case SQLITE_AUTH: e = FF_EREADONLY; break;
-    default: break;
+    case SQLITE_FULL:
+        e = FF_EFULL;
+        break;
+    case SQLITE_READONLY:
+        e = FF_EREADONLY;
+        break;
+    case SQLITE_NOMEM:
+        e = FF_ENOMEM;
+        break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        e = FF_ECORRUPT;
+        break;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+        e = FF_EIO;
+        break;
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        e = FF_EREADONLY;
+        break;
+    default:
+        break;
     }
     int sys = s->sys_errno ? s->sys_errno : s->db ? sqlite3_system_errno(s->db) : 0;
     s->sys_errno = 0;
@@ -94,10 +110,18 @@ static int bind_all(sqlite3_stmt *st, const char *fmt, va_list ap)
             rc = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
             break;
         }
-        case 'i': rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t)); break;
-        case 'd': rc = sqlite3_bind_double(st, i, va_arg(ap, double)); break;
-        case 'j': rc = bind_json(st, i, va_arg(ap, const cJSON *)); break;
-        default: rc = SQLITE_MISUSE; break;
+        case 'i':
+            rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+            break;
+        case 'd':
+            rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+            break;
+        case 'j':
+            rc = bind_json(st, i, va_arg(ap, const cJSON *));
+            break;
+        default:
+            rc = SQLITE_MISUSE;
+            break;
         }
     }
     return rc;
@@ -317,8 +341,9 @@ static enum ff_err configure(struct ff_store *s)
         return ff_store__fail(s, FF_EREADONLY, "%s: the file is read-only",
                               sqlite3_db_filename(s->db, "main"));
     /* 8 MB of page cache keeps the log's entity index hot on a 1M-event store */
-    enum ff_err e = exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
-                                "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;",
+    enum ff_err e = exec_sql(s,
+                             "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                             "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;",
                              "configuring");
     if (!e && !s->readonly)
         e = exec_sql(s, "PRAGMA journal_mode = WAL", "switching to WAL");

@@ -40,8 +40,8 @@ static enum ff_err gapless(struct ff_store *s)
     long long n = sqlite3_column_int64(st, 0), max = sqlite3_column_int64(st, 1);
     sqlite3_reset(st);
     if (n != max)
-        return ff_store__fail(s, FF_ECORRUPT, "device %s: %lld events but last seq %lld",
-                              s->device, n, max);
+        return ff_store__fail(s, FF_ECORRUPT, "device %s: %lld events but last seq %lld", s->device,
+                              n, max);
     return FF_OK;
 }
 

@@ -31,15 +31,16 @@ static bool copy_item(cJSON *to, const cJSON *from, const char *key)
 
 static cJSON *case_payload(const struct ff_run_outcome *r, cJSON *answers)
 {
-    static const char *const from_answers[] = {"customer_id", "category", "priority",
-                                               "description", NULL};
+    static const char *const from_answers[] = {"customer_id", "category", "priority", "description",
+                                               NULL};
     const cJSON *tp = cJSON_GetObjectItemCaseSensitive(answers, "touchpoint");
     const cJSON *rt = cJSON_GetObjectItemCaseSensitive(answers, "request_type");
     cJSON *p = cJSON_CreateObject();
-    bool ok = p && cJSON_AddStringToObject(p, "touchpoint",
-                                           cJSON_IsString(tp) ? tp->valuestring : "kiosk") &&
-              cJSON_AddStringToObject(p, "request_type",
-                                      cJSON_IsString(rt) ? rt->valuestring : "service_request");
+    bool ok =
+        p &&
+        cJSON_AddStringToObject(p, "touchpoint", cJSON_IsString(tp) ? tp->valuestring : "kiosk") &&
+        cJSON_AddStringToObject(p, "request_type",
+                                cJSON_IsString(rt) ? rt->valuestring : "service_request");
     for (const char *const *k = from_answers; ok && *k; k++)
         ok = copy_item(p, answers, *k);
     ok = ok && (!r->run_id || cJSON_AddStringToObject(p, "run_id", r->run_id)) &&
@@ -77,8 +78,8 @@ enum ff_err ff_store_case_from_run(struct ff_store *s, const struct ff_run_outco
     return e;
 }
 
-enum ff_err ff_store_record_report(struct ff_store *s, const char *case_id,
-                                   const char *report_json, char out_report_id[37])
+enum ff_err ff_store_record_report(struct ff_store *s, const char *case_id, const char *report_json,
+                                   char out_report_id[37])
 {
     char id[37];
     out_report_id[0] = '\0';
@@ -107,8 +108,9 @@ static cJSON *edit_payload(const char *entity, const char *field, cJSON *value, 
                            const char **type)
 {
     bool status = !strcmp(entity, "case") && !strcmp(field, "status");
-    *type = status ? "case.status_changed"
-                   : !strcmp(entity, "case") ? "case.field_edited" : "customer.edited";
+    *type = status                    ? "case.status_changed"
+            : !strcmp(entity, "case") ? "case.field_edited"
+                                      : "customer.edited";
     cJSON *p = cJSON_CreateObject();
     if (!p || (!status && !cJSON_AddStringToObject(p, "field", field)))
         goto out_fail;

@@ -33,10 +33,18 @@ static void put_row(FILE *to, const char *table, sqlite3_stmt *st)
     for (int c = 0; c < sqlite3_column_count(st); c++) {
         fputc('|', to);
         switch (sqlite3_column_type(st, c)) {
-        case SQLITE_NULL: fputs("null", to); break;
-        case SQLITE_INTEGER: fprintf(to, "%lld", (long long)sqlite3_column_int64(st, c)); break;
-        case SQLITE_FLOAT: fprintf(to, "%.17g", sqlite3_column_double(st, c)); break;
-        default: put_text(to, sqlite3_column_text(st, c)); break;
+        case SQLITE_NULL:
+            fputs("null", to);
+            break;
+        case SQLITE_INTEGER:
+            fprintf(to, "%lld", (long long)sqlite3_column_int64(st, c));
+            break;
+        case SQLITE_FLOAT:
+            fprintf(to, "%.17g", sqlite3_column_double(st, c));
+            break;
+        default:
+            put_text(to, sqlite3_column_text(st, c));
+            break;
         }
     }
     fputc('\n', to);
@@ -123,8 +131,7 @@ static enum ff_err append_line(struct ff_store *s, char **buf, size_t *len, cons
     return FF_OK;
 }
 
-enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int limit,
-                                  char **out)
+enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int limit, char **out)
 {
     char *buf = ff_strdup(""), *line;
     size_t len = 0;

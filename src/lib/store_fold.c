@@ -106,7 +106,7 @@ static enum ff_err fold_case_lists(struct ff_store *s, struct fold *f)
 
 static enum ff_err fold_case(struct ff_store *s, struct fold *f)
 {
-    static const char *const names[6] = {"customer_id", "category",  "priority",
+    static const char *const names[6] = {"customer_id", "category", "priority",
                                          "description", "assignee", "status"};
     const cJSON *v[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
     enum ff_err e = fold_case_lists(s, f);
@@ -122,10 +122,9 @@ static enum ff_err fold_case(struct ff_store *s, struct fold *f)
     bool breached = last_of(f, "case.time_limit_breached") != NULL;
     return ff_store__exec(s, S_INS_CASE, "sjjjjjjjjjjjjjjjiii", f->id, v[0], P(c, "touchpoint"),
                           P(c, "request_type"), v[1], v[2], v[3], v[4], v[5], P(c, "run_id"),
-                          P(c, "chart_id"), P(c, "chart_version"), P(c, "outcome"),
-                          P(c, "answers"), esc ? P(esc, "level") : NULL,
-                          lim ? P(lim, "due") : NULL, (int64_t)breached, (int64_t)c->hlc,
-                          (int64_t)f->ev[f->n - 1].hlc);
+                          P(c, "chart_id"), P(c, "chart_version"), P(c, "outcome"), P(c, "answers"),
+                          esc ? P(esc, "level") : NULL, lim ? P(lim, "due") : NULL,
+                          (int64_t)breached, (int64_t)c->hlc, (int64_t)f->ev[f->n - 1].hlc);
 }
 
 /* Visit status: the strongest fact wins, whatever order the events came in. */
@@ -160,11 +159,12 @@ static enum ff_err fold_visit(struct ff_store *s, struct fold *f)
         start = P(answer, "start");
         end = P(answer, "end");
     }
-    const cJSON *reason = cancel ? P(cancel, "reason")
-                          : answer && is(answer, "visit.rejected") ? P(answer, "reason") : NULL;
-    return ff_store__exec(s, S_INS_VISIT, "sjjjjsjjj", f->id, P(r, "case_id"),
-                          P(r, "engineer_id"), start, end, status, in ? P(in, "at") : NULL,
-                          out ? P(out, "at") : NULL, reason);
+    const cJSON *reason = cancel                                   ? P(cancel, "reason")
+                          : answer && is(answer, "visit.rejected") ? P(answer, "reason")
+                                                                   : NULL;
+    return ff_store__exec(s, S_INS_VISIT, "sjjjjsjjj", f->id, P(r, "case_id"), P(r, "engineer_id"),
+                          start, end, status, in ? P(in, "at") : NULL, out ? P(out, "at") : NULL,
+                          reason);
 }
 
 static enum ff_err fold_report(struct ff_store *s, struct fold *f)
@@ -174,8 +174,7 @@ static enum ff_err fold_report(struct ff_store *s, struct fold *f)
         return FF_OK;
     enum ff_err e = ff_store__exec(s, S_INS_REPORT, "sjjjjjjsi", f->id, P(r, "case_id"),
                                    P(r, "visit_id"), P(r, "work_done"), P(r, "minutes"),
-                                   P(r, "outcome"), P(r, "signature"), r->author,
-                                   (int64_t)r->hlc);
+                                   P(r, "outcome"), P(r, "signature"), r->author, (int64_t)r->hlc);
     int64_t idx = 0;
     const cJSON *part;
     cJSON_ArrayForEach(part, P(r, "parts"))
@@ -217,8 +216,8 @@ static enum ff_err fold_run(struct ff_store *s, struct fold *f)
     if (e || !first)
         return e;
     return ff_store__exec(s, S_INS_RUN, "sjjijii", f->id, P(first, "chart_id"),
-                          P(first, "chart_version"), steps, P(last, "node"),
-                          (int64_t)first->hlc, (int64_t)last->hlc);
+                          P(first, "chart_version"), steps, P(last, "node"), (int64_t)first->hlc,
+                          (int64_t)last->hlc);
 }
 
 static enum ff_err fold_flowchart(struct ff_store *s, struct fold *f)
@@ -227,8 +226,7 @@ static enum ff_err fold_flowchart(struct ff_store *s, struct fold *f)
     for (size_t i = 0; i < f->n && !e; i++) /* in hlc order: the last publish of a version wins */
         if (is(&f->ev[i], "flowchart.published"))
             e = ff_store__exec(s, S_INS_FLOWCHART, "sjjji", f->id, P(&f->ev[i], "version"),
-                               P(&f->ev[i], "title"), P(&f->ev[i], "chart"),
-                               (int64_t)f->ev[i].hlc);
+                               P(&f->ev[i], "title"), P(&f->ev[i], "chart"), (int64_t)f->ev[i].hlc);
     return e;
 }
 
@@ -262,8 +260,8 @@ static enum ff_err fold_kb(struct ff_store *s, struct fold *f)
     enum ff_err e = ff_store__exec(s, S_DEL_KB_FTS, "i", fts_rowid(f->id));
     if (e || !x)
         return e;
-    e = ff_store__exec(s, S_INS_KB, "sjjjji", f->id, P(x, "lang"), P(x, "title"),
-                                   P(x, "body"), P(x, "tags"), (int64_t)x->hlc);
+    e = ff_store__exec(s, S_INS_KB, "sjjjji", f->id, P(x, "lang"), P(x, "title"), P(x, "body"),
+                       P(x, "tags"), (int64_t)x->hlc);
     if (!e)
         e = kb_index(s, f->id, x);
     return e;
@@ -294,19 +292,15 @@ static enum ff_err fold_engineer(struct ff_store *s, struct fold *f)
 struct entity_fold {
     const char *entity;                                    /* the entity kind */
     enum ff_err (*fold)(struct ff_store *, struct fold *); /* writes its rows */
-    enum stmt del;        /* rows deleted by entity id first, S__COUNT = none */
-    bool fields;          /* has editable fields, so may have rows in conflicts */
+    enum stmt del; /* rows deleted by entity id first, S__COUNT = none */
+    bool fields;   /* has editable fields, so may have rows in conflicts */
 };
 
 static const struct entity_fold folds[] = {
-    {"customer", fold_customer, S__COUNT, true},
-    {"case", fold_case, S__COUNT, true},
-    {"visit", fold_visit, S__COUNT, false},
-    {"report", fold_report, S_DEL_PARTS, false},
-    {"feedback", fold_feedback, S__COUNT, false},
-    {"run", fold_run, S__COUNT, false},
-    {"flowchart", fold_flowchart, S__COUNT, false},
-    {"kb", fold_kb, S__COUNT, false},
+    {"customer", fold_customer, S__COUNT, true},     {"case", fold_case, S__COUNT, true},
+    {"visit", fold_visit, S__COUNT, false},          {"report", fold_report, S_DEL_PARTS, false},
+    {"feedback", fold_feedback, S__COUNT, false},    {"run", fold_run, S__COUNT, false},
+    {"flowchart", fold_flowchart, S__COUNT, false},  {"kb", fold_kb, S__COUNT, false},
     {"engineer", fold_engineer, S_DEL_SLOTS, false},
 };
 

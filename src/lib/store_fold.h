@@ -7,11 +7,11 @@
 #include "store_int.h"
 
 struct fev {
-    char id[FF_EVENT_ID_MAX + 24];     /* "<device>:<seq>": the version id of what it sets */
-    uint64_t hlc;                      /* its stamp; events are sorted by (hlc, device) */
-    char type[FF_EVENT_TYPE_MAX + 1];  /* its type */
-    cJSON *p;                          /* the parsed payload, owned */
-    char *author;                      /* owned, may be NULL */
+    char id[FF_EVENT_ID_MAX + 24];    /* "<device>:<seq>": the version id of what it sets */
+    uint64_t hlc;                     /* its stamp; events are sorted by (hlc, device) */
+    char type[FF_EVENT_TYPE_MAX + 1]; /* its type */
+    cJSON *p;                         /* the parsed payload, owned */
+    char *author;                     /* owned, may be NULL */
 };
 
 /* The known events of one entity, in (hlc, device) order. */
@@ -35,7 +35,6 @@ enum ff_err ff_fold_entity(struct ff_store *s, struct fold *f);
 enum ff_err ff_fold_field(struct ff_store *s, const struct fold *f, const char *field,
                           bool record_conflict, const cJSON **out);
 /* The ids of the current heads of a field, as a new JSON array (cJSON_Delete). */
-enum ff_err ff_fold_heads(struct ff_store *s, const struct fold *f, const char *field,
-                          cJSON **out);
+enum ff_err ff_fold_heads(struct ff_store *s, const struct fold *f, const char *field, cJSON **out);
 
 #endif

@@ -53,8 +53,7 @@ static enum ff_err add_row(struct ff_store *s, struct fold *f, sqlite3_stmt *st)
         cJSON_Delete(e->p);
         ff_free(e->author);
         return e->p ? ff_store__fail(s, FF_ENOMEM, "out of memory folding %s", e->id)
-                    : ff_store__fail(s, FF_ECORRUPT, "event %s: stored payload unreadable",
-                                     e->id);
+                    : ff_store__fail(s, FF_ECORRUPT, "event %s: stored payload unreadable", e->id);
     }
     f->n++;
     return FF_OK;

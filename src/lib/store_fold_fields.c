@@ -57,8 +57,8 @@ static size_t find_heads(const struct fold *f, const char *field, size_t *heads)
             continue;
         bool replaced = false;
         for (size_t j = 0; j < f->n && !replaced; j++)
-            replaced = j != i && version_of(&f->ev[j], field, &v, &prev) &&
-                       names(prev, f->ev[i].id);
+            replaced =
+                j != i && version_of(&f->ev[j], field, &v, &prev) && names(prev, f->ev[i].id);
         if (!replaced)
             heads[nh++] = i;
     }
@@ -92,8 +92,8 @@ static enum ff_err record_conflict(struct ff_store *s, const struct fold *f, con
     return e;
 }
 
-enum ff_err ff_fold_field(struct ff_store *s, const struct fold *f, const char *field,
-                          bool record, const cJSON **out)
+enum ff_err ff_fold_field(struct ff_store *s, const struct fold *f, const char *field, bool record,
+                          const cJSON **out)
 {
     const cJSON *prev;
     *out = NULL;
@@ -110,8 +110,7 @@ enum ff_err ff_fold_field(struct ff_store *s, const struct fold *f, const char *
     return e;
 }
 
-enum ff_err ff_fold_heads(struct ff_store *s, const struct fold *f, const char *field,
-                          cJSON **out)
+enum ff_err ff_fold_heads(struct ff_store *s, const struct fold *f, const char *field, cJSON **out)
 {
     *out = NULL;
     size_t *heads = ff_malloc((f->n ? f->n : 1) * sizeof *heads);

@@ -154,10 +154,9 @@ void ff_store_rollback(struct ff_store *s)
 
 static enum ff_err insert_event(struct ff_store *s, const struct ff_event *ev, bool *added)
 {
-    enum ff_err e = ff_store__exec(s, S_INSERT_EVENT, "siisssssii", ev->device, ev->seq,
-                                   (int64_t)ev->hlc, ev->entity, ev->entity_id, ev->type,
-                                   ev->payload, ev->author, (int64_t)ev->schema,
-                                   (int64_t)ev->known);
+    enum ff_err e = ff_store__exec(
+        s, S_INSERT_EVENT, "siisssssii", ev->device, ev->seq, (int64_t)ev->hlc, ev->entity,
+        ev->entity_id, ev->type, ev->payload, ev->author, (int64_t)ev->schema, (int64_t)ev->known);
     if (e)
         return e;
     *added = sqlite3_changes(s->db) > 0;
@@ -207,8 +206,8 @@ static enum ff_err stamp_and_insert(struct ff_store *s, struct ff_event *ev)
     if ((e = insert_event(s, ev, &added)))
         return e;
     if (!added)
-        return ff_store__fail(s, FF_ECORRUPT, "event %s:%lld: seq already in the log",
-                              ev->device, (long long)ev->seq);
+        return ff_store__fail(s, FF_ECORRUPT, "event %s:%lld: seq already in the log", ev->device,
+                              (long long)ev->seq);
     return FF_OK;
 }
 
@@ -236,7 +235,8 @@ static enum ff_err observe(struct ff_store *s, const struct ff_event *ev)
     ff_hlc_format(ev->hlc, hex);
     return ff_store__fail(s, FF_EINVALID,
                           "event %s:%lld: hlc %s is %.1f h ahead of this device's clock "
-                          "(at most 24 h accepted)", ev->device, (long long)ev->seq, hex,
+                          "(at most 24 h accepted)",
+                          ev->device, (long long)ev->seq, hex,
                           (double)(ff_hlc_wall(ev->hlc) - now) / 3600000.0);
 }
 

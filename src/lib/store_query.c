@@ -41,8 +41,10 @@ static int clamp_limit(int limit)
 enum ff_err ff_store_visits_of_day(struct ff_store *s, const char *engineer_id,
                                    int64_t day_start_ms, char **out)
 {
-    return ff_store__json_result(s, ff_store__query(s, S_VISITS_OF_DAY, "sii", engineer_id,
-                                                    day_start_ms, day_start_ms + DAY_MS), out);
+    return ff_store__json_result(s,
+                                 ff_store__query(s, S_VISITS_OF_DAY, "sii", engineer_id,
+                                                 day_start_ms, day_start_ms + DAY_MS),
+                                 out);
 }
 
 enum ff_err ff_store_case_detail(struct ff_store *s, const char *case_id, char **out)
@@ -79,8 +81,7 @@ static void fts_phrase(const char *q, char *out, size_t cap)
     out[o] = '\0';
 }
 
-enum ff_err ff_store_customer_search(struct ff_store *s, const char *query, int limit,
-                                     char **out)
+enum ff_err ff_store_customer_search(struct ff_store *s, const char *query, int limit, char **out)
 {
     char norm[MAX_QUERY + 1], phrase[2 * MAX_QUERY + 4];
     *out = NULL;
@@ -119,8 +120,8 @@ static size_t kb_match(const char *q, char *out, size_t cap)
     return words;
 }
 
-enum ff_err ff_store_kb_search(struct ff_store *s, const char *query, const char *lang,
-                               int limit, char **out)
+enum ff_err ff_store_kb_search(struct ff_store *s, const char *query, const char *lang, int limit,
+                               char **out)
 {
     char norm[2 * MAX_QUERY + 1], match[4 * MAX_QUERY + 40];
     *out = NULL;

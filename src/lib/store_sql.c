@@ -54,25 +54,34 @@ const char *const ff_store__migrations[FF_STORE_SCHEMA_VERSION] = {
     "ALTER TABLE customers ADD COLUMN search_key TEXT;"
     "CREATE INDEX customers_search ON customers(search_key);"
     "CREATE VIRTUAL TABLE customer_fts USING fts5(id UNINDEXED, key, tokenize='trigram');"
-    "CREATE VIRTUAL TABLE kb_fts USING fts5(id UNINDEXED, lang UNINDEXED, title, body, tags, folded,"
+    "CREATE VIRTUAL TABLE kb_fts USING fts5(id UNINDEXED, lang UNINDEXED, title, body, tags, "
+    "folded,"
     " tokenize='unicode61 remove_diacritics 2');"
     "CREATE TABLE conflicts(entity TEXT, entity_id TEXT, field TEXT, heads,"
     " PRIMARY KEY(entity, entity_id, field)) WITHOUT ROWID;",
 };
 
 /* "table ORDER BY key": what a rebuild empties and a dump prints, in this order. */
-const char *const ff_store__projections[] = {
-    "customers ORDER BY id", "cases ORDER BY id", "notes ORDER BY event_id",
-    "escalations ORDER BY event_id", "visits ORDER BY id", "reports ORDER BY id",
-    "report_parts ORDER BY report_id, idx", "slots ORDER BY engineer_id, start, end",
-    "kb_articles ORDER BY id", "flowcharts ORDER BY chart_id, version", "runs ORDER BY id",
-    "run_steps ORDER BY event_id", "feedback ORDER BY id",
-    "conflicts ORDER BY entity, entity_id, field", NULL};
+const char *const ff_store__projections[] = {"customers ORDER BY id",
+                                             "cases ORDER BY id",
+                                             "notes ORDER BY event_id",
+                                             "escalations ORDER BY event_id",
+                                             "visits ORDER BY id",
+                                             "reports ORDER BY id",
+                                             "report_parts ORDER BY report_id, idx",
+                                             "slots ORDER BY engineer_id, start, end",
+                                             "kb_articles ORDER BY id",
+                                             "flowcharts ORDER BY chart_id, version",
+                                             "runs ORDER BY id",
+                                             "run_steps ORDER BY event_id",
+                                             "feedback ORDER BY id",
+                                             "conflicts ORDER BY entity, entity_id, field",
+                                             NULL};
 const char *const ff_store__derived[] = {"customer_fts", "kb_fts", NULL};
 
-#define CUSTOMER_OF(col)                                                                      \
-    "(WITH RECURSIVE up(id, n) AS (SELECT " col ", 0 UNION ALL SELECT c.merged_into, up.n + 1" \
-    " FROM customers c JOIN up ON c.id = up.id WHERE c.merged_into IS NOT NULL AND up.n < 8)" \
+#define CUSTOMER_OF(col)                                                                           \
+    "(WITH RECURSIVE up(id, n) AS (SELECT " col ", 0 UNION ALL SELECT c.merged_into, up.n + 1"     \
+    " FROM customers c JOIN up ON c.id = up.id WHERE c.merged_into IS NOT NULL AND up.n < 8)"      \
     " SELECT id FROM up ORDER BY n DESC LIMIT 1)"
 
 const char *const ff_store__sql[S__COUNT] = {
@@ -100,19 +109,22 @@ const char *const ff_store__sql[S__COUNT] = {
                        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
     [S_DEL_CUSTOMER_FTS] = "DELETE FROM customer_fts WHERE rowid = ?1",
     [S_INS_CUSTOMER_FTS] = "INSERT INTO customer_fts(rowid, id, key) VALUES(?1, ?2, ?3)",
-    [S_INS_CASE] = "INSERT OR REPLACE INTO cases(id, customer_id, touchpoint, request_type, category,"
-                   " priority, description, assignee, status, run_id, chart_id, chart_version,"
-                   " outcome, answers, escalation_level, time_limit_due, time_limit_breached,"
-                   " created_hlc, updated_hlc)"
-                   " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
+    [S_INS_CASE] =
+        "INSERT OR REPLACE INTO cases(id, customer_id, touchpoint, request_type, category,"
+        " priority, description, assignee, status, run_id, chart_id, chart_version,"
+        " outcome, answers, escalation_level, time_limit_due, time_limit_breached,"
+        " created_hlc, updated_hlc)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
     [S_INS_NOTE] = "INSERT OR REPLACE INTO notes(event_id, case_id, hlc, author, text)"
                    " VALUES(?1,?2,?3,?4,?5)",
-    [S_INS_ESCALATION] = "INSERT OR REPLACE INTO escalations(event_id, case_id, hlc, level, reason, eta)"
-                         " VALUES(?1,?2,?3,?4,?5,?6)",
+    [S_INS_ESCALATION] =
+        "INSERT OR REPLACE INTO escalations(event_id, case_id, hlc, level, reason, eta)"
+        " VALUES(?1,?2,?3,?4,?5,?6)",
     [S_INS_VISIT] = "INSERT OR REPLACE INTO visits(id, case_id, engineer_id, start, end, status,"
                     " checked_in, checked_out, reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
-    [S_INS_REPORT] = "INSERT OR REPLACE INTO reports(id, case_id, visit_id, work_done, minutes, outcome,"
-                     " signature, author, hlc) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+    [S_INS_REPORT] =
+        "INSERT OR REPLACE INTO reports(id, case_id, visit_id, work_done, minutes, outcome,"
+        " signature, author, hlc) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [S_DEL_PARTS] = "DELETE FROM report_parts WHERE report_id = ?1",
     [S_INS_PART] = "INSERT INTO report_parts(report_id, idx, part, qty) VALUES(?1,?2,?3,?4)",
     [S_DEL_SLOTS] = "DELETE FROM slots WHERE engineer_id = ?1",
@@ -124,8 +136,9 @@ const char *const ff_store__sql[S__COUNT] = {
                      " VALUES(?1,?2,?3,?4,?5,?6,?7)",
     [S_INS_FLOWCHART] = "INSERT OR REPLACE INTO flowcharts(chart_id, version, title, chart, hlc)"
                         " VALUES(?1,?2,?3,?4,?5)",
-    [S_INS_RUN] = "INSERT OR REPLACE INTO runs(id, chart_id, chart_version, steps, last_node, first_hlc,"
-                  " last_hlc) VALUES(?1,?2,?3,?4,?5,?6,?7)",
+    [S_INS_RUN] =
+        "INSERT OR REPLACE INTO runs(id, chart_id, chart_version, steps, last_node, first_hlc,"
+        " last_hlc) VALUES(?1,?2,?3,?4,?5,?6,?7)",
     [S_INS_STEP] = "INSERT OR REPLACE INTO run_steps(event_id, run_id, hlc, node, answer, step)"
                    " VALUES(?1,?2,?3,?4,?5,?6)",
     [S_INS_FEEDBACK] = "INSERT OR REPLACE INTO feedback(id, case_id, run_id, chart_id, node, score,"
@@ -137,9 +150,11 @@ const char *const ff_store__sql[S__COUNT] = {
         "SELECT json_group_array(json_object('visit_id', v.id, 'case_id', v.case_id,"
         " 'start', v.start, 'end', v.end, 'status', v.status, 'customer',"
         " (SELECT json_object('id', c.id, 'name', c.name, 'address', c.address,"
-        " 'phone', c.phone) FROM customers c WHERE c.id = " CUSTOMER_OF("k.customer_id") ")))"
-        " FROM (SELECT * FROM visits WHERE engineer_id = ?1 AND start >= ?2 AND start < ?3"
-        " ORDER BY start, id) v LEFT JOIN cases k ON k.id = v.case_id",
+        " 'phone', c.phone) FROM customers c WHERE c.id = " CUSTOMER_OF(
+            "k.customer_id") ")))"
+                             " FROM (SELECT * FROM visits WHERE engineer_id = ?1 AND start >= ?2 "
+                             "AND start < ?3"
+                             " ORDER BY start, id) v LEFT JOIN cases k ON k.id = v.case_id",
     [S_CASE_DETAIL] =
         "WITH RECURSIVE k AS (SELECT * FROM cases WHERE id = ?1),"
         " up(id, n) AS (SELECT customer_id, 0 FROM k UNION ALL SELECT c.merged_into, up.n + 1"
@@ -195,20 +210,18 @@ const char *const ff_store__sql[S__COUNT] = {
         " 'summary', summary)) FROM (SELECT id, lang, title, substr(body, 1, 160) AS summary"
         " FROM kb_fts WHERE kb_fts MATCH '{folded} : (' || ?1 || ')'"
         " AND (?2 IS NULL OR lang = ?2) ORDER BY rank, id LIMIT ?3)",
-    [S_CONFLICTS] =
-        "SELECT json_group_array(json_object('entity', entity, 'entity_id', entity_id,"
-        " 'field', field, 'heads', json(heads))) FROM (SELECT * FROM conflicts"
-        " ORDER BY entity, entity_id, field)",
-    [S_STATS] =
-        "SELECT json_object('events', (SELECT count(*) FROM events),"
-        " 'devices', (SELECT count(DISTINCT device) FROM events),"
-        " 'unknown', (SELECT count(*) FROM events WHERE NOT known),"
-        " 'local_seq', (SELECT coalesce(max(seq), 0) FROM events WHERE device = ?1),"
-        " 'pending', (SELECT count(*) FROM events WHERE device = ?1 AND seq > ?2),"
-        " 'customers', (SELECT count(*) FROM customers),"
-        " 'cases', (SELECT count(*) FROM cases), 'visits', (SELECT count(*) FROM visits),"
-        " 'reports', (SELECT count(*) FROM reports),"
-        " 'kb_articles', (SELECT count(*) FROM kb_articles),"
-        " 'conflicts', (SELECT count(*) FROM conflicts))",
+    [S_CONFLICTS] = "SELECT json_group_array(json_object('entity', entity, 'entity_id', entity_id,"
+                    " 'field', field, 'heads', json(heads))) FROM (SELECT * FROM conflicts"
+                    " ORDER BY entity, entity_id, field)",
+    [S_STATS] = "SELECT json_object('events', (SELECT count(*) FROM events),"
+                " 'devices', (SELECT count(DISTINCT device) FROM events),"
+                " 'unknown', (SELECT count(*) FROM events WHERE NOT known),"
+                " 'local_seq', (SELECT coalesce(max(seq), 0) FROM events WHERE device = ?1),"
+                " 'pending', (SELECT count(*) FROM events WHERE device = ?1 AND seq > ?2),"
+                " 'customers', (SELECT count(*) FROM customers),"
+                " 'cases', (SELECT count(*) FROM cases), 'visits', (SELECT count(*) FROM visits),"
+                " 'reports', (SELECT count(*) FROM reports),"
+                " 'kb_articles', (SELECT count(*) FROM kb_articles),"
+                " 'conflicts', (SELECT count(*) FROM conflicts))",
     [S_LOCAL_GAPS] = "SELECT count(*), coalesce(max(seq), 0) FROM events WHERE device = ?1",
 };

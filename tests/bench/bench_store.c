@@ -50,17 +50,17 @@ static unsigned rnd(unsigned n)
     return (unsigned)(rng % n);
 }
 
-static const char *const first_names[] = {"Søren", "María", "Jens", "Ana", "Pia", "José",
-                                          "Mette", "Lucía", "Niels", "Óscar"};
-static const char *const last_names[] = {"Ångström", "Peña", "Jensen", "García", "Nielsen",
-                                         "Møller", "López", "Hansen", "Martínez", "Sørensen"};
+static const char *const first_names[] = {"Søren", "María", "Jens",  "Ana",   "Pia",
+                                          "José",  "Mette", "Lucía", "Niels", "Óscar"};
+static const char *const last_names[] = {"Ångström", "Peña",  "Jensen", "García",   "Nielsen",
+                                         "Møller",   "López", "Hansen", "Martínez", "Sørensen"};
 
 /* Where generated events go: the store, or the raw baseline. */
 struct sink {
-    struct ff_store *s;   /* the store, or NULL */
-    sqlite3_stmt *raw;    /* the baseline's INSERT, or NULL */
-    int64_t seq;          /* baseline: next seq */
-    long n;               /* events written */
+    struct ff_store *s; /* the store, or NULL */
+    sqlite3_stmt *raw;  /* the baseline's INSERT, or NULL */
+    int64_t seq;        /* baseline: next seq */
+    long n;             /* events written */
 };
 
 static void emit(struct sink *k, const char *type, const char *id, const char *payload,
@@ -97,9 +97,10 @@ static void make_customer(struct sink *k, long c)
     char id[32], p[256];
     int64_t seq;
     snprintf(id, sizeof id, "cust-%ld", c);
-    snprintf(p, sizeof p, "{\"name\":\"%s %s %ld\",\"phone\":\"+45 %08ld\",\"email\":"
-             "\"c%ld@example.dk\",\"address\":\"Gade %ld\"}", first_names[c % 10],
-             last_names[(c / 10) % 10], c, 20000000 + c * 7, c, c % 500);
+    snprintf(p, sizeof p,
+             "{\"name\":\"%s %s %ld\",\"phone\":\"+45 %08ld\",\"email\":"
+             "\"c%ld@example.dk\",\"address\":\"Gade %ld\"}",
+             first_names[c % 10], last_names[(c / 10) % 10], c, 20000000 + c * 7, c, c % 500);
     emit(k, "customer.created", id, p, &seq);
 }
 
@@ -110,9 +111,11 @@ static void make_case(struct sink *k, long c, long customers)
     int64_t created, seq;
     const char *dev = k->s ? ff_store_device(k->s) : "bench-dev";
     snprintf(id, sizeof id, "case-%ld", c);
-    snprintf(p, sizeof p, "{\"customer_id\":\"cust-%ld\",\"touchpoint\":\"phone\",\"request_type\":"
+    snprintf(p, sizeof p,
+             "{\"customer_id\":\"cust-%ld\",\"touchpoint\":\"phone\",\"request_type\":"
              "\"service_request\",\"category\":\"boiler\",\"priority\":2,\"description\":"
-             "\"No hot water since Monday, pressure gauge reads %ld\"}", c % customers, c % 4);
+             "\"No hot water since Monday, pressure gauge reads %ld\"}",
+             c % customers, c % 4);
     emit(k, "case.created", id, p, &created);
     for (int n = 0; n < 3; n++) {
         snprintf(p, sizeof p, "{\"text\":\"Called the customer back, attempt %d\"}", n);
@@ -125,15 +128,20 @@ static void make_case(struct sink *k, long c, long customers)
     emit(k, "case.status_changed", id, p, &seq);
     snprintf(vid, sizeof vid, "visit-%ld", c);
     long long start = T0 + (c % DAYS) * DAY_MS + 8 * 3600000LL + (c % 9) * 3600000LL;
-    snprintf(p, sizeof p, "{\"case_id\":\"%s\",\"engineer_id\":\"eng-%ld\",\"start\":%lld,"
-             "\"end\":%lld}", id, c % ENGINEERS, start, start + 3600000LL);
+    snprintf(p, sizeof p,
+             "{\"case_id\":\"%s\",\"engineer_id\":\"eng-%ld\",\"start\":%lld,"
+             "\"end\":%lld}",
+             id, c % ENGINEERS, start, start + 3600000LL);
     emit(k, "visit.requested", vid, p, &seq);
     snprintf(p, sizeof p, "{\"at\":%lld}", start + 60000);
     emit(k, "visit.checked_in", vid, p, &seq);
     snprintf(rid, sizeof rid, "report-%ld", c);
-    snprintf(p, sizeof p, "{\"case_id\":\"%s\",\"visit_id\":\"%s\",\"work_done\":\"Replaced the "
-             "pressure valve and bled the radiators\",\"parts\":[{\"part\":\"valve-22\",\"qty\":1}],"
-             "\"minutes\":45,\"outcome\":\"fixed\"}", id, vid);
+    snprintf(
+        p, sizeof p,
+        "{\"case_id\":\"%s\",\"visit_id\":\"%s\",\"work_done\":\"Replaced the "
+        "pressure valve and bled the radiators\",\"parts\":[{\"part\":\"valve-22\",\"qty\":1}],"
+        "\"minutes\":45,\"outcome\":\"fixed\"}",
+        id, vid);
     emit(k, "report.submitted", rid, p, &seq);
     snprintf(rid, sizeof rid, "fb-%ld", c);
     snprintf(p, sizeof p, "{\"score\":%ld,\"case_id\":\"%s\"}", 1 + c % 5, id);
@@ -143,16 +151,17 @@ static void make_case(struct sink *k, long c, long customers)
 static void make_kb(struct sink *k, long n)
 {
     static const char *const langs[] = {"en", "da", "es"};
-    static const char *const words[] = {"boiler", "kedel", "caldera", "pressure", "tryk",
-                                        "presión", "radiator", "støj", "ruido", "valve"};
+    static const char *const words[] = {"boiler",  "kedel",    "caldera", "pressure", "tryk",
+                                        "presión", "radiator", "støj",    "ruido",    "valve"};
     char id[32], p[512];
     int64_t seq;
     for (long i = 0; i < n; i++) {
         snprintf(id, sizeof id, "kb-%ld", i);
-        snprintf(p, sizeof p, "{\"lang\":\"%s\",\"title\":\"%s %s %ld\",\"body\":\"When the %s "
-                 "makes %s, check the %s first. Article %ld.\"}", langs[i % 3], words[i % 10],
-                 words[(i / 10) % 10], i, words[(i + 3) % 10], words[(i + 7) % 10],
-                 words[(i / 7) % 10], i);
+        snprintf(p, sizeof p,
+                 "{\"lang\":\"%s\",\"title\":\"%s %s %ld\",\"body\":\"When the %s "
+                 "makes %s, check the %s first. Article %ld.\"}",
+                 langs[i % 3], words[i % 10], words[(i / 10) % 10], i, words[(i + 3) % 10],
+                 words[(i + 7) % 10], words[(i / 7) % 10], i);
         emit(k, "kb.published", id, p, &seq);
     }
 }
@@ -243,15 +252,17 @@ static double raw_baseline(const char *dir, long cases, bool indexed)
     sqlite3_open(path, &db);
     sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-8192",
                  NULL, NULL, NULL);
-    sqlite3_exec(db, indexed ? "CREATE TABLE events(device, seq, hlc, entity, entity_id, type,"
-                               " payload, author, schema, known, PRIMARY KEY(device, seq))"
-                               " WITHOUT ROWID; CREATE INDEX events_entity ON"
-                               " events(entity, entity_id, hlc, device)"
-                             : "CREATE TABLE events(device, seq, hlc, entity, entity_id, type,"
-                               " payload, author, schema, known)", NULL, NULL, NULL);
+    sqlite3_exec(db,
+                 indexed ? "CREATE TABLE events(device, seq, hlc, entity, entity_id, type,"
+                           " payload, author, schema, known, PRIMARY KEY(device, seq))"
+                           " WITHOUT ROWID; CREATE INDEX events_entity ON"
+                           " events(entity, entity_id, hlc, device)"
+                         : "CREATE TABLE events(device, seq, hlc, entity, entity_id, type,"
+                           " payload, author, schema, known)",
+                 NULL, NULL, NULL);
     struct sink k = {.seq = 1};
-    sqlite3_prepare_v2(db, "INSERT INTO events VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", -1,
-                       &k.raw, NULL);
+    sqlite3_prepare_v2(db, "INSERT INTO events VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", -1, &k.raw,
+                       NULL);
     double t = now_s();
     generate(&k, cases, 0);
     t = now_s() - t;
@@ -309,8 +320,9 @@ static void queries(struct ff_store *s, long cases)
     enum { N = 1000 };
     static double lat[N];
     char *out, q[64];
-    static const char *const kbq[] = {"kedel", "presion", "boiler pressure", "stoj", "valve",
-                                      "radiator ruido", "tryk", "caldera"};
+    static const char *const kbq[] = {"kedel", "presion", "boiler pressure",
+                                      "stoj",  "valve",   "radiator ruido",
+                                      "tryk",  "caldera"};
     for (int i = 0; i < N; i++) {
         double t = now_s(), c = cpu_s();
         snprintf(q, sizeof q, "eng-%u", rnd(ENGINEERS));
@@ -364,8 +376,8 @@ int main(int argc, char **argv)
     const char *tmp = getenv("TMPDIR");
     const char *dir = argc > 2 ? argv[2] : tmp ? tmp : "/tmp";
     cases = cases < 100 ? 100 : cases;
-    printf("fieldflow store benchmark: %ld cases, SQLite %s, dir %s\n", cases,
-           sqlite3_libversion(), dir);
+    printf("fieldflow store benchmark: %ld cases, SQLite %s, dir %s\n", cases, sqlite3_libversion(),
+           dir);
     double raw = raw_baseline(dir, cases, false);
     raw_baseline(dir, cases, true);
     struct ff_store *s = open_at(dir, "bench-store.db", "bench-dev");
@@ -374,7 +386,8 @@ int main(int argc, char **argv)
     generate(&k, cases, 0);
     t = now_s() - t;
     printf("batched append + incremental fold   %10.0f events/s  (%ld events, %.2f s) = %.0f%% "
-           "of raw\n", (double)k.n / t, k.n, t, 100.0 * ((double)k.n / t) / raw);
+           "of raw\n",
+           (double)k.n / t, k.n, t, 100.0 * ((double)k.n / t) / raw);
     incremental_fold(dir, cases);
     single_appends(s, cases);
     t = now_s();
@@ -390,7 +403,8 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/bench-store.db", dir);
     stat(path, &st);
     printf("file size                           %10.1f MB, %.0f bytes/event (log + projections"
-           " + indexes)\n", (double)st.st_size / 1e6, (double)st.st_size / (double)(k.n + 2000));
+           " + indexes)\n",
+           (double)st.st_size / 1e6, (double)st.st_size / (double)(k.n + 2000));
     ff_store_close(s);
     return 0;
 }

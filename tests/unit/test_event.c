@@ -7,10 +7,10 @@
 #include "fieldflow/mem.h"
 #include "harness.h"
 
-#define ENV(id, dev, seq, type, entity, payload)                                              \
-    "{\"id\":\"" id "\",\"device\":\"" dev "\",\"seq\":" seq ",\"hlc\":\"0193a1b2c3d40001\"," \
-    "\"entity\":\"" entity "\",\"entity_id\":\"e-1\",\"type\":\"" type "\",\"payload\":"      \
-    payload ",\"author\":\"eng-7\",\"schema\":1}"
+#define ENV(id, dev, seq, type, entity, payload)                                                   \
+    "{\"id\":\"" id "\",\"device\":\"" dev "\",\"seq\":" seq ",\"hlc\":\"0193a1b2c3d40001\","      \
+    "\"entity\":\"" entity "\",\"entity_id\":\"e-1\",\"type\":\"" type "\",\"payload\":" payload   \
+    ",\"author\":\"eng-7\",\"schema\":1}"
 
 static const struct {
     const char *json;
@@ -45,8 +45,8 @@ static const struct {
      FF_EINVALID, "payload.prev"},
     {ENV("d1:7", "d1", "7", "customer.created", "customer", "{\"name\":\"a\",\"x\":1e999}"),
      FF_EINVALID, "non-finite"},
-    {ENV("d1:7", "d1", "7", "customer.created", "customer", "{\"name\":\"\xc0\xaf\"}"),
-     FF_EINVALID, "UTF-8"},
+    {ENV("d1:7", "d1", "7", "customer.created", "customer", "{\"name\":\"\xc0\xaf\"}"), FF_EINVALID,
+     "UTF-8"},
     {ENV("d1:7", "d1", "7", "customer.created", "customer",
          "{\"name\":\"a\",\"deep\":[[[[[[[[[[1]]]]]]]]]]}"),
      FF_EINVALID, "nested too deep"},

@@ -55,10 +55,12 @@ static void test_reads(const char *dir)
     ff_free(j);
     CHECK_INT(ff_store_case_detail(s, "nope", &j), FF_ENOTFOUND);
     CHECK(j == NULL);
-    static const struct { const char *q; const char *want; } searches[] = {
-        {"soren", "cust-1"}, {"ANGSTRÖM", "cust-1"}, {"12345678", "cust-1"},
-        {"+45 12 34", "cust-1"}, {"example.dk", "cust-1"}, {"pena", "cust-2"},
-        {"Ma", "cust-2"}, {"So", "cust-1"}, {"3123", "cust-2"}};
+    static const struct {
+        const char *q;
+        const char *want;
+    } searches[] = {{"soren", "cust-1"},     {"ANGSTRÖM", "cust-1"},   {"12345678", "cust-1"},
+                    {"+45 12 34", "cust-1"}, {"example.dk", "cust-1"}, {"pena", "cust-2"},
+                    {"Ma", "cust-2"},        {"So", "cust-1"},         {"3123", "cust-2"}};
     for (size_t i = 0; i < sizeof searches / sizeof searches[0]; i++) {
         CHECK_INT(ff_store_customer_search(s, searches[i].q, 10, &j), FF_OK);
         CHECK_MSG(has(j, searches[i].want), searches[i].q);
@@ -96,7 +98,9 @@ static void test_domain(const char *dir)
     CHECK_INT(ff_store_record_report(s, case_id,
                                      "{\"work_done\":\"replaced pump\",\"parts\":[{\"part\":"
                                      "\"pump\",\"qty\":1}],\"minutes\":45,\"outcome\":\"fixed\","
-                                     "\"signature\":\"iVBORw0KGgo=\"}", report_id), FF_OK);
+                                     "\"signature\":\"iVBORw0KGgo=\"}",
+                                     report_id),
+              FF_OK);
     CHECK_INT(ff_store_close_case(s, case_id), FF_OK);
     memcpy(first_case, case_id, sizeof case_id);
     CHECK_INT(ff_store_case_detail(s, case_id, &j), FF_OK);
@@ -110,8 +114,7 @@ static void test_domain(const char *dir)
     run.answers_json = "{\"priority\":9}";
     CHECK_INT(ff_store_case_from_run(s, &run, case_id), FF_EINVALID);
     CHECK(has(ff_store_errmsg(s), "payload.priority"));
-    CHECK_INT(ff_store_record_report(s, "case-x", "{\"work_done\":\"x\"}", report_id),
-              FF_EINVALID);
+    CHECK_INT(ff_store_record_report(s, "case-x", "{\"work_done\":\"x\"}", report_id), FF_EINVALID);
     CHECK(has(ff_store_errmsg(s), "dev-b:4") && has(ff_store_errmsg(s), "payload.minutes"));
     int64_t pending = -1, seq = 0;
     CHECK_INT(ff_store_pending(s, &pending), FF_OK);
@@ -142,7 +145,8 @@ static void test_domain(const char *dir)
     CHECK_INT(ff_store_open(&o, &s), FF_ESTATE);
     CHECK(s == NULL && has(why, "dev-b"));
     s = open_store(dir, "domain.db", NULL); /* seq carries on after a reopen */
-    CHECK_INT(ff_store_append(s, "case.note_added", first_case, "{\"text\":\"after\"}", &seq), FF_OK);
+    CHECK_INT(ff_store_append(s, "case.note_added", first_case, "{\"text\":\"after\"}", &seq),
+              FF_OK);
     CHECK_INT(seq, 5);
     CHECK_INT(ff_store_check(s), FF_OK);
     ff_store_close(s);
@@ -153,8 +157,9 @@ static void test_conflict(const char *dir)
     struct ff_store *a = open_store(dir, "ca.db", "dev-a");
     struct ff_store *b = open_store(dir, "cb.db", "dev-b");
     char *j = NULL;
-    append_ok(a, "case.created", "case-c", "{\"touchpoint\":\"email\",\"request_type\":"
-                                           "\"complaint\",\"priority\":1}");
+    append_ok(a, "case.created", "case-c",
+              "{\"touchpoint\":\"email\",\"request_type\":"
+              "\"complaint\",\"priority\":1}");
     CHECK_INT(sync_into(b, a), 1);
     CHECK_INT(sync_into(b, a), 0); /* importing twice never duplicates */
     CHECK_INT(ff_store_edit_field(a, "case", "case-c", "priority", "2"), FF_OK);
@@ -192,10 +197,12 @@ static void test_slots_merge_erase(const char *dir)
     char *j = NULL;
     append_ok(d, "customer.created", "c-a", "{\"name\":\"Ana Ruiz\",\"phone\":\"111222333\"}");
     append_ok(d, "customer.created", "c-b", "{\"name\":\"Ana Ruiz Dup\",\"email\":\"a@r.es\"}");
-    append_ok(d, "case.created", "k-1", "{\"customer_id\":\"c-b\",\"touchpoint\":\"kiosk\","
-                                        "\"request_type\":\"service_request\"}");
-    append_ok(d, "visit.requested", "v-1", "{\"case_id\":\"k-1\",\"engineer_id\":\"e1\","
-                                           "\"start\":1000,\"end\":2000}");
+    append_ok(d, "case.created", "k-1",
+              "{\"customer_id\":\"c-b\",\"touchpoint\":\"kiosk\","
+              "\"request_type\":\"service_request\"}");
+    append_ok(d, "visit.requested", "v-1",
+              "{\"case_id\":\"k-1\",\"engineer_id\":\"e1\","
+              "\"start\":1000,\"end\":2000}");
     CHECK_INT(ff_store_visits_of_day(d, "e1", 0, &j), FF_OK);
     CHECK(has(j, "\"status\":\"requested\""));
     ff_free(j);
@@ -209,8 +216,9 @@ static void test_slots_merge_erase(const char *dir)
     CHECK_INT(ff_store_customer_search(d, "dup", 10, &j), FF_OK);
     CHECK_STR(j, "[]"); /* the merged duplicate is gone from search */
     ff_free(j);
-    append_ok(d, "case.created", "k-2", "{\"customer_id\":\"c-a\",\"touchpoint\":\"phone\","
-                                        "\"request_type\":\"order\"}");
+    append_ok(d, "case.created", "k-2",
+              "{\"customer_id\":\"c-a\",\"touchpoint\":\"phone\","
+              "\"request_type\":\"order\"}");
     CHECK_INT(ff_store_case_detail(d, "k-2", &j), FF_OK);
     CHECK(has(j, "\"history\":[{\"id\":\"k-1\"")); /* the duplicate's cases are history */
     ff_free(j);
@@ -230,7 +238,10 @@ static void test_refusals(const char *dir)
 {
     struct ff_store *s = open_store(dir, "ref.db", "dev-r");
     ff_store_set_clock(s, fake_clock, NULL);
-    static const struct { const char *type, *payload, *why; enum ff_err err; } bad[] = {
+    static const struct {
+        const char *type, *payload, *why;
+        enum ff_err err;
+    } bad[] = {
         {"feedback.given", "{\"score\":6}", "payload.score", FF_EINVALID},
         {"feedback.given", "{\"score\":", "payload", FF_EPARSE},
         {"case.escalated", "{\"level\":0,\"reason\":\"x\"}", "payload.level", FF_EINVALID},
@@ -240,8 +251,9 @@ static void test_refusals(const char *dir)
         {"customer.created", "{\"name\":\"\\u0000\"}", "payload", FF_EINVALID},
         {"customer.created", "{\"name\":\"\xff\xfe\"}", "payload", FF_EINVALID},
         {"customer.merged", "{\"into\":\"x-1\"}", "itself", FF_EINVALID},
-        {"report.submitted", "{\"case_id\":\"c\",\"work_done\":\"w\",\"minutes\":1,"
-                             "\"outcome\":\"fixed\",\"parts\":[{\"part\":\"p\",\"qty\":0}]}",
+        {"report.submitted",
+         "{\"case_id\":\"c\",\"work_done\":\"w\",\"minutes\":1,"
+         "\"outcome\":\"fixed\",\"parts\":[{\"part\":\"p\",\"qty\":0}]}",
          "payload.parts", FF_EINVALID},
         {"noentity", "{}", "type", FF_EINVAL},
     };
@@ -273,7 +285,8 @@ static void test_refusals(const char *dir)
     char *j = NULL;
     CHECK_INT(ff_store_events_after(s, 0, 10, &j), FF_OK);
     char want[40];
-    snprintf(want, sizeof want, "\"hlc\":\"%012llx", (unsigned long long)(before + 23ull * 3600 * 1000));
+    snprintf(want, sizeof want, "\"hlc\":\"%012llx",
+             (unsigned long long)(before + 23ull * 3600 * 1000));
     CHECK_MSG(has(j, want), j); /* local events order after what was seen */
     ff_free(j);
     ff_store_close(s);

@@ -45,8 +45,10 @@ static void writer(const char *path, int fd)
     for (unsigned n = 0;; n++) {
         int64_t seq = 0;
         ff_store_new_id(id);
-        snprintf(payload, sizeof payload, "{\"touchpoint\":\"kiosk\",\"request_type\":"
-                 "\"complaint\",\"description\":\"attempt %u\"}", n);
+        snprintf(payload, sizeof payload,
+                 "{\"touchpoint\":\"kiosk\",\"request_type\":"
+                 "\"complaint\",\"description\":\"attempt %u\"}",
+                 n);
         if (n % 4 == 3) { /* a batch of three, reported after its commit */
             int64_t seqs[3];
             if (ff_store_begin(s))
@@ -177,8 +179,10 @@ static void test_fsize(const char *dir)
             _exit(100);
         enum ff_err e = FF_OK;
         for (int i = 0; i < 10000 && !e; i++)
-            e = ff_store_append(s, "case.note_added", "k", "{\"text\":\"a note of some length "
-                                "to fill the file a little faster ................\"}", NULL);
+            e = ff_store_append(s, "case.note_added", "k",
+                                "{\"text\":\"a note of some length "
+                                "to fill the file a little faster ................\"}",
+                                NULL);
         fprintf(stderr, "fsize child: %s: %s\n", ff_strerror(e), ff_store_errmsg(s));
         ff_store_close(s);
         _exit((int)e);

@@ -87,15 +87,18 @@ static void act(struct ff_store *s, bool server)
         if (!rnd(4))
             ff_store_append(s, "customer.erased", id, "{}", NULL);
         break;
-    case 3: case 4:
+    case 3:
+    case 4:
         id_of(id, sizeof id, "case", 10);
         id_of(other, sizeof other, "cust", 8);
-        snprintf(p, sizeof p, "{\"customer_id\":\"%s\",\"touchpoint\":\"kiosk\",\"request_type\":"
-                 "\"complaint\",\"priority\":%u,\"category\":\"%s\"}", other, 1 + rnd(4),
-                 cats[rnd(3)]);
+        snprintf(p, sizeof p,
+                 "{\"customer_id\":\"%s\",\"touchpoint\":\"kiosk\",\"request_type\":"
+                 "\"complaint\",\"priority\":%u,\"category\":\"%s\"}",
+                 other, 1 + rnd(4), cats[rnd(3)]);
         ff_store_append(s, "case.created", id, p, NULL);
         break;
-    case 5: case 6:
+    case 5:
+    case 6:
         id_of(id, sizeof id, "case", 10);
         snprintf(p, sizeof p, "%u", 1 + rnd(4));
         ff_store_edit_field(s, "case", id, "priority", p);
@@ -121,22 +124,25 @@ static void act(struct ff_store *s, bool server)
     case 10:
         id_of(id, sizeof id, "visit", 6);
         id_of(other, sizeof other, "case", 10);
-        snprintf(p, sizeof p, "{\"case_id\":\"%s\",\"engineer_id\":\"eng-1\",\"start\":%u,"
-                 "\"end\":%u}", other, rnd(1000), 2000 + rnd(1000));
+        snprintf(p, sizeof p,
+                 "{\"case_id\":\"%s\",\"engineer_id\":\"eng-1\",\"start\":%u,"
+                 "\"end\":%u}",
+                 other, rnd(1000), 2000 + rnd(1000));
         ff_store_append(s, "visit.requested", id, p, NULL);
         break;
     case 11:
         id_of(id, sizeof id, "visit", 6);
         snprintf(p, sizeof p, "{\"at\":%u}", rnd(5000));
-        ff_store_append(s, rnd(3) ? "visit.checked_in" : "visit.cancelled", id,
-                        rnd(3) ? p : "{}", NULL);
+        ff_store_append(s, rnd(3) ? "visit.checked_in" : "visit.cancelled", id, rnd(3) ? p : "{}",
+                        NULL);
         break;
     case 12:
         id_of(id, sizeof id, "report", 100);
         id_of(other, sizeof other, "case", 10);
-        snprintf(p, sizeof p, "{\"case_id\":\"%s\",\"work_done\":\"w\",\"minutes\":%u,\"outcome\":"
-                 "\"fixed\",\"parts\":[{\"part\":\"p%u\",\"qty\":%u}]}", other, rnd(90), rnd(9),
-                 1 + rnd(3));
+        snprintf(p, sizeof p,
+                 "{\"case_id\":\"%s\",\"work_done\":\"w\",\"minutes\":%u,\"outcome\":"
+                 "\"fixed\",\"parts\":[{\"part\":\"p%u\",\"qty\":%u}]}",
+                 other, rnd(90), rnd(9), 1 + rnd(3));
         ff_store_append(s, "report.submitted", id, p, NULL);
         break;
     case 13:
@@ -194,7 +200,8 @@ static void deliver(struct ff_store *r, char **lines, size_t n)
             enum ff_err e = ff_store_import(r, lines[i], strlen(lines[i]), NULL);
             CHECK_MSG(e == FF_OK, ff_store_errmsg(r));
             if (!rnd(10)) /* a duplicate delivery */
-                ff_store_import(r, lines[rnd((unsigned)i + 1)], strlen(lines[rnd((unsigned)i + 1)]), NULL);
+                ff_store_import(r, lines[rnd((unsigned)i + 1)], strlen(lines[rnd((unsigned)i + 1)]),
+                                NULL);
         }
         if (use_batch)
             CHECK_INT(ff_store_commit(r), FF_OK);

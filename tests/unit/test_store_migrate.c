@@ -10,11 +10,13 @@
 
 static const char *const events[][3] = {
     {"customer.created", "c1", "{\"name\":\"Åse Ærø\",\"phone\":\"+45 99 88 77 66\"}"},
-    {"case.created", "k1", "{\"customer_id\":\"c1\",\"touchpoint\":\"letter\",\"request_type\":"
-                           "\"order\"}"},
+    {"case.created", "k1",
+     "{\"customer_id\":\"c1\",\"touchpoint\":\"letter\",\"request_type\":"
+     "\"order\"}"},
     {"case.note_added", "k1", "{\"text\":\"out of stock: back-order\"}"},
-    {"kb.published", "kb1", "{\"lang\":\"en\",\"title\":\"Back-orders\",\"body\":\"How we "
-                            "notify you.\"}"},
+    {"kb.published", "kb1",
+     "{\"lang\":\"en\",\"title\":\"Back-orders\",\"body\":\"How we "
+     "notify you.\"}"},
     {"visit.requested", "v1", "{\"case_id\":\"k1\",\"engineer_id\":\"e\",\"start\":1,\"end\":2}"},
 };
 
