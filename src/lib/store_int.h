@@ -25,7 +25,7 @@ enum stmt {
     S_ALL_EVENTS,
     S_EVENTS_AFTER,
     S_EXPORT,
-    S_COUNT_EVENTS,
+
     S_INS_CUSTOMER,
     S_DEL_CUSTOMER_FTS,
     S_INS_CUSTOMER_FTS,
@@ -49,7 +49,7 @@ enum stmt {
     S_INS_CONFLICT,
     S_VISITS_OF_DAY,
     S_CASE_DETAIL,
-    S_RESOLVE_CUSTOMER,
+
     S_SEARCH_FTS,
     S_SEARCH_PREFIX,
     S_KB_SEARCH,

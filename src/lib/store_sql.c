@@ -103,7 +103,6 @@ const char *const ff_store__sql[S__COUNT] = {
                        " LIMIT ?3",
     [S_EXPORT] = "SELECT device, seq, hlc, entity, entity_id, type, payload, author, schema"
                  " FROM events ORDER BY hlc, device",
-    [S_COUNT_EVENTS] = "SELECT count(*) FROM events",
     [S_INS_CUSTOMER] = "INSERT OR REPLACE INTO customers(id, name, phone, email, address, site,"
                        " merged_into, erased, created_hlc, search_key)"
                        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
@@ -196,7 +195,6 @@ const char *const ff_store__sql[S__COUNT] = {
         "  json(heads))) FROM (SELECT * FROM conflicts WHERE entity = 'case'"
         "  AND entity_id = ?1 ORDER BY field))"
         ") FROM k",
-    [S_RESOLVE_CUSTOMER] = "SELECT " CUSTOMER_OF("?1"),
     [S_SEARCH_FTS] =
         "SELECT json_group_array(json_object('id', id, 'name', name, 'phone', phone,"
         " 'email', email)) FROM (SELECT c.* FROM customer_fts f JOIN customers c"
