@@ -12,6 +12,7 @@
 #include <regex.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "chart_int.h"
 #include "fieldflow/mem.h"
@@ -697,11 +698,18 @@ enum ff_err ff_chart_load(const char *path, struct ff_diags *diags, struct ff_ch
                      "cannot open the file: %s", strerror(errno));
         return x.oom ? FF_ENOMEM : FF_EIO;
     }
-    if (!(buf = ff_malloc((size_t)FF_CHART_MAX_BYTES + 1))) {
+    /* Read one byte past the cap so ff_chart_parse sees an oversized file as such; size the
+     * buffer from the file when it says how big it is (a pipe or /proc file may not). */
+    size_t want = (size_t)FF_CHART_MAX_BYTES + 1;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+        (uintmax_t)st.st_size < want)
+        want = (size_t)st.st_size + 1;
+    if (!(buf = ff_malloc(want))) {
         err = FF_ENOMEM;
         goto out_close;
     }
-    len = fread(buf, 1, (size_t)FF_CHART_MAX_BYTES + 1, f);
+    len = fread(buf, 1, want, f);
     if (ferror(f)) {
         ff_ld_report(&x, FF_SEV_ERROR, (struct ff_pos){0, 0}, NULL, "unreadable",
                      "cannot read the file");
