@@ -1,9 +1,9 @@
 /* graph_layout.c - ff_layout: a chart laid out by Graphviz `dot`, read back for drawing.
  *
  * The handle keeps the laid-out graph (in the process's one Graphviz context) so that it can
- * also render SVG/PDF/PNG (graph_export.c) without laying out again. Coordinates are copied out once,
- * converted from Graphviz's y-up frame (origin bottom-left) to y-down with the origin at the
- * top-left of the bounding box. Invariant: nodes[i].index == i; edges are in the order the
+ * also render SVG/PDF/PNG (graph_export.c) without laying out again. Coordinates are copied
+ * out once, converted from Graphviz's y-up frame (origin bottom-left) to y-down with the
+ * origin at the top-left of the bounding box. Invariant: nodes[i].index == i; edges are in the order the
  * builder made them.
  */
 #include <stdio.h>

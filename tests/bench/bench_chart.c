@@ -1,8 +1,8 @@
 /* bench_chart.c - how fast charts load, lay out and export, against Graphviz `dot` itself.
  *
  * Generates flowchart-like charts (chains of steps, decisions of 2-4 options that rejoin, a
- * few inputs, success and failure ends) of 50, 200, 500 and 2000 nodes as JSON in memory
- * and prints, per size: load+validate (ff_chart_parse, median), layout and SVG export
+ * few inputs, a success end and local failure ends) of 50, 200, 500 and 2000 nodes as JSON in
+ * memory and prints, per size: load+validate (ff_chart_parse, median), layout and SVG export
  * (medians), the same graph through `dot -Tsvg FILE > /dev/null` as a separate process
  * (median), and the ratio (layout+SVG)/dot. Then the peak RSS of `ffctl validate` on the
  * 2000-node chart. Targets: load+validate of 500 nodes < 5 ms; layout+SVG <= 1.2x dot.
@@ -89,27 +89,30 @@ static void end_node(struct ff_gbuf *b, const char *id, bool success)
 }
 
 /* A decision at i with k options: one branch step per option, all rejoining at the node
- * after them; sometimes the last option goes to the failure end instead. Returns the index
- * of the join node (made by the caller's next iteration). */
+ * after them; sometimes the last option ends the run instead, at a failure end of its own
+ * (as real charts do: "book a visit", "refer to sales"). Returns the index of the join
+ * node, which the caller's next iteration makes. */
 static int decision(struct ff_gbuf *b, int i, int k)
 {
     static const char *const labels[] = {"Yes", "No", "Not sure", "Other"};
     bool fail = next_rand() % 4 == 0;
-    int branches = fail ? k - 1 : k, join = i + branches + 1;
+    int join = i + k + 1;
+    char end_id[32];
     ff_gbuf_printf(b, ",\n{\"id\": \"n%d\", \"kind\": \"decision\", ", i);
     title(b, i);
     ff_gbuf_puts(b, ", \"options\": [");
-    for (int j = 0; j < k; j++) {
-        ff_gbuf_printf(b, "%s{\"id\": \"o%d\", \"label\": {\"en\": \"%s\"}, \"target\": ",
-                       j ? ", " : "", j, labels[j]);
-        if (j < branches)
-            ff_gbuf_printf(b, "\"n%d\"}", i + 1 + j);
-        else
-            ff_gbuf_puts(b, "\"fail\"}");
-    }
+    for (int j = 0; j < k; j++)
+        ff_gbuf_printf(b, "%s{\"id\": \"o%d\", \"label\": {\"en\": \"%s\"}, \"target\": \"n%d\"}",
+                       j ? ", " : "", j, labels[j], i + 1 + j);
     ff_gbuf_puts(b, "]}");
-    for (int j = 0; j < branches; j++)
-        simple_node(b, i + 1 + j, "step", join);
+    for (int j = 0; j < k; j++) {
+        if (fail && j == k - 1) {
+            snprintf(end_id, sizeof end_id, "n%d", i + 1 + j);
+            end_node(b, end_id, false);
+        } else {
+            simple_node(b, i + 1 + j, "step", join);
+        }
+    }
     return join;
 }
 
@@ -136,7 +139,6 @@ static char *make_chart(int nodes, size_t *len)
                    "\"next\": \"ok\"}",
                    i);
     end_node(&b, "ok", true);
-    end_node(&b, "fail", false);
     ff_gbuf_puts(&b, "]}\n");
     char *out = NULL;
     return ff_gbuf_take(&b, &out, len) == FF_OK ? out : NULL;
@@ -288,6 +290,7 @@ int main(int argc, char **argv)
         snprintf(slash + 1, sizeof self_dir - (size_t)(slash + 1 - self_dir), "ffctl");
         ffctl = access(self_dir, X_OK) == 0 ? self_dir : NULL;
     }
+    setvbuf(stdout, NULL, _IOLBF, 0);
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
         return 1;
