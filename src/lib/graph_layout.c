@@ -3,8 +3,8 @@
  * The handle keeps the laid-out graph (in the process's one Graphviz context) so that it can
  * also render SVG/PDF/PNG (graph_export.c) without laying out again. Coordinates are copied
  * out once, converted from Graphviz's y-up frame (origin bottom-left) to y-down with the
- * origin at the top-left of the bounding box. Invariant: nodes[i].index == i; edges are in the order the
- * builder made them.
+ * origin at the top-left of the bounding box. Invariant: nodes[i].index == i; edges are in
+ * the order the builder made them.
  */
 #include <stdio.h>
 #include <string.h>
