@@ -244,6 +244,23 @@ static void end_tags(struct inode *in)
     }
 }
 
+/* kb, action and subchart nodes that ff_chart_to_dot wrote (class "ff-kb"...): DOT does not
+ * carry their article, actions or called chart, so they come back as steps. */
+static bool kind_lost(struct imp *x, const struct inode *in, const char *path)
+{
+    static const char *const lost[][2] = {{"ff-kb", "kb node (DOT has no article id)"},
+                                          {"ff-action", "action node (DOT has no actions)"},
+                                          {"ff-subchart", "subchart node (DOT has no chart id)"}};
+    const char *cls = agget(in->n, "class");
+    for (size_t k = 0; cls && k < sizeof lost / sizeof *lost; k++) {
+        if (strstr(cls, lost[k][0])) {
+            note(x, path, "kind-lost", "a %s: read as a step", lost[k][1]);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void classify(struct imp *x, struct inode *in, const char *path)
 {
     static const char *const ovals[] = {"ellipse", "oval", NULL};
@@ -253,6 +270,8 @@ static void classify(struct imp *x, struct inode *in, const char *path)
     if (!shape || !*shape)
         shape = "ellipse";
     in->kind = FF_NODE_STEP;
+    if (kind_lost(x, in, path))
+        return;
     if (shape_is(shape, ovals)) {
         if (nin == 0 || nout == 0) {
             in->kind = nin == 0 ? FF_NODE_START : FF_NODE_END;
