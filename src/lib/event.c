@@ -389,30 +389,35 @@ static enum ff_err refuse(const struct ff_event *ev, char *why, size_t n, enum f
     return e;
 }
 
-static enum ff_err check_payload(const struct ff_event *ev, const cJSON *p, char *why, size_t n)
+/* refuse() for "payload.<field>"; the path is formatted only when something is refused. */
+static enum ff_err refuse_field(const struct ff_event *ev, char *why, size_t n, const char *field,
+                                const char *msg)
 {
     char path[96];
+    snprintf(path, sizeof path, "payload.%s", field);
+    return refuse(ev, why, n, FF_EINVALID, path, msg);
+}
+
+static enum ff_err check_payload(const struct ff_event *ev, const cJSON *p, char *why, size_t n)
+{
     const struct type_spec *t = find_type(ev->type);
     if (!t || !ev->known)
         return FF_OK;
     for (const struct field_spec *f = t->fields; f->name; f++) {
         const cJSON *j = cJSON_GetObjectItemCaseSensitive(p, f->name);
-        snprintf(path, sizeof path, "payload.%s", f->name);
         if (!j) {
             if (f->required)
-                return refuse(ev, why, n, FF_EINVALID, path, "is required");
+                return refuse_field(ev, why, n, f->name, "is required");
             continue;
         }
         const char *msg = check_field(f, j);
         if (msg)
-            return refuse(ev, why, n, FF_EINVALID, path, msg);
+            return refuse_field(ev, why, n, f->name, msg);
     }
     const char *field = "payload";
     const char *msg = check_rules(ev->type, p, &field);
-    if (msg) {
-        snprintf(path, sizeof path, "payload.%s", field);
-        return refuse(ev, why, n, FF_EINVALID, path, msg);
-    }
+    if (msg)
+        return refuse_field(ev, why, n, field, msg);
     if (!strcmp(ev->type, "customer.merged") &&
         !strcmp(cJSON_GetObjectItemCaseSensitive(p, "into")->valuestring, ev->entity_id))
         return refuse(ev, why, n, FF_EINVALID, "payload.into",
@@ -472,8 +477,10 @@ static enum ff_err check_parsed(struct ff_event *ev, const cJSON *p, char *why, 
     return e ? e : set_canonical(ev, p);
 }
 
-enum ff_err ff_event_check(struct ff_event *ev, char *why, size_t why_len)
+enum ff_err ff_event_check_parsed(struct ff_event *ev, char *why, size_t why_len,
+                                  struct cJSON **out_payload)
 {
+    *out_payload = NULL;
     if (!ev->payload)
         return refuse(ev, why, why_len, FF_EINVALID, "payload", "is required");
     size_t len = strlen(ev->payload);
@@ -483,6 +490,17 @@ enum ff_err ff_event_check(struct ff_event *ev, char *why, size_t why_len)
     if (!p)
         return refuse(ev, why, why_len, FF_EPARSE, "payload", "is not valid JSON");
     enum ff_err e = check_parsed(ev, p, why, why_len);
+    if (e)
+        cJSON_Delete(p);
+    else
+        *out_payload = p;
+    return e;
+}
+
+enum ff_err ff_event_check(struct ff_event *ev, char *why, size_t why_len)
+{
+    cJSON *p;
+    enum ff_err e = ff_event_check_parsed(ev, why, why_len, &p);
     cJSON_Delete(p);
     return e;
 }

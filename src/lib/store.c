@@ -409,6 +409,7 @@ void ff_store_close(struct ff_store *s)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);
     ff_free(s->author);
+    ff_store__dirty_clear(s);
     ff_free(s->dirty);
     ff_free(s);
 }

@@ -6,13 +6,6 @@
 
 #include "store_int.h"
 
-struct fev {
-    char id[FF_EVENT_ID_MAX + 24];    /* "<device>:<seq>": the version id of what it sets */
-    uint64_t hlc;                     /* its stamp; events are sorted by (hlc, device) */
-    char type[FF_EVENT_TYPE_MAX + 1]; /* its type */
-    cJSON *p;                         /* the parsed payload, owned */
-    char *author;                     /* owned, may be NULL */
-};
 
 /* The known events of one entity, in (hlc, device) order. */
 struct fold {

@@ -1,9 +1,12 @@
 /* store_fold_drive.c - when the fold runs: the dirty set, loading an entity's events, rebuild.
  *
- * Appends and imports only note (entity, id) in a list on the handle; at commit every dirty
- * entity is folded once from the log, so a batch of a thousand events over a hundred cases
- * folds each case once. A rebuild empties every projection and streams the whole log in
- * (entity, id, hlc, device) order through the same per-entity fold.
+ * Appends and imports note each new event, parsed, in a list on the handle; at commit every
+ * dirty entity is folded once, so a batch of a thousand events over a hundred cases folds each
+ * case once. The fold of an entity still sees all its events: the log's entity index (which
+ * covers the key) lists them in (hlc, device) order, the ones this transaction added come from
+ * the list and only older ones are read and parsed from the log. A rebuild empties every
+ * projection and streams the whole log in (entity, id, hlc, device) order through the same
+ * per-entity fold.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,23 +32,41 @@ void ff_fold_free(struct fold *f)
     f->cap = 0;
 }
 
+/* Room for one more event in f. */
+static enum ff_err grow(struct ff_store *s, struct fold *f)
+{
+    if (f->n < f->cap)
+        return FF_OK;
+    size_t cap = f->cap ? f->cap * 2 : 16;
+    struct fev *ev = ff_realloc(f->ev, cap * sizeof *ev);
+    if (!ev)
+        return ff_store__fail(s, FF_ENOMEM, "out of memory folding %s", f->id);
+    f->ev = ev;
+    f->cap = cap;
+    return FF_OK;
+}
+
+/* Copies text of at most cap-1 bytes (ids and types, capped by validation). */
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    n = n < cap ? n : cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 /* Appends the event in the current row of st (device, seq, hlc, type, payload, author). */
 static enum ff_err add_row(struct ff_store *s, struct fold *f, sqlite3_stmt *st)
 {
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 16;
-        struct fev *ev = ff_realloc(f->ev, cap * sizeof *ev);
-        if (!ev)
-            return ff_store__fail(s, FF_ENOMEM, "out of memory folding %s", f->id);
-        f->ev = ev;
-        f->cap = cap;
-    }
+    enum ff_err err = grow(s, f);
+    if (err)
+        return err;
     struct fev *e = &f->ev[f->n];
     const char *author = (const char *)sqlite3_column_text(st, 5);
     snprintf(e->id, sizeof e->id, "%s:%lld", (const char *)sqlite3_column_text(st, 0),
              (long long)sqlite3_column_int64(st, 1));
     e->hlc = (uint64_t)sqlite3_column_int64(st, 2);
-    snprintf(e->type, sizeof e->type, "%s", (const char *)sqlite3_column_text(st, 3));
+    copy_text(e->type, sizeof e->type, (const char *)sqlite3_column_text(st, 3));
     e->p = cJSON_ParseWithLength((const char *)sqlite3_column_text(st, 4),
                                  (size_t)sqlite3_column_bytes(st, 4));
     e->author = author ? ff_strdup(author) : NULL;
@@ -59,16 +80,10 @@ static enum ff_err add_row(struct ff_store *s, struct fold *f, sqlite3_stmt *st)
     return FF_OK;
 }
 
-static void set_dirty_key(struct ff_dirty *d, const char *entity, const char *id)
-{
-    snprintf(d->entity, sizeof d->entity, "%s", entity);
-    snprintf(d->id, sizeof d->id, "%s", id);
-}
-
 static void set_key(struct fold *f, const char *entity, const char *id)
 {
-    snprintf(f->entity, sizeof f->entity, "%s", entity);
-    snprintf(f->id, sizeof f->id, "%s", id);
+    copy_text(f->entity, sizeof f->entity, entity);
+    copy_text(f->id, sizeof f->id, id);
 }
 
 enum ff_err ff_fold_load(struct ff_store *s, const char *entity, const char *id, struct fold *f)
@@ -88,25 +103,115 @@ enum ff_err ff_fold_load(struct ff_store *s, const char *entity, const char *id,
     return e;
 }
 
-enum ff_err ff_store__mark_dirty(struct ff_store *s, const char *entity, const char *id)
+enum ff_err ff_store__mark_dirty(struct ff_store *s, const struct ff_event *ev, cJSON *p)
 {
+    if (!p)
+        p = cJSON_Parse(ev->payload);
+    char *author = ev->author ? ff_strdup(ev->author) : NULL;
     if (s->n_dirty == s->cap_dirty) {
         size_t cap = s->cap_dirty ? s->cap_dirty * 2 : 64;
         struct ff_dirty *d = ff_realloc(s->dirty, cap * sizeof *d);
-        if (!d)
-            return ff_store__fail(s, FF_ENOMEM, "out of memory noting %s %s", entity, id);
-        s->dirty = d;
-        s->cap_dirty = cap;
+        if (d) {
+            s->dirty = d;
+            s->cap_dirty = cap;
+        }
     }
-    set_dirty_key(&s->dirty[s->n_dirty++], entity, id);
+    if (!p || (ev->author && !author) || s->n_dirty == s->cap_dirty) {
+        cJSON_Delete(p);
+        ff_free(author);
+        return ff_store__fail(s, FF_ENOMEM, "out of memory noting event %s:%lld", ev->device,
+                              (long long)ev->seq);
+    }
+    struct ff_dirty *d = &s->dirty[s->n_dirty++];
+    copy_text(d->entity, sizeof d->entity, ev->entity);
+    copy_text(d->id, sizeof d->id, ev->entity_id);
+    copy_text(d->device, sizeof d->device, ev->device);
+    d->seq = ev->seq;
+    snprintf(d->ev.id, sizeof d->ev.id, "%s:%lld", ev->device, (long long)ev->seq);
+    d->ev.hlc = ev->hlc;
+    copy_text(d->ev.type, sizeof d->ev.type, ev->type);
+    d->ev.p = p;
+    d->ev.author = author;
     return FF_OK;
 }
 
+void ff_store__dirty_clear(struct ff_store *s)
+{
+    for (size_t i = 0; i < s->n_dirty; i++) {
+        cJSON_Delete(s->dirty[i].ev.p);
+        ff_free(s->dirty[i].ev.author);
+    }
+    s->n_dirty = 0;
+}
+
+static int entity_cmp(const struct ff_dirty *x, const struct ff_dirty *y)
+{
+    int c = strcmp(x->entity, y->entity);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+/* The entity index's order: entity, id, hlc, device, seq. */
 static int dirty_cmp(const void *a, const void *b)
 {
     const struct ff_dirty *x = a, *y = b;
-    int c = strcmp(x->entity, y->entity);
-    return c ? c : strcmp(x->id, y->id);
+    int c = entity_cmp(x, y);
+    if (!c)
+        c = x->ev.hlc < y->ev.hlc ? -1 : x->ev.hlc > y->ev.hlc;
+    if (!c)
+        c = strcmp(x->device, y->device);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Reads one older event of the entity from the log into f, unless the build does not fold
+ * its type. */
+static enum ff_err load_one(struct ff_store *s, struct fold *f, const char *device, int64_t seq)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_EVENT_BY_KEY, "si", device, seq);
+    if (!st)
+        return FF_EDB;
+    int rc = sqlite3_step(st);
+    enum ff_err e = FF_OK;
+    if (rc == SQLITE_ROW && sqlite3_column_int(st, 6))
+        e = add_row(s, f, st);
+    else if (rc != SQLITE_ROW)
+        e = ff_store__db_fail(s, rc, "reading an event");
+    sqlite3_reset(st);
+    return e;
+}
+
+/* Folds the entity of the dirty events d[0..n), sorted in index order: every event of the
+ * entity in (hlc, device) order, taking the new ones from d and the others from the log. */
+static enum ff_err fold_group(struct ff_store *s, struct ff_dirty *d, size_t n, struct fold *f)
+{
+    ff_fold_clear(f);
+    set_key(f, d->entity, d->id);
+    sqlite3_stmt *st = ff_store__query(s, S_ENTITY_KEYS, "ss", d->entity, d->id);
+    if (!st)
+        return FF_EDB;
+    int rc;
+    size_t j = 0;
+    enum ff_err e = FF_OK;
+    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *device = (const char *)sqlite3_column_text(st, 0);
+        int64_t seq = sqlite3_column_int64(st, 1);
+        if (j < n && d[j].seq == seq && !strcmp(d[j].device, device)) {
+            if (!(e = grow(s, f))) { /* the new event: ownership moves to f */
+                f->ev[f->n++] = d[j].ev;
+                d[j].ev.p = NULL;
+                d[j].ev.author = NULL;
+                j++;
+            }
+        } else {
+            e = load_one(s, f, device, seq);
+        }
+    }
+    if (!e && rc != SQLITE_DONE)
+        e = ff_store__db_fail(s, rc, "reading events");
+    sqlite3_reset(st);
+    if (!e && j != n)
+        e = ff_store__fail(s, FF_ECORRUPT, "event %s: added but not in the entity index",
+                           d[j].ev.id);
+    return e ? e : ff_fold_entity(s, f);
 }
 
 enum ff_err ff_store__fold_dirty(struct ff_store *s)
@@ -115,15 +220,13 @@ enum ff_err ff_store__fold_dirty(struct ff_store *s)
     enum ff_err e = FF_OK;
     if (s->n_dirty > 1)
         qsort(s->dirty, s->n_dirty, sizeof *s->dirty, dirty_cmp);
-    for (size_t i = 0; i < s->n_dirty && !e; i++) {
-        if (i && !dirty_cmp(&s->dirty[i - 1], &s->dirty[i]))
-            continue; /* folded already */
-        e = ff_fold_load(s, s->dirty[i].entity, s->dirty[i].id, &f);
-        if (!e)
-            e = ff_fold_entity(s, &f);
+    for (size_t i = 0, j; i < s->n_dirty && !e; i = j) {
+        for (j = i + 1; j < s->n_dirty && !entity_cmp(&s->dirty[i], &s->dirty[j]); j++)
+            ;
+        e = fold_group(s, &s->dirty[i], j - i, &f);
     }
     ff_fold_free(&f);
-    s->n_dirty = 0;
+    ff_store__dirty_clear(s);
     return e;
 }
 
@@ -140,7 +243,7 @@ static enum ff_err empty_projections(struct ff_store *s)
                 return ff_store__db_fail(s, rc, "emptying the projections");
         }
     }
-    s->n_dirty = 0;
+    ff_store__dirty_clear(s);
     return FF_OK;
 }
 

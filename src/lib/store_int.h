@@ -22,6 +22,8 @@ enum stmt {
     S_MAX_SEQ,
     S_INSERT_EVENT,
     S_ENTITY_EVENTS,
+    S_ENTITY_KEYS,
+    S_EVENT_BY_KEY,
     S_ALL_EVENTS,
     S_EVENTS_AFTER,
     S_EXPORT,
@@ -65,10 +67,23 @@ extern const char *const ff_store__migrations[FF_STORE_SCHEMA_VERSION];
 extern const char *const ff_store__projections[];
 extern const char *const ff_store__derived[]; /* FTS tables: emptied, not dumped */
 
-/* An entity touched by the open transaction, to be folded at commit. */
+/* One known event as the fold sees it. */
+struct fev {
+    char id[FF_EVENT_ID_MAX + 24];    /* "<device>:<seq>": the version id of what it sets */
+    uint64_t hlc;                     /* its stamp; events are sorted by (hlc, device) */
+    char type[FF_EVENT_TYPE_MAX + 1]; /* its type */
+    struct cJSON *p;                  /* the parsed payload, owned */
+    char *author;                     /* owned, may be NULL */
+};
+
+/* An event the open transaction added, kept parsed so that the fold at commit need not read
+ * it back from the log; its entity is folded at commit. */
 struct ff_dirty {
     char entity[FF_EVENT_TYPE_MAX + 1]; /* "case"... */
-    char id[FF_EVENT_ID_MAX + 1];       /* its id */
+    char id[FF_EVENT_ID_MAX + 1];       /* the entity id */
+    char device[FF_EVENT_ID_MAX + 1];   /* the event's key in the log: device... */
+    int64_t seq;                        /* ...and seq */
+    struct fev ev;                      /* the event; ev.p and ev.author owned until folded */
 };
 
 struct ff_store {
@@ -83,7 +98,7 @@ struct ff_store {
     int64_t next_seq;                 /* next local seq, valid inside a transaction */
     uint64_t call_clock;              /* clock.last when the current call began */
     int64_t call_seq;                 /* next_seq when the current call began */
-    struct ff_dirty *dirty;           /* entities to fold at commit (may repeat); owned */
+    struct ff_dirty *dirty;           /* events added since the last fold; owned */
     size_t n_dirty, cap_dirty;        /* used and allocated */
     bool in_batch;                    /* ff_store_begin was called */
     bool in_txn;                      /* a write transaction is open */
@@ -114,9 +129,11 @@ enum ff_err ff_store__open_at(const struct ff_store_opts *o, int target, struct 
 enum ff_err ff_store__write_begin(struct ff_store *s);
 enum ff_err ff_store__write_end(struct ff_store *s, enum ff_err e);
 
-/* Fold (store_fold.c). */
-enum ff_err ff_store__mark_dirty(struct ff_store *s, const char *entity, const char *id);
+/* Fold (store_fold*.c). mark_dirty notes a known event just inserted, taking ownership of p
+ * (its parsed payload; NULL = parse ev->payload), also on failure. */
+enum ff_err ff_store__mark_dirty(struct ff_store *s, const struct ff_event *ev, struct cJSON *p);
 enum ff_err ff_store__fold_dirty(struct ff_store *s); /* folds and empties the list */
+void ff_store__dirty_clear(struct ff_store *s);       /* empties it without folding */
 enum ff_err ff_store__fold_all(struct ff_store *s);
 
 /* Text (store_text.c): folds case and diacritics (en/da/es) to ASCII lower case into out;

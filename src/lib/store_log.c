@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "fieldflow/mem.h"
 #include "store_int.h"
 
@@ -79,7 +81,7 @@ static enum ff_err finish(struct ff_store *s)
 
 static void abandon(struct ff_store *s)
 {
-    s->n_dirty = 0;
+    ff_store__dirty_clear(s);
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = false;
     s->in_batch = false;
@@ -152,19 +154,21 @@ void ff_store_rollback(struct ff_store *s)
     abandon(s);
 }
 
-static enum ff_err insert_event(struct ff_store *s, const struct ff_event *ev, bool *added)
+/* Inserts ev (deduplicated by its key); p is its parsed payload or NULL, owned from here. */
+static enum ff_err insert_event(struct ff_store *s, const struct ff_event *ev, cJSON *p,
+                                bool *added)
 {
     enum ff_err e = ff_store__exec(
         s, S_INSERT_EVENT, "siisssssii", ev->device, ev->seq, (int64_t)ev->hlc, ev->entity,
         ev->entity_id, ev->type, ev->payload, ev->author, (int64_t)ev->schema, (int64_t)ev->known);
-    if (e)
-        return e;
-    *added = sqlite3_changes(s->db) > 0;
-    if (!strcmp(ev->device, s->device) && ev->seq >= s->next_seq)
+    *added = !e && sqlite3_changes(s->db) > 0;
+    if (!e && !strcmp(ev->device, s->device) && ev->seq >= s->next_seq)
         s->next_seq = ev->seq + 1; /* our own events, restored from elsewhere */
-    if (*added && ev->known && !s->no_fold)
-        e = ff_store__mark_dirty(s, ev->entity, ev->entity_id);
-    return e;
+    if (!*added || !ev->known || s->no_fold) {
+        cJSON_Delete(p);
+        return e;
+    }
+    return ff_store__mark_dirty(s, ev, p);
 }
 
 /* Fills the parts of a local event the caller gives; FF_EINVAL names the bad argument. */
@@ -196,14 +200,15 @@ static enum ff_err stamp_and_insert(struct ff_store *s, struct ff_event *ev)
 {
     char why[384];
     bool added;
+    cJSON *p;
     ev->seq = s->next_seq;
     enum ff_err e = ff_hlc_tick(&s->clock, s->now_ms(s->now_ctx), &ev->hlc);
     if (e)
         return ff_store__fail(s, e, "event %s:%lld: the clock is past year 6429", ev->device,
                               (long long)ev->seq);
-    if ((e = ff_event_check(ev, why, sizeof why)))
+    if ((e = ff_event_check_parsed(ev, why, sizeof why, &p)))
         return ff_store__fail(s, e, "%s", why);
-    if ((e = insert_event(s, ev, &added)))
+    if ((e = insert_event(s, ev, p, &added)))
         return e;
     if (!added)
         return ff_store__fail(s, FF_ECORRUPT, "event %s:%lld: seq already in the log", ev->device,
@@ -253,7 +258,7 @@ enum ff_err ff_store_import(struct ff_store *s, const char *json, size_t len, bo
     if (!(e = ff_store__write_begin(s))) {
         e = observe(s, &ev);
         if (!e)
-            e = insert_event(s, &ev, &added);
+            e = insert_event(s, &ev, NULL, &added);
         e = ff_store__write_end(s, e);
     }
     if (!e && out_added)

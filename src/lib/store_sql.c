@@ -96,6 +96,11 @@ const char *const ff_store__sql[S__COUNT] = {
     [S_ENTITY_EVENTS] = "SELECT device, seq, hlc, type, payload, author FROM events"
                         " WHERE entity = ?1 AND entity_id = ?2 AND known"
                         " ORDER BY hlc, device",
+    /* covered by events_entity (the key's seq rides along): no table reads */
+    [S_ENTITY_KEYS] = "SELECT device, seq FROM events WHERE entity = ?1 AND entity_id = ?2"
+                      " ORDER BY hlc, device, seq",
+    [S_EVENT_BY_KEY] = "SELECT device, seq, hlc, type, payload, author, known FROM events"
+                       " WHERE device = ?1 AND seq = ?2",
     [S_ALL_EVENTS] = "SELECT device, seq, hlc, type, payload, author, entity, entity_id"
                      " FROM events WHERE known ORDER BY entity, entity_id, hlc, device",
     [S_EVENTS_AFTER] = "SELECT device, seq, hlc, entity, entity_id, type, payload, author,"
