@@ -70,7 +70,7 @@ void ff_gv_capture_to_diags(const char *text, const char *file, enum ff_severity
         size_t m = n < sizeof line - 1 ? n : sizeof line - 1;
         memcpy(line, text, m);
         line[m] = '\0';
-        if (m > 0 && !ff_graph_diag(diags, sev, file, "", "graphviz", line))
+        if (m > 0 && !ff_graph_diag(diags, sev, file, "graphviz", "graphviz", line))
             return;
         text += n;
         text += *text == '\n';

@@ -123,7 +123,7 @@ static enum ff_err prescan(struct imp *x, const char *s, size_t len)
     }
     if (!why)
         return FF_OK;
-    if (!ff_graph_diag(x->diags, FF_SEV_ERROR, x->file, "", "dot-limit", why))
+    if (!ff_graph_diag(x->diags, FF_SEV_ERROR, x->file, "graph", "dot-limit", why))
         return FF_ENOMEM;
     return FF_ELIMIT;
 }
@@ -523,7 +523,7 @@ static Agraph_t *parse(struct imp *x, const char *dot, size_t len, enum ff_err *
         return g;
     }
     *err = FF_EPARSE;
-    if (!ff_graph_diag(x->diags, FF_SEV_ERROR, x->file, "", "dot-syntax",
+    if (!ff_graph_diag(x->diags, FF_SEV_ERROR, x->file, "graph", "dot-syntax",
                        *msg ? msg : "not a DOT graph"))
         *err = FF_ENOMEM;
     return NULL;
@@ -543,7 +543,7 @@ static enum ff_err convert(struct imp *x, char **json_out)
     char *json = NULL;
     size_t len = 0;
     if (agnnodes(x->g) > FF_CHART_MAX_NODES) {
-        return ff_graph_diag(x->diags, FF_SEV_ERROR, x->file, "", "dot-limit",
+        return ff_graph_diag(x->diags, FF_SEV_ERROR, x->file, "graph", "dot-limit",
                              "more nodes than a chart may have")
                    ? FF_ELIMIT
                    : FF_ENOMEM;
@@ -579,11 +579,11 @@ enum ff_err ff_dot_import(const char *dot, size_t len, const char *name, const c
     if (!dot || !diags)
         return FF_EINVAL;
     if (len > FF_DOT_MAX_BYTES)
-        return ff_graph_diag(diags, FF_SEV_ERROR, x.file, "", "dot-limit", "larger than 1 MiB")
+        return ff_graph_diag(diags, FF_SEV_ERROR, x.file, "graph", "dot-limit", "larger than 1 MiB")
                    ? FF_ELIMIT
                    : FF_ENOMEM;
     if (memchr(dot, '\0', len))
-        return ff_graph_diag(diags, FF_SEV_ERROR, x.file, "", "dot-syntax",
+        return ff_graph_diag(diags, FF_SEV_ERROR, x.file, "graph", "dot-syntax",
                              "a NUL byte in DOT text")
                    ? FF_EPARSE
                    : FF_ENOMEM;

@@ -157,7 +157,8 @@ static enum ff_err run_dot(struct ff_layout *l, const struct ff_layout_opts *o, 
     ff_gv_capture_to_diags(msg, file, rc != 0 ? FF_SEV_ERROR : FF_SEV_WARNING, o->diags);
     if (rc != 0) {
         if (o->diags && !*msg)
-            ff_graph_diag(o->diags, FF_SEV_ERROR, file, "", "graphviz", "dot layout failed");
+            ff_graph_diag(o->diags, FF_SEV_ERROR, file, "graphviz", "graphviz",
+                          "dot layout failed");
         return FF_EGRAPHVIZ;
     }
     return FF_OK;

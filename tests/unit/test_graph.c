@@ -272,6 +272,32 @@ static void test_import_messy(void)
     ff_diags_free(&d);
 }
 
+/* kb, action and subchart nodes of our own DOT come back as steps, each reported. */
+static void test_import_kind_lost(void)
+{
+    static const char dot[] =
+        "digraph k { s [shape=ellipse]; a [shape=note, class=\"ff-kb\"];\n"
+        "b [shape=box, peripheries=2, class=\"ff-action\"]; c [shape=component,\n"
+        "class=\"ff-subchart\"]; e [shape=ellipse, class=\"ff-end ff-failure "
+        "ff-outcome-referred\"]; s -> a -> b -> c -> e; }";
+    struct ff_diags d;
+    char *json = NULL;
+    ff_diags_init(&d);
+    CHECK_INT(ff_dot_import(dot, strlen(dot), "k.dot", "en", &d, &json), FF_OK);
+    CHECK(has_diag(&d, "kind-lost", "node a") && has_diag(&d, "kind-lost", "node b") &&
+          has_diag(&d, "kind-lost", "node c"));
+    CHECK_INT(d.n, 3);
+    struct ff_chart *c = json ? load(json) : NULL;
+    if (c) {
+        CHECK_INT(c->nodes[2].kind, FF_NODE_STEP);
+        CHECK(c->nodes[4].kind == FF_NODE_END && !c->nodes[4].success &&
+              c->nodes[4].outcome == FF_OUTCOME_REFERRED);
+    }
+    ff_chart_free(c);
+    ff_free(json);
+    ff_diags_free(&d);
+}
+
 static void import_fails(const char *dot, size_t len, enum ff_err want, const char *code)
 {
     struct ff_diags d;
@@ -380,6 +406,7 @@ int main(void)
     }
     ff_chart_free(c);
     test_import_messy();
+    test_import_kind_lost();
     test_import_bad();
     return ff_test_finish();
 }
