@@ -47,20 +47,23 @@ static bool names(const cJSON *prev, const char *id)
     return false;
 }
 
-/* Fills heads[] with indexes into f->ev, in hlc order; returns how many. */
-static size_t find_heads(const struct fold *f, const char *field, size_t *heads)
+/* Fills heads[] (room for f->n) with indexes into f->ev, in hlc order; returns how many.
+ * prevs is scratch for f->n pointers. Each event is classified once, then versions are
+ * compared pairwise. */
+static size_t find_heads(const struct fold *f, const char *field, size_t *heads,
+                         const cJSON **prevs)
 {
-    size_t nh = 0;
-    const cJSON *v, *prev;
-    for (size_t i = 0; i < f->n; i++) {
-        if (!version_of(&f->ev[i], field, &v, &prev))
-            continue;
+    size_t nv = 0, nh = 0;
+    const cJSON *v;
+    for (size_t i = 0; i < f->n; i++) /* heads[] lists every version first */
+        if (version_of(&f->ev[i], field, &v, &prevs[nv]))
+            heads[nv++] = i;
+    for (size_t a = 0; a < nv; a++) {
         bool replaced = false;
-        for (size_t j = 0; j < f->n && !replaced; j++)
-            replaced =
-                j != i && version_of(&f->ev[j], field, &v, &prev) && names(prev, f->ev[i].id);
+        for (size_t b = 0; b < nv && !replaced; b++)
+            replaced = b != a && names(prevs[b], f->ev[heads[a]].id);
         if (!replaced)
-            heads[nh++] = i;
+            heads[nh++] = heads[a]; /* nh <= a: compacts in place */
     }
     return nh;
 }
@@ -97,10 +100,11 @@ enum ff_err ff_fold_field(struct ff_store *s, const struct fold *f, const char *
 {
     const cJSON *prev;
     *out = NULL;
-    size_t *heads = ff_malloc(f->n * sizeof *heads);
+    /* one block: f->n head indexes, then f->n prev pointers for find_heads */
+    size_t *heads = ff_malloc((f->n ? f->n : 1) * (sizeof *heads + sizeof(cJSON *)));
     if (!heads)
         return ff_store__fail(s, FF_ENOMEM, "out of memory folding %s", f->id);
-    size_t nh = find_heads(f, field, heads);
+    size_t nh = find_heads(f, field, heads, (const cJSON **)(heads + (f->n ? f->n : 1)));
     enum ff_err e = FF_OK;
     if (nh)
         version_of(&f->ev[heads[nh - 1]], field, out, &prev);
@@ -113,11 +117,11 @@ enum ff_err ff_fold_field(struct ff_store *s, const struct fold *f, const char *
 enum ff_err ff_fold_heads(struct ff_store *s, const struct fold *f, const char *field, cJSON **out)
 {
     *out = NULL;
-    size_t *heads = ff_malloc((f->n ? f->n : 1) * sizeof *heads);
+    size_t *heads = ff_malloc((f->n ? f->n : 1) * (sizeof *heads + sizeof(cJSON *)));
     cJSON *arr = cJSON_CreateArray();
     if (!heads || !arr)
         goto out_nomem;
-    size_t nh = find_heads(f, field, heads);
+    size_t nh = find_heads(f, field, heads, (const cJSON **)(heads + (f->n ? f->n : 1)));
     for (size_t k = 0; k < nh; k++)
         if (!cJSON_AddItemToArray(arr, cJSON_CreateString(f->ev[heads[k]].id)))
             goto out_nomem;
