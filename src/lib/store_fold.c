@@ -66,7 +66,7 @@ static enum ff_err fold_customer(struct ff_store *s, struct fold *f)
     enum ff_err e = FF_OK;
     for (int i = 0; i < 4 && !e; i++)
         e = ff_fold_field(s, f, names[i], !erased, &v[i]);
-    if (e || (e = ff_store__exec(s, S_DEL_CUSTOMER_FTS, "i", fts_rowid(f->id))))
+    if (e || (!f->fresh && (e = ff_store__exec(s, S_DEL_CUSTOMER_FTS, "i", fts_rowid(f->id)))))
         return e;
     const char *merged_into = m ? P(m, "into")->valuestring : NULL;
     char key[1024] = "";
@@ -94,6 +94,8 @@ static enum ff_err fold_case_lists(struct ff_store *s, struct fold *f)
     enum ff_err e = FF_OK;
     for (size_t i = 0; i < f->n && !e; i++) {
         const struct fev *x = &f->ev[i];
+        if (!x->fresh) /* its row, a function of the event alone, was written when it came */
+            continue;
         if (is(x, "case.note_added"))
             e = ff_store__exec(s, S_INS_NOTE, "ssisj", x->id, f->id, (int64_t)x->hlc, x->author,
                                P(x, "text"));
@@ -210,7 +212,8 @@ static enum ff_err fold_run(struct ff_store *s, struct fold *f)
         first = first ? first : x;
         last = x;
         steps++;
-        e = ff_store__exec(s, S_INS_STEP, "ssijjj", x->id, f->id, (int64_t)x->hlc, P(x, "node"),
+        if (x->fresh) /* an older step's row, a function of the step alone, is there */
+            e = ff_store__exec(s, S_INS_STEP, "ssijjj", x->id, f->id, (int64_t)x->hlc, P(x, "node"),
                            P(x, "answer"), P(x, "step"));
     }
     if (e || !first)
@@ -257,7 +260,7 @@ out_free:
 static enum ff_err fold_kb(struct ff_store *s, struct fold *f)
 {
     const struct fev *x = last_of(f, "kb.published");
-    enum ff_err e = ff_store__exec(s, S_DEL_KB_FTS, "i", fts_rowid(f->id));
+    enum ff_err e = f->fresh ? FF_OK : ff_store__exec(s, S_DEL_KB_FTS, "i", fts_rowid(f->id));
     if (e || !x)
         return e;
     e = ff_store__exec(s, S_INS_KB, "sjjjji", f->id, P(x, "lang"), P(x, "title"), P(x, "body"),
@@ -288,7 +291,11 @@ static enum ff_err fold_engineer(struct ff_store *s, struct fold *f)
 /* Rows keyed by the entity or by one of its events are written with INSERT OR REPLACE and
  * never deleted: events are never removed, so a row a fold wrote once is written again by
  * every later fold of the entity. Only sets that can shrink or change shape are deleted
- * first: a report's parts, an engineer's slots, an entity's conflicts. */
+ * first: a report's parts, an engineer's slots, an entity's conflicts. Two shortcuts, both
+ * exact: an entity none of whose events was folded before has no rows, so nothing is deleted
+ * (f->fresh); a row that is a function of one event alone (a note, an escalation, a run step)
+ * is written when that event is first folded and not again (fev.fresh). A rebuild empties the
+ * projections first and folds every event as fresh. */
 struct entity_fold {
     const char *entity;                                    /* the entity kind */
     enum ff_err (*fold)(struct ff_store *, struct fold *); /* writes its rows */
@@ -311,9 +318,9 @@ enum ff_err ff_fold_entity(struct ff_store *s, struct fold *f)
         if (strcmp(k->entity, f->entity))
             continue;
         enum ff_err e = FF_OK;
-        if (k->del != S__COUNT)
+        if (k->del != S__COUNT && !f->fresh)
             e = ff_store__exec(s, k->del, "s", f->id);
-        if (!e && k->fields)
+        if (!e && k->fields && !f->fresh)
             e = ff_store__exec(s, S_DEL_CONFLICTS, "ss", f->entity, f->id);
         return e ? e : k->fold(s, f);
     }

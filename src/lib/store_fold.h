@@ -13,6 +13,7 @@ struct fold {
     char id[FF_EVENT_ID_MAX + 1];       /* the entity id */
     struct fev *ev;                     /* the events; owned */
     size_t n, cap;                      /* used and allocated */
+    bool fresh; /* no event of the entity was folded before, so it has no rows to replace */
 };
 
 /* Loads every known event of (entity, id) into f (cleared first). */

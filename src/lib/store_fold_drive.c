@@ -55,8 +55,9 @@ static void copy_text(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-/* Appends the event in the current row of st (device, seq, hlc, type, payload, author). */
-static enum ff_err add_row(struct ff_store *s, struct fold *f, sqlite3_stmt *st)
+/* Appends the event in the current row of st (device, seq, hlc, type, payload, author);
+ * fresh: it was never folded. */
+static enum ff_err add_row(struct ff_store *s, struct fold *f, sqlite3_stmt *st, bool fresh)
 {
     enum ff_err err = grow(s, f);
     if (err)
@@ -70,6 +71,7 @@ static enum ff_err add_row(struct ff_store *s, struct fold *f, sqlite3_stmt *st)
     e->p = cJSON_ParseWithLength((const char *)sqlite3_column_text(st, 4),
                                  (size_t)sqlite3_column_bytes(st, 4));
     e->author = author ? ff_strdup(author) : NULL;
+    e->fresh = fresh;
     if (!cJSON_IsObject(e->p) || (author && !e->author)) {
         cJSON_Delete(e->p);
         ff_free(e->author);
@@ -90,13 +92,14 @@ enum ff_err ff_fold_load(struct ff_store *s, const char *entity, const char *id,
 {
     ff_fold_clear(f);
     set_key(f, entity, id);
+    f->fresh = false;
     sqlite3_stmt *st = ff_store__query(s, S_ENTITY_EVENTS, "ss", entity, id);
     if (!st)
         return FF_EDB;
     int rc;
     enum ff_err e = FF_OK;
     while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        e = add_row(s, f, st);
+        e = add_row(s, f, st, false);
     if (!e && rc != SQLITE_DONE)
         e = ff_store__db_fail(s, rc, "reading events");
     sqlite3_reset(st);
@@ -132,6 +135,7 @@ enum ff_err ff_store__mark_dirty(struct ff_store *s, const struct ff_event *ev, 
     copy_text(d->ev.type, sizeof d->ev.type, ev->type);
     d->ev.p = p;
     d->ev.author = author;
+    d->ev.fresh = true;
     return FF_OK;
 }
 
@@ -172,7 +176,7 @@ static enum ff_err load_one(struct ff_store *s, struct fold *f, const char *devi
     int rc = sqlite3_step(st);
     enum ff_err e = FF_OK;
     if (rc == SQLITE_ROW && sqlite3_column_int(st, 6))
-        e = add_row(s, f, st);
+        e = add_row(s, f, st, false);
     else if (rc != SQLITE_ROW)
         e = ff_store__db_fail(s, rc, "reading an event");
     sqlite3_reset(st);
@@ -185,6 +189,7 @@ static enum ff_err fold_group(struct ff_store *s, struct ff_dirty *d, size_t n, 
 {
     ff_fold_clear(f);
     set_key(f, d->entity, d->id);
+    f->fresh = true;
     sqlite3_stmt *st = ff_store__query(s, S_ENTITY_KEYS, "ss", d->entity, d->id);
     if (!st)
         return FF_EDB;
@@ -202,6 +207,7 @@ static enum ff_err fold_group(struct ff_store *s, struct ff_dirty *d, size_t n, 
                 j++;
             }
         } else {
+            f->fresh = false; /* an event of an earlier transaction: the entity has rows */
             e = load_one(s, f, device, seq);
         }
     }
@@ -262,10 +268,12 @@ static enum ff_err fold_stream(struct ff_store *s, struct fold *f)
             e = ff_fold_entity(s, f);
             ff_fold_clear(f);
         }
-        if (!e && !f->n)
+        if (!e && !f->n) {
             set_key(f, entity, id);
+            f->fresh = true; /* the projections were emptied */
+        }
         if (!e)
-            e = add_row(s, f, st);
+            e = add_row(s, f, st, true); /* the projections were emptied */
     }
     if (!e && rc != SQLITE_DONE)
         e = ff_store__db_fail(s, rc, "reading the log");

@@ -74,6 +74,7 @@ struct fev {
     char type[FF_EVENT_TYPE_MAX + 1]; /* its type */
     struct cJSON *p;                  /* the parsed payload, owned */
     char *author;                     /* owned, may be NULL */
+    bool fresh; /* not folded before: rows of its own (a note, a run step) are still to write */
 };
 
 /* An event the open transaction added, kept parsed so that the fold at commit need not read
