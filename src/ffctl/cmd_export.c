@@ -6,6 +6,7 @@
  * chart, and the option chosen at each decision.
  */
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,14 +67,31 @@ static int parse_args(int argc, char **argv, struct export_args *a)
     return FFCTL_OK;
 }
 
+/* Reads a whole file of at most max bytes, growing the buffer as it goes. */
 static char *slurp(const char *path, size_t max, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    char *buf = f ? ff_malloc(max + 1) : NULL;
-    size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = f != NULL;
+    while (ok) {
+        if (n == cap) {
+            char *p = cap < max ? ff_realloc(buf, (cap = cap ? cap * 2 : 65536) + 1) : NULL;
+            ok = p != NULL;
+            if (!ok)
+                break;
+            buf = p;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            ok = !ferror(f);
+            break;
+        }
+    }
     if (f)
         fclose(f);
-    if (!buf || n > max) {
+    if (!ok || n > max) {
         ff_free(buf);
         return NULL;
     }
