@@ -29,7 +29,7 @@
 #define FF_CHART_MAX_STRING 8192
 
 /* Warning thresholds. */
-#define FF_KIOSK_LABEL_MAX 40   /* characters (UTF-8 code points) on a kiosk button */
+#define FF_KIOSK_LABEL_MAX 40 /* characters (UTF-8 code points) on a kiosk button */
 #define FF_DECISION_OPTIONS_WARN 7
 #define FF_PATH_DEPTH_WARN 15
 
@@ -90,23 +90,23 @@ struct ff_pos {
 };
 
 struct ff_option {
-    const char *id;      /* stable within its decision; recorded in transcripts */
+    const char *id; /* stable within its decision; recorded in transcripts */
     struct ff_text label;
-    const char *target;  /* node id */
-    int target_index;    /* index into chart->nodes, -1 when the target is missing */
+    const char *target; /* node id */
+    int target_index;   /* index into chart->nodes, -1 when the target is missing */
     struct ff_pos pos;
 };
 
 struct ff_field {
-    const char *name;         /* key of the value in the run's answers */
+    const char *name; /* key of the value in the run's answers */
     enum ff_field_type type;
     bool required;
-    const char *pattern;      /* POSIX extended regex the whole value must match, or NULL */
-    bool has_min, has_max;    /* number: value bounds; text/phone: length bounds; date: none */
+    const char *pattern;   /* POSIX extended regex the whole value must match, or NULL */
+    bool has_min, has_max; /* number: value bounds; text/phone: length bounds; date: none */
     double min, max;
     struct ff_text label;
-    struct ff_text hint;      /* may be absent (s == NULL) */
-    const char **choices;     /* choice: option ids */
+    struct ff_text hint;  /* may be absent (s == NULL) */
+    const char **choices; /* choice: option ids */
     struct ff_text *choice_labels;
     size_t nchoices;
     struct ff_pos pos;
@@ -114,24 +114,24 @@ struct ff_field {
 
 struct ff_action {
     enum ff_action_kind kind;
-    const char *value;     /* set_category: category; set_priority: low|normal|high|urgent;
-                              record_outcome: outcome code; otherwise NULL */
-    int level;             /* escalate: 1..4 */
-    int eta_minutes;       /* escalate, call_back, request_visit: estimated time, 0 = none */
+    const char *value; /* set_category: category; set_priority: low|normal|high|urgent;
+                          record_outcome: outcome code; otherwise NULL */
+    int level;         /* escalate: 1..4 */
+    int eta_minutes;   /* escalate, call_back, request_visit: estimated time, 0 = none */
 };
 
 struct ff_node {
-    const char *id;          /* stable across versions: analytics key on it */
+    const char *id; /* stable across versions: analytics key on it */
     enum ff_node_kind kind;
-    struct ff_text title;    /* the box text / the question */
-    struct ff_text body;     /* longer text under the title; may be absent */
-    const char *next;        /* start, step, input, kb, action, subchart: the following node */
-    int next_index;          /* index into chart->nodes, -1 when none or missing */
+    struct ff_text title;      /* the box text / the question */
+    struct ff_text body;       /* longer text under the title; may be absent */
+    const char *next;          /* start, step, input, kb, action, subchart: the following node */
+    int next_index;            /* index into chart->nodes, -1 when none or missing */
     struct ff_option *options; /* decision */
     size_t noptions;
     struct ff_field *fields; /* input */
     size_t nfields;
-    const char *kb_article;  /* kb: article id in the knowledge base */
+    const char *kb_article;    /* kb: article id in the knowledge base */
     struct ff_action *actions; /* action: one or more, performed in order */
     size_t nactions;
     const char *subchart;    /* subchart: the called chart's id */
@@ -153,24 +153,25 @@ struct ff_time_limit {
 };
 
 struct ff_chart {
-    int format;                 /* FF_CHART_FORMAT */
-    const char *id;             /* [a-z0-9_.-]+ */
-    int version;                /* >= 1 */
+    int format;     /* FF_CHART_FORMAT */
+    const char *id; /* [a-z0-9_.-]+ */
+    int version;    /* >= 1 */
     struct ff_text title;
     const char *category;
     enum ff_audience audience;
-    const char **touchpoints;   /* telephone, email, letter, website, face_to_face, social_media, kiosk */
+    const char *
+        *touchpoints; /* telephone, email, letter, website, face_to_face, social_media, kiosk */
     size_t ntouchpoints;
-    const char **locales;       /* first = fallback */
+    const char **locales; /* first = fallback */
     size_t nlocales;
     struct ff_time_limit *limits;
     size_t nlimits;
-    struct ff_node *nodes;      /* in file order */
+    struct ff_node *nodes; /* in file order */
     size_t nnodes;
-    int start_index;            /* index of the start node, -1 when absent */
-    const char *file;           /* the name it was loaded under */
-    char digest[17];            /* hex of a 64-bit hash of the source bytes */
-    void *priv;                 /* the loader's storage; not for callers */
+    int start_index;  /* index of the start node, -1 when absent */
+    const char *file; /* the name it was loaded under */
+    char digest[17];  /* hex of a 64-bit hash of the source bytes */
+    void *priv;       /* the loader's storage; not for callers */
 };
 
 enum ff_severity { FF_SEV_ERROR, FF_SEV_WARNING };
@@ -210,8 +211,7 @@ enum ff_err ff_chart_load(const char *path, struct ff_diags *diags, struct ff_ch
 void ff_chart_free(struct ff_chart *chart); /* NULL is fine */
 
 /* The text in `locale`, else in the chart's first locale, else "". Never NULL. */
-const char *ff_text_get(const struct ff_chart *chart, const struct ff_text *t,
-                        const char *locale);
+const char *ff_text_get(const struct ff_chart *chart, const struct ff_text *t, const char *locale);
 /* Index of node `id`, or -1. */
 int ff_chart_find_node(const struct ff_chart *chart, const char *id);
 /* Index of locale, or -1. */
@@ -236,14 +236,12 @@ enum ff_err ff_library_new(struct ff_library **out);
 void ff_library_free(struct ff_library *lib); /* NULL is fine; frees its charts */
 /* Takes ownership of chart (also on failure). Two charts with the same id and version
  * are an error (FF_EINVALID, reported in diags). */
-enum ff_err ff_library_add(struct ff_library *lib, struct ff_chart *chart,
-                           struct ff_diags *diags);
+enum ff_err ff_library_add(struct ff_library *lib, struct ff_chart *chart, struct ff_diags *diags);
 /* Checks subchart references across the library: unknown chart ids and call cycles.
  * Returns FF_EINVALID when it found an error. */
 enum ff_err ff_library_check(struct ff_library *lib, struct ff_diags *diags);
 /* The chart with `id` and `version`, or the highest version when version is 0; NULL if none. */
-const struct ff_chart *ff_library_find(const struct ff_library *lib, const char *id,
-                                       int version);
+const struct ff_chart *ff_library_find(const struct ff_library *lib, const char *id, int version);
 size_t ff_library_count(const struct ff_library *lib);
 const struct ff_chart *ff_library_at(const struct ff_library *lib, size_t i);
 

@@ -9,13 +9,16 @@
 #include "ffctl.h"
 
 static const struct ffctl_command commands[] = {
-    {"validate", "validate FILE...            check charts, report errors with file:line:column", ffctl_validate},
-    {"stats", "stats FILE [--json]         nodes by kind, options, longest path, ends, locales", ffctl_stats},
+    {"validate", "validate FILE...            check charts, report errors with file:line:column",
+     ffctl_validate},
+    {"stats", "stats FILE [--json]         nodes by kind, options, longest path, ends, locales",
+     ffctl_stats},
     {"export", "export FILE --format svg|pdf|png|dot|mermaid [--locale L] [--highlight T] [-o OUT]",
      ffctl_export},
     {"import", "import FILE.dot [--locale L] [-o OUT.json]", ffctl_import},
     {"run", "run FILE [--locale L] [--answers FILE]   walk a chart in the terminal", ffctl_run},
-    {"db", "db init|stats|dump|import|rebuild|check|conflicts [--db PATH]   the device store", ffctl_db},
+    {"db", "db init|stats|dump|import|rebuild|check|conflicts [--db PATH]   the device store",
+     ffctl_db},
     {NULL, NULL, NULL},
 };
 

@@ -32,8 +32,7 @@ void ff_test_check_str(const char *got, const char *want, const char *file, int 
             got ? got : "(null)", want ? want : "(null)");
 }
 
-void ff_test_check_int(long long got, long long want, const char *file, int line,
-                       const char *expr)
+void ff_test_check_int(long long got, long long want, const char *file, int line, const char *expr)
 {
     if (got == want) {
         passed++;

@@ -12,8 +12,7 @@
 void ff_test_check(bool ok, const char *file, int line, const char *expr, const char *detail);
 void ff_test_check_str(const char *got, const char *want, const char *file, int line,
                        const char *expr);
-void ff_test_check_int(long long got, long long want, const char *file, int line,
-                       const char *expr);
+void ff_test_check_int(long long got, long long want, const char *file, int line, const char *expr);
 int ff_test_finish(void);
 
 /* Reads a whole file into a NUL-terminated malloc'd buffer; NULL on failure. */
@@ -26,7 +25,7 @@ const char *ff_test_tmpdir(void);
 #define CHECK(e) ff_test_check((e), __FILE__, __LINE__, #e, NULL)
 #define CHECK_MSG(e, msg) ff_test_check((e), __FILE__, __LINE__, #e, (msg))
 #define CHECK_STR(got, want) ff_test_check_str((got), (want), __FILE__, __LINE__, #got)
-#define CHECK_INT(got, want) ff_test_check_int((long long)(got), (long long)(want), __FILE__, \
-                                               __LINE__, #got)
+#define CHECK_INT(got, want)                                                                       \
+    ff_test_check_int((long long)(got), (long long)(want), __FILE__, __LINE__, #got)
 
 #endif
