@@ -214,7 +214,7 @@ static enum ff_err fold_run(struct ff_store *s, struct fold *f)
         steps++;
         if (x->fresh) /* an older step's row, a function of the step alone, is there */
             e = ff_store__exec(s, S_INS_STEP, "ssijjj", x->id, f->id, (int64_t)x->hlc, P(x, "node"),
-                           P(x, "answer"), P(x, "step"));
+                               P(x, "answer"), P(x, "step"));
     }
     if (e || !first)
         return e;

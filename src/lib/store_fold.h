@@ -6,7 +6,6 @@
 
 #include "store_int.h"
 
-
 /* The known events of one entity, in (hlc, device) order. */
 struct fold {
     char entity[FF_EVENT_TYPE_MAX + 1]; /* "case"... */
