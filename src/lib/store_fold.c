@@ -47,7 +47,7 @@ static const struct fev *last_of(const struct fold *f, const char *type)
 }
 
 /* 63-bit FNV-1a of an id: the rowid of its full-text entry (FTS deletes by rowid are cheap). */
-static int64_t fts_rowid(const char *id)
+int64_t ff_fold_fts_rowid(const char *id)
 {
     uint64_t h = 1469598103934665603u;
     for (; *id; id++)
@@ -66,7 +66,8 @@ static enum ff_err fold_customer(struct ff_store *s, struct fold *f)
     enum ff_err e = FF_OK;
     for (int i = 0; i < 4 && !e; i++)
         e = ff_fold_field(s, f, names[i], !erased, &v[i]);
-    if (e || (!f->fresh && (e = ff_store__exec(s, S_DEL_CUSTOMER_FTS, "i", fts_rowid(f->id)))))
+    if (e ||
+        (!f->fresh && (e = ff_store__exec(s, S_DEL_CUSTOMER_FTS, "i", ff_fold_fts_rowid(f->id)))))
         return e;
     const char *merged_into = m ? P(m, "into")->valuestring : NULL;
     char key[1024] = "";
@@ -85,7 +86,7 @@ static enum ff_err fold_customer(struct ff_store *s, struct fold *f)
                        c && !erased ? P(c, "site") : NULL, merged_into, (int64_t)erased,
                        c ? (int64_t)c->hlc : (int64_t)0, key[0] ? key : NULL);
     if (!e && key[0])
-        e = ff_store__exec(s, S_INS_CUSTOMER_FTS, "iss", fts_rowid(f->id), f->id, key);
+        e = ff_store__exec(s, S_INS_CUSTOMER_FTS, "iss", ff_fold_fts_rowid(f->id), f->id, key);
     return e;
 }
 
@@ -249,8 +250,8 @@ static enum ff_err kb_index(struct ff_store *s, const char *id, const struct fev
     snprintf(all, cap, "%s %s %s", title->valuestring, body->valuestring,
              cJSON_IsString(tags) ? tags->valuestring : "");
     ff_store__normalize(all, false, folded, cap * 2);
-    e = ff_store__exec(s, S_INS_KB_FTS, "isjjjjs", fts_rowid(id), id, P(x, "lang"), title, body,
-                       tags, folded);
+    e = ff_store__exec(s, S_INS_KB_FTS, "isjjjjs", ff_fold_fts_rowid(id), id, P(x, "lang"), title,
+                       body, tags, folded);
 out_free:
     ff_free(all);
     ff_free(folded);
@@ -260,7 +261,8 @@ out_free:
 static enum ff_err fold_kb(struct ff_store *s, struct fold *f)
 {
     const struct fev *x = last_of(f, "kb.published");
-    enum ff_err e = f->fresh ? FF_OK : ff_store__exec(s, S_DEL_KB_FTS, "i", fts_rowid(f->id));
+    enum ff_err e =
+        f->fresh ? FF_OK : ff_store__exec(s, S_DEL_KB_FTS, "i", ff_fold_fts_rowid(f->id));
     if (e || !x)
         return e;
     e = ff_store__exec(s, S_INS_KB, "sjjjji", f->id, P(x, "lang"), P(x, "title"), P(x, "body"),

@@ -20,6 +20,9 @@ enum ff_err ff_fold_load(struct ff_store *s, const char *entity, const char *id,
 void ff_fold_clear(struct fold *f); /* frees the events' contents, keeps the array */
 void ff_fold_free(struct fold *f);
 
+/* The rowid of an entity's row in customer_fts or kb_fts. */
+int64_t ff_fold_fts_rowid(const char *id);
+
 /* Replaces the rows of f's entity by the fold of f's events. */
 enum ff_err ff_fold_entity(struct ff_store *s, struct fold *f);
 

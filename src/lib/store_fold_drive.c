@@ -130,6 +130,9 @@ enum ff_err ff_store__mark_dirty(struct ff_store *s, const struct ff_event *ev, 
     copy_text(d->id, sizeof d->id, ev->entity_id);
     copy_text(d->device, sizeof d->device, ev->device);
     d->seq = ev->seq;
+    d->fts_rowid = !strcmp(ev->entity, "customer") || !strcmp(ev->entity, "kb")
+                       ? ff_fold_fts_rowid(ev->entity_id)
+                       : 0;
     snprintf(d->ev.id, sizeof d->ev.id, "%s:%lld", ev->device, (long long)ev->seq);
     d->ev.hlc = ev->hlc;
     copy_text(d->ev.type, sizeof d->ev.type, ev->type);
@@ -148,13 +151,18 @@ void ff_store__dirty_clear(struct ff_store *s)
     s->n_dirty = 0;
 }
 
+/* Entities with a full-text entry go in rowid order: FTS5 flushes its pending terms to a new
+ * segment whenever a rowid is lower than the last one written, so hash-ordered rowids in id
+ * order would write (and later merge) a segment for every other entity. */
 static int entity_cmp(const struct ff_dirty *x, const struct ff_dirty *y)
 {
     int c = strcmp(x->entity, y->entity);
+    if (!c)
+        c = (x->fts_rowid > y->fts_rowid) - (x->fts_rowid < y->fts_rowid);
     return c ? c : strcmp(x->id, y->id);
 }
 
-/* The entity index's order: entity, id, hlc, device, seq. */
+/* Entities as above; within one, the entity index's order: hlc, device, seq. */
 static int dirty_cmp(const void *a, const void *b)
 {
     const struct ff_dirty *x = a, *y = b;

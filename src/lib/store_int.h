@@ -84,7 +84,8 @@ struct ff_dirty {
     char id[FF_EVENT_ID_MAX + 1];       /* the entity id */
     char device[FF_EVENT_ID_MAX + 1];   /* the event's key in the log: device... */
     int64_t seq;                        /* ...and seq */
-    struct fev ev;                      /* the event; ev.p and ev.author owned until folded */
+    int64_t fts_rowid; /* customer, kb: its full-text rowid, the order they are folded in */
+    struct fev ev;     /* the event; ev.p and ev.author owned until folded */
 };
 
 struct ff_store {
