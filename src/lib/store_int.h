@@ -67,6 +67,11 @@ extern const char *const ff_store__migrations[FF_STORE_SCHEMA_VERSION];
 extern const char *const ff_store__projections[];
 extern const char *const ff_store__derived[]; /* FTS tables: emptied, not dumped */
 
+/* Events a transaction keeps parsed for the fold; a batch that adds more folds what it has so
+ * far and goes on (a fold is a function of the log, so folding an entity twice in one
+ * transaction gives the same rows), which bounds a batch's memory. */
+#define FF_STORE_DIRTY_MAX 4096
+
 /* One known event as the fold sees it. */
 struct fev {
     char id[FF_EVENT_ID_MAX + 24];    /* "<device>:<seq>": the version id of what it sets */

@@ -168,7 +168,10 @@ static enum ff_err insert_event(struct ff_store *s, const struct ff_event *ev, c
         cJSON_Delete(p);
         return e;
     }
-    return ff_store__mark_dirty(s, ev, p);
+    e = ff_store__mark_dirty(s, ev, p);
+    if (!e && s->n_dirty >= FF_STORE_DIRTY_MAX)
+        e = ff_store__fold_dirty(s); /* a big batch: fold what it has so far */
+    return e;
 }
 
 /* Fills the parts of a local event the caller gives; FF_EINVAL names the bad argument. */

@@ -355,6 +355,17 @@ static void test_refold(const char *dir)
     CHECK(!has(j, "kb-r"));
     ff_free(j);
     CHECK_INT(ff_store_check(s), FF_OK); /* equal to a rebuild: slots shrank, steps kept */
+    char p[64];
+    CHECK_INT(ff_store_begin(s), FF_OK); /* more events than a batch keeps for the fold */
+    for (int i = 0; i < 5000; i++) {
+        snprintf(p, sizeof p, "{\"text\":\"bulk %d\"}", i);
+        append_ok(s, "case.note_added", i % 2 ? "case-r" : "case-bulk", p);
+    }
+    CHECK_INT(ff_store_commit(s), FF_OK);
+    CHECK_INT(ff_store_case_detail(s, "case-r", &j), FF_OK);
+    CHECK(has(j, "\"bulk 4999\"") && has(j, "\"bulk 1\"") && has(j, "first"));
+    ff_free(j);
+    CHECK_INT(ff_store_check(s), FF_OK);
     ff_store_close(o);
     ff_store_close(s);
 }
