@@ -2,7 +2,7 @@
  *
  * Workload: one handle per process, opened at start-up and kept; thousands of small write
  * transactions a day, reads for every screen. Durability: WAL with synchronous=FULL, so a
- * commit is on disk when the call returns (docs/store-decisions.md). Migrations are forward
+ * commit is on disk when the call returns (docs/decisions.md). Migrations are forward
  * only and each runs in its own transaction together with the user_version bump.
  */
 #include <errno.h>
