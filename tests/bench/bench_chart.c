@@ -171,8 +171,9 @@ static double peak_rss(const char *ffctl, const char *path, const char *dir, lon
 {
     char out[4096];
     snprintf(out, sizeof out, "%s/rss.txt", dir);
-    char *argv[] = {"/usr/bin/time", "-f", "%M", "-o", out, (char *)ffctl,
-                    path ? "validate" : "--version", (char *)path, NULL};
+    char *argv[] = {
+        "/usr/bin/time", "-f", "%M", "-o", out, (char *)ffctl, path ? "validate" : "--version",
+        (char *)path,    NULL};
     double t = run_quiet(argv, status);
     FILE *f = fopen(out, "r");
     if (!f || fscanf(f, "%ld", rss_kb) != 1)
