@@ -195,7 +195,8 @@ struct ff_diags {
 
 void ff_diags_init(struct ff_diags *d);
 void ff_diags_free(struct ff_diags *d);
-/* Formats one finding as "file:line:col: error: path: message [code]" into buf. */
+/* Formats one finding as "file:line:col: error: path: message [code]" into buf; a finding
+ * with line 0 (no position: an unreadable file, a DOT item) drops ":line:col". */
 void ff_diag_format(const struct ff_diag *d, char *buf, size_t size);
 
 /* Parses and checks one chart held in memory. Every finding is appended to diags.

@@ -4,6 +4,7 @@
  * and so do the loader's findings on the result. Exit 1 when no valid chart came out (the
  * JSON is then not written).
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +41,12 @@ static int parse_args(int argc, char **argv, struct import_args *a)
         } else if (s[0] != '-' && !a->file) {
             a->file = s;
         } else {
-            fprintf(stderr, "ffctl import: unexpected argument '%s'\n", s);
+            bool needs = !strcmp(s, "--locale") || !strcmp(s, "-o") || !strcmp(s, "--output");
+            fprintf(stderr, "ffctl import: %s '%s'\n",
+                    needs         ? "a value must follow"
+                    : s[0] == '-' ? "unknown option"
+                                  : "unexpected argument",
+                    s);
             return FFCTL_USAGE;
         }
     }
@@ -73,7 +79,7 @@ static int write_json(const char *out, const char *json, size_t len)
 {
     FILE *f = out ? fopen(out, "w") : stdout;
     if (!f) {
-        perror(out);
+        fprintf(stderr, "ffctl import: cannot write %s: %s\n", out, strerror(errno));
         return FFCTL_FAILURE;
     }
     bool ok = fwrite(json, 1, len, f) == len;
@@ -95,7 +101,7 @@ int ffctl_import(int argc, char **argv)
         return rc < 0 ? FFCTL_OK : rc;
     char *dot = read_dot(a.file, &len);
     if (!dot) {
-        perror(a.file);
+        fprintf(stderr, "ffctl import: cannot read %s: %s\n", a.file, strerror(errno));
         return FFCTL_FAILURE;
     }
     ff_diags_init(&diags);

@@ -78,7 +78,11 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         } else if (!slot && s[0] != '-' && !a->file) {
             a->file = s;
         } else {
-            fprintf(stderr, "ffctl run: unexpected argument '%s'\n", s);
+            fprintf(stderr, "ffctl run: %s '%s'\n",
+                    slot          ? "a value must follow"
+                    : s[0] == '-' ? "unknown option"
+                                  : "unexpected argument",
+                    s);
             return FFCTL_USAGE;
         }
     }

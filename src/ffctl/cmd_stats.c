@@ -89,6 +89,8 @@ int ffctl_stats(int argc, char **argv)
         if (!strcmp(argv[i], "--json"))
             json = true;
         else if (argv[i][0] == '-' || file) {
+            fprintf(stderr, "ffctl stats: %s '%s'\n",
+                    argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
             usage(stderr);
             return FFCTL_USAGE;
         } else

@@ -62,9 +62,12 @@ void ff_diag_format(const struct ff_diag *d, char *buf, size_t size)
 {
     if (!size)
         return;
-    snprintf(buf, size, "%s:%u:%u: %s: %s: %s [%s]", d->file, (unsigned)d->pos.line,
-             (unsigned)d->pos.col, d->severity == FF_SEV_ERROR ? "error" : "warning", d->path,
-             d->message, d->code);
+    const char *sev = d->severity == FF_SEV_ERROR ? "error" : "warning";
+    if (d->pos.line) /* line 0: no position to give (an unreadable file, a DOT item) */
+        snprintf(buf, size, "%s:%u:%u: %s: %s: %s [%s]", d->file, (unsigned)d->pos.line,
+                 (unsigned)d->pos.col, sev, d->path, d->message, d->code);
+    else
+        snprintf(buf, size, "%s: %s: %s: %s [%s]", d->file, sev, d->path, d->message, d->code);
 }
 
 void ff_ld_report(struct ff_ld *x, enum ff_severity sev, struct ff_pos pos, const char *suffix,

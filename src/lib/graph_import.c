@@ -228,8 +228,9 @@ static bool shape_is(const char *shape, const char *const *names)
     return false;
 }
 
-/* End nodes written by ff_chart_to_dot carry "ff-failure" / "ff-outcome-X" in class. */
-static void end_tags(struct inode *in)
+/* End nodes written by ff_chart_to_dot carry "ff-failure" / "ff-outcome-X" in class; a
+ * hand-drawn end has neither, and gets the outcome "resolved", said in a note. */
+static void end_tags(struct imp *x, struct inode *in, const char *path)
 {
     static const char *const outcomes[] = {"resolved",  "case_created", "visit_requested",
                                            "escalated", "referred",     "abandoned"};
@@ -242,19 +243,23 @@ static void end_tags(struct inode *in)
         if (!strncmp(o + 11, outcomes[k], n) && (o[11 + n] == '\0' || o[11 + n] == ' '))
             in->outcome = outcomes[k];
     }
+    if (!o)
+        note(x, path, "outcome-assumed",
+             "an end with no outcome (class \"ff-outcome-...\"): read as \"resolved\", %s",
+             in->success ? "success" : "failure");
 }
 
 /* kb, action and subchart nodes that ff_chart_to_dot wrote (class "ff-kb"...): DOT does not
  * carry their article, actions or called chart, so they come back as steps. */
 static bool kind_lost(struct imp *x, const struct inode *in, const char *path)
 {
-    static const char *const lost[][2] = {{"ff-kb", "kb node (DOT has no article id)"},
-                                          {"ff-action", "action node (DOT has no actions)"},
-                                          {"ff-subchart", "subchart node (DOT has no chart id)"}};
+    static const char *const lost[][2] = {{"ff-kb", "a kb node (DOT has no article id)"},
+                                          {"ff-action", "an action node (DOT has no actions)"},
+                                          {"ff-subchart", "a subchart node (DOT has no chart id)"}};
     const char *cls = agget(in->n, "class");
     for (size_t k = 0; cls && k < sizeof lost / sizeof *lost; k++) {
         if (strstr(cls, lost[k][0])) {
-            note(x, path, "kind-lost", "a %s: read as a step", lost[k][1]);
+            note(x, path, "kind-lost", "%s: read as a step", lost[k][1]);
             return true;
         }
     }
@@ -276,7 +281,7 @@ static void classify(struct imp *x, struct inode *in, const char *path)
         if (nin == 0 || nout == 0) {
             in->kind = nin == 0 ? FF_NODE_START : FF_NODE_END;
             if (in->kind == FF_NODE_END)
-                end_tags(in);
+                end_tags(x, in, path);
         } else {
             note(x, path, "oval-in-middle",
                  "an oval with incoming and outgoing edges is neither start nor end; read as a "
@@ -286,6 +291,9 @@ static void classify(struct imp *x, struct inode *in, const char *path)
         in->kind = FF_NODE_DECISION;
     } else if (!strcmp(shape, "parallelogram")) {
         in->kind = FF_NODE_INPUT;
+        note(x, path, "fields-assumed",
+             "DOT has no input fields: one optional text field \"answer\" is made, labelled "
+             "with the node's title");
     } else if (!shape_is(shape, boxes)) {
         note(x, path, "unknown-shape",
              "shape '%.40s' has no flowchart meaning here; read as a step", shape);
@@ -490,6 +498,11 @@ static void write_header(struct imp *x, struct ff_gbuf *b)
                     "  \"touchpoints\": [\"telephone\"],\n  \"locales\": [");
     ff_gbuf_json_str(b, x->locale);
     ff_gbuf_puts(b, "],\n  \"nodes\": [\n");
+    note(x, "graph", "chart-defaults",
+         "DOT has no category, audience, touchpoints, time limits or translations: the chart "
+         "gets category \"imported\", audience \"any\", touchpoint \"telephone\" and the one "
+         "locale \"%s\"",
+         x->locale);
     ff_free(title);
 }
 

@@ -2,16 +2,9 @@
 # export.sh - ffctl export and ffctl import end to end: formats, locale, highlight, exit
 # codes, DOT round trip, and that Graphviz never writes to our stderr.
 set -u
-FFCTL=${FF_FFCTL:?set FF_FFCTL to the ffctl binary}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-check() { # check "what" command...
-    local what=$1; shift
-    if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/lib/common.sh"
 
-cat > "$T/demo.json" <<'JSON'
+cat > "$TMP/demo.json" <<'JSON'
 {"format": 1, "id": "demo", "version": 1, "title": {"en": "Demo", "da": "Demo"},
  "category": "triage", "audience": "any", "touchpoints": ["telephone"], "locales": ["en", "da"],
  "nodes": [
@@ -31,56 +24,97 @@ cat > "$T/demo.json" <<'JSON'
    "outcome": "visit_requested", "success": false}]}
 JSON
 
-"$FFCTL" export "$T/demo.json" --format svg > "$T/out.svg" 2> "$T/err"
+"$FFCTL" export "$TMP/demo.json" --format svg > "$TMP/out.svg" 2> "$TMP/err"
 check "svg export exits 0" test $? -eq 0
-check "svg has the svg element" grep -q '</svg>' "$T/out.svg"
-check "svg has the labels" grep -q '>Restart the router<' "$T/out.svg"
-check "nothing on stderr" test ! -s "$T/err"
+check "svg has the svg element" grep -q '</svg>' "$TMP/out.svg"
+check "svg has the labels" grep -q '>Restart the router<' "$TMP/out.svg"
+check "nothing on stderr" test ! -s "$TMP/err"
 
-"$FFCTL" export "$T/demo.json" --format svg --locale da -o "$T/da.svg"
-check "locale da" grep -q '>Genstart routeren<' "$T/da.svg"
+"$FFCTL" export "$TMP/demo.json" --format svg --locale da -o "$TMP/da.svg"
+check "locale da" grep -q '>Genstart routeren<' "$TMP/da.svg"
 
-"$FFCTL" export "$T/demo.json" --format png -o "$T/out.png"
-check "png signature" test "$(head -c 8 "$T/out.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a
-"$FFCTL" export "$T/demo.json" --format pdf | head -c 4 > "$T/pdf.head"
-check "pdf to a pipe" test "$(cat "$T/pdf.head")" = "%PDF"
+"$FFCTL" export "$TMP/demo.json" --format png -o "$TMP/out.png"
+check "png signature" test "$(head -c 8 "$TMP/out.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a
+"$FFCTL" export "$TMP/demo.json" --format pdf | head -c 4 > "$TMP/pdf.head"
+check "pdf to a pipe" test "$(cat "$TMP/pdf.head")" = "%PDF"
 
-"$FFCTL" export "$T/demo.json" --format mermaid > "$T/out.mmd"
-check "mermaid header" test "$(head -n 1 "$T/out.mmd")" = "flowchart TD"
-check "mermaid decision edge" grep -q '    powered -->|"Yes"| restart' "$T/out.mmd"
+"$FFCTL" export "$TMP/demo.json" --format mermaid > "$TMP/out.mmd"
+check "mermaid header" test "$(head -n 1 "$TMP/out.mmd")" = "flowchart TD"
+check "mermaid decision edge" grep -q '    powered -->|"Yes"| restart' "$TMP/out.mmd"
 
-cat > "$T/run.json" <<'JSON'
+cat > "$TMP/run.json" <<'JSON'
 [{"seq": 1, "chart": "demo", "node": "start", "event": "enter"},
  {"seq": 2, "chart": "demo", "node": "powered", "event": "enter"},
  {"seq": 3, "chart": "demo", "node": "powered", "event": "choose", "answer": "yes"},
  {"seq": 4, "chart": "demo", "node": "restart", "event": "enter"}]
 JSON
-"$FFCTL" export "$T/demo.json" --format dot --highlight "$T/run.json" > "$T/lit.dot"
-check "highlighted nodes: start, powered, restart" test "$(grep -c 'penwidth=3' "$T/lit.dot")" -eq 3
+"$FFCTL" export "$TMP/demo.json" --format dot --highlight "$TMP/run.json" > "$TMP/lit.dot"
+check "highlighted nodes: start, powered, restart" test "$(grep -c 'penwidth=3' "$TMP/lit.dot")" -eq 3
 check "highlighted edges: start -> powered -> restart" \
-    test "$(grep -c 'penwidth=2.5' "$T/lit.dot")" -eq 2
+    test "$(grep -c 'penwidth=2.5' "$TMP/lit.dot")" -eq 2
 
-"$FFCTL" export "$T/demo.json" --format dot -o "$T/demo.dot"
-"$FFCTL" import "$T/demo.dot" -o "$T/back.json" 2> "$T/err"
-check "dot round trip imports cleanly" test $? -eq 0 -a ! -s "$T/err"
-check "round trip keeps the decision" grep -q '"kind": "decision"' "$T/back.json"
+"$FFCTL" export "$TMP/demo.json" --format dot -o "$TMP/demo.dot"
+"$FFCTL" import "$TMP/demo.dot" -o "$TMP/back.json" 2> "$TMP/err"
+check "dot round trip imports" test $? -eq 0
+check "round trip reports only the input's fields and the chart defaults" \
+    test "$(sed 's/.*\[//' "$TMP/err" | tr '\n' ' ')" = "fields-assumed] chart-defaults] "
+check "round trip keeps the decision" grep -q '"kind": "decision"' "$TMP/back.json"
 
-"$FFCTL" import "$FF_SOURCE_DIR/tests/fuzz/seeds/dot_import/messy.dot" > "$T/messy.json" 2> "$T/err"
+"$FFCTL" import "$FF_SOURCE_DIR/tests/fuzz/seeds/dot_import/messy.dot" > "$TMP/messy.json" 2> "$TMP/err"
 check "messy import still makes a chart" test $? -eq 0
 for code in unknown-shape html-label cluster-ignored unlabeled-option extra-edge label-ignored; do
-    check "messy import reports $code" grep -q "\[$code\]" "$T/err"
+    check "messy import reports $code" grep -q "\[$code\]" "$TMP/err"
 done
 
-printf 'digraph { a -> b; b -> a; }' > "$T/loop.dot"
-"$FFCTL" import "$T/loop.dot" > /dev/null 2> "$T/err"
-check "no valid chart: exit 1" test $? -eq 1
-printf 'digraph { a -> ; }' > "$T/syntax.dot"
-"$FFCTL" import "$T/syntax.dot" > /dev/null 2> "$T/err"
-check "syntax error: exit 1" test $? -eq 1
-check "syntax error is reported with the file" grep -q 'syntax.dot.*dot-syntax' "$T/err"
+# A hand-drawn DOT (a cluster, an HTML label, an unknown shape, ends with no outcome): the
+# exact report, in order, and a chart that validates.
+(cd "$SRC/tests/charts/dot" && "$FFCTL" import handwritten.dot -o "$TMP/hw.json" 2> "$TMP/err")
+check "hand-drawn import exits 0" test $? -eq 0
+check "hand-drawn import reports exactly handwritten.expect" \
+    diff -u "$SRC/tests/charts/dot/handwritten.expect" "$TMP/err"
+check "hand-drawn import validates" "$FFCTL" validate --quiet "$TMP/hw.json"
 
-"$FFCTL" export "$T/demo.json" --format jpeg > /dev/null 2>&1
+# Every shipped chart through its own DOT and back: a valid chart, and every node kind
+# DOT cannot carry (kb, action, subchart, input fields) reported by node id.
+for f in "$SRC"/assets/flowcharts/*.json; do
+    id=$(basename "$f" .json)
+    "$FFCTL" export "$f" --format dot -o "$TMP/$id.dot"
+    "$FFCTL" import "$TMP/$id.dot" -o "$TMP/$id.back.json" 2> "$TMP/$id.err"
+    check "$id: DOT import exits 0" test $? -eq 0
+    check "$id: the import validates" "$FFCTL" validate --quiet "$TMP/$id.back.json"
+    check "$id: every lost kind reported" python3 - "$f" "$TMP/$id.err" <<'PY'
+import json, re, sys
+chart = json.load(open(sys.argv[1], encoding="utf-8"))
+report = open(sys.argv[2], encoding="utf-8").read()
+want = {n["id"] for n in chart["nodes"] if n["kind"] in ("kb", "action", "subchart", "input")}
+got = set(re.findall(r"warning: node ([^:]+): .*\[(?:kind-lost|fields-assumed)\]", report))
+sys.exit(0 if want == got and "[chart-defaults]" in report else 1)
+PY
+done
+
+# A real run's transcript drives the highlight: ffctl run --transcript, then export it.
+printf '\n7\n\n' > "$TMP/kiosk.answers"
+"$FFCTL" run "$SRC/assets/flowcharts/kiosk-triage.json" --answers "$TMP/kiosk.answers" \
+    --fake-clock --transcript "$TMP/kiosk.t.json" > /dev/null
+check "kiosk run reaches an end" test $? -eq 0
+"$FFCTL" export "$SRC/assets/flowcharts/kiosk-triage.json" --format dot \
+    --highlight "$TMP/kiosk.t.json" -o "$TMP/kiosk.lit.dot"
+check "run transcript highlights welcome, ask-request, call-staff and the end" \
+    test "$(grep -c 'penwidth=3' "$TMP/kiosk.lit.dot")" -eq 4
+check "and the three edges between them" test "$(grep -c 'penwidth=2.5' "$TMP/kiosk.lit.dot")" -eq 3
+"$FFCTL" export "$SRC/assets/flowcharts/kiosk-triage.json" --format svg --locale da \
+    --highlight "$TMP/kiosk.t.json" -o "$TMP/kiosk.lit.svg"
+check "highlighted svg in da" grep -q 'Tal med en medarbejder' "$TMP/kiosk.lit.svg"
+
+printf 'digraph { a -> b; b -> a; }' > "$TMP/loop.dot"
+"$FFCTL" import "$TMP/loop.dot" > /dev/null 2> "$TMP/err"
+check "no valid chart: exit 1" test $? -eq 1
+printf 'digraph { a -> ; }' > "$TMP/syntax.dot"
+"$FFCTL" import "$TMP/syntax.dot" > /dev/null 2> "$TMP/err"
+check "syntax error: exit 1" test $? -eq 1
+check "syntax error is reported with the file" grep -q 'syntax.dot.*dot-syntax' "$TMP/err"
+
+"$FFCTL" export "$TMP/demo.json" --format jpeg > /dev/null 2>&1
 check "unknown format: exit 2" test $? -eq 2
 
-echo "$fails failed"
-test "$fails" -eq 0
+finish

@@ -4,36 +4,8 @@
 # limits, transcripts and exit codes.
 set -u
 
-FFCTL=${FF_FFCTL:?FF_FFCTL must name the ffctl binary}
-SRC=${FF_SOURCE_DIR:?FF_SOURCE_DIR must name the source tree}
+. "$(dirname "$0")/lib/common.sh"
 CHART="$SRC/tests/charts/runner/runner-main.json"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect NAME WANT_RC NEEDLE... : checks the last run's exit code and that its stdout+stderr
-# holds every needle.
-expect() {
-    local name=$1 want=$2
-    shift 2
-    if [ "$rc" -ne "$want" ]; then
-        bad "$name: exit $rc, want $want"
-        sed 's/^/    /' "$TMP/out" >&2
-        return
-    fi
-    for needle in "$@"; do
-        if ! grep -qF -- "$needle" "$TMP/out"; then
-            bad "$name: output lacks '$needle'"
-            sed 's/^/    /' "$TMP/out" >&2
-            return
-        fi
-    done
-    ok
-}
 
 # run_answers NAME TEXT [ARGS...]: runs with TEXT as the --answers file.
 run_answers() {
@@ -49,20 +21,20 @@ run_stdin() {
 }
 
 "$FFCTL" run --help >"$TMP/out" 2>&1; rc=$?
-expect "help" 0 "--answers FILE" "name=value" "back" "exit: 0"
+expect "help" 0 out "--answers FILE" "name=value" "back" "exit: 0"
 "$FFCTL" run >"$TMP/out" 2>&1; rc=$?
-expect "no file" 2 "usage: ffctl run"
+expect "no file" 2 out "usage: ffctl run"
 "$FFCTL" run "$CHART" --bogus >"$TMP/out" 2>&1; rc=$?
-expect "bad option" 2 "unexpected argument"
+expect "bad option" 2 out "ffctl run: unknown option '--bogus'"
 "$FFCTL" run "$TMP/missing.json" </dev/null >"$TMP/out" 2>&1; rc=$?
-expect "missing file" 3 "missing.json"
+expect "missing file" 3 out "missing.json"
 "$FFCTL" --help >"$TMP/out" 2>&1; rc=$?
-expect "listed in ffctl --help" 0 "run FILE [--locale L] [--answers FILE]"
+expect "listed in ffctl --help" 0 out "run FILE [--locale L] [--answers FILE]"
 
 # A decision by id, input as name=value pairs, an action, an end; transcript written.
 run_answers "pairs" $'# comment\nnext\n\ncontact\nname=Ana\nphone=+45 1234 5678\nchannel=sms\nconsent=yes\n\nnext\n' \
     --transcript "$TMP/t.json"
-expect "pairs" 0 "actions: create_case, set_priority high, escalate level 2 (30 min)" \
+expect "pairs" 0 out "actions: create_case, set_priority high, escalate level 2 (30 min)" \
     "outcome: case_created (success)"
 if python3 - "$TMP/t.json" <<'EOF'
 import json, sys
@@ -78,43 +50,43 @@ then ok; else bad "transcript content"; fi
 
 # The same walk through stdin, options by number, one value per field in order.
 run_stdin $'\n\n2\nAna\n+45 1234 5678\n\n\n\ncall\nno\n\n'
-expect "stdin positional" 0 "outcome: case_created (success)" "Contact by [choice, required: sms|call] > call"
+expect "stdin positional" 0 out "outcome: case_created (success)" "Contact by [choice, required: sms|call] > call"
 
 # kb node and a failure end.
 run_stdin $'\n\n1\n\n'
-expect "kb" 0 "knowledge base: kb-opening-hours" "outcome: resolved (success)"
+expect "kb" 0 out "knowledge base: kb-opening-hours" "outcome: resolved (success)"
 run_stdin $'\nnext\nother\n'
-expect "failure end" 0 "outcome: referred (failure)"
+expect "failure end" 0 out "outcome: referred (failure)"
 
 # Refused input is explained in the chart's locale, then asked again.
 run_answers "da" $'\n\ncontact\nname=A\nphone=abc\nchannel=sms\nconsent=ja\n\n' --locale da
-expect "da messages" 1 "Navn: Indtast mindst 2 tegn." \
+expect "da messages" 1 out "Navn: Indtast mindst 2 tegn." \
     "Telefon: Indtast et telefonnummer (cifre, mellemrum, +, -)." "Svar ja eller nej." \
     "answers ran out before an end"
 run_answers "es" $'\n\ncontact\nname=\nphone=+34 91\nchannel=fax\nconsent=si\nemail=x\n\n' --locale es
-expect "es messages" 1 "Nombre: Este campo es obligatorio." \
+expect "es messages" 1 out "Nombre: Este campo es obligatorio." \
     "El valor no tiene el formato esperado." "Elija una de las opciones." "Responda sí o no." \
     "Introduzca una dirección de correo como nombre@ejemplo.es."
 run_answers "wrong option" $'\n\nnope\n4\n'
-expect "wrong option" 0 'option "nope" does not exist at node "ask" (options: info, contact, service, other)' \
+expect "wrong option" 0 out 'option "nope" does not exist at node "ask" (options: info, contact, service, other)' \
     "outcome: referred"
 
 # back and restart keywords, and b/r short forms.
 run_answers "back" $'\n\ncontact\nback\nb\nb\n\n\n1\nrestart\n\nnext\nother\n'
-expect "back restart" 0 "outcome: referred (failure)"
+expect "back restart" 0 out "outcome: referred (failure)"
 run_answers "nothing to undo" $'back\n\n\nother\n'
-expect "nothing to undo" 0 "nothing to undo" "outcome: referred"
+expect "nothing to undo" 0 out "nothing to undo" "outcome: referred"
 
 # Into the subchart and out to the caller's next node; back across the boundary.
 run_answers "subchart" $'\n\nservice\n\n\nback\n\nyes\n' --locale es
-expect "subchart" 0 "[runner-sub v1] Diagnóstico" "¿Funciona ahora?" \
+expect "subchart" 0 out "[runner-sub v1] Diagnóstico" "¿Funciona ahora?" \
     "outcome: visit_requested (success)"
 
 # The 20 s answer limit breaks after 21 fake seconds of going back and forth.
 steps=""
 for _ in $(seq 11); do steps+=$'next\nback\n'; done
 run_answers "limit" "$steps"$'next\nnext\nother\n' --transcript "$TMP/t2.json"
-expect "limit" 0 '! time limit "answer" exceeded' 'time limit "Answer the customer": exceeded'
+expect "limit" 0 out '! time limit "answer" exceeded' 'time limit "Answer the customer": exceeded'
 if grep -q '"event":"limit_breached","time_ms":22000,"answer":null,"limit":"answer"' "$TMP/t2.json"; then
     ok
 else
@@ -123,15 +95,14 @@ fi
 
 # Running out of answers, quitting.
 run_answers "ran out" $'\n'
-expect "ran out" 1 'answers ran out before an end (at node "welcome")'
+expect "ran out" 1 out 'answers ran out before an end (at node "welcome")'
 run_stdin $'\n\nq\n'
-expect "quit" 1 'abandoned at node "ask"'
+expect "quit" 1 out 'abandoned at node "ask"'
 
 # A chart that does not load is refused with its findings.
 mkdir -p "$TMP/broken"
 printf '{"format": 1, "id": ' >"$TMP/broken/x.json"
 "$FFCTL" run "$TMP/broken/x.json" </dev/null >"$TMP/out" 2>&1; rc=$?
-expect "broken chart" 1 "x.json"
+expect "broken chart" 1 out "x.json"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,32 +4,21 @@
 # and together (subcharts resolve), and each drawable by `ffctl export`.
 #   FF_FFCTL=build/debug/ffctl FF_SOURCE_DIR=. bash tests/cli/shipped_charts.sh
 set -uo pipefail
-src=${FF_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-ffctl=${FF_FFCTL:-}
-passed=0 failed=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+. "$(dirname "$0")/lib/common.sh"
 
-if [ -z "$ffctl" ] || [ ! -x "$ffctl" ]; then
-    fail "FF_FFCTL is not an executable ffctl ('$ffctl')"
-    finish
-fi
-dir="$src/assets/flowcharts"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+dir="$SRC/assets/flowcharts"
 
 expected="after-sales-feedback complaint-escalation engineer-troubleshooting kiosk-triage
 new-connection order payment service-request software-complaint technical-query"
 expected=$(echo $expected | tr ' ' '\n' | sort)
 found=$(cd "$dir" && ls -1 -- *.json 2>/dev/null | sed 's/\.json$//' | sort)
-if [ "$found" = "$expected" ]; then pass; else
-    fail "assets/flowcharts holds [$(echo $found)], expected [$(echo $expected)]"; fi
+if [ "$found" = "$expected" ]; then ok; else
+    bad "assets/flowcharts holds [$(echo $found)], expected [$(echo $expected)]"; fi
 
 # Each file: its id is its name, it is version >= 1 and declares en, da and es.
 for id in $expected; do
     f="$dir/$id.json"
-    [ -f "$f" ] || { fail "$id: missing $f"; continue; }
+    [ -f "$f" ] || { bad "$id: missing $f"; continue; }
     if python3 - "$f" "$id" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -45,34 +34,34 @@ for p in problems:
     print(f"{sys.argv[1]}: {p}")
 sys.exit(1 if problems else 0)
 PY
-    then pass; else fail "$id: identity or locales"; fi
+    then ok; else bad "$id: identity or locales"; fi
 done
 
 # Each chart alone (its subcharts are found beside it), with warnings as errors.
 for id in $expected; do
     f="$dir/$id.json"
     [ -f "$f" ] || continue
-    out=$("$ffctl" validate --werror "$f" 2>&1)
+    out=$("$FFCTL" validate --werror "$f" 2>&1)
     rc=$?
-    if [ $rc -eq 0 ] && ! grep -qE '(error|warning):' <<<"$out"; then pass; else
-        fail "$id: ffctl validate --werror exit $rc"; echo "$out" | head -20; fi
+    if [ $rc -eq 0 ] && ! grep -qE '(error|warning):' <<<"$out"; then ok; else
+        bad "$id: ffctl validate --werror exit $rc"; echo "$out" | head -20; fi
 done
 
 # All together, as the library the devices load.
-out=$("$ffctl" validate --werror "$dir"/*.json 2>&1)
+out=$("$FFCTL" validate --werror "$dir"/*.json 2>&1)
 rc=$?
-if [ $rc -eq 0 ] && ! grep -qE '(error|warning):' <<<"$out"; then pass; else
-    fail "library: ffctl validate --werror exit $rc"; echo "$out" | head -40; fi
+if [ $rc -eq 0 ] && ! grep -qE '(error|warning):' <<<"$out"; then ok; else
+    bad "library: ffctl validate --werror exit $rc"; echo "$out" | head -40; fi
 
 # Every chart draws, in every locale.
 for id in $expected; do
     f="$dir/$id.json"
     [ -f "$f" ] || continue
     for loc in en da es; do
-        svg="$tmp/$id.$loc.svg"
-        if "$ffctl" export "$f" --format svg --locale "$loc" -o "$svg" >"$tmp/err" 2>&1 \
-            && [ -s "$svg" ] && grep -q '<svg' "$svg"; then pass; else
-            fail "$id: ffctl export --format svg --locale $loc"; head -5 "$tmp/err"; fi
+        svg="$TMP/$id.$loc.svg"
+        if "$FFCTL" export "$f" --format svg --locale "$loc" -o "$svg" >"$TMP/err" 2>&1 \
+            && [ -s "$svg" ] && grep -q '<svg' "$svg"; then ok; else
+            bad "$id: ffctl export --format svg --locale $loc"; head -5 "$TMP/err"; fi
     done
 done
 

@@ -4,40 +4,7 @@
 # subchart lookup beside the calling file, --werror, --quiet, usage and unreadable files.
 set -euo pipefail
 
-FFCTL=${FF_FFCTL:?FF_FFCTL must name the ffctl binary}
-SRC=${FF_SOURCE_DIR:?FF_SOURCE_DIR must name the source tree}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# run ARGS... : runs ffctl with stdout in $TMP/out, stderr in $TMP/err, exit code in $rc.
-run() {
-    rc=0
-    "$FFCTL" "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
-}
-
-# expect NAME WANT_RC FILE NEEDLE... : exit code, then every needle in FILE (out or err).
-expect() {
-    local name=$1 want=$2 file=$3
-    shift 3
-    if [ "$rc" -ne "$want" ]; then
-        bad "$name: exit $rc, want $want"
-        sed 's/^/    /' "$TMP/err" >&2
-        return
-    fi
-    for needle in "$@"; do
-        if ! grep -qF -- "$needle" "$TMP/$file"; then
-            bad "$name: $file lacks '$needle'"
-            sed 's/^/    /' "$TMP/$file" >&2
-            return
-        fi
-    done
-    ok
-}
+. "$(dirname "$0")/lib/common.sh"
 
 cd "$SRC/tests/charts"
 
@@ -127,5 +94,4 @@ expect "stats bad" 1 err "[no-start]"
 run stats
 expect "stats usage" 2 err "usage: ffctl stats"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
