@@ -140,7 +140,8 @@ static void mermaid_id(struct ff_gbuf *b, const struct ff_chart *c, int index)
     ff_gbuf_printf(b, "_%d", index);
 }
 
-/* A quoted Mermaid label: quotes and entity starts as entity codes, line breaks as <br/>. */
+/* A quoted Mermaid label: quotes, '#', '|' and angle brackets as entity codes, line breaks
+ * as <br/>. */
 static void mermaid_text(struct ff_gbuf *b, const char *text)
 {
     ff_gbuf_add(b, "\"", 1);
@@ -151,6 +152,9 @@ static void mermaid_text(struct ff_gbuf *b, const char *text)
             break;
         case '#':
             ff_gbuf_puts(b, "#35;");
+            break;
+        case '|': /* would close an edge label in parsers that ignore the quotes */
+            ff_gbuf_puts(b, "#124;");
             break;
         case '<':
             ff_gbuf_puts(b, "#lt;");

@@ -202,6 +202,30 @@ static void same_shape(const struct ff_chart *a, const struct ff_chart *b, const
     }
 }
 
+/* Labels with Mermaid's own syntax characters, and ids that are Mermaid keywords or hold '-'. */
+static void test_mermaid_escapes(void)
+{
+    static const char json[] =
+        "{\"format\":1,\"id\":\"m\",\"version\":1,\"title\":{\"en\":\"M\"},"
+        "\"category\":\"t\",\"audience\":\"any\",\"touchpoints\":[\"telephone\"],"
+        "\"locales\":[\"en\"],\"nodes\":["
+        "{\"id\":\"start\",\"kind\":\"start\",\"title\":{\"en\":\"S\"},\"next\":\"q-1\"},"
+        "{\"id\":\"q-1\",\"kind\":\"decision\",\"title\":{\"en\":\"Line <1> #2\"},"
+        "\"options\":[{\"id\":\"a\",\"label\":{\"en\":\"A|B \\\"c\\\"\"},\"target\":\"end\"},"
+        "{\"id\":\"b\",\"label\":{\"en\":\"B\"},\"target\":\"end\"}]},"
+        "{\"id\":\"end\",\"kind\":\"end\",\"title\":{\"en\":\"E\"},"
+        "\"outcome\":\"resolved\",\"success\":true}]}";
+    struct ff_chart *c = load(json);
+    char *out = NULL;
+    if (c && ff_chart_to_mermaid(c, "en", &out, NULL) == FF_OK) {
+        CHECK(strstr(out, "    q_1_1{\"Line #lt;1#gt; #35;2\"}:::decision\n") != NULL);
+        CHECK(strstr(out, "    q_1_1 -->|\"A#124;B #quot;c#quot;\"| end_2\n") != NULL);
+        CHECK(strstr(out, "    end_2([\"E\"]):::success\n") != NULL);
+    }
+    ff_free(out);
+    ff_chart_free(c);
+}
+
 static void test_dot_round_trip(const struct ff_chart *c)
 {
     char *dot = NULL, *json = NULL;
@@ -411,6 +435,7 @@ int main(void)
         test_faults(c);
     }
     ff_chart_free(c);
+    test_mermaid_escapes();
     test_import_messy();
     test_import_kind_lost();
     test_import_bad();
