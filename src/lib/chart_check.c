@@ -39,7 +39,9 @@ static void node_report(struct ff_ld *x, enum ff_severity sev, size_t i, struct 
 {
     size_t old = ff_ld_push_key(x, "nodes");
     ff_ld_push_index(x, i);
+    x->node = x->chart->nodes[i].id;
     ff_ld_report(x, sev, pos, suffix, code, "%s", msg);
+    x->node = NULL;
     ff_ld_pop(x, old);
 }
 
@@ -94,6 +96,49 @@ static void check_start(struct ff_ld *x)
     }
 }
 
+#define ID_MAX 64 /* ids are at most 64 bytes (chart_get.c) */
+
+/* Edit distance of two ids, or more than `cap` once it is sure to exceed it. */
+static size_t distance(const char *a, const char *b, size_t cap)
+{
+    size_t la = strlen(a), lb = strlen(b), row[ID_MAX + 2];
+    if (la > ID_MAX || lb > ID_MAX || (la > lb ? la - lb : lb - la) > cap)
+        return cap + 1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0], best = row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], v = diag + (a[i - 1] != b[j - 1]);
+            v = v < up + 1 ? v : up + 1;
+            v = v < row[j - 1] + 1 ? v : row[j - 1] + 1;
+            diag = up;
+            row[j] = v;
+            best = v < best ? v : best;
+        }
+        if (best > cap)
+            return cap + 1;
+    }
+    return row[lb];
+}
+
+/* The node id closest to a missing target (a typo, usually), or NULL if none is close. */
+static const char *nearest_id(const struct ff_chart *c, const char *id)
+{
+    size_t cap = strlen(id) / 4 + 1, best;
+    cap = cap > 3 ? 3 : cap;
+    best = cap + 1;
+    const char *near = NULL;
+    for (size_t i = 0; i < c->nnodes; i++) {
+        size_t d = c->nodes[i].id ? distance(id, c->nodes[i].id, cap) : cap + 1;
+        if (d < best) {
+            best = d;
+            near = c->nodes[i].id;
+        }
+    }
+    return near;
+}
+
 /* Resolves one edge; reports a missing target. Returns false when it is missing. */
 static bool resolve(struct ff_ld *x, const char *id, int *index, struct ff_pos pos)
 {
@@ -103,7 +148,9 @@ static bool resolve(struct ff_ld *x, const char *id, int *index, struct ff_pos p
     *index = ff_chart_find_node(x->chart, id);
     if (*index >= 0)
         return true;
-    snprintf(msg, sizeof msg, "\"%.64s\" is not a node of this chart", id);
+    const char *near = nearest_id(x->chart, id);
+    snprintf(msg, sizeof msg, "\"%.64s\" is not a node of this chart%s%.64s%s", id,
+             near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
     ff_ld_report(x, FF_SEV_ERROR, pos, NULL, "missing-target", "%s", msg);
     return false;
 }
@@ -117,6 +164,7 @@ static bool check_edges(struct ff_ld *x)
         struct ff_node *n = &c->nodes[i];
         const struct ff_node_aux *aux = &x->priv->node_aux[i];
         size_t o1 = ff_ld_push_index(x, i), o2 = x->plen;
+        x->node = n->id;
         ff_ld_push_key(x, "next");
         ok &= resolve(x, n->next, &n->next_index, aux->next);
         ff_ld_pop(x, o2);
@@ -134,6 +182,7 @@ static bool check_edges(struct ff_ld *x)
                          ff_node_kind_name(n->kind));
             ok = false;
         }
+        x->node = NULL;
         ff_ld_pop(x, o1);
     }
     ff_ld_pop(x, old);

@@ -93,6 +93,7 @@ struct ff_ld {
     struct ff_chart_priv *priv; /* chart->priv */
     char path[FF_LD_PATH_MAX];  /* JSON path of the value being read, "$..." */
     size_t plen;                /* strlen(path) */
+    const char *node;           /* id of the node being read or checked (named in messages) */
     size_t nerrors;             /* errors reported for this chart (capped) */
     bool oom;                   /* an allocation failed: unwind, return FF_ENOMEM */
     bool limit;                 /* a bound was exceeded: return FF_ELIMIT */

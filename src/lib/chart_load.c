@@ -378,6 +378,7 @@ static void parse_node(struct ff_ld *x, const cJSON *it, struct ff_node *n, stru
     n->pos = ff_ld_pos(x, it);
     n->id = ff_get_string(x, it, "id", true, FF_STR_ID);
     aux->id = member_pos(x, it, "id");
+    x->node = n->id;
     bool have = ff_get_enum(x, it, "kind", true, FF_NAMES_NODE_KIND, &kind);
     if (have)
         snprintf(what, sizeof what, "%s %s node",
@@ -411,6 +412,7 @@ static void parse_nodes(struct ff_ld *x, const cJSON *root)
             c->nodes[j].next_index = -1;
             if (element(x, e, j, "a node"))
                 parse_node(x, e, &c->nodes[j], &x->priv->node_aux[j]);
+            x->node = NULL;
             ff_ld_pop(x, o2);
         }
     }

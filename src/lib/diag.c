@@ -70,6 +70,28 @@ void ff_diag_format(const struct ff_diag *d, char *buf, size_t size)
         snprintf(buf, size, "%s: %s: %s: %s [%s]", d->file, sev, d->path, d->message, d->code);
 }
 
+/* A finding inside a node names the node by id, so the author need not count to nodes[17];
+ * messages that already say `node "id"` or `node id "id"` are left as they are. */
+static void name_node(const struct ff_ld *x, char *msg, size_t size)
+{
+    char named[80];
+    if (!x->node)
+        return;
+    snprintf(named, sizeof named, "node \"%.64s\"", x->node);
+    if (strstr(msg, named))
+        return;
+    snprintf(named, sizeof named, "node id \"%.64s\"", x->node);
+    if (strstr(msg, named))
+        return;
+    size_t pre = (size_t)snprintf(named, sizeof named, "node \"%.64s\": ", x->node);
+    size_t len = strlen(msg);
+    if (pre + len >= size) /* cut the message's end, as vsnprintf would have */
+        len = size - pre - 1;
+    memmove(msg + pre, msg, len);
+    memcpy(msg, named, pre);
+    msg[pre + len] = '\0';
+}
+
 void ff_ld_report(struct ff_ld *x, enum ff_severity sev, struct ff_pos pos, const char *suffix,
                   const char *code, const char *fmt, ...)
 {
@@ -90,6 +112,7 @@ void ff_ld_report(struct ff_ld *x, enum ff_severity sev, struct ff_pos pos, cons
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
+        name_node(x, msg, sizeof msg);
     }
     if (ff_diags_add(x->diags, sev, x->file, pos, path, code, msg) != FF_OK)
         x->oom = true;

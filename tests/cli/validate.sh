@@ -16,7 +16,7 @@ done
 run validate good/*.json
 expect "good together" 0 out "good/warnings.json: ok (4 warnings)" "good/demo.json: ok (0 warnings)"
 expect "warnings on stderr" 0 err \
-    "good/warnings.json:52:7: warning: \$.nodes[1].options: 8 options at one decision"
+    "good/warnings.json:52:7: warning: \$.nodes[1].options: node \"ask\": 8 options at one decision"
 
 # Every bad chart: exit 1 and its .expect line (with the path as given) on stderr.
 for f in bad/*.json; do

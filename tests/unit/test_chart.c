@@ -280,8 +280,8 @@ static void test_warnings(void)
     char line[512];
     if (d.n) {
         ff_diag_format(&d.v[0], line, sizeof line);
-        CHECK_STR(line, "warnings.json:52:7: warning: $.nodes[1].options: 8 options at one "
-                        "decision; more than 7 are hard to choose from [many-options]");
+        CHECK_STR(line, "warnings.json:52:7: warning: $.nodes[1].options: node \"ask\": 8 options "
+                        "at one decision; more than 7 are hard to choose from [many-options]");
     }
     ff_chart_free(c);
     ff_diags_free(&d);
