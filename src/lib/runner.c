@@ -265,12 +265,42 @@ static enum ff_err enter_node(struct ff_run *run, int64_t now_ms)
     return err;
 }
 
-/* At a subchart node: push a frame at the called chart's start (the latest version). */
+const struct ff_chart *run_pinned(const struct ff_run *run, const char *id)
+{
+    for (size_t i = 0; i < run->npinned; i++)
+        if (!strcmp(run->pinned[i]->id, id))
+            return run->pinned[i];
+    return NULL;
+}
+
+enum ff_err run_pin(struct ff_run *run)
+{
+    for (size_t k = 0; k < run->npinned; k++) {
+        const struct ff_chart *c = run->pinned[k];
+        for (size_t i = 0; i < c->nnodes; i++) {
+            const char *id = c->nodes[i].kind == FF_NODE_SUBCHART ? c->nodes[i].subchart : NULL;
+            const struct ff_chart *called =
+                id && !run_pinned(run, id) ? ff_library_find(run->lib, id, 0) : NULL;
+            if (!called)
+                continue;
+            if (run->npinned == RUN_MAX_PINNED) {
+                set_err(run, "chart \"%s\" reaches more than %d charts through subcharts",
+                        run->pinned[0]->id, RUN_MAX_PINNED);
+                return FF_ELIMIT;
+            }
+            run->pinned[run->npinned++] = called;
+        }
+    }
+    return FF_OK;
+}
+
+/* At a subchart node: push a frame at the called chart's start, in the version pinned when
+ * the run started. */
 static enum ff_err subchart_enter(struct ff_run *run, int64_t now_ms)
 {
     struct run_frame *f = top(run);
     const struct ff_node *n = frame_node(f);
-    const struct ff_chart *called = n->subchart ? ff_library_find(run->lib, n->subchart, 0) : NULL;
+    const struct ff_chart *called = n->subchart ? run_pinned(run, n->subchart) : NULL;
     if (!called) {
         set_err(run, "subchart node \"%s\" calls chart \"%s\", which is not in the library", n->id,
                 n->subchart ? n->subchart : "(none)");
@@ -370,7 +400,11 @@ enum ff_err ff_run_start(const struct ff_library *lib, const char *chart_id, int
         return FF_ENOMEM;
     run->pos.frames[0] = (struct run_frame){chart, chart->start_index};
     run->pos.depth = 1;
-    enum ff_err err = arrive(run, now_ms);
+    run->pinned[0] = chart;
+    run->npinned = 1;
+    enum ff_err err = run_pin(run);
+    if (!err)
+        err = arrive(run, now_ms);
     if (err) {
         ff_run_free(run);
         return err;

@@ -21,6 +21,7 @@
 
 #define RUN_LOCALE_MAX 32     /* bytes of a locale tag, NUL included */
 #define RUN_FIELD_MSG_MAX 192 /* bytes of one localized field message */
+#define RUN_MAX_PINNED 64     /* charts one run can reach (root and subcharts, by id) */
 
 struct run_frame {
     const struct ff_chart *chart; /* a chart of the library */
@@ -71,6 +72,11 @@ struct ff_run {
     const struct ff_library *lib; /* borrowed; outlives the run */
     char locale[RUN_LOCALE_MAX];
     struct run_pos pos;
+    /* The chart version the run uses for each id it can reach: the root first, then every
+     * chart its subchart nodes call, transitively, as the library had them when the run
+     * started. A version published later does not change a running walk. */
+    const struct ff_chart *pinned[RUN_MAX_PINNED];
+    size_t npinned;
     struct run_step *hist; /* undo stack, oldest first */
     size_t nhist, caphist;
     struct run_entry *tr; /* transcript */
@@ -87,6 +93,12 @@ enum ff_err run_tr_append(struct ff_run *run, const struct ff_chart *chart, int 
 enum ff_err run_hist_push(struct ff_run *run, const struct run_frame *frames, size_t depth,
                           struct run_value *values, size_t nvalues);
 void run_values_free(struct run_value *values, size_t n);
+/* Pins the latest library version of every chart reachable through subchart nodes from the
+ * charts already in run->pinned (ids pinned already keep their version). FF_ELIMIT beyond
+ * RUN_MAX_PINNED charts. */
+enum ff_err run_pin(struct ff_run *run);
+/* The pinned chart with this id, or NULL. */
+const struct ff_chart *run_pinned(const struct ff_run *run, const char *id);
 bool run_node_interactive(enum ff_node_kind kind);
 
 /* field_check.c: checks one value against its field; "" or NULL value = empty.

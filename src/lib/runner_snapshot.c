@@ -21,6 +21,7 @@
 #define SNAP_MAGIC "fieldflow-run"
 #define SNAP_MAX_CHARTS 64
 #define SNAP_MAX_INT 9007199254740992.0 /* 2^53: exact in a JSON number */
+_Static_assert(SNAP_MAX_CHARTS <= RUN_MAX_PINNED, "every chart of a snapshot can be pinned");
 
 /* The charts a run touches, root first; snapshot JSON refers to them by index. */
 struct chart_table {
@@ -203,10 +204,12 @@ static cJSON *limits_json(const struct ff_run *run, struct chart_table *t)
     return arr;
 }
 
-/* Every chart the run refers to, root first. */
+/* Every chart the run refers to or has pinned, root first. */
 static bool collect_charts(const struct ff_run *run, struct chart_table *t)
 {
     bool ok = true;
+    for (size_t i = 0; i < run->npinned; i++)
+        ok &= table_index(t, run->pinned[i], true) >= 0;
     for (size_t i = 0; i < run->pos.depth; i++)
         ok &= table_index(t, run->pos.frames[i].chart, true) >= 0;
     for (size_t h = 0; h < run->nhist; h++)
@@ -644,8 +647,15 @@ static enum ff_err load_run(struct restore *r, const cJSON *root)
         return bad(r, FF_EPARSE, "\"answers\" must be an object");
     if (!(r->run = run_alloc(r->lib, locale)))
         return FF_ENOMEM;
-    enum ff_err err =
-        load_frames(r, item(root, "frames"), r->run->pos.frames, &r->run->pos.depth, true);
+    /* The snapshot's charts are the versions the run started with; a chart the run can reach
+     * but never named (none, from this build's snapshots) is pinned as the library has it. */
+    for (size_t i = 0; i < r->t.n; i++)
+        if (!run_pinned(r->run, r->t.v[i]->id))
+            r->run->pinned[r->run->npinned++] = r->t.v[i];
+    enum ff_err err = run_pin(r->run);
+    if (err)
+        return bad(r, err, "%s", ff_run_errmsg(r->run));
+    err = load_frames(r, item(root, "frames"), r->run->pos.frames, &r->run->pos.depth, true);
     if (!err)
         err = load_limits(r, item(root, "limits"));
     if (!err)

@@ -592,6 +592,65 @@ static void test_restore_versions(const struct ff_library *lib)
     ff_free(snap);
 }
 
+/* A new version of a subchart published while a run is going does not change that run (nor
+ * the run restored from its snapshot); a run started afterwards gets the new version. */
+static void test_pinned_versions(void)
+{
+    const char *from = "\"version\": 1", *to = "\"version\": 2";
+    const char *at = strstr(sub_text, from);
+    CHECK(at != NULL);
+    if (!at)
+        return;
+    size_t n = strlen(sub_text) + 1;
+    char *sub2 = malloc(n);
+    snprintf(sub2, n, "%.*s%s%s", (int)(at - sub_text), sub_text, to, at + strlen(from));
+    struct ff_library *lib = std_lib();
+    struct ff_run *run = NULL, *back = NULL, *later = NULL;
+    struct ff_chart *c2 = NULL;
+    struct ff_diags d;
+    char *snap = NULL;
+    ff_diags_init(&d);
+    CHECK(lib != NULL);
+    if (!lib || ff_run_start(lib, "runner-main", 0, "en", 0, &run) != FF_OK)
+        goto out;
+    CHECK_INT(ff_chart_parse(sub2, strlen(sub2), "sub2.json", &d, &c2), FF_OK);
+    CHECK_INT(ff_library_add(lib, c2, &d), FF_OK);
+    CHECK_INT(ff_library_find(lib, "runner-sub", 0)->version, 2);
+    CHECK_INT(ff_run_snapshot(run, &snap), FF_OK);
+    play(
+        run,
+        (const struct step[]){{1, "next", FF_OK}, {2, "next", FF_OK}, {3, "choose service", FF_OK}},
+        0, 3);
+    CHECK_STR(ff_run_chart(run)->id, "runner-sub");
+    CHECK_INT(ff_run_chart(run)->version, 1);
+    char *err = NULL;
+    CHECK_INT(snap ? ff_run_restore(lib, snap, strlen(snap), &back, &err) : FF_EINVAL, FF_OK);
+    ff_free(err);
+    if (back) {
+        play(back,
+             (const struct step[]){
+                 {1, "next", FF_OK}, {2, "next", FF_OK}, {3, "choose service", FF_OK}},
+             0, 3);
+        CHECK_INT(ff_run_chart(back)->version, 1);
+    }
+    CHECK_INT(ff_run_start(lib, "runner-main", 0, "en", 0, &later), FF_OK);
+    if (later) {
+        play(later,
+             (const struct step[]){
+                 {1, "next", FF_OK}, {2, "next", FF_OK}, {3, "choose service", FF_OK}},
+             0, 3);
+        CHECK_INT(ff_run_chart(later)->version, 2);
+    }
+out:
+    ff_run_free(later);
+    ff_run_free(back);
+    ff_run_free(run);
+    ff_free(snap);
+    ff_library_free(lib);
+    ff_diags_free(&d);
+    free(sub2);
+}
+
 struct bad_snap {
     const char *from, *to; /* edit of a good snapshot; from NULL = `to` is the whole text */
     enum ff_err want;
@@ -777,6 +836,7 @@ int main(void)
         test_actions_and_limits(lib);
         test_snapshot_resume(lib);
         test_restore_versions(lib);
+        test_pinned_versions();
         test_bad_snapshots(lib);
         test_alloc_failures(lib);
     }
