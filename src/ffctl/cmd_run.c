@@ -349,7 +349,11 @@ static enum outcome ask_option(struct session *s)
     char *end = NULL;
     long k = strtol(line, &end, 10);
     const char *id = line;
-    if (line[0] && *end == '\0' && k >= 1 && (size_t)k <= n->noptions)
+    if (!line[0]) {
+        printf("! type an option's number (1-%zu) or its id\n", n->noptions);
+        return GO_ON;
+    }
+    if (*end == '\0' && k >= 1 && (size_t)k <= n->noptions)
         id = n->options[k - 1].id;
     return report(s, ff_run_choose(s->run, id, now_ms(s)));
 }

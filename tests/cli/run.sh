@@ -52,6 +52,10 @@ then ok; else bad "transcript content"; fi
 run_stdin $'\n\n2\nAna\n+45 1234 5678\n\n\n\ncall\nno\n\n'
 expect "stdin positional" 0 out "outcome: case_created (success)" "Contact by [choice, required: sms|call] > call"
 
+# An empty answer at a decision asks again, saying what to type.
+run_stdin $'\n\n\n1\n\n'
+expect "empty choice" 0 out "! type an option's number (1-4) or its id" "outcome: resolved (success)"
+
 # kb node and a failure end.
 run_stdin $'\n\n1\n\n'
 expect "kb" 0 out "knowledge base: kb-opening-hours" "outcome: resolved (success)"
