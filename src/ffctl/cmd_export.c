@@ -6,6 +6,7 @@
  * chart, and the option chosen at each decision.
  */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,7 +128,12 @@ static void add_entry(struct hl_path *h, const cJSON *e, const char *chart_id)
 static int read_highlight(const char *file, const char *chart_id, struct hl_path *h)
 {
     size_t len;
+    errno = 0;
     char *text = slurp(file, 64u * 1024u * 1024u, &len);
+    if (!text && errno) {
+        fprintf(stderr, "ffctl export: cannot read %s: %s\n", file, strerror(errno));
+        return FFCTL_FAILURE;
+    }
     h->json = text ? cJSON_ParseWithLength(text, len) : NULL;
     ff_free(text);
     const cJSON *arr = h->json;
@@ -151,7 +157,7 @@ static int write_out(const char *out, const char *buf, size_t len)
 {
     FILE *f = out ? fopen(out, "wb") : stdout;
     if (!f) {
-        perror(out);
+        fprintf(stderr, "ffctl export: cannot write %s: %s\n", out, strerror(errno));
         return FFCTL_FAILURE;
     }
     bool ok = fwrite(buf, 1, len, f) == len;
@@ -199,6 +205,9 @@ static int export_chart(const struct ff_chart *c, enum ff_export_format fmt,
     size_t len = 0;
     int rc = a->highlight ? read_highlight(a->highlight, c->id, &h) : FFCTL_OK;
 
+    if (a->locale && ff_chart_locale_index(c, a->locale) < 0)
+        fprintf(stderr, "ffctl export: chart \"%s\" has no \"%s\" texts; drawing \"%s\"\n", c->id,
+                a->locale, c->nlocales ? c->locales[0] : "en");
     ff_diags_init(&gv);
     o.path = h.path;
     o.choices = h.choices;

@@ -7,6 +7,7 @@
  * work; this file only shows nodes and turns lines into runner calls.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,13 +471,13 @@ static int write_transcript(const struct ff_run *run, const char *path)
     if (ff_run_transcript_json(run, &json) != FF_OK)
         goto out;
     if (!(f = fopen(path, "w")) || fputs(json, f) == EOF || fputc('\n', f) == EOF) {
-        perror(path);
+        fprintf(stderr, "ffctl run: cannot write %s: %s\n", path, strerror(errno));
         goto out;
     }
     rc = FFCTL_OK;
 out:
     if (f && fclose(f) && rc == FFCTL_OK) {
-        perror(path);
+        fprintf(stderr, "ffctl run: cannot write %s: %s\n", path, strerror(errno));
         rc = FFCTL_FAILURE;
     }
     ff_free(json);
@@ -520,10 +521,13 @@ int ffctl_run(int argc, char **argv)
     s.in = a.answers ? fopen(a.answers, "r") : stdin;
     rc = FFCTL_FAILURE;
     if (!s.in) {
-        perror(a.answers);
+        fprintf(stderr, "ffctl run: cannot read %s: %s\n", a.answers, strerror(errno));
         goto out_lib;
     }
     s.tty = !a.answers && isatty(fileno(s.in));
+    if (a.locale && ff_chart_locale_index(chart, a.locale) < 0)
+        fprintf(stderr, "ffctl run: chart \"%s\" has no \"%s\" texts; showing \"%s\"\n", chart->id,
+                a.locale, chart->nlocales ? chart->locales[0] : "en");
     enum ff_err err = ff_run_start(lib, chart->id, chart->version, a.locale, now_ms(&s), &s.run);
     if (err) {
         fprintf(stderr, "ffctl run: cannot start %s: %s\n", chart->id, ff_strerror(err));

@@ -32,6 +32,9 @@ check "nothing on stderr" test ! -s "$TMP/err"
 
 "$FFCTL" export "$TMP/demo.json" --format svg --locale da -o "$TMP/da.svg"
 check "locale da" grep -q '>Genstart routeren<' "$TMP/da.svg"
+run export "$TMP/demo.json" --format svg --locale fr -o "$TMP/fr.svg"
+expect "undeclared locale: drawn in the fallback, with a note" 0 err \
+    'ffctl export: chart "demo" has no "fr" texts; drawing "en"'
 
 "$FFCTL" export "$TMP/demo.json" --format png -o "$TMP/out.png"
 check "png signature" test "$(head -c 8 "$TMP/out.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a
@@ -116,5 +119,28 @@ check "syntax error is reported with the file" grep -q 'syntax.dot.*dot-syntax' 
 
 "$FFCTL" export "$TMP/demo.json" --format jpeg > /dev/null 2>&1
 check "unknown format: exit 2" test $? -eq 2
+
+# Files that cannot be read or written: exit 3, "ffctl CMD:" and the path on stderr, nothing
+# on stdout; unknown options: exit 2.
+run export "$TMP/demo.json" --format svg --highlight "$TMP/missing.json"
+refused "missing transcript" 3 "ffctl export: cannot read $TMP/missing.json"
+run export "$TMP/demo.json" --format svg -o "$TMP/no/dir/x.svg"
+refused "unwritable output" 3 "ffctl export: cannot write $TMP/no/dir/x.svg"
+run import "$TMP/missing.dot"
+refused "missing dot" 3 "ffctl import: cannot read $TMP/missing.dot"
+run import "$TMP/demo.dot" -o "$TMP/no/dir/x.json"
+refused "unwritable json" 3 "ffctl import: cannot write $TMP/no/dir/x.json"
+run export "$TMP/demo.json" --format svg --bogus
+refused "export: unknown option" 2 "ffctl export: unknown option '--bogus'"
+run import "$TMP/demo.dot" --locale
+refused "import: value missing" 2 "ffctl import: a value must follow '--locale'"
+run stats --bogus "$TMP/demo.json"
+refused "stats: unknown option" 2 "ffctl stats: unknown option '--bogus'"
+for c in validate stats export import run; do
+    run "$c" --help
+    expect "$c --help" 0 out "usage: ffctl $c"
+done
+run --version
+expect "--version" 0 out "ffctl "
 
 finish

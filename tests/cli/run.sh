@@ -28,6 +28,8 @@ expect "no file" 2 out "usage: ffctl run"
 expect "bad option" 2 out "ffctl run: unknown option '--bogus'"
 "$FFCTL" run "$TMP/missing.json" </dev/null >"$TMP/out" 2>&1; rc=$?
 expect "missing file" 3 out "missing.json"
+"$FFCTL" run "$CHART" --answers "$TMP/missing.txt" >"$TMP/out" 2>&1; rc=$?
+expect "missing answers" 3 out "ffctl run: cannot read $TMP/missing.txt"
 "$FFCTL" --help >"$TMP/out" 2>&1; rc=$?
 expect "listed in ffctl --help" 0 out "run FILE [--locale L] [--answers FILE]"
 

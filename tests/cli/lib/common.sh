@@ -8,6 +8,8 @@
 #   check WHAT COMMAND...     run COMMAND; ok if it succeeds, else bad WHAT
 #   run ARGS...               ffctl ARGS, stdout in $TMP/out, stderr in $TMP/err, code in $rc
 #   expect NAME RC FILE NEEDLE...  the last run exited RC and $TMP/FILE holds every NEEDLE
+#   refused NAME RC NEEDLE... the last run exited RC, said every NEEDLE on stderr and
+#                             printed nothing on stdout (how every ffctl error must look)
 #   finish                    print "N passed, N failed" and exit 0 only if none failed
 # A test that needs its own exit trap calls cleanup_tmp from it.
 
@@ -52,6 +54,16 @@ expect() {
         fi
     done
     ok
+}
+
+refused() {
+    local name=$1
+    if [ -s "$TMP/out" ]; then
+        bad "$name: printed on stdout"
+        sed 's/^/    /' "$TMP/out" >&2
+        return
+    fi
+    expect "$name" "$2" err "${@:3}"
 }
 
 finish() {
