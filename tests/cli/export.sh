@@ -2,6 +2,7 @@
 # export.sh - ffctl export and ffctl import end to end: formats, locale, highlight, exit
 # codes, DOT round trip, and that Graphviz never writes to our stderr.
 set -u
+# shellcheck source=tests/cli/lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
 cat > "$TMP/demo.json" <<'JSON'

@@ -4,6 +4,7 @@
 # limits, transcripts and exit codes.
 set -u
 
+# shellcheck source=tests/cli/lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 CHART="$SRC/tests/charts/runner/runner-main.json"
 

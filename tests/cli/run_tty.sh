@@ -4,6 +4,7 @@
 # to the "talk to a person" end with one step back on the way, and checks the outcome line
 # and the exit code. Needs tmux (scripts/install-deps installs it); fails without it.
 set -u
+# shellcheck source=tests/cli/lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
 if ! command -v tmux >/dev/null; then

@@ -4,6 +4,7 @@
 # and together (subcharts resolve), and each drawable by `ffctl export`.
 #   FF_FFCTL=build/debug/ffctl FF_SOURCE_DIR=. bash tests/cli/shipped_charts.sh
 set -uo pipefail
+# shellcheck source=tests/cli/lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
 dir="$SRC/assets/flowcharts"

@@ -4,6 +4,7 @@
 # subchart lookup beside the calling file, --werror, --quiet, usage and unreadable files.
 set -euo pipefail
 
+# shellcheck source=tests/cli/lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
 
 cd "$SRC/tests/charts"

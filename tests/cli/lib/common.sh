@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: the tests use what it sets
 # common.sh - helpers shared by the tests/cli/*.sh tests (sourced, not run: CTest runs
 # only tests/cli/*.sh, so this subfolder holds no test of its own).
 #
