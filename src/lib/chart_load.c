@@ -650,7 +650,8 @@ enum ff_err ff_chart_parse(const char *buf, size_t len, const char *file, struct
     *out = NULL;
     if (len > FF_CHART_MAX_BYTES) {
         ff_ld_report(&x, FF_SEV_ERROR, (struct ff_pos){1, 1}, NULL, "file-too-large",
-                     "the file has %zu bytes; at most %u are allowed", len, FF_CHART_MAX_BYTES);
+                     "the file is larger than %u bytes, the most a chart may have",
+                     FF_CHART_MAX_BYTES);
         return x.oom ? FF_ENOMEM : FF_ELIMIT;
     }
     if (!ff_json_prescan(buf, len, &se) || !ff_json_syntax(buf, len, &se)) {
@@ -711,10 +712,11 @@ enum ff_err ff_chart_load(const char *path, struct ff_diags *diags, struct ff_ch
         err = FF_ENOMEM;
         goto out_close;
     }
+    errno = 0;
     len = fread(buf, 1, want, f);
     if (ferror(f)) {
         ff_ld_report(&x, FF_SEV_ERROR, (struct ff_pos){0, 0}, NULL, "unreadable",
-                     "cannot read the file");
+                     "cannot read the file: %s", errno ? strerror(errno) : "read error");
         goto out_free;
     }
     err = ff_chart_parse(buf, len, path, diags, out); /* over the cap: FF_ELIMIT there */
