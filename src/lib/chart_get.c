@@ -265,6 +265,16 @@ static int key_index(const char *const *a, const char *const *b, const char *k)
     return -1;
 }
 
+/* "k1, k2, ..." of the keys an object takes, for the unknown-key message. */
+static void list_keys(const char *const *a, const char *const *b, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (const char *const *l = a; l; l = l == a ? b : NULL)
+        for (const char *const *k = l; *k && n < size; k++)
+            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", *k);
+}
+
 void ff_check_keys(struct ff_ld *x, const cJSON *obj, const char *const *a, const char *const *b,
                    const char *what)
 {
@@ -275,11 +285,15 @@ void ff_check_keys(struct ff_ld *x, const cJSON *obj, const char *const *a, cons
         int i = key_index(a, b, e->string);
         if (i >= 0 && !seen[i]++)
             continue;
+        char keys[320];
         size_t old = ff_ld_push_key(x, e->string);
-        if (i < 0)
-            ERR(x, e, "unknown-key", "unknown key \"%.40s\" in %s", e->string, what);
-        else
+        if (i < 0) {
+            list_keys(a, b, keys, sizeof keys);
+            ERR(x, e, "unknown-key", "unknown key \"%.40s\" in %s (it takes %s, or x-...)",
+                e->string, what, keys);
+        } else {
             ERR(x, e, "duplicate-key", "key \"%s\" appears twice", e->string);
+        }
         ff_ld_pop(x, old);
     }
 }
