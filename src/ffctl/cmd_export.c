@@ -57,12 +57,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
         } else if (!slot && s[0] != '-' && !a->file) {
             a->file = s;
         } else {
-            fprintf(stderr, "ffctl export: %s '%s'\n",
-                    slot          ? "a value must follow"
-                    : s[0] == '-' ? "unknown option"
-                                  : "unexpected argument",
-                    s);
-            return FFCTL_USAGE;
+            return ffctl_bad_arg("export", s, slot != NULL);
         }
     }
     if (!a->file || !a->format) {

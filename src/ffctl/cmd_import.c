@@ -42,12 +42,7 @@ static int parse_args(int argc, char **argv, struct import_args *a)
             a->file = s;
         } else {
             bool needs = !strcmp(s, "--locale") || !strcmp(s, "-o") || !strcmp(s, "--output");
-            fprintf(stderr, "ffctl import: %s '%s'\n",
-                    needs         ? "a value must follow"
-                    : s[0] == '-' ? "unknown option"
-                                  : "unexpected argument",
-                    s);
-            return FFCTL_USAGE;
+            return ffctl_bad_arg("import", s, needs);
         }
     }
     if (!a->file) {

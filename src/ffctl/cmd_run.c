@@ -79,12 +79,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         } else if (!slot && s[0] != '-' && !a->file) {
             a->file = s;
         } else {
-            fprintf(stderr, "ffctl run: %s '%s'\n",
-                    slot          ? "a value must follow"
-                    : s[0] == '-' ? "unknown option"
-                                  : "unexpected argument",
-                    s);
-            return FFCTL_USAGE;
+            return ffctl_bad_arg("run", s, slot != NULL);
         }
     }
     if (!a->file) {

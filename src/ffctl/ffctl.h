@@ -7,6 +7,7 @@
 #ifndef FFCTL_H
 #define FFCTL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum { FFCTL_OK = 0, FFCTL_REFUSED = 1, FFCTL_USAGE = 2, FFCTL_FAILURE = 3 };
@@ -16,6 +17,10 @@ struct ffctl_command {
     const char *synopsis;
     int (*run)(int argc, char **argv);
 };
+
+/* Reports a refused argument of `cmd` on stderr ("a value must follow", "unknown option" or
+ * "unexpected argument", by what arg looks like) and returns FFCTL_USAGE. */
+int ffctl_bad_arg(const char *cmd, const char *arg, bool needs_value);
 
 int ffctl_validate(int argc, char **argv);
 int ffctl_run(int argc, char **argv);

@@ -22,6 +22,16 @@ static const struct ffctl_command commands[] = {
     {NULL, NULL, NULL},
 };
 
+int ffctl_bad_arg(const char *cmd, const char *arg, bool needs_value)
+{
+    fprintf(stderr, "ffctl %s: %s '%s'\n", cmd,
+            needs_value     ? "a value must follow"
+            : arg[0] == '-' ? "unknown option"
+                            : "unexpected argument",
+            arg);
+    return FFCTL_USAGE;
+}
+
 static void usage(FILE *to)
 {
     fprintf(to, "usage: ffctl COMMAND [ARGS...]\n\ncommands:\n");
