@@ -17,6 +17,8 @@ static const struct ffctl_command commands[] = {
      ffctl_export},
     {"import", "import FILE.dot [--locale L] [-o OUT.json]", ffctl_import},
     {"run", "run FILE [--locale L] [--answers FILE]   walk a chart in the terminal", ffctl_run},
+    {"diff", "diff OLD NEW [--json]       what changed between two versions of a chart",
+     ffctl_diff},
     {"db", "db init|stats|dump|import|rebuild|check|conflicts [--db PATH]   the device store",
      ffctl_db},
     {NULL, NULL, NULL},
