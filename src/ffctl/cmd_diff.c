@@ -253,9 +253,16 @@ static void print_text(const char *fa, const struct ff_chart *a, const char *fb,
         printf("no changes\n");
         return;
     }
-    printf("%zu change%s\nnode ids: %zu kept, %zu added, %zu broken%s\n", n, n == 1 ? "" : "s",
-           ids.kept, ids.added, ids.broken,
-           ids.broken ? " (BROKEN: analytics keyed on them lose their history)" : "");
+    printf("%zu change%s\nnode ids: %zu kept, %zu added, ", n, n == 1 ? "" : "s", ids.kept,
+           ids.added);
+    if (ids.broken) {
+        printf("%zu BROKEN (analytics keyed on them lose their history):", ids.broken);
+        for (size_t i = 0; i < n; i++)
+            if (ff_diff_at(d, i)->entity == FF_DIFF_NODE && ff_diff_at(d, i)->op == FF_DIFF_REMOVED)
+                printf(" %s", ff_diff_at(d, i)->node);
+        putchar('\n');
+    } else
+        printf("0 broken\n");
     for (int g = 0; g < FF_DIFF_GROUP_COUNT; g++) {
         bool header = false;
         for (size_t i = 0; i < n; i++) {

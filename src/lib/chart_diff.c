@@ -802,9 +802,9 @@ static bool check_kinds(const struct ff_chart *a, const struct ff_chart *b, stru
         char path[48], msg[512];
         snprintf(path, sizeof path, "$.nodes[%zu].id", j);
         snprintf(msg, sizeof msg,
-                 "node \"%s\": this id is a %s in %s:%u:%u (version %d) and a %s here; a new "
-                 "version may not reuse a node id for another kind of node (analytics keyed on "
-                 "the id would mix both): give this node a new id",
+                 "node \"%s\": this id is of kind \"%s\" in %s:%u:%u (version %d) and of kind "
+                 "\"%s\" here; a new version may not reuse a node id for another kind of node "
+                 "(analytics keyed on the id would mix both): give this node a new id",
                  q->id, ff_node_kind_name(a->nodes[i].kind), a->file ? a->file : "OLD",
                  (unsigned)op.line, (unsigned)op.col, a->version, ff_node_kind_name(q->kind));
         if (ff_diags_add(diags, FF_SEV_ERROR, b->file, id_pos(b, j), path, "kind-changed", msg))
