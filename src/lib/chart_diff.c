@@ -39,6 +39,7 @@ enum attr_type {
     A_BOOL, /* bool */
     A_ENUM, /* an enum member; aux is its enum ff_name_set */
     A_NUM,  /* double; aux is the offset of its bool has_ flag */
+    A_OPT,  /* an integer member; aux is the offset of its bool has_ flag */
     A_TEXT, /* struct ff_text, compared per locale */
     A_LIST, /* const char **; aux is the offset of its size_t count */
 };
@@ -51,39 +52,21 @@ struct attr {
     size_t aux;  /* see enum attr_type */
 };
 
+/* One line per compared attribute: the macro names the JSON key, the struct and member.
+ * A member of the wrong size for its macro (STR on an int) does not compile. */
+// clang-format off
 #define MEMBER(T, m) offsetof(T, m), sizeof(((T *)0)->m)
-#define STR(key, T, m)                                                                             \
-    {                                                                                              \
-        key, A_STR, MEMBER(T, m), 0                                                                \
-    }
-#define EDGE(key, T, m)                                                                            \
-    {                                                                                              \
-        key, A_EDGE, MEMBER(T, m), 0                                                               \
-    }
-#define INT(key, T, m)                                                                             \
-    {                                                                                              \
-        key, A_INT, MEMBER(T, m), 0                                                                \
-    }
-#define BOOL(key, T, m)                                                                            \
-    {                                                                                              \
-        key, A_BOOL, MEMBER(T, m), 0                                                               \
-    }
-#define ENUM(key, T, m, set)                                                                       \
-    {                                                                                              \
-        key, A_ENUM, MEMBER(T, m), set                                                             \
-    }
-#define NUM(key, T, m, has)                                                                        \
-    {                                                                                              \
-        key, A_NUM, MEMBER(T, m), offsetof(T, has)                                                 \
-    }
-#define TEXT(key, T, m)                                                                            \
-    {                                                                                              \
-        key, A_TEXT, MEMBER(T, m), 0                                                               \
-    }
-#define LIST(key, T, m, count)                                                                     \
-    {                                                                                              \
-        key, A_LIST, MEMBER(T, m), offsetof(T, count)                                              \
-    }
+#define SIZED(T, m, n) offsetof(T, m) + 0 * sizeof(char[sizeof(((T *)0)->m) == (n) ? 1 : -1]), (n)
+#define STR(key, T, m)          {key, A_STR, SIZED(T, m, sizeof(char *)), 0}
+#define EDGE(key, T, m)         {key, A_EDGE, SIZED(T, m, sizeof(char *)), 0}
+#define INT(key, T, m)          {key, A_INT, MEMBER(T, m), 0}
+#define BOOL(key, T, m)         {key, A_BOOL, SIZED(T, m, sizeof(bool)), 0}
+#define ENUM(key, T, m, set)    {key, A_ENUM, MEMBER(T, m), set}
+#define NUM(key, T, m, has)     {key, A_NUM, SIZED(T, m, sizeof(double)), offsetof(T, has)}
+#define OPT(key, T, m, has)     {key, A_OPT, MEMBER(T, m), offsetof(T, has)}
+#define TEXT(key, T, m)         {key, A_TEXT, SIZED(T, m, sizeof(struct ff_text)), 0}
+#define LIST(key, T, m, count)  {key, A_LIST, SIZED(T, m, sizeof(char **)), offsetof(T, count)}
+// clang-format on
 
 /* Members that a kind does not use are zero on both sides, so one table serves all kinds. */
 static const struct attr chart_attrs[] = {
@@ -258,12 +241,17 @@ static const char *read_str(const void *obj, const struct attr *a)
     return s;
 }
 
+static bool has(const void *obj, const struct attr *a)
+{
+    bool h;
+    memcpy(&h, (const char *)obj + a->aux, sizeof h);
+    return h;
+}
+
 static bool read_has(const void *obj, const struct attr *a, double *v)
 {
-    bool has;
-    memcpy(&has, (const char *)obj + a->aux, sizeof has);
     memcpy(v, (const char *)obj + a->off, sizeof *v);
-    return has;
+    return has(obj, a);
 }
 
 static const char *const *read_list(const void *obj, const struct attr *a, size_t *n)
@@ -305,6 +293,8 @@ static bool same_attr(const void *p, const void *q, const struct attr *a)
         const char *const *lp = read_list(p, a, &np), *const *lq = read_list(q, a, &nq);
         return same_list(lp, np, lq, nq);
     }
+    case A_OPT:
+        return has(p, a) == has(q, a) && (!has(p, a) || read_int(p, a) == read_int(q, a));
     case A_TEXT: /* compared per locale by the caller */
         return true;
     default:
@@ -358,6 +348,8 @@ static const char *show(struct dctx *x, const void *obj, const struct attr *a)
         return join(x, l, n);
     }
     default:
+        if (a->type == A_OPT && !has(obj, a))
+            return NULL;
         snprintf(buf, sizeof buf, "%lld", read_int(obj, a));
         return keep(x, buf);
     }
@@ -367,6 +359,7 @@ static enum ff_diff_value value_type(enum attr_type t)
 {
     switch (t) {
     case A_INT:
+    case A_OPT:
     case A_NUM:
         return FF_DIFF_NUMBER;
     case A_BOOL:
