@@ -447,8 +447,10 @@ static void compare_choices(struct dctx *x, const struct scope *fs, const struct
     const char **k = key_space(x, p->nchoices, q->nchoices);
     if (!k)
         return;
-    memcpy(k, p->choices, p->nchoices * sizeof *k);
-    memcpy(k + p->nchoices, q->choices, q->nchoices * sizeof *k);
+    for (size_t i = 0; i < p->nchoices; i++)
+        k[i] = p->choices[i];
+    for (size_t i = 0; i < q->nchoices; i++)
+        k[p->nchoices + i] = q->choices[i];
     const char **ka = k, **kb = k + p->nchoices;
     struct scope s = *fs;
     s.entity = FF_DIFF_CHOICE;
