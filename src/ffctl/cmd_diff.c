@@ -144,8 +144,9 @@ static void print_json(const char *fa, const struct ff_chart *a, const char *fb,
     printf("{\n  \"format\": 1,\n");
     json_side("old", fa, a);
     json_side("new", fb, b);
-    printf("  \"identical\": %s,\n  \"node_ids\": {\"kept\": %zu, \"broken\": ",
-           n ? "false" : "true", ids.kept);
+    printf("  \"identical\": %s,\n  \"version_increased\": %s,\n", n ? "false" : "true",
+           b->version > a->version ? "true" : "false");
+    printf("  \"node_ids\": {\"kept\": %zu, \"broken\": ", ids.kept);
     json_ids(d, FF_DIFF_REMOVED);
     fputs(", \"added\": ", stdout);
     json_ids(d, FF_DIFF_ADDED);
@@ -277,9 +278,17 @@ static void print_text(const char *fa, const struct ff_chart *a, const char *fb,
     }
 }
 
-static void warn_broken(const char *fb, const struct ff_diff *d)
+/* Broken ids, and changes under an unchanged version number (a run keeps the version it
+ * started with, so two contents under one version cannot be told apart). */
+static void warn(const struct ff_chart *a, const char *fb, const struct ff_chart *b,
+                 const struct ff_diff *d)
 {
     struct ff_diff_ids ids = ff_diff_node_ids(d);
+    if (ff_diff_count(d) && b->version <= a->version)
+        fprintf(stderr,
+                "ffctl diff: warning: %s changes the chart but its version (%d) is not higher "
+                "than the old one (%d)\n",
+                fb, b->version, a->version);
     if (!ids.broken)
         return;
     fprintf(stderr, "ffctl diff: warning: %s drops %zu node id%s (broken for analytics):", fb,
@@ -332,7 +341,7 @@ int ffctl_diff(int argc, char **argv)
         rc = err == FF_EINVALID ? FFCTL_REFUSED : FFCTL_FAILURE;
         goto out_free_charts;
     }
-    warn_broken(files[1], d);
+    warn(a, files[1], b, d);
     if (json)
         print_json(files[0], a, files[1], b, d);
     else

@@ -64,7 +64,9 @@ check_json() { # FILE: the JSON report to check; python3 exits non-zero on any m
     python3 - "$1" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert set(d) == {"format", "old", "new", "identical", "node_ids", "counts", "changes"}, d.keys()
+assert set(d) == {"format", "old", "new", "identical", "version_increased", "node_ids", "counts",
+                  "changes"}, d.keys()
+assert d["version_increased"] == (d["new"]["version"] > d["old"]["version"])
 assert d["format"] == 1
 for side in ("old", "new"):
     assert set(d[side]) == {"file", "id", "version"}
@@ -129,6 +131,7 @@ run diff --json base.json "$TMP/quotes.json"
 expect "json escapes" 0 out '"new": "Say \"hi\"\\ \tthen\nwait"'
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["changes"][0]["new"] == "Say \"hi\"\\ \tthen\nwait"' "$TMP/out"; then ok; else bad "json escapes: value"; fi
 run diff base.json "$TMP/quotes.json"
+expect "same version" 0 err "quotes.json changes the chart but its version (1) is not higher than the old one (1)"
 expect "text escapes" 0 out 'node "start": title [en]: "Start" -> "Say \"hi\"\\ '$'\t''then\nwait"'
 
 # A node id reused for another kind: refused at NEW's "id" key, nothing on stdout.
