@@ -50,6 +50,8 @@ struct attr {
     size_t off;  /* offsetof the member */
     size_t size; /* sizeof the member, so integers of any width read right */
     size_t aux;  /* see enum attr_type */
+    size_t dflt; /* 1 + offsetof the chart member this one defaults to (its value when the
+                    node says nothing); 0 for none */
 };
 
 /* One line per compared attribute: the macro names the JSON key, the struct and member.
@@ -57,15 +59,18 @@ struct attr {
 // clang-format off
 #define MEMBER(T, m) offsetof(T, m), sizeof(((T *)0)->m)
 #define SIZED(T, m, n) offsetof(T, m) + 0 * sizeof(char[sizeof(((T *)0)->m) == (n) ? 1 : -1]), (n)
-#define STR(key, T, m)          {key, A_STR, SIZED(T, m, sizeof(char *)), 0}
-#define EDGE(key, T, m)         {key, A_EDGE, SIZED(T, m, sizeof(char *)), 0}
-#define INT(key, T, m)          {key, A_INT, MEMBER(T, m), 0}
-#define BOOL(key, T, m)         {key, A_BOOL, SIZED(T, m, sizeof(bool)), 0}
-#define ENUM(key, T, m, set)    {key, A_ENUM, MEMBER(T, m), set}
-#define NUM(key, T, m, has)     {key, A_NUM, SIZED(T, m, sizeof(double)), offsetof(T, has)}
-#define OPT(key, T, m, has)     {key, A_OPT, MEMBER(T, m), offsetof(T, has)}
-#define TEXT(key, T, m)         {key, A_TEXT, SIZED(T, m, sizeof(struct ff_text)), 0}
-#define LIST(key, T, m, count)  {key, A_LIST, SIZED(T, m, sizeof(char **)), offsetof(T, count)}
+#define STR(key, T, m)          {key, A_STR, SIZED(T, m, sizeof(char *)), 0, 0}
+#define EDGE(key, T, m)         {key, A_EDGE, SIZED(T, m, sizeof(char *)), 0, 0}
+#define INT(key, T, m)          {key, A_INT, MEMBER(T, m), 0, 0}
+#define BOOL(key, T, m)         {key, A_BOOL, SIZED(T, m, sizeof(bool)), 0, 0}
+#define ENUM(key, T, m, set)    {key, A_ENUM, MEMBER(T, m), set, 0}
+#define NUM(key, T, m, has)     {key, A_NUM, SIZED(T, m, sizeof(double)), offsetof(T, has), 0}
+#define OPT(key, T, m, has)     {key, A_OPT, MEMBER(T, m), offsetof(T, has), 0}
+#define TEXT(key, T, m)         {key, A_TEXT, SIZED(T, m, sizeof(struct ff_text)), 0, 0}
+#define LIST(key, T, m, count)  {key, A_LIST, SIZED(T, m, sizeof(char **)), offsetof(T, count), 0}
+/* A node enum whose value, when the node says nothing, is the chart's member cm. */
+#define ENUM_DEFAULT(key, T, m, set, cm) {key, A_ENUM, MEMBER(T, m), set, offsetof(struct ff_chart, cm) + 1 \
+    + 0 * sizeof(char[sizeof(((struct ff_chart *)0)->cm) == sizeof(((T *)0)->m) ? 1 : -1])}
 // clang-format on
 
 /* Members that a kind does not use are zero on both sides, so one table serves all kinds. */
@@ -385,6 +390,15 @@ static void compare_text(struct dctx *x, const struct scope *s, const char *key,
     }
 }
 
+/* Whether obj says its own value of a rather than its chart's default: a value equal to the
+ * chart's counts as the default, so a chart-wide change is one change, not one per node. */
+static bool own(const struct ff_chart *c, const void *obj, const struct attr *a)
+{
+    struct attr in_chart = *a;
+    in_chart.off = a->dflt - 1;
+    return !a->dflt || read_int(obj, a) != read_int(c, &in_chart);
+}
+
 /* Every attribute of the table on p (OLD) and q (NEW), objects of one kind. */
 static void compare_attrs(struct dctx *x, const struct scope *s, const struct attr *t, size_t n,
                           const void *p, const void *q)
@@ -396,10 +410,11 @@ static void compare_attrs(struct dctx *x, const struct scope *s, const struct at
                          (const void *)((const char *)q + a->off));
             continue;
         }
-        if (same_attr(p, q, a))
+        bool op = own(x->a, p, a), oq = own(x->b, q, a);
+        if (op == oq && (!op || same_attr(p, q, a)))
             continue;
         add(x, s, a->type == A_EDGE ? FF_DIFF_MOVED : FF_DIFF_CHANGED, group_of(s->entity), a->key,
-            NULL, value_type(a->type), show(x, p, a), show(x, q, a));
+            NULL, value_type(a->type), op ? show(x, p, a) : NULL, oq ? show(x, q, a) : NULL);
     }
 }
 
