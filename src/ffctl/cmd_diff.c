@@ -10,15 +10,18 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ffctl.h"
 #include "fieldflow/chart.h"
 #include "fieldflow/diff.h"
 
+#define STDIN_NAME "<stdin>"
+
 static void usage(FILE *to)
 {
-    fprintf(to, "usage: ffctl diff [--json] OLD NEW\n"
+    fprintf(to, "usage: ffctl diff [--json] OLD NEW      (either may be - for standard input)\n"
                 "Compares two versions of a chart: nodes, options, fields and actions added,\n"
                 "removed, changed or moved; texts per locale; chart metadata; node ids kept or\n"
                 "broken. A NEW that reuses a node id for another kind of node is refused.\n"
@@ -38,13 +41,30 @@ static void print_findings(const struct ff_diags *d, bool errors_only)
     }
 }
 
+/* "-": the chart on standard input, read up to one byte past the size cap (which the
+ * parser then refuses), so that `git show HEAD:x.json | ffctl diff - x.json` works. */
+static enum ff_err load_stdin(struct ff_diags *d, struct ff_chart **out)
+{
+    char *buf = malloc(FF_CHART_MAX_BYTES + 1);
+    if (!buf)
+        return FF_ENOMEM;
+    size_t len = fread(buf, 1, FF_CHART_MAX_BYTES + 1, stdin);
+    enum ff_err err = FF_EIO;
+    if (ferror(stdin))
+        fprintf(stderr, "ffctl diff: cannot read the standard input\n");
+    else
+        err = ff_chart_parse(buf, len, STDIN_NAME, d, out);
+    free(buf);
+    return err;
+}
+
 /* Loads one side; returns an ffctl exit code (FFCTL_OK with *out set). Warnings are the
  * validator's business and are not repeated here. */
 static int load(const char *path, struct ff_chart **out)
 {
     struct ff_diags d;
     ff_diags_init(&d);
-    enum ff_err err = ff_chart_load(path, &d, out);
+    enum ff_err err = strcmp(path, "-") ? ff_chart_load(path, &d, out) : load_stdin(&d, out);
     print_findings(&d, true);
     ff_diags_free(&d);
     if (err == FF_OK)
@@ -324,6 +344,10 @@ int ffctl_diff(int argc, char **argv)
         usage(stderr);
         return FFCTL_USAGE;
     }
+    if (!strcmp(files[0], "-") && !strcmp(files[1], "-")) {
+        fprintf(stderr, "ffctl diff: only one of OLD and NEW can be read from standard input\n");
+        return FFCTL_USAGE;
+    }
     struct ff_chart *a = NULL, *b = NULL;
     struct ff_diff *d = NULL;
     struct ff_diags diags;
@@ -341,6 +365,8 @@ int ffctl_diff(int argc, char **argv)
         rc = err == FF_EINVALID ? FFCTL_REFUSED : FFCTL_FAILURE;
         goto out_free_charts;
     }
+    for (int i = 0; i < 2; i++)
+        files[i] = strcmp(files[i], "-") ? files[i] : STDIN_NAME;
     warn(a, files[1], b, d);
     if (json)
         print_json(files[0], a, files[1], b, d);

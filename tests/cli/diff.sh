@@ -148,6 +148,17 @@ refused "bad NEW" 1 "../bad/dup-node.json:" "[duplicate-id]"
 run diff ../bad/dup-node.json "$TMP/none.json"
 refused "bad OLD, missing NEW" 3 "../bad/dup-node.json:" "none.json" "[unreadable]"
 
+# "-" reads one side from standard input, named <stdin> in the report and in findings.
+rc=0
+"$FFCTL" diff - changed.json <base.json >"$TMP/out" 2>"$TMP/err" || rc=$?
+expect "stdin OLD" 0 out "<stdin> (diff-demo version 1) -> changed.json (diff-demo version 2): 43 changes" \
+    "  <stdin>:66:5: node \"done-bad\": removed (end): id BROKEN"
+rc=0
+printf '{"format": 1,\n' | "$FFCTL" diff base.json - >"$TMP/out" 2>"$TMP/err" || rc=$?
+refused "stdin bad" 1 "<stdin>:2:1: error: \$: malformed JSON" "[json-syntax]"
+run diff - -
+refused "stdin twice" 2 "only one of OLD and NEW can be read from standard input"
+
 # Usage.
 run diff
 refused "no files" 2 "usage: ffctl diff"
@@ -183,5 +194,13 @@ expect "order v+1" 0 out "3 changes" "node ids: " "0 broken" \
     "order.json: chart: version: " \
     "node \"check-stock\" option \"discontinued\": label [es]: \"Ya no se comercializa\" -> \"Descatalogado\"" \
     "node \"order-item\" field \"quantity\": max: 50 -> 99"
+# The committed version against the edited copy, as an author would run it (in a git tree).
+if git -C "$SRC" rev-parse --verify -q HEAD:assets/flowcharts/order.json >/dev/null 2>&1; then
+    rc=0
+    git -C "$SRC" show HEAD:assets/flowcharts/order.json |
+        "$FFCTL" diff --json - "$TMP/order.json" >"$TMP/out" 2>"$TMP/err" || rc=$?
+    expect "git show | diff" 0 out '"file": "<stdin>"'
+    if check_json "$TMP/out" >/dev/null; then ok; else bad "git show | diff: schema"; fi
+fi
 
 finish
