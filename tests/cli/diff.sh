@@ -99,7 +99,7 @@ EOF
 run diff --json base.json changed.json
 expect "json" 0 out '"changes": ['
 if check_json "$TMP/out" >"$TMP/json"; then ok; else bad "json: schema"; fi
-python3 - "$TMP/json" <<'EOF' && ok || bad "json: values"
+if python3 - "$TMP/json" <<'EOF'; then ok; else bad "json: values"; fi
 import json, sys
 d = json.loads(open(sys.argv[1]).read())
 assert d["old"] == {"file": "base.json", "id": "diff-demo", "version": 1}
