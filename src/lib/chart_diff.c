@@ -809,7 +809,7 @@ static bool check_kinds(const struct ff_chart *a, const struct ff_chart *b, stru
         if (i < 0 || a->nodes[i].kind == q->kind)
             continue;
         const struct ff_pos op = a->nodes[i].pos;
-        char path[48], msg[512];
+        char path[48], msg[1024];
         snprintf(path, sizeof path, "$.nodes[%zu].id", j);
         snprintf(msg, sizeof msg,
                  "node \"%s\": this id is of kind \"%s\" in %s:%u:%u (version %d) and of kind "
