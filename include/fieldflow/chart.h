@@ -134,11 +134,19 @@ struct ff_node {
     const char *kb_article;    /* kb: article id in the knowledge base */
     struct ff_action *actions; /* action: one or more, performed in order */
     size_t nactions;
-    const char *subchart;    /* subchart: the called chart's id */
-    enum ff_outcome outcome; /* end */
-    bool success;            /* end: tagged success (true) or failure */
+    const char *subchart;      /* subchart: the called chart's id */
+    enum ff_outcome outcome;   /* end */
+    bool success;              /* end: tagged success (true) or failure */
+    enum ff_audience audience; /* effective: the node's "audience" key, else the chart's */
+    bool handoff;              /* step, action, end: a kiosk session hands over to staff here */
     struct ff_pos pos;
 };
+
+/* Staff nodes (audience engineer or desk) are not for a customer at the kiosk. */
+static inline bool ff_audience_is_staff(enum ff_audience a)
+{
+    return a == FF_AUDIENCE_ENGINEER || a == FF_AUDIENCE_DESK;
+}
 
 /* A time limit runs from entering node `from` until reaching node `to` (or any end node
  * when `to` is NULL). Exceeding it is reported by the runner as a breach. */

@@ -297,6 +297,30 @@ out:
     ff_free(queue);
 }
 
+static enum ff_err staff_found(void *ctx, size_t node, const char *path,
+                               const struct ff_callee_reach *callee)
+{
+    struct ff_ld *x = ctx;
+    const struct ff_node *n = &x->chart->nodes[node];
+    char msg[512];
+    (void)callee; /* no callee summaries here: chart_library.c reports calls */
+    snprintf(msg, sizeof msg,
+             "the kiosk customer reaches staff node \"%s\" (audience %s) without a hand-off: %s",
+             n->id, ff_audience_name(n->audience), path);
+    node_report(x, FF_SEV_WARNING, node, n->pos, NULL, "kiosk-reaches-staff", msg);
+    return x->oom ? FF_ENOMEM : FF_OK;
+}
+
+/* A kiosk chart's own staff nodes reached before a hand-off; calls are the library's. */
+static void check_handoff(struct ff_ld *x)
+{
+    bool returns;
+    if (x->chart->audience != FF_AUDIENCE_KIOSK)
+        return;
+    if (ff_handoff_scan(x->chart, NULL, NULL, staff_found, x, &returns) != FF_OK)
+        x->oom = true;
+}
+
 void ff_chart_check_graph(struct ff_ld *x)
 {
     const struct ff_chart *c = x->chart;
@@ -320,6 +344,7 @@ void ff_chart_check_graph(struct ff_ld *x)
         node_report(x, FF_SEV_WARNING, (size_t)c->start_index, c->nodes[c->start_index].pos, NULL,
                     "deep-path", msg);
     }
+    check_handoff(x);
 }
 
 struct frame {

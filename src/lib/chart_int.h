@@ -140,6 +140,30 @@ bool ff_valid_id(const char *s);
 /* chart_load.c -> chart_check.c: graph checks on a model without schema errors. */
 void ff_chart_check_graph(struct ff_ld *x);
 
+/* chart_handoff.c: staff nodes a kiosk customer reaches before a hand-off. */
+#define FF_HANDOFF_PATH_MAX 384
+/* What a called chart does to a caller that has not handed off yet. */
+struct ff_callee_reach {
+    bool leaks;        /* it reaches a staff node before a hand-off */
+    bool returns;      /* it can reach an end before a hand-off */
+    const char *chart; /* leaks: the called chart's id */
+    const char *node;  /* leaks: the staff node it reaches, and that node's audience */
+    enum ff_audience audience;
+    const char *path; /* leaks: "start -> ... -> node" inside the called chart */
+};
+/* Summarises the chart a subchart node calls; an unknown id is { .returns = true }. */
+typedef struct ff_callee_reach (*ff_callee_fn)(void *ctx, const char *chart_id);
+/* One staff node (callee NULL) or leaking subchart node (callee set) reached from the start
+ * by `path`; returns FF_OK or FF_ENOMEM, which stops the scan. */
+typedef enum ff_err (*ff_found_fn)(void *ctx, size_t node, const char *path,
+                                   const struct ff_callee_reach *callee);
+/* Breadth-first from the start over the nodes reached before any hand-off; calls found()
+ * for each staff node and each subchart whose callee leaks (not going past either), and
+ * sets *returns when an end can be reached before a hand-off. callee may be NULL (every
+ * call returns). FF_OK, FF_ENOMEM, or found()'s error. */
+enum ff_err ff_handoff_scan(const struct ff_chart *c, ff_callee_fn callee, void *cctx,
+                            ff_found_fn found, void *fctx, bool *returns);
+
 /* Counts UTF-8 code points in a valid string. */
 size_t ff_utf8_count(const char *s);
 

@@ -26,19 +26,19 @@
 static const char *const root_keys[] = {"format",      "id",       "version",     "title",
                                         "category",    "audience", "touchpoints", "locales",
                                         "time_limits", "nodes",    NULL};
-static const char *const node_common[] = {"id", "kind", "title", "body", NULL};
+static const char *const node_common[] = {"id", "kind", "title", "body", "audience", NULL};
 static const char *const *const node_keys[] = {
     [FF_NODE_START] = (const char *const[]){"next", NULL},
-    [FF_NODE_STEP] = (const char *const[]){"next", NULL},
+    [FF_NODE_STEP] = (const char *const[]){"next", "handoff", NULL},
     [FF_NODE_DECISION] = (const char *const[]){"options", NULL},
     [FF_NODE_INPUT] = (const char *const[]){"fields", "next", NULL},
     [FF_NODE_KB] = (const char *const[]){"article", "next", NULL},
-    [FF_NODE_ACTION] = (const char *const[]){"actions", "next", NULL},
+    [FF_NODE_ACTION] = (const char *const[]){"actions", "next", "handoff", NULL},
     [FF_NODE_SUBCHART] = (const char *const[]){"chart", "next", NULL},
-    [FF_NODE_END] = (const char *const[]){"outcome", "success", NULL},
+    [FF_NODE_END] = (const char *const[]){"outcome", "success", "handoff", NULL},
 };
 static const char *const node_any[] = {"next",  "options", "fields",  "article", "actions",
-                                       "chart", "outcome", "success", NULL};
+                                       "chart", "outcome", "success", "handoff", NULL};
 static const char *const option_keys[] = {"id", "label", "target", NULL};
 static const char *const field_keys[] = {"name", "type",    "required", "pattern", "min",
                                          "max",  "choices", "label",    "hint",    NULL};
@@ -370,6 +370,23 @@ static void parse_kind_keys(struct ff_ld *x, const cJSON *it, struct ff_node *n,
     aux->next = member_pos(x, it, "next");
 }
 
+/* The node's audience (the chart's unless it says otherwise) and its hand-off mark. A
+ * hand-off speaks to the customer, so it cannot itself be a staff node. */
+static void parse_audience(struct ff_ld *x, const cJSON *it, struct ff_node *n)
+{
+    int i;
+    n->audience = x->chart->audience;
+    if (ff_get_enum(x, it, "audience", false, FF_NAMES_AUDIENCE, &i))
+        n->audience = (enum ff_audience)i;
+    if (n->kind != FF_NODE_STEP && n->kind != FF_NODE_ACTION && n->kind != FF_NODE_END)
+        return;
+    ff_get_bool(x, it, "handoff", false, &n->handoff);
+    if (n->handoff && ff_audience_is_staff(n->audience))
+        report_at(x, it, "handoff", "handoff-audience",
+                  "a hand-off tells the customer what happens next, so its audience cannot be "
+                  "engineer or desk");
+}
+
 static void parse_node(struct ff_ld *x, const cJSON *it, struct ff_node *n, struct ff_node_aux *aux)
 {
     int kind;
@@ -391,6 +408,7 @@ static void parse_node(struct ff_ld *x, const cJSON *it, struct ff_node *n, stru
         return;
     n->kind = (enum ff_node_kind)kind;
     parse_kind_keys(x, it, n, aux);
+    parse_audience(x, it, n);
 }
 
 static void parse_nodes(struct ff_ld *x, const cJSON *root)
