@@ -58,6 +58,7 @@ struct ff_chart_priv {
     int *by_id;                     /* node indices sorted by id, for ff_chart_find_node */
     struct ff_pos id_pos;           /* the chart's "id" key */
     struct ff_pos nodes_pos;        /* the "nodes" key */
+    struct ff_pos countries_pos;    /* the "countries" key */
 };
 
 /* ---- raw text (chart_pos.c) ---- */

@@ -274,6 +274,8 @@ bool ff_field_check(const struct ff_field *f, const char *value, const char *loc
         return date_real(value) ? true : fail(locale, MSG_DATE, 0, msg, size);
     case FF_FIELD_CHOICE:
         return check_choice(f, value) ? true : fail(locale, MSG_CHOICE, 0, msg, size);
+    case FF_FIELD_POSTCODE:
+        return check_length(f, value, locale, msg, size);
     case FF_FIELD_YES_NO:
         return !strcmp(value, "yes") || !strcmp(value, "no")
                    ? true

@@ -325,7 +325,7 @@ static void test_positions(void)
     CHECK_INT(parse_text(t, strlen(t), line, sizeof line), FF_EINVALID);
     CHECK_STR(line, "t.json:1:29: error: $.colour: unknown key \"colour\" in the chart (it takes "
                     "format, id, version, title, category, audience, touchpoints, locales, "
-                    "time_limits, nodes, or x-...) [unknown-key]");
+                    "time_limits, nodes, countries, or x-...) [unknown-key]");
     t = "{\n\t\"format\": 1,\r\n  \"x-é\": [1, 2,]}";
     CHECK_INT(parse_text(t, strlen(t), line, sizeof line), FF_EPARSE);
     CHECK_STR(line, "t.json:3:16: error: $: malformed JSON: trailing comma before ']' "
