@@ -148,7 +148,9 @@ struct ff_callee_reach {
     bool leaks;        /* it reaches a staff node before a hand-off */
     bool returns;      /* it can reach an end before a hand-off */
     const char *chart; /* leaks: the called chart's id */
-    const char *node;  /* leaks: the staff node it reaches, and that node's audience */
+    const char *node;  /* leaks: the staff node it reaches, the chart holding it, and that
+                          node's audience */
+    const char *node_chart;
     enum ff_audience audience;
     const char *path; /* leaks: "start -> ... -> node" inside the called chart */
 };

@@ -171,6 +171,7 @@ struct handoff_walk {
     struct reach_memo *memo; /* one per chart of the library */
     struct ff_diags *diags;
     const struct ff_chart *kiosk; /* the kiosk chart being reported on */
+    enum ff_err err;              /* FF_ENOMEM once a summary could not be made */
 };
 
 /* Keeps the first (shortest) way a called chart reaches staff. */
@@ -184,6 +185,7 @@ static enum ff_err first_leak(void *ctx, size_t node, const char *path,
     m->r.leaks = true;
     m->r.chart = m->chart->id;
     m->r.node = callee ? callee->node : n->id;
+    m->r.node_chart = callee ? callee->node_chart : m->chart->id;
     m->r.audience = callee ? callee->audience : n->audience;
     if (callee)
         snprintf(m->path, sizeof m->path, "%s -> %s: %s", path, callee->chart, callee->path);
@@ -206,7 +208,7 @@ static struct ff_callee_reach summarise(void *ctx, const char *id)
         m->state = 1;
         m->chart = w->lib->v[ci];
         if (ff_handoff_scan(m->chart, summarise, w, first_leak, m, &returns) != FF_OK)
-            returns = true; /* out of memory: assume the call returns, report nothing */
+            w->err = FF_ENOMEM; /* the summary is incomplete: the whole check fails */
         m->r.returns = returns;
         m->state = 2;
     }
@@ -226,8 +228,8 @@ static enum ff_err report_leak(void *ctx, size_t node, const char *path,
     snprintf(msg, sizeof msg,
              "the kiosk customer reaches staff node \"%s\" (audience %s) of chart \"%s\" "
              "without a hand-off: %s -> %s: %s",
-             callee->node, ff_audience_name(callee->audience), callee->chart, path, callee->chart,
-             callee->path);
+             callee->node, ff_audience_name(callee->audience), callee->node_chart, path,
+             callee->chart, callee->path);
     struct ff_pos pos = p && p->node_aux ? p->node_aux[node].chart : c->nodes[node].pos;
     return ff_diags_add(w->diags, FF_SEV_WARNING, c->file, pos, where, "kiosk-reaches-staff", msg);
 }
@@ -246,6 +248,7 @@ static enum ff_err check_kiosk_calls(const struct ff_library *lib, struct ff_dia
             continue;
         w.kiosk = lib->v[ci];
         err = ff_handoff_scan(w.kiosk, summarise, &w, report_leak, &w, &returns);
+        err = err == FF_OK ? w.err : err;
     }
     ff_free(w.memo);
     return err;
