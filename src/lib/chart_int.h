@@ -167,6 +167,14 @@ typedef enum ff_err (*ff_found_fn)(void *ctx, size_t node, const char *path,
 enum ff_err ff_handoff_scan(const struct ff_chart *c, ff_callee_fn callee, void *cctx,
                             ff_found_fn found, void *fctx, bool *returns);
 
+/* chart_locale.c: with the path at $.locales, checks the declared locales v[0..n) against
+ * the locales the texts under root use. Reports one "locale-mismatch" error (did you mean)
+ * when a declared locale is in no text but an undeclared one is in at least half of them,
+ * and returns false then (the texts are not checked against the list); warns about a
+ * country code used as a language ("dk"). */
+bool ff_check_locale_use(struct ff_ld *x, const cJSON *root, const cJSON *arr, const char **v,
+                         size_t n);
+
 /* Counts UTF-8 code points in a valid string. */
 size_t ff_utf8_count(const char *s);
 

@@ -530,8 +530,9 @@ static void parse_locales(struct ff_ld *x, const cJSON *root)
                 ERR(x, e, "duplicate-locale", "locale \"%s\" is listed twice", v[j]);
         ff_ld_pop(x, o2);
     }
+    bool sound = v && !x->oom && x->nerrors == before && ff_check_locale_use(x, root, arr, v, cnt);
     ff_ld_pop(x, old);
-    if (v && x->nerrors == before) { /* texts are checked only against a sound locale list */
+    if (sound) { /* texts are checked only against a sound locale list */
         c->locales = v;
         c->nlocales = cnt;
     }

@@ -486,6 +486,22 @@ static void test_handoff(void)
     free(buf);
 }
 
+/* A locale typo, in the list or in every text, is one error, not one per text. */
+static void test_locale_typo(void)
+{
+    const char *files[] = {"locale-typo-list.json", "locale-typo-texts.json"};
+    for (size_t i = 0; i < 2; i++) {
+        struct ff_diags d;
+        struct ff_chart *c = NULL;
+        ff_diags_init(&d);
+        CHECK_INT(parse_file(ff_test_src("tests/charts/bad"), files[i], &d, &c), FF_EINVALID);
+        CHECK_INT(d.nerrors, 1);
+        CHECK(d.n && strstr(d.v[0].message, "did you mean \"da\"") != NULL);
+        ff_chart_free(c);
+        ff_diags_free(&d);
+    }
+}
+
 /* Every allocation of the kiosk check across calls fails in turn: FF_ENOMEM or the warning. */
 static void test_handoff_out_of_memory(void)
 {
@@ -573,5 +589,7 @@ int main(void)
     test_library_out_of_memory();
     test_handoff();
     test_handoff_out_of_memory();
+    test_locale_typo();
+    test_out_of_memory("tests/charts/bad", "locale-typo-list.json", FF_EINVALID);
     return ff_test_finish();
 }
