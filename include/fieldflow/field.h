@@ -31,7 +31,7 @@
 #define FF_FIELD_COUNTRIES "DK, ES, GB"
 
 #define FF_FIELD_NORM_MAX 8200 /* bytes of a normal form, NUL included (FF_RUN_MAX_VALUE + 8) */
-#define FF_FIELD_MSG_MAX 256   /* bytes of a message, NUL included */
+#define FF_FIELD_MSG_MAX 512   /* bytes of a message, NUL included */
 
 /* What a check needs besides the field; all borrowed. */
 struct ff_field_ctx {

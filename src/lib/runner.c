@@ -518,32 +518,67 @@ static enum ff_err match_values(struct ff_run *run, const struct ff_node *n,
     return FF_OK;
 }
 
-/* Checks every field; fills run->field_msg. Returns the number of failing fields. */
-static size_t check_fields(struct ff_run *run, const struct ff_node *n,
-                           const struct ff_run_value *values, const int *at)
+/* The user's date at now_ms: days since 1970-01-01 at the run's UTC offset, rounded down
+ * (so that times before 1970 fall on the right day too). */
+static int64_t run_today(const struct ff_run *run, int64_t now_ms)
+{
+    const int64_t day = 86400000;
+    int64_t t = now_ms + (int64_t)run->utc_offset_min * 60000;
+    return t / day - (t % day < 0);
+}
+
+/* Checks every field; fills run->field_msg and, for the values that pass, norm[i] with the
+ * normal form (owned; NULL when the field is empty). FF_EINVALID when a field failed (the
+ * errmsg names them), FF_ENOMEM; norm is then all NULL. */
+static enum ff_err check_fields(struct ff_run *run, const struct ff_node *n,
+                                const struct ff_run_value *values, const int *at, int64_t now_ms,
+                                char **norm)
 {
     size_t bad = 0;
+    bool oom = false;
+    char *buf = ff_malloc(FF_FIELD_NORM_MAX);
+    const struct ff_field_ctx ctx = {run->locale, top(run)->chart, run_today(run, now_ms)};
     size_t len = (size_t)snprintf(run->errmsg, sizeof run->errmsg,
                                   "input at node \"%s\" refused; invalid:", n->id);
     for (size_t i = 0; i < n->nfields; i++) {
         const char *v = at[i] >= 0 ? values[at[i]].value : NULL;
+        norm[i] = NULL;
         run->field_msg[i][0] = '\0';
-        if (ff_field_check(&n->fields[i], v, run->locale, run->field_msg[i], RUN_FIELD_MSG_MAX))
+        if (!buf)
             continue;
+        if (ff_field_normalize(&n->fields[i], v, &ctx, buf, FF_FIELD_NORM_MAX, run->field_msg[i],
+                               RUN_FIELD_MSG_MAX)) {
+            if (buf[0] && !(norm[i] = ff_strdup(buf)))
+                oom = true;
+            continue;
+        }
         bad++;
         if (len < sizeof run->errmsg)
             len += (size_t)snprintf(run->errmsg + len, sizeof run->errmsg - len, " %s",
                                     n->fields[i].name);
     }
+    ff_free(buf);
     run->nfield_msgs = bad ? n->nfields : 0;
     if (!bad)
         run->errmsg[0] = '\0';
-    return bad;
+    if (!buf || oom || bad) {
+        for (size_t i = 0; i < n->nfields; i++) {
+            ff_free(norm[i]);
+            norm[i] = NULL;
+        }
+    }
+    if (!buf || oom) {
+        run->nfield_msgs = 0;
+        set_err(run, "out of memory checking the input at node \"%s\"", n->id);
+        return FF_ENOMEM;
+    }
+    return bad ? FF_EINVALID : FF_OK;
 }
 
-/* The accepted values, owned, in field order, empty ones left out; and as compact JSON. */
-static enum ff_err keep_values(const struct ff_node *n, const struct ff_run_value *values,
-                               const int *at, struct run_value **out, size_t *nout, char **json)
+/* The accepted values in normal form, owned, in field order, empty ones left out; and as
+ * compact JSON. */
+static enum ff_err keep_values(const struct ff_node *n, char *const *norm, struct run_value **out,
+                               size_t *nout, char **json)
 {
     enum ff_err err = FF_ENOMEM;
     struct run_value *kept = ff_calloc(n->nfields, sizeof *kept);
@@ -552,13 +587,13 @@ static enum ff_err keep_values(const struct ff_node *n, const struct ff_run_valu
     if (!kept || !obj)
         goto out_free;
     for (size_t i = 0; i < n->nfields; i++) {
-        if (at[i] < 0 || !values[at[i]].value[0])
+        if (!norm[i])
             continue;
         kept[k].name = ff_strdup(n->fields[i].name);
-        kept[k].value = ff_strdup(values[at[i]].value);
+        kept[k].value = ff_strdup(norm[i]);
         k++;
         if (!kept[k - 1].name || !kept[k - 1].value ||
-            !cJSON_AddStringToObject(obj, n->fields[i].name, values[at[i]].value))
+            !cJSON_AddStringToObject(obj, n->fields[i].name, norm[i]))
             goto out_free;
     }
     *json = cJSON_PrintUnformatted(obj);
@@ -575,6 +610,12 @@ out_free:
     return err;
 }
 
+static void norm_free(char **norm, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ff_free(norm[i]);
+}
+
 enum ff_err ff_run_submit(struct ff_run *run, const struct ff_run_value *values, size_t nvalues,
                           int64_t now_ms)
 {
@@ -589,14 +630,17 @@ enum ff_err ff_run_submit(struct ff_run *run, const struct ff_run_value *values,
     }
     if ((err = match_values(run, n, values, nvalues, at)))
         return err;
-    if (check_fields(run, n, values, at))
-        return FF_EINVALID;
+    char *norm[FF_CHART_MAX_FIELDS];
+    if ((err = check_fields(run, n, values, at, now_ms, norm)))
+        return err;
     struct run_value *kept = NULL;
     size_t nkept = 0;
     char *json = NULL;
     struct op op;
     op_begin(run, &op);
-    if ((err = keep_values(n, values, at, &kept, &nkept, &json)))
+    err = keep_values(n, norm, &kept, &nkept, &json);
+    norm_free(norm, n->nfields);
+    if (err)
         return op_end(run, &op, err);
     struct run_frame *f = top(run);
     err = check_limits(run, now_ms);
@@ -720,6 +764,22 @@ enum ff_err ff_run_set_locale(struct ff_run *run, const char *locale)
     }
     snprintf(run->locale, sizeof run->locale, "%s", locale);
     return FF_OK;
+}
+
+enum ff_err ff_run_set_utc_offset(struct ff_run *run, int minutes)
+{
+    if (minutes < -FF_RUN_MAX_UTC_OFFSET || minutes > FF_RUN_MAX_UTC_OFFSET) {
+        set_err(run, "UTC offset %d minutes is out of range (-%d to %d)", minutes,
+                FF_RUN_MAX_UTC_OFFSET, FF_RUN_MAX_UTC_OFFSET);
+        return FF_EINVAL;
+    }
+    run->utc_offset_min = minutes;
+    return FF_OK;
+}
+
+int ff_run_utc_offset(const struct ff_run *run)
+{
+    return run->utc_offset_min;
 }
 
 const char *ff_run_text(const struct ff_run *run, const struct ff_text *t)

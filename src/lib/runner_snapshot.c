@@ -276,6 +276,7 @@ enum ff_err ff_run_snapshot(const struct ff_run *run, char **json_out)
               cJSON_AddNumberToObject(o, "version", root->version) &&
               cJSON_AddStringToObject(o, "digest", root->digest) &&
               cJSON_AddStringToObject(o, "locale", run->locale) &&
+              cJSON_AddNumberToObject(o, "utc_offset_min", run->utc_offset_min) &&
               (subs = cJSON_AddArrayToObject(o, "subcharts"));
     for (size_t i = 1; ok && i < t.n; i++) {
         cJSON *r = chart_ref(t.v[i]);
@@ -645,8 +646,14 @@ static enum ff_err load_run(struct restore *r, const cJSON *root)
         return bad(r, FF_EPARSE, "\"locale\" must be a short string");
     if (answers && !cJSON_IsObject(answers))
         return bad(r, FF_EPARSE, "\"answers\" must be an object");
+    const cJSON *off = item(root, "utc_offset_min"); /* absent in older snapshots: UTC */
+    int64_t offset = 0;
+    if (off && !get_int(off, -FF_RUN_MAX_UTC_OFFSET, FF_RUN_MAX_UTC_OFFSET, &offset))
+        return bad(r, FF_EPARSE, "\"utc_offset_min\" must be minutes from -%d to %d",
+                   FF_RUN_MAX_UTC_OFFSET, FF_RUN_MAX_UTC_OFFSET);
     if (!(r->run = run_alloc(r->lib, locale)))
         return FF_ENOMEM;
+    r->run->utc_offset_min = (int)offset;
     /* The snapshot's charts are the versions the run started with; a chart the run can reach
      * but never named (none, from this build's snapshots) is pinned as the library has it. */
     for (size_t i = 0; i < r->t.n; i++)
