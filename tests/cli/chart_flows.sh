@@ -15,9 +15,11 @@ flows="$SRC/tests/charts/flows"
 flow() {
     local name=$1 chart=$2 outcome=$3 success=$4 nodes=$5 absent=${6:-}
     sed -e "s/@IN_7_DAYS@/$(date -d '+7 days' +%F)/g" \
-        -e "s/@IN_30_DAYS@/$(date -d '+30 days' +%F)/g" "$flows/$name.txt" >"$TMP/$name.txt"
+        -e "s/@IN_30_DAYS@/$(date -d '+30 days' +%F)/g" \
+        -e "s/@1_DAY_AGO@/$(date -d '-1 day' +%F)/g" "$flows/$name.txt" >"$TMP/$name.txt"
     rc=0
-    "$FFCTL" run "$charts/$chart.json" --answers "$TMP/$name.txt" --fake-clock \
+    # The real clock: dates are checked against today (--fake-clock starts in 1970).
+    "$FFCTL" run "$charts/$chart.json" --answers "$TMP/$name.txt" \
         --transcript "$TMP/$name.json" >"$TMP/out" 2>&1 || rc=$?
     expect "$name" 0 out "outcome: $outcome ($success)"
     [ "$rc" -eq 0 ] || return
@@ -51,6 +53,7 @@ grep -q '"call_back"' "$TMP/sr-no-engineer.json" && ok || bad "sr-no-engineer: n
 flow sr-visit service-request resolved success \
     "safety-check identify record-details create-case engineer-available choose-slot book-visit open-account engineer-report report-outcome close-case case-closed" \
     "engineer-visit no-engineer"
+expect "sr-visit: a past visit date is refused" 0 out "! Visit date: Enter a date on or after"
 
 flow fb-low-score after-sales-feedback case_created success \
     "rate-now rate-score low-score low-score-contact contact-details arrange-contact thank-you-contact" \
