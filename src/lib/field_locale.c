@@ -94,14 +94,25 @@ const char *field_yes_no(const char *folded, enum field_lang lang)
     return NULL;
 }
 
-/* Shortest %.Ng (15..17) that reads back as d. */
-static void shortest(double d, char *out, size_t outsize)
+/* The canonical text of a number already checked (sign, digits, at most one '.'): no '+',
+ * no leading zeros, no trailing zeros after the point, no "-0"; exact, unlike printing the
+ * double, and never in exponent form. */
+static void canonical(const char *num, char *out, size_t outsize)
 {
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(out, outsize, "%.*g", prec, d);
-        if (strtod(out, NULL) == d)
-            return;
+    bool neg = *num == '-';
+    if (*num == '-' || *num == '+')
+        num++;
+    while (num[0] == '0' && num[1] >= '0' && num[1] <= '9')
+        num++;
+    size_t n = strlen(num);
+    if (strchr(num, '.')) {
+        while (num[n - 1] == '0')
+            n--;
+        if (num[n - 1] == '.')
+            n--;
     }
+    bool zero = n == 1 && num[0] == '0';
+    snprintf(out, outsize, "%s%.*s", neg && !zero ? "-" : "", (int)n, num);
 }
 
 bool field_number(const char *v, enum field_lang lang, double *d, char *out, size_t outsize,
@@ -143,7 +154,7 @@ bool field_number(const char *v, enum field_lang lang, double *d, char *out, siz
     *d = strtod(buf, &end);
     if (*end || !isfinite(*d))
         return false;
-    shortest(*d, out, outsize);
+    canonical(buf, out, outsize);
     return true;
 }
 
