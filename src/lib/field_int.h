@@ -31,8 +31,9 @@ void field_fold(const char *s, char *out, size_t outsize);
 const char *field_yes_no(const char *folded, enum field_lang lang);
 /* A decimal number as people write it in the language: an optional sign, digits, one
  * decimal separator ('.' anywhere; ',' too in da and es). Writes the canonical text into
- * out: '.' as the separator, no '+', no leading or trailing zeros ("04,50" -> "4.5"). *ambiguous is set for a group of exactly three
- * digits after the only separator where that separator could be a thousands separator
+ * out: '.' as the separator, no '+', no leading or trailing zeros ("04,50" -> "4.5"). *ambiguous is
+ * set for a group of exactly three digits after the only separator where that separator could be a
+ * thousands separator
  * ("1.200" in da, "1,200" in en), which is refused rather than guessed. */
 bool field_number(const char *v, enum field_lang lang, double *d, char *out, size_t outsize,
                   bool *ambiguous);
