@@ -554,11 +554,11 @@ static int pair_field(const struct ff_node *n, const char *line)
     return -1;
 }
 
-/* The values of one input, one slot per field: vals[i] is field i's line (NULL = not given). */
+/* The values of one input, one slot per field of the node. */
 struct form {
     const struct ff_node *node;
-    char (*lines)[LINE_MAX_BYTES]; /* nfields lines */
-    bool given[FF_CHART_MAX_FIELDS];
+    char (*lines)[LINE_MAX_BYTES];   /* lines[i]: the value typed for field i */
+    bool given[FF_CHART_MAX_FIELDS]; /* lines[i] holds a value (else the field is left out) */
 };
 
 /* Fills the form from the line already in first: 'name=value' lines up to an empty line
