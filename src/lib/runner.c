@@ -501,8 +501,8 @@ enum ff_err ff_run_submit(struct ff_run *run, const struct ff_run_value *values,
     struct run_value *kept = NULL;
     size_t nkept = 0;
     char *json = NULL;
-    if ((err = run_input_take(run, top(run)->chart, n, values, nvalues, now_ms, &kept, &nkept,
-                              &json)))
+    if ((err = ff_run__input_take(run, top(run)->chart, n, values, nvalues, now_ms, &kept, &nkept,
+                                  &json)))
         return err;
     struct op op;
     op_begin(run, &op);

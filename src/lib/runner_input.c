@@ -3,7 +3,7 @@
  * normal forms that the runner then records (history values and the transcript's JSON).
  *
  * Nothing here changes the run's position, history or transcript: runner.c calls
- * run_input_take() before it begins the operation, so a refused or failed submit leaves
+ * ff_run__input_take() before it begins the operation, so a refused or failed submit leaves
  * only the messages (run->errmsg, run->field_msg) behind.
  */
 #include <stdarg.h>
@@ -107,6 +107,15 @@ static enum ff_err check_fields(struct ff_run *run, const struct ff_chart *chart
     return bad ? FF_EINVALID : FF_OK;
 }
 
+static void values_free(struct run_value *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ff_free(v[i].name);
+        ff_free(v[i].value);
+    }
+    ff_free(v);
+}
+
 /* The accepted values in normal form, owned, in field order, empty ones left out; and as
  * compact JSON. */
 static enum ff_err keep_values(const struct ff_node *n, char *const *norm, struct run_value **out,
@@ -138,7 +147,7 @@ static enum ff_err keep_values(const struct ff_node *n, char *const *norm, struc
 out_free:
     cJSON_Delete(obj);
     if (kept)
-        run_values_free(kept, k);
+        values_free(kept, k);
     return err;
 }
 
@@ -148,10 +157,10 @@ static void norm_free(char **norm, size_t n)
         ff_free(norm[i]);
 }
 
-enum ff_err run_input_take(struct ff_run *run, const struct ff_chart *chart,
-                           const struct ff_node *n, const struct ff_run_value *values,
-                           size_t nvalues, int64_t now_ms, struct run_value **kept, size_t *nkept,
-                           char **json)
+enum ff_err ff_run__input_take(struct ff_run *run, const struct ff_chart *chart,
+                               const struct ff_node *n, const struct ff_run_value *values,
+                               size_t nvalues, int64_t now_ms, struct run_value **kept,
+                               size_t *nkept, char **json)
 {
     int at[FF_CHART_MAX_FIELDS];
     char *norm[FF_CHART_MAX_FIELDS];

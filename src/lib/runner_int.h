@@ -101,10 +101,10 @@ void run_values_free(struct run_value *values, size_t n);
  * as *kept (empty fields left out) and as compact JSON (*json, cJSON_free). Changes nothing
  * else. FF_EINVALID when a field failed, FF_ENOTFOUND / FF_EINVAL / FF_ELIMIT for values
  * that match no field, repeat one or are too many, FF_ENOMEM. */
-enum ff_err run_input_take(struct ff_run *run, const struct ff_chart *chart,
-                           const struct ff_node *n, const struct ff_run_value *values,
-                           size_t nvalues, int64_t now_ms, struct run_value **kept, size_t *nkept,
-                           char **json);
+enum ff_err ff_run__input_take(struct ff_run *run, const struct ff_chart *chart,
+                               const struct ff_node *n, const struct ff_run_value *values,
+                               size_t nvalues, int64_t now_ms, struct run_value **kept,
+                               size_t *nkept, char **json);
 /* Pins the latest library version of every chart reachable through subchart nodes from the
  * charts already in run->pinned (ids pinned already keep their version). FF_ELIMIT beyond
  * RUN_MAX_PINNED charts. */
