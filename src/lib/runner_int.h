@@ -96,6 +96,14 @@ enum ff_err run_hist_push(struct ff_run *run, const struct run_frame *frames, si
                           struct run_value *values, size_t nvalues);
 void run_values_free(struct run_value *values, size_t n);
 
+/* Pins the latest library version of every chart reachable through subchart nodes from the
+ * charts already in run->pinned (ids pinned already keep their version). FF_ELIMIT beyond
+ * RUN_MAX_PINNED charts. */
+enum ff_err run_pin(struct ff_run *run);
+/* The pinned chart with this id, or NULL. */
+const struct ff_chart *run_pinned(const struct ff_run *run, const char *id);
+bool run_node_interactive(enum ff_node_kind kind);
+
 /* runner_input.c: checks the values submitted at input node n of chart (field messages in
  * run->field_msg, the failure in run->errmsg) and returns the accepted normal forms, owned,
  * as *kept (empty fields left out) and as compact JSON (*json, cJSON_free). Changes nothing
@@ -105,12 +113,5 @@ enum ff_err ff_run__input_take(struct ff_run *run, const struct ff_chart *chart,
                                const struct ff_node *n, const struct ff_run_value *values,
                                size_t nvalues, int64_t now_ms, struct run_value **kept,
                                size_t *nkept, char **json);
-/* Pins the latest library version of every chart reachable through subchart nodes from the
- * charts already in run->pinned (ids pinned already keep their version). FF_ELIMIT beyond
- * RUN_MAX_PINNED charts. */
-enum ff_err run_pin(struct ff_run *run);
-/* The pinned chart with this id, or NULL. */
-const struct ff_chart *run_pinned(const struct ff_run *run, const char *id);
-bool run_node_interactive(enum ff_node_kind kind);
 
 #endif
