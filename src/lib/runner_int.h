@@ -95,7 +95,6 @@ enum ff_err run_tr_append(struct ff_run *run, const struct ff_chart *chart, int 
 enum ff_err run_hist_push(struct ff_run *run, const struct run_frame *frames, size_t depth,
                           struct run_value *values, size_t nvalues);
 void run_values_free(struct run_value *values, size_t n);
-
 /* Pins the latest library version of every chart reachable through subchart nodes from the
  * charts already in run->pinned (ids pinned already keep their version). FF_ELIMIT beyond
  * RUN_MAX_PINNED charts. */
