@@ -4,7 +4,7 @@
  * A value is accepted in the forms customers write ("ja", "4,5", "24.12.2026",
  * "+45 12 34 56 78") and turned into one normal form that is what gets recorded:
  *   yes_no    "yes" | "no"
- *   number    the shortest round-trip decimal with a '.' ("4.5", "-3", "1200")
+ *   number    as typed with a '.', no '+', no leading or trailing zeros ("4.5", "-3")
  *   date      "YYYY-MM-DD"
  *   phone     "+<country code><national number>" for a declared country ("+4512345678");
  *             digits with an optional leading '+' when the chart declares none
@@ -12,6 +12,8 @@
  *   email     as typed, blanks around it removed, the domain in lower case
  *   choice    the choice id (typed as the id, the 1-based number shown, or the label)
  *   text      as typed
+ * A normal form is accepted again and gives itself (a number's read in English: "2.197" is
+ * ambiguous in da and es, where '.' may group thousands).
  * A refused value gets a message in the user's language (en, da, es; others get en) that
  * says what is expected, with an example.
  *

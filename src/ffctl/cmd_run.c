@@ -348,13 +348,41 @@ static void show_limits(struct session *s, int64_t now)
     }
 }
 
-/* Indents every line of text by `pad`. */
+#define WRAP_COLUMNS 76
+
+/* Code points in s[0..n). */
+static size_t columns(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* Prints one line of text, indented by pad and wrapped at blanks to WRAP_COLUMNS. */
+static void print_wrapped(const char *pad, const char *line, size_t n)
+{
+    while (columns(line, n) > WRAP_COLUMNS) {
+        size_t cut = 0;
+        for (size_t i = 0; i < n && columns(line, i) <= WRAP_COLUMNS; i++)
+            if (line[i] == ' ')
+                cut = i;
+        if (!cut) /* one long word: leave it whole */
+            break;
+        printf("%s%.*s\n", pad, (int)cut, line);
+        line += cut + 1;
+        n -= cut + 1;
+    }
+    printf("%s%.*s\n", pad, (int)n, line);
+}
+
+/* Indents every line of text by `pad`, wrapping long ones; blank lines stay. */
 static void print_indented(const char *pad, const char *text)
 {
     while (*text) {
         size_t n = strcspn(text, "\n");
         if (n)
-            printf("%s%.*s\n", pad, (int)n, text);
+            print_wrapped(pad, text, n);
         else
             printf("\n");
         text += n + (text[n] == '\n');
@@ -554,11 +582,11 @@ static int pair_field(const struct ff_node *n, const char *line)
     return -1;
 }
 
-/* The values of one input, one slot per field: vals[i] is field i's line (NULL = not given). */
+/* The values of one input, one slot per field of the node. */
 struct form {
     const struct ff_node *node;
-    char (*lines)[LINE_MAX_BYTES]; /* nfields lines */
-    bool given[FF_CHART_MAX_FIELDS];
+    char (*lines)[LINE_MAX_BYTES];   /* lines[i]: the value typed for field i */
+    bool given[FF_CHART_MAX_FIELDS]; /* lines[i] holds a value (else the field is left out) */
 };
 
 /* Fills the form from the line already in first: 'name=value' lines up to an empty line

@@ -159,7 +159,7 @@ static bool check_number(const struct ff_field *f, const char *v, enum field_lan
 {
     double d;
     bool ambiguous;
-    if (!field_number(v, lang, &d, norm, normsize, &ambiguous))
+    if (!ff_field__number(v, lang, &d, norm, normsize, &ambiguous))
         return fail(lang, ambiguous ? MSG_NUMBER_GROUPS : MSG_NUMBER, NULL, msg, size);
     if (f->has_min && d < f->min)
         return fail_num(lang, MSG_NUM_MIN, f->min, msg, size);
@@ -195,14 +195,14 @@ static bool check_date(const struct ff_field *f, const char *v, const struct ff_
 {
     int64_t days;
     char when[32];
-    if (!field_date(v, &days))
+    if (!ff_field__date(v, &days))
         return fail(lang, MSG_DATE, NULL, msg, size);
     if (f->has_min_days && days < ctx->today + f->min_days) {
-        field_date_format(ctx->today + f->min_days, lang, when, sizeof when);
+        ff_field__date_format(ctx->today + f->min_days, lang, when, sizeof when);
         return fail(lang, MSG_DATE_MIN, when, msg, size);
     }
     if (f->has_max_days && days > ctx->today + f->max_days) {
-        field_date_format(ctx->today + f->max_days, lang, when, sizeof when);
+        ff_field__date_format(ctx->today + f->max_days, lang, when, sizeof when);
         return fail(lang, MSG_DATE_MAX, when, msg, size);
     }
     int y, m, d;
@@ -225,13 +225,13 @@ static bool check_choice(const struct ff_field *f, const char *v, const struct f
             k = k * 10 + (v[i] - '0');
         idx = k >= 1 && (size_t)k <= f->nchoices ? k - 1 : -1;
     }
-    field_fold(v, typed, sizeof typed);
+    ff_field__fold(v, typed, sizeof typed);
     for (size_t i = 0; idx < 0 && i < f->nchoices; i++) {
         if (f->choices[i] && !strcmp(f->choices[i], v))
             idx = (int)i;
         else if (ctx->chart && f->choice_labels && f->choice_labels[i].s) {
-            field_fold(ff_text_get(ctx->chart, &f->choice_labels[i], ctx->locale), label,
-                       sizeof label);
+            ff_field__fold(ff_text_get(ctx->chart, &f->choice_labels[i], ctx->locale), label,
+                           sizeof label);
             if (label[0] && !strcmp(label, typed))
                 idx = (int)i;
         }
@@ -256,7 +256,7 @@ static void trim(const char *v, char *out, size_t outsize)
 static bool check_typed(const struct ff_field *f, const char *v, const struct ff_field_ctx *ctx,
                         char *norm, size_t normsize, char *msg, size_t size)
 {
-    enum field_lang lang = field_lang(ctx->locale);
+    enum field_lang lang = ff_field__lang(ctx->locale);
     const struct ff_chart *c = ctx->chart;
     const char *const *cs = c ? c->countries : NULL;
     size_t ncs = c ? c->ncountries : 0;
@@ -269,15 +269,15 @@ static bool check_typed(const struct ff_field *f, const char *v, const struct ff
     case FF_FIELD_NUMBER:
         return check_number(f, v, lang, norm, normsize, msg, size);
     case FF_FIELD_PHONE:
-        if (!field_phone(v, cs, ncs, norm, normsize)) {
-            field_phone_message(cs, ncs, lang, msg, size);
+        if (!ff_field__phone(v, cs, ncs, norm, normsize)) {
+            ff_field__phone_message(cs, ncs, lang, msg, size);
             return false;
         }
         return check_length(f, v, lang, msg, size) && check_pattern(f, v, lang, msg, size);
     case FF_FIELD_POSTCODE:
-        if (field_postcode(v, cs, ncs, norm, normsize))
+        if (ff_field__postcode(v, cs, ncs, norm, normsize))
             return true;
-        field_postcode_message(cs, ncs, lang, msg, size);
+        ff_field__postcode_message(cs, ncs, lang, msg, size);
         return false;
     case FF_FIELD_EMAIL:
         return check_email(v, lang, norm, normsize, msg, size);
@@ -287,8 +287,8 @@ static bool check_typed(const struct ff_field *f, const char *v, const struct ff
         return check_choice(f, v, ctx, norm, normsize) ? true
                                                        : fail(lang, MSG_CHOICE, NULL, msg, size);
     case FF_FIELD_YES_NO:
-        field_fold(v, folded, sizeof folded);
-        if (!(yn = field_yes_no(folded, lang)))
+        ff_field__fold(v, folded, sizeof folded);
+        if (!(yn = ff_field__yes_no(folded, lang)))
             return fail(lang, MSG_YES_NO, NULL, msg, size);
         snprintf(norm, normsize, "%s", yn);
         return true;
@@ -303,7 +303,7 @@ bool ff_field_normalize(const struct ff_field *f, const char *value, const struc
     char v[FF_RUN_MAX_VALUE + 1];
     if (!ctx)
         ctx = &none;
-    enum field_lang lang = field_lang(ctx->locale);
+    enum field_lang lang = ff_field__lang(ctx->locale);
     if (normsize)
         norm[0] = '\0';
     if (value && strlen(value) > FF_RUN_MAX_VALUE)

@@ -226,7 +226,7 @@ static bool phone_of(const struct country *c, const char *d, size_t n, bool intl
     return true;
 }
 
-bool field_phone(const char *v, const char *const *cs, size_t ncs, char *out, size_t outsize)
+bool ff_field__phone(const char *v, const char *const *cs, size_t ncs, char *out, size_t outsize)
 {
     char d[64];
     size_t n;
@@ -244,7 +244,7 @@ bool field_phone(const char *v, const char *const *cs, size_t ncs, char *out, si
     return true;
 }
 
-bool field_postcode(const char *v, const char *const *cs, size_t ncs, char *out, size_t outsize)
+bool ff_field__postcode(const char *v, const char *const *cs, size_t ncs, char *out, size_t outsize)
 {
     char s[POSTCODE_MAX + 1];
     size_t n = 0;
@@ -294,14 +294,14 @@ static void join(const char *const *cs, size_t ncs, enum field_lang lang, bool p
         snprintf(msg + len, size - len, ".");
 }
 
-void field_phone_message(const char *const *cs, size_t n, enum field_lang lang, char *msg,
-                         size_t size)
+void ff_field__phone_message(const char *const *cs, size_t n, enum field_lang lang, char *msg,
+                             size_t size)
 {
     join(cs, n, lang, true, msg, size);
 }
 
-void field_postcode_message(const char *const *cs, size_t n, enum field_lang lang, char *msg,
-                            size_t size)
+void ff_field__postcode_message(const char *const *cs, size_t n, enum field_lang lang, char *msg,
+                                size_t size)
 {
     join(cs, n, lang, false, msg, size);
 }

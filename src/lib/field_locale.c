@@ -15,7 +15,7 @@
 
 #define NUMBER_MAX 40 /* characters of a typed number; more is not a number a person means */
 
-enum field_lang field_lang(const char *locale)
+enum field_lang ff_field__lang(const char *locale)
 {
     static const char *const tags[LANG_COUNT] = {"en", "da", "es"};
     for (int i = 0; locale && i < LANG_COUNT; i++)
@@ -38,7 +38,7 @@ static size_t put(char *out, size_t at, size_t size, const char *s, size_t n)
     return at + n;
 }
 
-void field_fold(const char *s, char *out, size_t outsize)
+void ff_field__fold(const char *s, char *out, size_t outsize)
 {
     size_t o = 0;
     bool blank = false;
@@ -78,7 +78,7 @@ void field_fold(const char *s, char *out, size_t outsize)
     out[o] = '\0';
 }
 
-const char *field_yes_no(const char *folded, enum field_lang lang)
+const char *ff_field__yes_no(const char *folded, enum field_lang lang)
 {
     static const char *const words[LANG_COUNT][2][3] = {
         [LANG_EN] = {{"yes", "y", NULL}, {"no", "n", NULL}},
@@ -94,18 +94,29 @@ const char *field_yes_no(const char *folded, enum field_lang lang)
     return NULL;
 }
 
-/* Shortest %.Ng (15..17) that reads back as d. */
-static void shortest(double d, char *out, size_t outsize)
+/* The canonical text of a number already checked (sign, digits, at most one '.'): no '+',
+ * no leading zeros, no trailing zeros after the point, no "-0"; exact, unlike printing the
+ * double, and never in exponent form. */
+static void canonical(const char *num, char *out, size_t outsize)
 {
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(out, outsize, "%.*g", prec, d);
-        if (strtod(out, NULL) == d)
-            return;
+    bool neg = *num == '-';
+    if (*num == '-' || *num == '+')
+        num++;
+    while (num[0] == '0' && num[1] >= '0' && num[1] <= '9')
+        num++;
+    size_t n = strlen(num);
+    if (strchr(num, '.')) {
+        while (num[n - 1] == '0')
+            n--;
+        if (num[n - 1] == '.')
+            n--;
     }
+    bool zero = n == 1 && num[0] == '0';
+    snprintf(out, outsize, "%s%.*s", neg && !zero ? "-" : "", (int)n, num);
 }
 
-bool field_number(const char *v, enum field_lang lang, double *d, char *out, size_t outsize,
-                  bool *ambiguous)
+bool ff_field__number(const char *v, enum field_lang lang, double *d, char *out, size_t outsize,
+                      bool *ambiguous)
 {
     char buf[NUMBER_MAX + 1];
     size_t n = 0, before = 0, after = 0, seps = 0;
@@ -143,7 +154,7 @@ bool field_number(const char *v, enum field_lang lang, double *d, char *out, siz
     *d = strtod(buf, &end);
     if (*end || !isfinite(*d))
         return false;
-    shortest(*d, out, outsize);
+    canonical(buf, out, outsize);
     return true;
 }
 
@@ -188,7 +199,7 @@ static bool real_date(int y, int m, int d)
     return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] + (m == 2 && leap);
 }
 
-bool field_date(const char *v, int64_t *days)
+bool ff_field__date(const char *v, int64_t *days)
 {
     int a, b, c;
     size_t na = digits(v, 4, &a);
@@ -216,7 +227,7 @@ bool field_date(const char *v, int64_t *days)
     return true;
 }
 
-void field_date_format(int64_t days, enum field_lang lang, char *out, size_t outsize)
+void ff_field__date_format(int64_t days, enum field_lang lang, char *out, size_t outsize)
 {
     int y, m, d;
     ff_civil_from_days(days, &y, &m, &d);

@@ -1,5 +1,5 @@
 /* runner_int.h - the insides of struct ff_run, shared by runner.c (the state machine),
- * runner_snapshot.c (JSON out and in).
+ * runner_snapshot.c (JSON out and in) and runner_input.c (checking a submit).
  *
  * Invariants of a struct ff_run between calls:
  *   - 1 <= pos.depth <= FF_RUN_MAX_DEPTH; frames[0] is the root chart; every frame below
@@ -102,5 +102,15 @@ enum ff_err run_pin(struct ff_run *run);
 /* The pinned chart with this id, or NULL. */
 const struct ff_chart *run_pinned(const struct ff_run *run, const char *id);
 bool run_node_interactive(enum ff_node_kind kind);
+
+/* runner_input.c: checks the values submitted at input node n of chart (field messages in
+ * run->field_msg, the failure in run->errmsg) and returns the accepted normal forms, owned,
+ * as *kept (empty fields left out) and as compact JSON (*json, cJSON_free). Changes nothing
+ * else. FF_EINVALID when a field failed, FF_ENOTFOUND / FF_EINVAL / FF_ELIMIT for values
+ * that match no field, repeat one or are too many, FF_ENOMEM. */
+enum ff_err ff_run__input_take(struct ff_run *run, const struct ff_chart *chart,
+                               const struct ff_node *n, const struct ff_run_value *values,
+                               size_t nvalues, int64_t now_ms, struct run_value **kept,
+                               size_t *nkept, char **json);
 
 #endif

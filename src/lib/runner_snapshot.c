@@ -644,16 +644,15 @@ static enum ff_err load_run(struct restore *r, const cJSON *root)
     const cJSON *answers = item(root, "answers");
     if (!locale)
         return bad(r, FF_EPARSE, "\"locale\" must be a short string");
-    if (answers && !cJSON_IsObject(answers))
-        return bad(r, FF_EPARSE, "\"answers\" must be an object");
     const cJSON *off = item(root, "utc_offset_min"); /* absent in older snapshots: UTC */
     int64_t offset = 0;
     if (off && !get_int(off, -FF_RUN_MAX_UTC_OFFSET, FF_RUN_MAX_UTC_OFFSET, &offset))
         return bad(r, FF_EPARSE, "\"utc_offset_min\" must be minutes from -%d to %d",
                    FF_RUN_MAX_UTC_OFFSET, FF_RUN_MAX_UTC_OFFSET);
+    if (answers && !cJSON_IsObject(answers))
+        return bad(r, FF_EPARSE, "\"answers\" must be an object");
     if (!(r->run = run_alloc(r->lib, locale)))
         return FF_ENOMEM;
-    r->run->utc_offset_min = (int)offset;
     /* The snapshot's charts are the versions the run started with; a chart the run can reach
      * but never named (none, from this build's snapshots) is pinned as the library has it. */
     for (size_t i = 0; i < r->t.n; i++)
@@ -669,6 +668,7 @@ static enum ff_err load_run(struct restore *r, const cJSON *root)
         err = load_history(r, item(root, "history"));
     if (!err)
         err = load_transcript(r, item(root, "transcript"));
+    r->run->utc_offset_min = (int)offset;
     return err;
 }
 

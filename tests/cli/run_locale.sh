@@ -22,6 +22,7 @@ walk() {
 }
 
 # submitted KEY VALUE: the transcript's submit entry has KEY = VALUE.
+# shellcheck disable=SC2317  # called through check
 submitted() {
     python3 - "$TMP/t.json" "$1" "$2" <<'PY'
 import json, sys

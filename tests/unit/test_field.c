@@ -67,6 +67,10 @@ static const struct fcase cases[] = {
     {T_NUMBER, "", "en", "0x10", NULL, "Enter a number, e.g. 4.5."},
     {T_NUMBER, "", "en", "nan", NULL, "Enter a number, e.g. 4.5."},
     {T_NUMBER, "", "en", "10.1", "10.1", NULL},
+    {T_NUMBER, "", "da", "04,50", "4.5", NULL},
+    {T_NUMBER, "", "es", "+010,000", "10", NULL},
+    {T_NUMBER, "", "en", "1.0000001", "1.0000001", NULL},
+    {T_NUMBER, "", "en", "0,0", NULL, NULL},
     {T_NUMBER, "", "da", "100", NULL, "Skriv et tal på højst 10,5."},
     {T_NUMBER, "", "da", "0,5", NULL, "Skriv et tal på mindst 1."},
     /* dates: ISO and day-month-year in each language */
