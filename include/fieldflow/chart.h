@@ -27,6 +27,8 @@
 #define FF_CHART_MAX_OPTIONS 32
 #define FF_CHART_MAX_FIELDS 32
 #define FF_CHART_MAX_STRING 8192
+#define FF_CHART_MAX_COUNTRIES 32
+#define FF_FIELD_MAX_DAYS 36600 /* |min_days|, |max_days|: about a hundred years */
 
 /* Warning thresholds. */
 #define FF_KIOSK_LABEL_MAX 40 /* characters (UTF-8 code points) on a kiosk button */
@@ -54,6 +56,7 @@ enum ff_field_type {
     FF_FIELD_DATE,
     FF_FIELD_CHOICE,
     FF_FIELD_YES_NO,
+    FF_FIELD_POSTCODE, /* checked against the chart's countries */
 };
 
 enum ff_action_kind {
@@ -104,6 +107,8 @@ struct ff_field {
     const char *pattern;   /* POSIX extended regex the whole value must match, or NULL */
     bool has_min, has_max; /* number: value bounds; text/phone: length bounds; date: none */
     double min, max;
+    bool has_min_days, has_max_days; /* date: bounds in days relative to the run's today */
+    int min_days, max_days;          /* -FF_FIELD_MAX_DAYS..FF_FIELD_MAX_DAYS; 0 = today */
     struct ff_text label;
     struct ff_text hint;  /* may be absent (s == NULL) */
     const char **choices; /* choice: option ids */
@@ -134,11 +139,19 @@ struct ff_node {
     const char *kb_article;    /* kb: article id in the knowledge base */
     struct ff_action *actions; /* action: one or more, performed in order */
     size_t nactions;
-    const char *subchart;    /* subchart: the called chart's id */
-    enum ff_outcome outcome; /* end */
-    bool success;            /* end: tagged success (true) or failure */
+    const char *subchart;      /* subchart: the called chart's id */
+    enum ff_outcome outcome;   /* end */
+    bool success;              /* end: tagged success (true) or failure */
+    enum ff_audience audience; /* effective: the node's "audience" key, else the chart's */
+    bool handoff;              /* step, action, end: a kiosk session hands over to staff here */
     struct ff_pos pos;
 };
+
+/* Staff nodes (audience engineer or desk) are not for a customer at the kiosk. */
+static inline bool ff_audience_is_staff(enum ff_audience a)
+{
+    return a == FF_AUDIENCE_ENGINEER || a == FF_AUDIENCE_DESK;
+}
 
 /* A time limit runs from entering node `from` until reaching node `to` (or any end node
  * when `to` is NULL). Exceeding it is reported by the runner as a breach. */
@@ -164,6 +177,9 @@ struct ff_chart {
     size_t ntouchpoints;
     const char **locales; /* first = fallback */
     size_t nlocales;
+    const char **countries; /* ISO 3166-1 alpha-2 ("DK"), whose phones and postcodes the
+                               chart's fields accept; NULL/0 when the chart declares none */
+    size_t ncountries;
     struct ff_time_limit *limits;
     size_t nlimits;
     struct ff_node *nodes; /* in file order */

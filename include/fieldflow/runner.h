@@ -39,6 +39,7 @@
 #define FF_RUN_MAX_LIMITS 32         /* time limits tracked at once */
 #define FF_RUN_MAX_VALUE 8192        /* bytes in one submitted field value */
 #define FF_RUN_MAX_SNAPSHOT (16u * 1024u * 1024u) /* bytes of snapshot JSON */
+#define FF_RUN_MAX_UTC_OFFSET (18 * 60)           /* minutes either side of UTC */
 
 struct ff_run;
 
@@ -107,6 +108,13 @@ bool ff_run_can_back(const struct ff_run *run);
 const char *ff_run_locale(const struct ff_run *run);
 /* Changes the locale of texts and messages; not recorded in the transcript. */
 enum ff_err ff_run_set_locale(struct ff_run *run, const char *locale);
+/* The user's local time minus UTC, in minutes (-FF_RUN_MAX_UTC_OFFSET..+): date fields
+ * check min_days/max_days against the local date at the operation's now_ms. Default 0
+ * (UTC); the caller looks the offset up (the runner reads no clock and no time zone) and
+ * may change it at any time, e.g. across a daylight-saving change. Not recorded in the
+ * transcript; kept in snapshots. FF_EINVAL when out of range. */
+enum ff_err ff_run_set_utc_offset(struct ff_run *run, int minutes);
+int ff_run_utc_offset(const struct ff_run *run);
 /* ff_text_get() of t in the current chart and the run's locale. */
 const char *ff_run_text(const struct ff_run *run, const struct ff_text *t);
 /* The value of field `name` among the answers on the current path (the latest submit
@@ -119,6 +127,8 @@ enum ff_err ff_run_next(struct ff_run *run, int64_t now_ms);
  * (the message lists the options), FF_ESTATE when not at a decision. */
 enum ff_err ff_run_choose(struct ff_run *run, const char *option_id, int64_t now_ms);
 /* Submits values for the input node's fields. Fields without a value count as empty.
+ * Values are checked and recorded in normal form by ff_field_normalize() (field.h), in the
+ * run's locale, for the chart's countries and the run's local date at now_ms.
  * FF_EINVALID when a value fails its field's checks: ff_run_field_error() then gives a
  * localized message per failing field. FF_ENOTFOUND for a name that is no field here,
  * FF_EINVAL for a name given twice, FF_ESTATE when not at an input node. */

@@ -212,7 +212,9 @@ static int export_chart(const struct ff_chart *c, enum ff_export_format fmt,
         print_diags(&gv);
         if (err != FF_OK)
             fprintf(stderr, "ffctl export: %s: %s\n", a->file, ff_strerror(err));
-        rc = err == FF_OK ? write_out(a->out, buf, len) : FFCTL_FAILURE;
+        rc = err == FF_OK       ? write_out(a->out, buf, len)
+             : err == FF_ELIMIT ? FFCTL_REFUSED /* too large for the format: a clear refusal */
+                                : FFCTL_FAILURE;
     }
     ff_free(buf);
     ff_diags_free(&gv);

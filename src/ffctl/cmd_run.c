@@ -4,10 +4,18 @@
  * the file) resolve; only findings about the requested file are reported. Answers come
  * one per line from --answers FILE or stdin (a terminal or not); the same reader serves
  * both, so a scripted run is exactly what a person typing would do. The runner does the
- * work; this file only shows nodes and turns lines into runner calls.
+ * work (and checks every value, see fieldflow/field.h); this file only shows nodes and
+ * turns lines into runner calls.
+ *
+ * The screen text of this file speaks the run's language through gettext (domain
+ * "ffctl", catalogs from po/ compiled next to the binary or under FF_LOCALEDIR); the
+ * chart's texts and the field messages come localized from the library. kb nodes show
+ * their article from the knowledge base beside the chart's folder (assets/kb) or --kb.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <libintl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,19 +24,29 @@
 
 #include "ffctl.h"
 #include "fieldflow/chart.h"
+#include "fieldflow/kb.h"
 #include "fieldflow/mem.h"
 #include "fieldflow/runner.h"
 
+#ifndef FF_LOCALEDIR
+#define FF_LOCALEDIR "/usr/local/share/locale"
+#endif
+#define _(s) dgettext("ffctl", s)
+#define N_(s) s
+
 #define LINE_MAX_BYTES (FF_RUN_MAX_VALUE + 128)
+#define PATH_BYTES 4096
 
 struct run_args {
-    const char *file, *locale, *answers, *transcript;
+    const char *file, *locale, *answers, *transcript, *kb;
     bool fake_clock;
 };
 
 /* The session: where answers come from and how time passes. */
 struct session {
     struct ff_run *run;
+    const struct ff_library *lib;
+    struct ff_kb *kb; /* the knowledge base; NULL when none was found */
     FILE *in;
     bool tty;        /* a person at a terminal: prompt, do not echo */
     bool fake_clock; /* time starts at 0 and moves 1 s per answer */
@@ -41,21 +59,27 @@ enum outcome { GO_ON, AT_END, RAN_OUT, QUIT, FAILED };
 static void usage(FILE *to)
 {
     fprintf(to, "usage: ffctl run FILE.json [--locale L] [--answers FILE] [--transcript OUT.json]\n"
-                "                 [--fake-clock]\n"
+                "                 [--kb DIR] [--fake-clock]\n"
                 "Walks a chart: shows each node, asks for a choice or the input's fields, and\n"
                 "prints the outcome. All *.json charts in FILE's directory are loaded so that\n"
                 "subcharts resolve.\n\n"
                 "Answers are read one per line from --answers FILE, or from stdin (a terminal or\n"
                 "a pipe):\n"
                 "  start/step/kb/action   an empty line (or 'next')\n"
-                "  decision               the option's number or id\n"
+                "  decision               the option's number or label\n"
                 "  input                  'name=value' lines ended by an empty line, or one\n"
-                "                         value per field in field order\n"
+                "                         value per field in field order; a refused field is\n"
+                "                         asked again on its own\n"
                 "  anywhere               'back' (b), 'restart' (r), 'quit' (q)\n"
-                "Lines starting with '#' are comments. A refused answer is explained (in the\n"
-                "chart's locale) and asked again.\n\n"
-                "--transcript OUT.json  write the run's transcript (JSON array) at the end\n"
-                "--fake-clock           time starts at 0 and advances 1 s per answer\n\n"
+                "Lines starting with '#' are comments. Values are read as people write them in\n"
+                "the run's language (ja/nej, 4,5, 24-12-2026) and the chart's countries; a\n"
+                "refused answer is explained in that language and asked again.\n\n"
+                "--locale L            the language of the run (default: the chart's first)\n"
+                "--transcript OUT.json write the run's transcript (JSON array) at the end\n"
+                "--kb DIR              knowledge-base files for kb nodes (default: the kb folder\n"
+                "                      beside the chart's folder, e.g. assets/kb)\n"
+                "--fake-clock          time starts at 0 (1970-01-01 UTC) and advances 1 s per\n"
+                "                      answer\n\n"
                 "exit: 0 an end was reached, 1 chart refused, answers ran out or quit,\n"
                 "      2 usage, 3 failure\n");
 }
@@ -67,6 +91,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         const char **slot = !strcmp(s, "--locale")       ? &a->locale
                             : !strcmp(s, "--answers")    ? &a->answers
                             : !strcmp(s, "--transcript") ? &a->transcript
+                            : !strcmp(s, "--kb")         ? &a->kb
                                                          : NULL;
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
             usage(stdout);
@@ -89,24 +114,84 @@ static int parse_args(int argc, char **argv, struct run_args *a)
     return FFCTL_OK;
 }
 
-/* The time of an answer: the fake clock moves on, the real one is read. */
-static int64_t now_ms(struct session *s)
+static int64_t clock_ms(void)
 {
-    if (s->fake_clock)
-        return s->fake_ms += 1000;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The time of an answer: the fake clock moves on, the real one is read. */
+static int64_t now_ms(struct session *s)
+{
+    return s->fake_clock ? (s->fake_ms += 1000) : clock_ms();
+}
+
 /* The time now, for display: the fake clock stands still. */
 static int64_t peek_ms(struct session *s)
 {
-    if (s->fake_clock)
-        return s->fake_ms;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return s->fake_clock ? s->fake_ms : clock_ms();
+}
+
+/* The local time zone's offset from UTC now, in minutes; 0 under the fake clock, so that
+ * scripted runs give the same dates everywhere. */
+static int utc_offset_minutes(const struct session *s)
+{
+    time_t t = time(NULL);
+    struct tm lt, gt;
+    if (s->fake_clock || !localtime_r(&t, &lt) || !gmtime_r(&t, &gt))
+        return 0;
+    long days =
+        lt.tm_year != gt.tm_year ? (lt.tm_year > gt.tm_year ? 1 : -1) : lt.tm_yday - gt.tm_yday;
+    long off = days * 1440 + (lt.tm_hour - gt.tm_hour) * 60 + (lt.tm_min - gt.tm_min);
+    return off < -FF_RUN_MAX_UTC_OFFSET || off > FF_RUN_MAX_UTC_OFFSET ? 0 : (int)off;
+}
+
+/* ---- the screen's language ---- */
+
+static bool is_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d)
+        closedir(d);
+    return d != NULL;
+}
+
+/* Catalogs next to the binary (a build tree: <build>/locale) win over the installed ones,
+ * so a test of a build never reads an older installed catalog. */
+static void catalog_dir(char *dir, size_t size)
+{
+    char exe[PATH_BYTES];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            int len = snprintf(dir, size, "%s/locale", exe);
+            if (len > 0 && (size_t)len < size && is_dir(dir))
+                return;
+        }
+    }
+    snprintf(dir, size, "%s", FF_LOCALEDIR);
+}
+
+/* gettext picks the catalog from LANGUAGE, which it honours unless LC_MESSAGES is "C";
+ * C.UTF-8 is built into glibc, so no system locale for the language need be installed.
+ * Only LC_MESSAGES changes: numbers keep the C locale (the library parses them). */
+static void screen_language(const char *locale)
+{
+    char dir[PATH_BYTES], lang[32];
+    catalog_dir(dir, sizeof dir);
+    bindtextdomain("ffctl", dir);
+    bind_textdomain_codeset("ffctl", "UTF-8");
+    if (!setlocale(LC_MESSAGES, "C.UTF-8"))
+        setlocale(LC_MESSAGES, "");
+    snprintf(lang, sizeof lang, "%s", locale ? locale : "en");
+    for (char *p = lang; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    setenv("LANGUAGE", lang, 1);
 }
 
 /* ---- loading ---- */
@@ -140,7 +225,7 @@ static void add_siblings(struct ff_library *lib, const char *dir, const char *fi
         size_t n = strlen(de->d_name);
         if (n < 6 || strcmp(de->d_name + n - 5, ".json") || !strcmp(de->d_name, base))
             continue;
-        char path[4096];
+        char path[PATH_BYTES];
         int len = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         if (len < 0 || (size_t)len >= sizeof path)
             continue;
@@ -153,6 +238,16 @@ static void add_siblings(struct ff_library *lib, const char *dir, const char *fi
     }
     if (dh)
         closedir(dh);
+}
+
+/* The directory of file ("." when it has none). */
+static void dir_of(const char *file, char *dir, size_t size)
+{
+    const char *slash = strrchr(file, '/');
+    if (slash == file)
+        snprintf(dir, size, "/");
+    else
+        snprintf(dir, size, "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
 }
 
 /* Loads FILE and its directory. Returns an exit code; *chart_out is FILE's chart. */
@@ -175,10 +270,9 @@ static int load(const char *file, struct ff_library **lib_out, const struct ff_c
     snprintf(id, sizeof id, "%s", c->id);
     if (ff_library_new(&lib) || ff_library_add(lib, c, &d))
         goto out_lib;
-    char dir[4096];
-    const char *slash = strrchr(file, '/');
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
-    add_siblings(lib, dir[0] ? dir : "/", file);
+    char dir[PATH_BYTES];
+    dir_of(file, dir, sizeof dir);
+    add_siblings(lib, dir, file);
     if (ff_library_check(lib, &d) != FF_OK && has_error_for(&d, file)) {
         print_diags(&d, file);
         rc = FFCTL_REFUSED;
@@ -195,20 +289,47 @@ out_diags:
     return rc;
 }
 
+/* The knowledge base of --kb DIR (which must load), else of the kb folder beside the
+ * chart's folder when there is one. Returns an exit code; *out may stay NULL. */
+static int load_kb(const char *file, const char *kb_dir, struct ff_kb **out)
+{
+    char dir[PATH_BYTES], parent[PATH_BYTES];
+    *out = NULL;
+    if (!kb_dir) {
+        dir_of(file, dir, sizeof dir);
+        int len = snprintf(parent, sizeof parent, "%s/../kb", dir);
+        if (len < 0 || (size_t)len >= sizeof parent || !is_dir(parent))
+            return FFCTL_OK;
+        kb_dir = parent;
+    }
+    struct ff_kb *kb = NULL;
+    enum ff_err err = ff_kb_new(&kb);
+    if (!err)
+        err = ff_kb_load_dir(kb, kb_dir);
+    if (err) {
+        fprintf(stderr, "ffctl run: knowledge base %s: %s\n", kb_dir,
+                kb && ff_kb_errmsg(kb)[0] ? ff_kb_errmsg(kb) : ff_strerror(err));
+        ff_kb_free(kb);
+        return err == FF_EIO || err == FF_ENOMEM ? FFCTL_FAILURE : FFCTL_REFUSED;
+    }
+    *out = kb;
+    return FFCTL_OK;
+}
+
 /* ---- showing ---- */
 
 static void show_actions(const struct ff_node *n)
 {
-    printf("  actions:");
+    printf("  %s", _("actions:"));
     for (size_t i = 0; i < n->nactions; i++) {
         const struct ff_action *a = &n->actions[i];
         printf("%s %s", i ? "," : "", ff_action_kind_name(a->kind));
         if (a->value)
             printf(" %s", a->value);
         if (a->kind == FF_ACTION_ESCALATE)
-            printf(" level %d", a->level);
+            printf(_(" level %d"), a->level);
         if (a->eta_minutes)
-            printf(" (%d min)", a->eta_minutes);
+            printf(_(" (%d min)"), a->eta_minutes);
     }
     printf("\n");
 }
@@ -220,22 +341,89 @@ static void show_limits(struct session *s, int64_t now)
     for (size_t i = 0; i < n && i < FF_RUN_MAX_LIMITS; i++) {
         const char *label = ff_text_get(lim[i].chart, &lim[i].limit->label, ff_run_locale(s->run));
         if (lim[i].remaining_ms >= 0)
-            printf("  time limit \"%s\": %lld s left\n", label,
+            printf(_("  time limit \"%s\": %lld s left\n"), label,
                    (long long)(lim[i].remaining_ms / 1000));
         else
-            printf("  time limit \"%s\": exceeded\n", label);
+            printf(_("  time limit \"%s\": exceeded\n"), label);
     }
 }
 
-/* Reports breach entries written since the last call. */
-static void show_breaches(struct session *s)
+#define WRAP_COLUMNS 76
+
+/* Code points in s[0..n). */
+static size_t columns(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* Prints one line of text, indented by pad and wrapped at blanks to WRAP_COLUMNS. */
+static void print_wrapped(const char *pad, const char *line, size_t n)
+{
+    while (columns(line, n) > WRAP_COLUMNS) {
+        size_t cut = 0;
+        for (size_t i = 0; i < n && columns(line, i) <= WRAP_COLUMNS; i++)
+            if (line[i] == ' ')
+                cut = i;
+        if (!cut) /* one long word: leave it whole */
+            break;
+        printf("%s%.*s\n", pad, (int)cut, line);
+        line += cut + 1;
+        n -= cut + 1;
+    }
+    printf("%s%.*s\n", pad, (int)n, line);
+}
+
+/* Indents every line of text by `pad`, wrapping long ones; blank lines stay. */
+static void print_indented(const char *pad, const char *text)
+{
+    while (*text) {
+        size_t n = strcspn(text, "\n");
+        if (n)
+            print_wrapped(pad, text, n);
+        else
+            printf("\n");
+        text += n + (text[n] == '\n');
+    }
+}
+
+/* The end a called chart reached: its message, as the caller's walk goes on. */
+static void show_subchart_end(struct session *s, const struct ff_run_entry *e)
+{
+    const struct ff_chart *c = ff_library_find(s->lib, e->chart_id, e->chart_version);
+    int i = c ? ff_chart_find_node(c, e->node_id) : -1;
+    if (i < 0)
+        return;
+    const struct ff_node *n = &c->nodes[i];
+    const char *loc = ff_run_locale(s->run);
+    printf("\n[%s v%d] %s\n", c->id, c->version, ff_text_get(c, &n->title, loc));
+    if (n->body.s)
+        print_indented("  ", ff_text_get(c, &n->body, loc));
+}
+
+/* Reports breaches and subchart ends written since the last call. */
+static void show_events(struct session *s)
 {
     struct ff_run_entry e;
     for (; ff_run_transcript_at(s->run, s->seen, &e); s->seen++) {
-        if (e.event != FF_RUN_EV_LIMIT_BREACHED)
-            continue;
-        printf("! time limit \"%s\" exceeded\n", e.limit_id);
+        if (e.event == FF_RUN_EV_LIMIT_BREACHED)
+            printf(_("! time limit \"%s\" exceeded\n"), e.limit_id);
+        else if (e.event == FF_RUN_EV_SUBCHART_LEAVE)
+            show_subchart_end(s, &e);
     }
+}
+
+static void show_article(struct session *s, const char *id)
+{
+    const struct ff_kb_article *a = ff_kb_find(s->kb, id, ff_run_locale(s->run));
+    if (!a) {
+        printf(_("  (article \"%s\" is not in the knowledge base)\n"), id);
+        return;
+    }
+    printf("  -- %s --\n", a->title);
+    print_indented("  ", a->body);
 }
 
 static void show_node(struct session *s)
@@ -244,14 +432,13 @@ static void show_node(struct session *s)
     const struct ff_node *n = ff_run_node(s->run);
     printf("\n[%s v%d] %s\n", c->id, c->version, ff_run_text(s->run, &n->title));
     if (n->body.s)
-        printf("  %s\n", ff_run_text(s->run, &n->body));
+        print_indented("  ", ff_run_text(s->run, &n->body));
     if (n->kind == FF_NODE_KB && n->kb_article)
-        printf("  knowledge base: %s\n", n->kb_article);
+        show_article(s, n->kb_article);
     if (n->kind == FF_NODE_ACTION)
         show_actions(n);
     for (size_t i = 0; n->kind == FF_NODE_DECISION && i < n->noptions; i++)
-        printf("  %zu) %s [%s]\n", i + 1, ff_run_text(s->run, &n->options[i].label),
-               n->options[i].id);
+        printf("  %zu) %s\n", i + 1, ff_run_text(s->run, &n->options[i].label));
     show_limits(s, peek_ms(s));
 }
 
@@ -271,7 +458,7 @@ static bool read_line(struct session *s, const char *prompt, char *buf, size_t s
             int ch;
             while ((ch = fgetc(s->in)) != EOF && ch != '\n')
                 ;
-            fprintf(stderr, "ffctl run: line too long (at most %zu bytes), ignored\n", size - 2);
+            fprintf(stderr, _("ffctl run: line too long (at most %zu bytes), ignored\n"), size - 2);
             continue;
         }
         while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
@@ -320,16 +507,29 @@ static enum outcome ask_next(struct session *s)
 {
     char line[LINE_MAX_BYTES];
     bool handled;
-    if (!read_line(s, "[Enter] continue, b back, r restart, q quit > ", line, sizeof line))
+    if (!read_line(s, _("[Enter] continue, b back, r restart, q quit > "), line, sizeof line))
         return RAN_OUT;
     enum outcome o = command(s, line, &handled);
     if (handled)
         return o;
     if (line[0] && strcmp(line, "next") && strcmp(line, "n")) {
-        printf("! press Enter (or type next) to continue\n");
+        printf("%s\n", _("! press Enter (or type next) to continue"));
         return GO_ON;
     }
     return report(s, ff_run_next(s->run, now_ms(s)));
+}
+
+/* An option by its number, its label in the run's language, or its id. */
+static const char *option_of(struct session *s, const struct ff_node *n, const char *line)
+{
+    char *end = NULL;
+    long k = strtol(line, &end, 10);
+    if (*end == '\0' && k >= 1 && (size_t)k <= n->noptions)
+        return n->options[k - 1].id;
+    for (size_t i = 0; i < n->noptions; i++)
+        if (!strcmp(line, ff_run_text(s->run, &n->options[i].label)))
+            return n->options[i].id;
+    return line;
 }
 
 static enum outcome ask_option(struct session *s)
@@ -337,114 +537,155 @@ static enum outcome ask_option(struct session *s)
     const struct ff_node *n = ff_run_node(s->run);
     char line[LINE_MAX_BYTES];
     bool handled;
-    if (!read_line(s, "choose (number or id) > ", line, sizeof line))
+    if (!read_line(s, _("choose (number) > "), line, sizeof line))
         return RAN_OUT;
     enum outcome o = command(s, line, &handled);
     if (handled)
         return o;
-    char *end = NULL;
-    long k = strtol(line, &end, 10);
-    const char *id = line;
     if (!line[0]) {
-        printf("! type an option's number (1-%zu) or its id\n", n->noptions);
+        printf(_("! type an option's number (1-%zu)\n"), n->noptions);
         return GO_ON;
     }
-    if (*end == '\0' && k >= 1 && (size_t)k <= n->noptions)
-        id = n->options[k - 1].id;
-    return report(s, ff_run_choose(s->run, id, now_ms(s)));
+    enum ff_err err = ff_run_choose(s->run, option_of(s, n, line), now_ms(s));
+    if (err == FF_ENOTFOUND) {
+        printf(_("! \"%s\" is not one of the options; type a number from 1 to %zu\n"), line,
+               n->noptions);
+        return GO_ON;
+    }
+    return report(s, err);
 }
 
+/* "Label (hint) [required] > ", choices listed by number on lines of their own first. */
 static void field_prompt(struct session *s, const struct ff_field *f, char *buf, size_t size)
 {
+    for (size_t i = 0; i < f->nchoices; i++)
+        printf("    %zu) %s\n", i + 1, ff_run_text(s->run, &f->choice_labels[i]));
     int len = snprintf(buf, size, "%s", ff_run_text(s->run, &f->label));
     if (f->hint.s && len >= 0 && (size_t)len < size)
         len += snprintf(buf + len, size - (size_t)len, " (%s)", ff_run_text(s->run, &f->hint));
+    if (f->type == FF_FIELD_YES_NO && len >= 0 && (size_t)len < size)
+        len += snprintf(buf + len, size - (size_t)len, " (%s)", _("yes/no"));
+    if (f->required && len >= 0 && (size_t)len < size)
+        len += snprintf(buf + len, size - (size_t)len, " [%s]", _("required"));
     if (len >= 0 && (size_t)len < size)
-        len += snprintf(buf + len, size - (size_t)len, " [%s%s", ff_field_type_name(f->type),
-                        f->required ? ", required" : "");
-    for (size_t i = 0; i < f->nchoices && len >= 0 && (size_t)len < size; i++)
-        len += snprintf(buf + len, size - (size_t)len, "%s%s", i ? "|" : ": ", f->choices[i]);
-    if (len >= 0 && (size_t)len < size)
-        snprintf(buf + len, size - (size_t)len, "] > ");
+        snprintf(buf + len, size - (size_t)len, " > ");
 }
 
-/* Does line start "name=" for a field of n? */
-static bool is_pair(const struct ff_node *n, const char *line)
+/* Index of the field whose "name=" begins line, or -1. */
+static int pair_field(const struct ff_node *n, const char *line)
 {
     const char *eq = strchr(line, '=');
     for (size_t i = 0; eq && i < n->nfields; i++)
         if (strlen(n->fields[i].name) == (size_t)(eq - line) &&
             !strncmp(n->fields[i].name, line, (size_t)(eq - line)))
-            return true;
-    return false;
+            return (int)i;
+    return -1;
 }
 
-/* Reads the values of one submit into lines/v, starting from the line already in lines[0]. */
-static enum outcome read_values(struct session *s, const struct ff_node *n,
-                                char (*lines)[LINE_MAX_BYTES], struct ff_run_value *v, size_t *nv)
+/* The values of one input, one slot per field of the node. */
+struct form {
+    const struct ff_node *node;
+    char (*lines)[LINE_MAX_BYTES];   /* lines[i]: the value typed for field i */
+    bool given[FF_CHART_MAX_FIELDS]; /* lines[i] holds a value (else the field is left out) */
+};
+
+/* Fills the form from the line already in first: 'name=value' lines up to an empty line
+ * (or the end of input), or one value per field in order. */
+static enum outcome read_form(struct session *s, struct form *fm, const char *first)
 {
-    char prompt[512];
-    bool pairs = is_pair(n, lines[0]);
-    *nv = 0;
-    for (size_t i = 0; i < n->nfields && i < FF_CHART_MAX_FIELDS; i++) {
-        if (i > 0) {
-            if (pairs)
-                snprintf(prompt, sizeof prompt, "name=value (empty line submits) > ");
-            else
+    const struct ff_node *n = fm->node;
+    char prompt[1024], line[LINE_MAX_BYTES];
+    if (pair_field(n, first) < 0) {
+        for (size_t i = 0; i < n->nfields; i++) {
+            if (i > 0) {
                 field_prompt(s, &n->fields[i], prompt, sizeof prompt);
-            if (!read_line(s, prompt, lines[i], LINE_MAX_BYTES))
-                return pairs ? GO_ON : RAN_OUT;
-            if (pairs && !lines[i][0])
-                return GO_ON;
+                if (!read_line(s, prompt, fm->lines[i], LINE_MAX_BYTES))
+                    return RAN_OUT;
+            } else {
+                snprintf(fm->lines[0], LINE_MAX_BYTES, "%s", first);
+            }
+            fm->given[i] = true;
         }
-        char *eq = pairs ? strchr(lines[i], '=') : NULL;
-        if (pairs && eq)
-            *eq = '\0';
-        v[(*nv)++] = pairs ? (struct ff_run_value){lines[i], eq ? eq + 1 : ""}
-                           : (struct ff_run_value){n->fields[i].name, lines[i]};
+        return GO_ON;
     }
-    if (pairs) { /* all fields given: the terminating empty line is still to come */
-        char rest[LINE_MAX_BYTES];
-        if (read_line(s, "(empty line submits) > ", rest, sizeof rest) && rest[0])
-            printf("! ignored '%s': every field already has a value\n", rest);
-    }
+    snprintf(line, sizeof line, "%s", first);
+    do {
+        int i = pair_field(n, line);
+        if (i < 0) {
+            printf(_("! \"%s\" names no field here; ignored\n"), line);
+            continue;
+        }
+        snprintf(fm->lines[i], LINE_MAX_BYTES, "%s", strchr(line, '=') + 1);
+        fm->given[i] = true;
+    } while (read_line(s, _("name=value (empty line submits) > "), line, sizeof line) && line[0]);
     return GO_ON;
+}
+
+/* Submits the form; on refusal explains each failed field and asks for those only. */
+static enum outcome submit_form(struct session *s, struct form *fm)
+{
+    const struct ff_node *n = fm->node;
+    char prompt[1024], line[LINE_MAX_BYTES];
+    bool handled;
+    for (;;) {
+        struct ff_run_value v[FF_CHART_MAX_FIELDS];
+        size_t nv = 0;
+        for (size_t i = 0; i < n->nfields; i++)
+            if (fm->given[i])
+                v[nv++] = (struct ff_run_value){n->fields[i].name, fm->lines[i]};
+        enum ff_err err = ff_run_submit(s->run, v, nv, now_ms(s));
+        if (err != FF_EINVALID)
+            return report(s, err);
+        for (size_t i = 0; i < n->nfields; i++)
+            if (ff_run_field_error(s->run, i))
+                printf("! %s: %s\n", ff_run_text(s->run, &n->fields[i].label),
+                       ff_run_field_error(s->run, i));
+        bool failed[FF_CHART_MAX_FIELDS];
+        for (size_t i = 0; i < n->nfields; i++)
+            failed[i] = ff_run_field_error(s->run, i) != NULL;
+        for (size_t i = 0; i < n->nfields; i++) {
+            if (!failed[i])
+                continue;
+            field_prompt(s, &n->fields[i], prompt, sizeof prompt);
+            if (!read_line(s, prompt, line, sizeof line))
+                return RAN_OUT;
+            enum outcome o = command(s, line, &handled);
+            if (handled)
+                return o;
+            const char *value = pair_field(n, line) == (int)i ? strchr(line, '=') + 1 : line;
+            snprintf(fm->lines[i], LINE_MAX_BYTES, "%s", value);
+            fm->given[i] = true;
+        }
+    }
 }
 
 static enum outcome ask_input(struct session *s)
 {
-    const struct ff_node *n = ff_run_node(s->run);
-    char prompt[512];
+    struct form fm = {.node = ff_run_node(s->run)};
+    char prompt[1024], first[LINE_MAX_BYTES];
     bool handled;
-    char(*lines)[LINE_MAX_BYTES] = ff_calloc(FF_CHART_MAX_FIELDS, LINE_MAX_BYTES);
-    struct ff_run_value v[FF_CHART_MAX_FIELDS];
-    size_t nv = 0;
     enum outcome o = FAILED;
-    if (!lines || !n->nfields)
-        goto out_free;
-    field_prompt(s, &n->fields[0], prompt, sizeof prompt);
+    if (!fm.node->nfields || fm.node->nfields > FF_CHART_MAX_FIELDS)
+        return FAILED;
+    if (!(fm.lines = ff_calloc(fm.node->nfields, LINE_MAX_BYTES)))
+        return FAILED;
+    field_prompt(s, &fm.node->fields[0], prompt, sizeof prompt);
     o = RAN_OUT;
-    if (!read_line(s, prompt, lines[0], LINE_MAX_BYTES))
+    if (!read_line(s, prompt, first, sizeof first))
         goto out_free;
-    o = command(s, lines[0], &handled);
+    o = command(s, first, &handled);
     if (handled)
         goto out_free;
-    if ((o = read_values(s, n, lines, v, &nv)) != GO_ON)
-        goto out_free;
-    enum ff_err err = ff_run_submit(s->run, v, nv, now_ms(s));
-    for (size_t i = 0; err == FF_EINVALID && i < n->nfields; i++)
-        if (ff_run_field_error(s->run, i))
-            printf("! %s: %s\n", ff_run_text(s->run, &n->fields[i].label),
-                   ff_run_field_error(s->run, i));
-    o = err == FF_EINVALID ? GO_ON : report(s, err);
+    if ((o = read_form(s, &fm, first)) == GO_ON)
+        o = submit_form(s, &fm);
 out_free:
-    ff_free(lines);
+    ff_free(fm.lines);
     return o;
 }
 
 static enum outcome turn(struct session *s)
 {
-    show_breaches(s);
+    show_events(s);
     if (ff_run_ended(s->run))
         return AT_END;
     show_node(s);
@@ -479,20 +720,36 @@ out:
     return rc;
 }
 
+/* The outcome codes, as the screen names them (the code itself in English). */
+static const char *outcome_text(enum ff_outcome o)
+{
+    static const char *const names[FF_OUTCOME_COUNT] = {
+        N_("resolved"),  N_("case_created"), N_("visit_requested"),
+        N_("escalated"), N_("referred"),     N_("abandoned"),
+    };
+    return (unsigned)o < FF_OUTCOME_COUNT ? _(names[o]) : ff_outcome_name(o);
+}
+
 static int finish(struct session *s, enum outcome o)
 {
     const struct ff_node *n = ff_run_node(s->run);
     switch (o) {
     case AT_END:
-        printf("\n[%s] %s\noutcome: %s (%s)\n", ff_run_chart(s->run)->id,
-               ff_run_text(s->run, &n->title), ff_outcome_name(n->outcome),
-               n->success ? "success" : "failure");
+        printf("\n[%s] %s\n", ff_run_chart(s->run)->id, ff_run_text(s->run, &n->title));
+        printf(_("outcome: %s (%s)\n"), outcome_text(n->outcome),
+               n->success ? _("success") : _("failure"));
         return FFCTL_OK;
     case RAN_OUT:
-        fprintf(stderr, "ffctl run: answers ran out before an end (at node \"%s\")\n", n->id);
+        if (s->tty)
+            printf("\n");
+        fprintf(stderr,
+                _("The answers ended before the run did: nothing more was typed at "
+                  "\"%s\". Nothing was finished; run it again to complete it.\n"),
+                ff_run_text(s->run, &n->title));
         return FFCTL_REFUSED;
     case QUIT:
-        printf("abandoned at node \"%s\"\n", n->id);
+        printf(_("Stopped at \"%s\"; the run was left unfinished.\n"),
+               ff_run_text(s->run, &n->title));
         return FFCTL_REFUSED;
     case GO_ON:
     case FAILED:
@@ -500,6 +757,23 @@ static int finish(struct session *s, enum outcome o)
     }
     fprintf(stderr, "ffctl run: failed at node \"%s\": %s\n", n->id, ff_run_errmsg(s->run));
     return FFCTL_FAILURE;
+}
+
+/* Starts the run in the language asked for (or the chart's first) and the local date. */
+static int start(struct session *s, const struct ff_chart *chart, const char *locale)
+{
+    if (locale && ff_chart_locale_index(chart, locale) < 0)
+        fprintf(stderr, "ffctl run: chart \"%s\" has no \"%s\" texts; showing \"%s\"\n", chart->id,
+                locale, chart->nlocales ? chart->locales[0] : "en");
+    enum ff_err err = ff_run_start(s->lib, chart->id, chart->version, locale, now_ms(s), &s->run);
+    if (!err)
+        err = ff_run_set_utc_offset(s->run, utc_offset_minutes(s));
+    if (err) {
+        fprintf(stderr, "ffctl run: cannot start %s: %s\n", chart->id, ff_strerror(err));
+        return FFCTL_FAILURE;
+    }
+    screen_language(ff_run_locale(s->run));
+    return FFCTL_OK;
 }
 
 int ffctl_run(int argc, char **argv)
@@ -513,6 +787,9 @@ int ffctl_run(int argc, char **argv)
     struct session s = {.fake_clock = a.fake_clock};
     if ((rc = load(a.file, &lib, &chart)))
         return rc;
+    s.lib = lib;
+    if ((rc = load_kb(a.file, a.kb, &s.kb)))
+        goto out_lib;
     s.in = a.answers ? fopen(a.answers, "r") : stdin;
     rc = FFCTL_FAILURE;
     if (!s.in) {
@@ -520,14 +797,8 @@ int ffctl_run(int argc, char **argv)
         goto out_lib;
     }
     s.tty = !a.answers && isatty(fileno(s.in));
-    if (a.locale && ff_chart_locale_index(chart, a.locale) < 0)
-        fprintf(stderr, "ffctl run: chart \"%s\" has no \"%s\" texts; showing \"%s\"\n", chart->id,
-                a.locale, chart->nlocales ? chart->locales[0] : "en");
-    enum ff_err err = ff_run_start(lib, chart->id, chart->version, a.locale, now_ms(&s), &s.run);
-    if (err) {
-        fprintf(stderr, "ffctl run: cannot start %s: %s\n", chart->id, ff_strerror(err));
+    if ((rc = start(&s, chart, a.locale)))
         goto out_in;
-    }
     enum outcome o;
     while ((o = turn(&s)) == GO_ON)
         ;
@@ -539,6 +810,7 @@ out_in:
     if (a.answers)
         fclose(s.in);
 out_lib:
+    ff_kb_free(s.kb);
     ff_library_free(lib);
     return rc;
 }

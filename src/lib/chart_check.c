@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "chart_int.h"
+#include "fieldflow/field.h"
 #include "fieldflow/mem.h"
 
 /* qsort has no context argument; checks run one chart at a time per thread. */
@@ -297,9 +298,63 @@ out:
     ff_free(queue);
 }
 
+static enum ff_err staff_found(void *ctx, size_t node, const char *path,
+                               const struct ff_callee_reach *callee)
+{
+    struct ff_ld *x = ctx;
+    const struct ff_node *n = &x->chart->nodes[node];
+    char msg[512];
+    (void)callee; /* no callee summaries here: chart_library.c reports calls */
+    snprintf(msg, sizeof msg,
+             "the kiosk customer reaches staff node \"%s\" (audience %s) without a hand-off: %s",
+             n->id, ff_audience_name(n->audience), path);
+    node_report(x, FF_SEV_WARNING, node, n->pos, NULL, "kiosk-reaches-staff", msg);
+    return x->oom ? FF_ENOMEM : FF_OK;
+}
+
+/* A kiosk chart's own staff nodes reached before a hand-off; calls are the library's. */
+static void check_handoff(struct ff_ld *x)
+{
+    bool returns;
+    if (x->chart->audience != FF_AUDIENCE_KIOSK)
+        return;
+    if (ff_handoff_scan(x->chart, NULL, NULL, staff_found, x, &returns) != FF_OK)
+        x->oom = true;
+}
+
+/* Countries the field checks have no rules for, and postcode fields with no country to
+ * check against: both load, but their values are only checked loosely (field.h). */
+static void check_countries(struct ff_ld *x)
+{
+    const struct ff_chart *c = x->chart;
+    for (size_t i = 0; i < c->ncountries; i++) {
+        if (ff_field_country_known(c->countries[i]))
+            continue;
+        size_t old = ff_ld_push_key(x, "countries");
+        ff_ld_push_index(x, i);
+        ff_ld_report(x, FF_SEV_WARNING, x->priv->countries_pos, NULL, "unchecked-country",
+                     "no phone or postcode rules for \"%s\" (known: %s); its values are "
+                     "checked loosely",
+                     c->countries[i], FF_FIELD_COUNTRIES);
+        ff_ld_pop(x, old);
+    }
+    for (size_t i = 0; i < c->nnodes && !c->ncountries; i++)
+        for (size_t j = 0; j < c->nodes[i].nfields; j++) {
+            if (c->nodes[i].fields[j].type != FF_FIELD_POSTCODE)
+                continue;
+            char suffix[48];
+            snprintf(suffix, sizeof suffix, ".fields[%zu]", j);
+            node_report(x, FF_SEV_WARNING, i, c->nodes[i].fields[j].pos, suffix,
+                        "postcode-no-country",
+                        "a postcode field in a chart without \"countries\" accepts any "
+                        "postcode-like value");
+        }
+}
+
 void ff_chart_check_graph(struct ff_ld *x)
 {
     const struct ff_chart *c = x->chart;
+    check_countries(x);
     check_ids(x);
     if (x->oom)
         return;
@@ -320,6 +375,7 @@ void ff_chart_check_graph(struct ff_ld *x)
         node_report(x, FF_SEV_WARNING, (size_t)c->start_index, c->nodes[c->start_index].pos, NULL,
                     "deep-path", msg);
     }
+    check_handoff(x);
 }
 
 struct frame {

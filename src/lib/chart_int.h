@@ -58,6 +58,7 @@ struct ff_chart_priv {
     int *by_id;                     /* node indices sorted by id, for ff_chart_find_node */
     struct ff_pos id_pos;           /* the chart's "id" key */
     struct ff_pos nodes_pos;        /* the "nodes" key */
+    struct ff_pos countries_pos;    /* the "countries" key */
 };
 
 /* ---- raw text (chart_pos.c) ---- */
@@ -139,6 +140,40 @@ bool ff_valid_id(const char *s);
 
 /* chart_load.c -> chart_check.c: graph checks on a model without schema errors. */
 void ff_chart_check_graph(struct ff_ld *x);
+
+/* chart_handoff.c: staff nodes a kiosk customer reaches before a hand-off. */
+#define FF_HANDOFF_PATH_MAX 384
+/* What a called chart does to a caller that has not handed off yet. */
+struct ff_callee_reach {
+    bool leaks;        /* it reaches a staff node before a hand-off */
+    bool returns;      /* it can reach an end before a hand-off */
+    const char *chart; /* leaks: the called chart's id */
+    const char *node;  /* leaks: the staff node it reaches, the chart holding it, and that
+                          node's audience */
+    const char *node_chart;
+    enum ff_audience audience;
+    const char *path; /* leaks: "start -> ... -> node" inside the called chart */
+};
+/* Summarises the chart a subchart node calls; an unknown id is { .returns = true }. */
+typedef struct ff_callee_reach (*ff_callee_fn)(void *ctx, const char *chart_id);
+/* One staff node (callee NULL) or leaking subchart node (callee set) reached from the start
+ * by `path`; returns FF_OK or FF_ENOMEM, which stops the scan. */
+typedef enum ff_err (*ff_found_fn)(void *ctx, size_t node, const char *path,
+                                   const struct ff_callee_reach *callee);
+/* Breadth-first from the start over the nodes reached before any hand-off; calls found()
+ * for each staff node and each subchart whose callee leaks (not going past either), and
+ * sets *returns when an end can be reached before a hand-off. callee may be NULL (every
+ * call returns). FF_OK, FF_ENOMEM, or found()'s error. */
+enum ff_err ff_handoff_scan(const struct ff_chart *c, ff_callee_fn callee, void *cctx,
+                            ff_found_fn found, void *fctx, bool *returns);
+
+/* chart_locale.c: with the path at $.locales, checks the declared locales v[0..n) against
+ * the locales the texts under root use. Reports one "locale-mismatch" error (did you mean)
+ * when a declared locale is in no text but an undeclared one is in at least half of them,
+ * and returns false then (the texts are not checked against the list); warns about a
+ * country code used as a language ("dk"). */
+bool ff_check_locale_use(struct ff_ld *x, const cJSON *root, const cJSON *arr, const char **v,
+                         size_t n);
 
 /* Counts UTF-8 code points in a valid string. */
 size_t ff_utf8_count(const char *s);

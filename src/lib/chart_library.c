@@ -157,6 +157,103 @@ static void visit(struct walk *w, int ci)
     w->color[ci] = 2;
 }
 
+/* ---- kiosk charts that reach staff nodes through their calls (chart_handoff.c) ---- */
+
+struct reach_memo {
+    const struct ff_chart *chart;
+    unsigned char state; /* 0 not summarised, 1 in progress (a call cycle), 2 done */
+    struct ff_callee_reach r;
+    char path[FF_HANDOFF_PATH_MAX]; /* r.path points here */
+};
+
+struct handoff_walk {
+    const struct ff_library *lib;
+    struct reach_memo *memo; /* one per chart of the library */
+    struct ff_diags *diags;
+    const struct ff_chart *kiosk; /* the kiosk chart being reported on */
+    enum ff_err err;              /* FF_ENOMEM once a summary could not be made */
+};
+
+/* Keeps the first (shortest) way a called chart reaches staff. */
+static enum ff_err first_leak(void *ctx, size_t node, const char *path,
+                              const struct ff_callee_reach *callee)
+{
+    struct reach_memo *m = ctx;
+    const struct ff_node *n = &m->chart->nodes[node];
+    if (m->r.leaks)
+        return FF_OK;
+    m->r.leaks = true;
+    m->r.chart = m->chart->id;
+    m->r.node = callee ? callee->node : n->id;
+    m->r.node_chart = callee ? callee->node_chart : m->chart->id;
+    m->r.audience = callee ? callee->audience : n->audience;
+    if (callee)
+        snprintf(m->path, sizeof m->path, "%s -> %s: %s", path, callee->chart, callee->path);
+    else
+        snprintf(m->path, sizeof m->path, "%s", path);
+    m->r.path = m->path;
+    return FF_OK;
+}
+
+static struct ff_callee_reach summarise(void *ctx, const char *id)
+{
+    struct handoff_walk *w = ctx;
+    int ci = callee(w->lib, id);
+    struct ff_callee_reach unknown = {.returns = true};
+    if (ci < 0 || w->memo[ci].state == 1)
+        return unknown; /* reported as unknown-subchart or subchart-recursion */
+    struct reach_memo *m = &w->memo[ci];
+    if (m->state == 0) {
+        bool returns;
+        m->state = 1;
+        m->chart = w->lib->v[ci];
+        if (ff_handoff_scan(m->chart, summarise, w, first_leak, m, &returns) != FF_OK)
+            w->err = FF_ENOMEM; /* the summary is incomplete: the whole check fails */
+        m->r.returns = returns;
+        m->state = 2;
+    }
+    return m->r;
+}
+
+static enum ff_err report_leak(void *ctx, size_t node, const char *path,
+                               const struct ff_callee_reach *callee)
+{
+    struct handoff_walk *w = ctx;
+    const struct ff_chart *c = w->kiosk;
+    const struct ff_chart_priv *p = c->priv;
+    char msg[512], where[64];
+    if (!callee)
+        return FF_OK; /* the chart's own staff nodes: chart_check.c reported them */
+    snprintf(where, sizeof where, "$.nodes[%zu].chart", node);
+    snprintf(msg, sizeof msg,
+             "the kiosk customer reaches staff node \"%s\" (audience %s) of chart \"%s\" "
+             "without a hand-off: %s -> %s: %s",
+             callee->node, ff_audience_name(callee->audience), callee->node_chart, path,
+             callee->chart, callee->path);
+    struct ff_pos pos = p && p->node_aux ? p->node_aux[node].chart : c->nodes[node].pos;
+    return ff_diags_add(w->diags, FF_SEV_WARNING, c->file, pos, where, "kiosk-reaches-staff", msg);
+}
+
+/* Warns, at the calling node, where a kiosk chart reaches a staff node in a called chart
+ * before any hand-off. Returns FF_OK or FF_ENOMEM. */
+static enum ff_err check_kiosk_calls(const struct ff_library *lib, struct ff_diags *diags)
+{
+    struct handoff_walk w = {.lib = lib, .diags = diags};
+    enum ff_err err = FF_OK;
+    bool returns;
+    if (!(w.memo = ff_calloc(lib->n ? lib->n : 1, sizeof *w.memo)))
+        return FF_ENOMEM;
+    for (size_t ci = 0; ci < lib->n && err == FF_OK; ci++) {
+        if (lib->v[ci]->audience != FF_AUDIENCE_KIOSK)
+            continue;
+        w.kiosk = lib->v[ci];
+        err = ff_handoff_scan(w.kiosk, summarise, &w, report_leak, &w, &returns);
+        err = err == FF_OK ? w.err : err;
+    }
+    ff_free(w.memo);
+    return err;
+}
+
 enum ff_err ff_library_check(struct ff_library *lib, struct ff_diags *diags)
 {
     struct walk w = {.lib = lib, .diags = diags, .err = FF_OK};
@@ -183,5 +280,7 @@ enum ff_err ff_library_check(struct ff_library *lib, struct ff_diags *diags)
             visit(&w, (int)ci);
     ff_free(w.color);
     ff_free(w.stack);
+    if (w.err != FF_ENOMEM && check_kiosk_calls(lib, diags) == FF_ENOMEM)
+        return FF_ENOMEM;
     return w.err;
 }

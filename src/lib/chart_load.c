@@ -25,23 +25,24 @@
 
 static const char *const root_keys[] = {"format",      "id",       "version",     "title",
                                         "category",    "audience", "touchpoints", "locales",
-                                        "time_limits", "nodes",    NULL};
-static const char *const node_common[] = {"id", "kind", "title", "body", NULL};
+                                        "time_limits", "nodes",    "countries",   NULL};
+static const char *const node_common[] = {"id", "kind", "title", "body", "audience", NULL};
 static const char *const *const node_keys[] = {
     [FF_NODE_START] = (const char *const[]){"next", NULL},
-    [FF_NODE_STEP] = (const char *const[]){"next", NULL},
+    [FF_NODE_STEP] = (const char *const[]){"next", "handoff", NULL},
     [FF_NODE_DECISION] = (const char *const[]){"options", NULL},
     [FF_NODE_INPUT] = (const char *const[]){"fields", "next", NULL},
     [FF_NODE_KB] = (const char *const[]){"article", "next", NULL},
-    [FF_NODE_ACTION] = (const char *const[]){"actions", "next", NULL},
+    [FF_NODE_ACTION] = (const char *const[]){"actions", "next", "handoff", NULL},
     [FF_NODE_SUBCHART] = (const char *const[]){"chart", "next", NULL},
-    [FF_NODE_END] = (const char *const[]){"outcome", "success", NULL},
+    [FF_NODE_END] = (const char *const[]){"outcome", "success", "handoff", NULL},
 };
 static const char *const node_any[] = {"next",  "options", "fields",  "article", "actions",
-                                       "chart", "outcome", "success", NULL};
+                                       "chart", "outcome", "success", "handoff", NULL};
 static const char *const option_keys[] = {"id", "label", "target", NULL};
-static const char *const field_keys[] = {"name", "type",    "required", "pattern", "min",
-                                         "max",  "choices", "label",    "hint",    NULL};
+static const char *const field_keys[] = {"name", "type",     "required", "pattern",
+                                         "min",  "max",      "choices",  "label",
+                                         "hint", "min_days", "max_days", NULL};
 static const char *const choice_keys[] = {"id", "label", NULL};
 static const char *const limit_keys[] = {"id", "label", "from", "to", "seconds", NULL};
 static const char *const action_any[] = {"type", "value", "level", "eta_minutes", NULL};
@@ -240,6 +241,11 @@ static void check_field(struct ff_ld *x, const cJSON *it, const struct ff_field 
                   "length bounds must be whole numbers from 0 to 1000000000");
     else if (f->has_min && f->has_max && f->min > f->max)
         report_at(x, it, "min", "min-max", "min is greater than max");
+    if ((f->has_min_days || f->has_max_days) && t != FF_FIELD_DATE)
+        report_at(x, it, f->has_min_days ? "min_days" : "max_days", "days-type",
+                  "min_days and max_days are only for date fields");
+    else if (f->has_min_days && f->has_max_days && f->min_days > f->max_days)
+        report_at(x, it, "min_days", "min-max", "min_days is greater than max_days");
     if (f->choices && t != FF_FIELD_CHOICE)
         report_at(x, it, "choices", "choices-type", "choices are only for choice fields");
     else if (t == FF_FIELD_CHOICE && !f->nchoices)
@@ -258,6 +264,13 @@ static void parse_field(struct ff_ld *x, const cJSON *e, struct ff_field *f)
     f->pattern = ff_get_string(x, e, "pattern", false, FF_STR_NONEMPTY);
     f->has_min = ff_get_number(x, e, "min", &f->min);
     f->has_max = ff_get_number(x, e, "max", &f->max);
+    long days;
+    if ((f->has_min_days =
+             ff_get_int(x, e, "min_days", false, -FF_FIELD_MAX_DAYS, FF_FIELD_MAX_DAYS, &days)))
+        f->min_days = (int)days;
+    if ((f->has_max_days =
+             ff_get_int(x, e, "max_days", false, -FF_FIELD_MAX_DAYS, FF_FIELD_MAX_DAYS, &days)))
+        f->max_days = (int)days;
     parse_choices(x, e, f);
     ff_get_text(x, e, "label", true, &f->label);
     ff_get_text(x, e, "hint", false, &f->hint);
@@ -370,6 +383,23 @@ static void parse_kind_keys(struct ff_ld *x, const cJSON *it, struct ff_node *n,
     aux->next = member_pos(x, it, "next");
 }
 
+/* The node's audience (the chart's unless it says otherwise) and its hand-off mark. A
+ * hand-off speaks to the customer, so it cannot itself be a staff node. */
+static void parse_audience(struct ff_ld *x, const cJSON *it, struct ff_node *n)
+{
+    int i;
+    n->audience = x->chart->audience;
+    if (ff_get_enum(x, it, "audience", false, FF_NAMES_AUDIENCE, &i))
+        n->audience = (enum ff_audience)i;
+    if (n->kind != FF_NODE_STEP && n->kind != FF_NODE_ACTION && n->kind != FF_NODE_END)
+        return;
+    ff_get_bool(x, it, "handoff", false, &n->handoff);
+    if (n->handoff && ff_audience_is_staff(n->audience))
+        report_at(x, it, "handoff", "handoff-audience",
+                  "a hand-off tells the customer what happens next, so its audience cannot be "
+                  "engineer or desk");
+}
+
 static void parse_node(struct ff_ld *x, const cJSON *it, struct ff_node *n, struct ff_node_aux *aux)
 {
     int kind;
@@ -391,6 +421,7 @@ static void parse_node(struct ff_ld *x, const cJSON *it, struct ff_node *n, stru
         return;
     n->kind = (enum ff_node_kind)kind;
     parse_kind_keys(x, it, n, aux);
+    parse_audience(x, it, n);
 }
 
 static void parse_nodes(struct ff_ld *x, const cJSON *root)
@@ -499,11 +530,41 @@ static void parse_locales(struct ff_ld *x, const cJSON *root)
                 ERR(x, e, "duplicate-locale", "locale \"%s\" is listed twice", v[j]);
         ff_ld_pop(x, o2);
     }
+    bool sound = v && !x->oom && x->nerrors == before && ff_check_locale_use(x, root, arr, v, cnt);
     ff_ld_pop(x, old);
-    if (v && x->nerrors == before) { /* texts are checked only against a sound locale list */
+    if (sound) { /* texts are checked only against a sound locale list */
         c->locales = v;
         c->nlocales = cnt;
     }
+}
+
+/* Countries: ISO 3166-1 alpha-2 codes, upper case, each once. Whether the field checks know
+ * a country is the validator's business (chart_check.c), not the shape's. */
+static void parse_countries(struct ff_ld *x, const cJSON *root)
+{
+    struct ff_chart *c = x->chart;
+    size_t cnt, j = 0;
+    const cJSON *arr = ff_get_array(x, root, "countries", false, FF_CHART_MAX_COUNTRIES, &cnt);
+    x->priv->countries_pos = member_pos(x, root, "countries");
+    if (!arr || !cnt)
+        return;
+    size_t old = ff_ld_push_key(x, "countries");
+    const char **v = ff_ld_alloc(x, cnt * sizeof *v);
+    for (const cJSON *e = arr->child; e && v && !x->oom; e = e->next, j++) {
+        size_t o2 = ff_ld_push_index(x, j);
+        const char *s = cJSON_IsString(e) ? e->valuestring : "";
+        if (strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
+            ERR(x, e, "bad-country", "expected an ISO 3166-1 alpha-2 country code such as \"DK\"");
+        else if (!(v[j] = ff_arena_strdup(x->priv->arena, s)))
+            x->oom = true;
+        for (size_t k = 0; v[j] && k < j; k++)
+            if (v[k] && !strcmp(v[k], v[j]))
+                ERR(x, e, "duplicate-country", "country \"%s\" is listed twice", v[j]);
+        ff_ld_pop(x, o2);
+    }
+    ff_ld_pop(x, old);
+    c->countries = v;
+    c->ncountries = v ? cnt : 0;
 }
 
 static void parse_touchpoints(struct ff_ld *x, const cJSON *root)
@@ -564,6 +625,7 @@ static void parse_root(struct ff_ld *x, const cJSON *root)
     if (ff_get_enum(x, root, "audience", true, FF_NAMES_AUDIENCE, &i))
         c->audience = (enum ff_audience)i;
     parse_touchpoints(x, root);
+    parse_countries(x, root);
     parse_limits(x, root);
     parse_nodes(x, root);
 }

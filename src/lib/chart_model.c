@@ -140,8 +140,8 @@ static const char *const outcome_names[] = {"resolved",  "case_created", "visit_
 static const char *const action_names[] = {"create_case",  "set_category",  "set_priority",
                                            "escalate",     "request_visit", "record_outcome",
                                            "ask_feedback", "call_back"};
-static const char *const type_names[] = {"text", "number", "phone", "email",
-                                         "date", "choice", "yes_no"};
+static const char *const type_names[] = {"text", "number", "phone",  "email",
+                                         "date", "choice", "yes_no", "postcode"};
 static const char *const audience_names[] = {"any", "kiosk", "engineer", "desk"};
 static const char *const touchpoint_names[] = {"telephone",    "email",        "letter", "website",
                                                "face_to_face", "social_media", "kiosk"};

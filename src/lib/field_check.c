@@ -1,23 +1,25 @@
-/* field_check.c - validation of one submitted input value against its field, with the
- * localized message a UI shows beside the field.
+/* field_check.c - one answer against its field: accepted in the forms people type in their
+ * language and country, turned into the normal form that is recorded, or refused with a
+ * message in their language that says what is expected (see fieldflow/field.h).
  *
  * Workload: a handful of short values per submit, typed by a person; nothing here is hot,
- * so the regular expression is compiled per check rather than cached. Messages come from a
- * small built-in catalog (en, da, es; anything else falls back to en) with a "{n}"
- * placeholder for a bound, so no format string is ever taken from data.
+ * so a pattern is compiled per check rather than cached. Messages come from a small
+ * built-in catalog (en, da, es; anything else gets en) with one "{n}" placeholder, so no
+ * format string is ever taken from data. field_locale.c reads the language's forms and
+ * field_country.c the countries' phones and postcodes.
  */
 #include <ctype.h>
-#include <math.h>
 #include <regex.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "runner_int.h"
+#include "field_int.h"
+#include "fieldflow/runner.h"
 
 enum msg_id {
     MSG_REQUIRED,
     MSG_NUMBER,
+    MSG_NUMBER_GROUPS,
     MSG_NUM_MIN,
     MSG_NUM_MAX,
     MSG_LEN_MIN,
@@ -25,112 +27,92 @@ enum msg_id {
     MSG_PATTERN,
     MSG_EMAIL,
     MSG_DATE,
+    MSG_DATE_MIN,
+    MSG_DATE_MAX,
     MSG_CHOICE,
     MSG_YES_NO,
-    MSG_PHONE,
     MSG_COUNT
 };
 
-struct catalog {
-    const char *lang;
-    char decimal; /* decimal separator shown in {n} */
-    const char *msg[MSG_COUNT];
+static const char *const catalog[LANG_COUNT][MSG_COUNT] = {
+    [LANG_EN] =
+        {
+            [MSG_REQUIRED] = "This field is required.",
+            [MSG_NUMBER] = "Enter a number, e.g. 4.5.",
+            [MSG_NUMBER_GROUPS] =
+                "Enter the number without thousands separators, e.g. 1200 or 4.5.",
+            [MSG_NUM_MIN] = "Enter a number of at least {n}.",
+            [MSG_NUM_MAX] = "Enter a number of at most {n}.",
+            [MSG_LEN_MIN] = "Enter at least {n} characters.",
+            [MSG_LEN_MAX] = "Enter at most {n} characters.",
+            [MSG_PATTERN] = "The value does not have the expected format.",
+            [MSG_EMAIL] = "Enter an email address like name@example.com.",
+            [MSG_DATE] = "Enter a date such as 24/12/2026 or 2026-12-24.",
+            [MSG_DATE_MIN] = "Enter a date on or after {n}.",
+            [MSG_DATE_MAX] = "Enter a date on or before {n}.",
+            [MSG_CHOICE] = "Choose one of the options by its number or its name.",
+            [MSG_YES_NO] = "Answer yes or no.",
+        },
+    [LANG_DA] =
+        {
+            [MSG_REQUIRED] = "Dette felt skal udfyldes.",
+            [MSG_NUMBER] = "Skriv et tal, fx 4,5.",
+            [MSG_NUMBER_GROUPS] = "Skriv tallet uden tusindtalsseparator, fx 1200 eller 4,5.",
+            [MSG_NUM_MIN] = "Skriv et tal på mindst {n}.",
+            [MSG_NUM_MAX] = "Skriv et tal på højst {n}.",
+            [MSG_LEN_MIN] = "Skriv mindst {n} tegn.",
+            [MSG_LEN_MAX] = "Skriv højst {n} tegn.",
+            [MSG_PATTERN] = "Værdien har ikke det forventede format.",
+            [MSG_EMAIL] = "Skriv en e-mailadresse som navn@eksempel.dk.",
+            [MSG_DATE] = "Skriv en dato som 24-12-2026 eller 2026-12-24.",
+            [MSG_DATE_MIN] = "Skriv en dato den {n} eller senere.",
+            [MSG_DATE_MAX] = "Skriv en dato senest den {n}.",
+            [MSG_CHOICE] = "Vælg en af mulighederne med dens nummer eller navn.",
+            [MSG_YES_NO] = "Svar ja eller nej.",
+        },
+    [LANG_ES] =
+        {
+            [MSG_REQUIRED] = "Este campo es obligatorio.",
+            [MSG_NUMBER] = "Introduzca un número, p. ej. 4,5.",
+            [MSG_NUMBER_GROUPS] = "Introduzca el número sin separador de miles, p. ej. 1200 o 4,5.",
+            [MSG_NUM_MIN] = "Introduzca un número mayor o igual que {n}.",
+            [MSG_NUM_MAX] = "Introduzca un número menor o igual que {n}.",
+            [MSG_LEN_MIN] = "Introduzca al menos {n} caracteres.",
+            [MSG_LEN_MAX] = "Introduzca como máximo {n} caracteres.",
+            [MSG_PATTERN] = "El valor no tiene el formato esperado.",
+            [MSG_EMAIL] = "Introduzca una dirección de correo como nombre@ejemplo.es.",
+            [MSG_DATE] = "Introduzca una fecha como 24/12/2026 o 2026-12-24.",
+            [MSG_DATE_MIN] = "Introduzca una fecha igual o posterior al {n}.",
+            [MSG_DATE_MAX] = "Introduzca una fecha igual o anterior al {n}.",
+            [MSG_CHOICE] = "Elija una de las opciones por su número o su nombre.",
+            [MSG_YES_NO] = "Responda sí o no.",
+        },
 };
 
-static const struct catalog catalogs[] = {
-    {
-        .lang = "en",
-        .decimal = '.',
-        .msg =
-            {
-                [MSG_REQUIRED] = "This field is required.",
-                [MSG_NUMBER] = "Enter a number.",
-                [MSG_NUM_MIN] = "Enter a number of at least {n}.",
-                [MSG_NUM_MAX] = "Enter a number of at most {n}.",
-                [MSG_LEN_MIN] = "Enter at least {n} characters.",
-                [MSG_LEN_MAX] = "Enter at most {n} characters.",
-                [MSG_PATTERN] = "The value does not have the expected format.",
-                [MSG_EMAIL] = "Enter an email address like name@example.com.",
-                [MSG_DATE] = "Enter a real date as YYYY-MM-DD.",
-                [MSG_CHOICE] = "Pick one of the listed choices.",
-                [MSG_YES_NO] = "Answer yes or no.",
-                [MSG_PHONE] = "Enter a phone number (digits, spaces, +, -).",
-            },
-    },
-    {
-        .lang = "da",
-        .decimal = ',',
-        .msg =
-            {
-                [MSG_REQUIRED] = "Dette felt skal udfyldes.",
-                [MSG_NUMBER] = "Indtast et tal.",
-                [MSG_NUM_MIN] = "Indtast et tal på mindst {n}.",
-                [MSG_NUM_MAX] = "Indtast et tal på højst {n}.",
-                [MSG_LEN_MIN] = "Indtast mindst {n} tegn.",
-                [MSG_LEN_MAX] = "Indtast højst {n} tegn.",
-                [MSG_PATTERN] = "Værdien har ikke det forventede format.",
-                [MSG_EMAIL] = "Indtast en e-mailadresse som navn@eksempel.dk.",
-                [MSG_DATE] = "Indtast en gyldig dato som ÅÅÅÅ-MM-DD.",
-                [MSG_CHOICE] = "Vælg en af mulighederne.",
-                [MSG_YES_NO] = "Svar ja eller nej.",
-                [MSG_PHONE] = "Indtast et telefonnummer (cifre, mellemrum, +, -).",
-            },
-    },
-    {
-        .lang = "es",
-        .decimal = ',',
-        .msg =
-            {
-                [MSG_REQUIRED] = "Este campo es obligatorio.",
-                [MSG_NUMBER] = "Introduzca un número.",
-                [MSG_NUM_MIN] = "Introduzca un número mayor o igual que {n}.",
-                [MSG_NUM_MAX] = "Introduzca un número menor o igual que {n}.",
-                [MSG_LEN_MIN] = "Introduzca al menos {n} caracteres.",
-                [MSG_LEN_MAX] = "Introduzca como máximo {n} caracteres.",
-                [MSG_PATTERN] = "El valor no tiene el formato esperado.",
-                [MSG_EMAIL] = "Introduzca una dirección de correo como nombre@ejemplo.es.",
-                [MSG_DATE] = "Introduzca una fecha válida como AAAA-MM-DD.",
-                [MSG_CHOICE] = "Elija una de las opciones.",
-                [MSG_YES_NO] = "Responda sí o no.",
-                [MSG_PHONE] = "Introduzca un número de teléfono (dígitos, espacios, +, -).",
-            },
-    },
-};
-
-/* "da", "da-DK" and "da_DK" all pick da; anything unknown picks en. */
-static const struct catalog *catalog_for(const char *locale)
+/* Writes message `id` with {n} replaced by arg into msg. Returns false so that checks can
+ * `return fail(...)`. */
+static bool fail(enum field_lang lang, enum msg_id id, const char *arg, char *msg, size_t size)
 {
-    if (locale) {
-        for (size_t i = 0; i < sizeof catalogs / sizeof catalogs[0]; i++) {
-            size_t n = strlen(catalogs[i].lang);
-            if (!strncmp(locale, catalogs[i].lang, n) &&
-                (locale[n] == '\0' || locale[n] == '-' || locale[n] == '_'))
-                return &catalogs[i];
-        }
-    }
-    return &catalogs[0];
-}
-
-/* Writes message `id` into msg, with {n} replaced by `bound` (as %g). Returns false so
- * that checks can `return fail(...)`. */
-static bool fail(const char *locale, enum msg_id id, double bound, char *msg, size_t size)
-{
-    const struct catalog *cat = catalog_for(locale);
-    const char *tmpl = cat->msg[id] ? cat->msg[id] : catalogs[0].msg[id];
-    char num[64];
-    snprintf(num, sizeof num, "%g", bound);
-    for (char *p = num; *p; p++)
-        if (*p == '.')
-            *p = cat->decimal;
+    const char *tmpl = catalog[lang][id];
     const char *at = strstr(tmpl, "{n}");
     if (at)
-        snprintf(msg, size, "%.*s%s%s", (int)(at - tmpl), tmpl, num, at + 3);
+        snprintf(msg, size, "%.*s%s%s", (int)(at - tmpl), tmpl, arg ? arg : "", at + 3);
     else
         snprintf(msg, size, "%s", tmpl);
     return false;
 }
 
-/* Length in UTF-8 code points (continuation bytes do not count). */
+/* A bound as the language writes it: %g with its decimal separator. */
+static bool fail_num(enum field_lang lang, enum msg_id id, double bound, char *msg, size_t size)
+{
+    char num[64];
+    snprintf(num, sizeof num, "%g", bound);
+    for (char *p = num; *p; p++)
+        if (*p == '.' && lang != LANG_EN)
+            *p = ',';
+    return fail(lang, id, num, msg, size);
+}
+
 static size_t utf8_length(const char *s)
 {
     size_t n = 0;
@@ -140,28 +122,28 @@ static size_t utf8_length(const char *s)
     return n;
 }
 
-static bool check_length(const struct ff_field *f, const char *v, const char *loc, char *msg,
+static bool check_length(const struct ff_field *f, const char *v, enum field_lang lang, char *msg,
                          size_t size)
 {
     double len = (double)utf8_length(v);
     if (f->has_min && len < f->min)
-        return fail(loc, MSG_LEN_MIN, f->min, msg, size);
+        return fail_num(lang, MSG_LEN_MIN, f->min, msg, size);
     if (f->has_max && len > f->max)
-        return fail(loc, MSG_LEN_MAX, f->max, msg, size);
+        return fail_num(lang, MSG_LEN_MAX, f->max, msg, size);
     return true;
 }
 
 /* The pattern must match the whole value: it is wrapped as ^(pattern)$. A pattern that does
  * not compile (the validator refuses those) fails every value rather than none. The wrapped
  * pattern is built on the stack so that a check cannot fail for want of memory. */
-static bool check_pattern(const struct ff_field *f, const char *v, const char *loc, char *msg,
+static bool check_pattern(const struct ff_field *f, const char *v, enum field_lang lang, char *msg,
                           size_t size)
 {
     char anchored[FF_CHART_MAX_STRING + 8];
     if (!f->pattern)
         return true;
     if (strlen(f->pattern) > FF_CHART_MAX_STRING)
-        return fail(loc, MSG_PATTERN, 0, msg, size);
+        return fail(lang, MSG_PATTERN, NULL, msg, size);
     snprintf(anchored, sizeof anchored, "^(%s)$", f->pattern);
     regex_t re;
     bool ok = false;
@@ -169,115 +151,165 @@ static bool check_pattern(const struct ff_field *f, const char *v, const char *l
         ok = regexec(&re, v, 0, NULL, 0) == 0;
         regfree(&re);
     }
-    return ok ? true : fail(loc, MSG_PATTERN, 0, msg, size);
+    return ok ? true : fail(lang, MSG_PATTERN, NULL, msg, size);
 }
 
-static bool check_number(const struct ff_field *f, const char *v, const char *loc, char *msg,
-                         size_t size)
+static bool check_number(const struct ff_field *f, const char *v, enum field_lang lang, char *norm,
+                         size_t normsize, char *msg, size_t size)
 {
-    /* strtod alone would also take "inf", "nan", hex and leading blanks. */
-    for (const char *p = v; *p; p++)
-        if (!isdigit((unsigned char)*p) && !strchr("+-.eE", *p))
-            return fail(loc, MSG_NUMBER, 0, msg, size);
-    char *end = NULL;
-    double d = strtod(v, &end);
-    if (end == v || *end != '\0' || !isfinite(d))
-        return fail(loc, MSG_NUMBER, 0, msg, size);
+    double d;
+    bool ambiguous;
+    if (!ff_field__number(v, lang, &d, norm, normsize, &ambiguous))
+        return fail(lang, ambiguous ? MSG_NUMBER_GROUPS : MSG_NUMBER, NULL, msg, size);
     if (f->has_min && d < f->min)
-        return fail(loc, MSG_NUM_MIN, f->min, msg, size);
+        return fail_num(lang, MSG_NUM_MIN, f->min, msg, size);
     if (f->has_max && d > f->max)
-        return fail(loc, MSG_NUM_MAX, f->max, msg, size);
+        return fail_num(lang, MSG_NUM_MAX, f->max, msg, size);
     return true;
-}
-
-static bool check_phone(const struct ff_field *f, const char *v, const char *loc, char *msg,
-                        size_t size)
-{
-    bool digit = false;
-    for (const char *p = v; *p; p++) {
-        if (isdigit((unsigned char)*p))
-            digit = true;
-        else if (!strchr(" +-().", *p))
-            return fail(loc, MSG_PHONE, 0, msg, size);
-    }
-    if (!digit)
-        return fail(loc, MSG_PHONE, 0, msg, size);
-    return check_length(f, v, loc, msg, size) && check_pattern(f, v, loc, msg, size);
 }
 
 /* The shape local@domain.tld: one @, no blanks or controls, a dot inside the domain with
- * no empty labels. Deliverability is not our business. */
-static bool email_shape(const char *v)
+ * no empty labels. Deliverability is not our business. The domain is recorded in lower
+ * case (it is case-blind); the local part as typed (it need not be). */
+static bool check_email(const char *v, enum field_lang lang, char *norm, size_t normsize, char *msg,
+                        size_t size)
 {
     const char *at = strchr(v, '@');
     if (!at || at == v || strchr(at + 1, '@'))
-        return false;
+        return fail(lang, MSG_EMAIL, NULL, msg, size);
     for (const char *p = v; *p; p++)
         if ((unsigned char)*p <= ' ' || *p == 0x7f)
-            return false;
+            return fail(lang, MSG_EMAIL, NULL, msg, size);
     const char *dom = at + 1;
     size_t n = strlen(dom);
     if (n < 3 || dom[0] == '.' || dom[n - 1] == '.' || !strchr(dom, '.') || strstr(dom, ".."))
-        return false;
+        return fail(lang, MSG_EMAIL, NULL, msg, size);
+    size_t len = (size_t)snprintf(norm, normsize, "%s", v);
+    for (size_t i = (size_t)(at - v) + 1; i < len && i < normsize; i++)
+        norm[i] = (char)tolower((unsigned char)norm[i]);
     return true;
 }
 
-static bool leap_year(int y)
+static bool check_date(const struct ff_field *f, const char *v, const struct ff_field_ctx *ctx,
+                       enum field_lang lang, char *norm, size_t normsize, char *msg, size_t size)
 {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int64_t days;
+    char when[32];
+    if (!ff_field__date(v, &days))
+        return fail(lang, MSG_DATE, NULL, msg, size);
+    if (f->has_min_days && days < ctx->today + f->min_days) {
+        ff_field__date_format(ctx->today + f->min_days, lang, when, sizeof when);
+        return fail(lang, MSG_DATE_MIN, when, msg, size);
+    }
+    if (f->has_max_days && days > ctx->today + f->max_days) {
+        ff_field__date_format(ctx->today + f->max_days, lang, when, sizeof when);
+        return fail(lang, MSG_DATE_MAX, when, msg, size);
+    }
+    int y, m, d;
+    ff_civil_from_days(days, &y, &m, &d);
+    snprintf(norm, normsize, "%04d-%02d-%02d", y, m, d);
+    return true;
 }
 
-/* YYYY-MM-DD naming a day that exists (2024-02-29 yes, 2023-02-29 no), years 1-9999. */
-static bool date_real(const char *v)
+/* The id, the 1-based number shown, or the label in the user's locale (case- and
+ * accent-blind); the id is what is recorded. */
+static bool check_choice(const struct ff_field *f, const char *v, const struct ff_field_ctx *ctx,
+                         char *norm, size_t normsize)
 {
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)v[i]))
-            return false;
-    int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0');
-    int m = (v[5] - '0') * 10 + (v[6] - '0');
-    int d = (v[8] - '0') * 10 + (v[9] - '0');
-    if (y < 1 || m < 1 || m > 12 || d < 1)
-        return false;
-    int max = mdays[m - 1] + (m == 2 && leap_year(y) ? 1 : 0);
-    return d <= max;
-}
-
-static bool check_choice(const struct ff_field *f, const char *v)
-{
-    for (size_t i = 0; i < f->nchoices; i++)
+    char typed[256], label[256];
+    int idx = -1;
+    size_t nd = strspn(v, "0123456789");
+    if (nd && nd < 4 && !v[nd]) {
+        int k = 0;
+        for (size_t i = 0; i < nd; i++)
+            k = k * 10 + (v[i] - '0');
+        idx = k >= 1 && (size_t)k <= f->nchoices ? k - 1 : -1;
+    }
+    ff_field__fold(v, typed, sizeof typed);
+    for (size_t i = 0; idx < 0 && i < f->nchoices; i++) {
         if (f->choices[i] && !strcmp(f->choices[i], v))
-            return true;
-    return false;
+            idx = (int)i;
+        else if (ctx->chart && f->choice_labels && f->choice_labels[i].s) {
+            ff_field__fold(ff_text_get(ctx->chart, &f->choice_labels[i], ctx->locale), label,
+                           sizeof label);
+            if (label[0] && !strcmp(label, typed))
+                idx = (int)i;
+        }
+    }
+    if (idx < 0 || !f->choices[idx])
+        return false;
+    snprintf(norm, normsize, "%s", f->choices[idx]);
+    return true;
 }
 
-bool ff_field_check(const struct ff_field *f, const char *value, const char *locale, char *msg,
-                    size_t size)
+/* Copies v without blanks at either end into out. */
+static void trim(const char *v, char *out, size_t outsize)
 {
-    if (!value || !*value)
-        return f->required ? fail(locale, MSG_REQUIRED, 0, msg, size) : true;
-    if (strlen(value) > FF_RUN_MAX_VALUE)
-        return fail(locale, MSG_LEN_MAX, FF_RUN_MAX_VALUE, msg, size);
+    while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+        v++;
+    size_t n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+        n--;
+    snprintf(out, outsize, "%.*s", (int)n, v);
+}
+
+static bool check_typed(const struct ff_field *f, const char *v, const struct ff_field_ctx *ctx,
+                        char *norm, size_t normsize, char *msg, size_t size)
+{
+    enum field_lang lang = ff_field__lang(ctx->locale);
+    const struct ff_chart *c = ctx->chart;
+    const char *const *cs = c ? c->countries : NULL;
+    size_t ncs = c ? c->ncountries : 0;
+    char folded[16];
+    const char *yn;
     switch (f->type) {
     case FF_FIELD_TEXT:
-        return check_length(f, value, locale, msg, size) &&
-               check_pattern(f, value, locale, msg, size);
+        snprintf(norm, normsize, "%s", v);
+        return check_length(f, v, lang, msg, size) && check_pattern(f, v, lang, msg, size);
     case FF_FIELD_NUMBER:
-        return check_number(f, value, locale, msg, size);
+        return check_number(f, v, lang, norm, normsize, msg, size);
     case FF_FIELD_PHONE:
-        return check_phone(f, value, locale, msg, size);
+        if (!ff_field__phone(v, cs, ncs, norm, normsize)) {
+            ff_field__phone_message(cs, ncs, lang, msg, size);
+            return false;
+        }
+        return check_length(f, v, lang, msg, size) && check_pattern(f, v, lang, msg, size);
+    case FF_FIELD_POSTCODE:
+        if (ff_field__postcode(v, cs, ncs, norm, normsize))
+            return true;
+        ff_field__postcode_message(cs, ncs, lang, msg, size);
+        return false;
     case FF_FIELD_EMAIL:
-        return email_shape(value) ? true : fail(locale, MSG_EMAIL, 0, msg, size);
+        return check_email(v, lang, norm, normsize, msg, size);
     case FF_FIELD_DATE:
-        return date_real(value) ? true : fail(locale, MSG_DATE, 0, msg, size);
+        return check_date(f, v, ctx, lang, norm, normsize, msg, size);
     case FF_FIELD_CHOICE:
-        return check_choice(f, value) ? true : fail(locale, MSG_CHOICE, 0, msg, size);
+        return check_choice(f, v, ctx, norm, normsize) ? true
+                                                       : fail(lang, MSG_CHOICE, NULL, msg, size);
     case FF_FIELD_YES_NO:
-        return !strcmp(value, "yes") || !strcmp(value, "no")
-                   ? true
-                   : fail(locale, MSG_YES_NO, 0, msg, size);
+        ff_field__fold(v, folded, sizeof folded);
+        if (!(yn = ff_field__yes_no(folded, lang)))
+            return fail(lang, MSG_YES_NO, NULL, msg, size);
+        snprintf(norm, normsize, "%s", yn);
+        return true;
     }
-    return fail(locale, MSG_PATTERN, 0, msg, size);
+    return fail(lang, MSG_PATTERN, NULL, msg, size);
+}
+
+bool ff_field_normalize(const struct ff_field *f, const char *value, const struct ff_field_ctx *ctx,
+                        char *norm, size_t normsize, char *msg, size_t msgsize)
+{
+    static const struct ff_field_ctx none = {NULL, NULL, 0};
+    char v[FF_RUN_MAX_VALUE + 1];
+    if (!ctx)
+        ctx = &none;
+    enum field_lang lang = ff_field__lang(ctx->locale);
+    if (normsize)
+        norm[0] = '\0';
+    if (value && strlen(value) > FF_RUN_MAX_VALUE)
+        return fail_num(lang, MSG_LEN_MAX, FF_RUN_MAX_VALUE, msg, msgsize);
+    trim(value ? value : "", v, sizeof v);
+    if (!v[0])
+        return f->required ? fail(lang, MSG_REQUIRED, NULL, msg, msgsize) : true;
+    return check_typed(f, v, ctx, norm, normsize, msg, msgsize);
 }

@@ -5,6 +5,7 @@
  * about 1 MB) and callers write them out in one go. Graphviz's renderers allocate with
  * malloc, so their bytes are copied once into our allocator.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,41 @@ bool ff_export_format_binary(enum ff_export_format format)
     return format == FF_EXPORT_PDF || format == FF_EXPORT_PNG;
 }
 
+/* PNG bounds. Graphviz draws bitmaps at 96 dpi and, past 32767 pixels a side, shrinks the
+ * picture itself while printing "(null): graph is too large for cairo-renderer bitmaps" on
+ * stderr. We shrink first, to bounds a desktop can open, and refuse a chart that would
+ * have to shrink so far that its text could not be read. */
+#define PNG_DPI 96.0
+#define PNG_MAX_SIDE 16384.0 /* pixels */
+#define PNG_MAX_PIXELS 64e6  /* 256 MB as RGBA */
+#define PNG_MIN_SCALE 0.25   /* 14 pt text at 96 dpi is 18 px; at a quarter, 4-5 px */
+#define PNG_PAD 8.0          /* points Graphviz adds around the drawing (pad 4 each side) */
+
+/* The resolution to draw a PNG of this layout at, or 0 (with the error set) when it is too
+ * large for any readable PNG. */
+static double png_dpi(struct ff_layout *l)
+{
+    double w, h, scale = 1;
+    ff_layout_size(l, &w, &h);
+    w = (w + PNG_PAD) * PNG_DPI / 72;
+    h = (h + PNG_PAD) * PNG_DPI / 72;
+    if (w * scale > PNG_MAX_SIDE)
+        scale = PNG_MAX_SIDE / w;
+    if (h * scale > PNG_MAX_SIDE)
+        scale = PNG_MAX_SIDE / h;
+    if (w * h * scale * scale > PNG_MAX_PIXELS)
+        scale = sqrt(PNG_MAX_PIXELS / (w * h));
+    if (scale >= PNG_MIN_SCALE)
+        return PNG_DPI * scale;
+    char detail[200];
+    snprintf(detail, sizeof detail,
+             "%.0f x %.0f pixels at %.0f dpi; it would have to shrink to %.0f%% to fit %.0f "
+             "pixels a side, too small to read: export svg or pdf instead",
+             w, h, PNG_DPI, scale * 100, PNG_MAX_SIDE);
+    ff_layout_set_error(l, "the chart is too large for a PNG", detail);
+    return 0;
+}
+
 enum ff_err ff_layout_render(struct ff_layout *l, enum ff_export_format format, char **out,
                              size_t *len)
 {
@@ -42,9 +78,18 @@ enum ff_err ff_layout_render(struct ff_layout *l, enum ff_export_format format, 
         ff_layout_set_error(l, "only svg, pdf and png are rendered from a layout", NULL);
         return FF_EINVAL;
     }
+    Agraph_t *g = ff_layout_graph(l);
+    double dpi = GD_drawing(g)->dpi;
+    if (format == FF_EXPORT_PNG) {
+        double want = png_dpi(l);
+        if (want <= 0)
+            return FF_ELIMIT;
+        GD_drawing(g)->dpi = want; /* read by the renderer; the layout itself is in points */
+    }
     ff_gv_capture_begin();
-    int rc = gvRenderData(ff_layout_gvc(l), ff_layout_graph(l), format_names[format], &data, &n);
+    int rc = gvRenderData(ff_layout_gvc(l), g, format_names[format], &data, &n);
     const char *msg = ff_gv_capture_end();
+    GD_drawing(g)->dpi = dpi;
     if (rc != 0 || !data) {
         ff_layout_set_error(l, "Graphviz could not render the chart", msg);
         gvFreeRenderData(data);

@@ -491,90 +491,6 @@ enum ff_err ff_run_choose(struct ff_run *run, const char *option_id, int64_t now
     return op_end(run, &op, err);
 }
 
-/* Pairs each given value with its field: at[i] is the value index for field i, or -1. */
-static enum ff_err match_values(struct ff_run *run, const struct ff_node *n,
-                                const struct ff_run_value *values, size_t nvalues, int *at)
-{
-    for (size_t i = 0; i < n->nfields; i++)
-        at[i] = -1;
-    for (size_t v = 0; v < nvalues; v++) {
-        if (!values[v].name) {
-            set_err(run, "value %zu has no name", v);
-            return FF_EINVAL;
-        }
-        size_t i = 0;
-        while (i < n->nfields && strcmp(n->fields[i].name, values[v].name))
-            i++;
-        if (i == n->nfields) {
-            set_err(run, "field \"%.64s\" does not exist at node \"%s\"", values[v].name, n->id);
-            return FF_ENOTFOUND;
-        }
-        if (at[i] >= 0) {
-            set_err(run, "field \"%s\" is given twice", n->fields[i].name);
-            return FF_EINVAL;
-        }
-        at[i] = (int)v;
-    }
-    return FF_OK;
-}
-
-/* Checks every field; fills run->field_msg. Returns the number of failing fields. */
-static size_t check_fields(struct ff_run *run, const struct ff_node *n,
-                           const struct ff_run_value *values, const int *at)
-{
-    size_t bad = 0;
-    size_t len = (size_t)snprintf(run->errmsg, sizeof run->errmsg,
-                                  "input at node \"%s\" refused; invalid:", n->id);
-    for (size_t i = 0; i < n->nfields; i++) {
-        const char *v = at[i] >= 0 ? values[at[i]].value : NULL;
-        run->field_msg[i][0] = '\0';
-        if (ff_field_check(&n->fields[i], v, run->locale, run->field_msg[i], RUN_FIELD_MSG_MAX))
-            continue;
-        bad++;
-        if (len < sizeof run->errmsg)
-            len += (size_t)snprintf(run->errmsg + len, sizeof run->errmsg - len, " %s",
-                                    n->fields[i].name);
-    }
-    run->nfield_msgs = bad ? n->nfields : 0;
-    if (!bad)
-        run->errmsg[0] = '\0';
-    return bad;
-}
-
-/* The accepted values, owned, in field order, empty ones left out; and as compact JSON. */
-static enum ff_err keep_values(const struct ff_node *n, const struct ff_run_value *values,
-                               const int *at, struct run_value **out, size_t *nout, char **json)
-{
-    enum ff_err err = FF_ENOMEM;
-    struct run_value *kept = ff_calloc(n->nfields, sizeof *kept);
-    cJSON *obj = cJSON_CreateObject();
-    size_t k = 0;
-    if (!kept || !obj)
-        goto out_free;
-    for (size_t i = 0; i < n->nfields; i++) {
-        if (at[i] < 0 || !values[at[i]].value[0])
-            continue;
-        kept[k].name = ff_strdup(n->fields[i].name);
-        kept[k].value = ff_strdup(values[at[i]].value);
-        k++;
-        if (!kept[k - 1].name || !kept[k - 1].value ||
-            !cJSON_AddStringToObject(obj, n->fields[i].name, values[at[i]].value))
-            goto out_free;
-    }
-    *json = cJSON_PrintUnformatted(obj);
-    if (!*json)
-        goto out_free;
-    cJSON_Delete(obj);
-    *out = kept;
-    *nout = k;
-    return FF_OK;
-out_free:
-    cJSON_Delete(obj);
-    if (kept)
-        run_values_free(kept, k);
-    return err;
-}
-
 enum ff_err ff_run_submit(struct ff_run *run, const struct ff_run_value *values, size_t nvalues,
                           int64_t now_ms)
 {
@@ -582,22 +498,14 @@ enum ff_err ff_run_submit(struct ff_run *run, const struct ff_run_value *values,
     enum ff_err err = need_kind(run, n->kind == FF_NODE_INPUT, "submit input");
     if (err)
         return err;
-    int at[FF_CHART_MAX_FIELDS];
-    if (n->nfields > FF_CHART_MAX_FIELDS || (nvalues && !values)) {
-        set_err(run, "node \"%s\": too many fields or no values", n->id);
-        return n->nfields > FF_CHART_MAX_FIELDS ? FF_ELIMIT : FF_EINVAL;
-    }
-    if ((err = match_values(run, n, values, nvalues, at)))
-        return err;
-    if (check_fields(run, n, values, at))
-        return FF_EINVALID;
     struct run_value *kept = NULL;
     size_t nkept = 0;
     char *json = NULL;
+    if ((err = ff_run__input_take(run, top(run)->chart, n, values, nvalues, now_ms, &kept, &nkept,
+                                  &json)))
+        return err;
     struct op op;
     op_begin(run, &op);
-    if ((err = keep_values(n, values, at, &kept, &nkept, &json)))
-        return op_end(run, &op, err);
     struct run_frame *f = top(run);
     err = check_limits(run, now_ms);
     if (!err)
@@ -610,13 +518,6 @@ enum ff_err ff_run_submit(struct ff_run *run, const struct ff_run_value *values,
     if (!err)
         err = go_to(run, n->next_index, now_ms);
     return op_end(run, &op, err);
-}
-
-const char *ff_run_field_error(const struct ff_run *run, size_t field_index)
-{
-    if (field_index >= run->nfield_msgs || !run->field_msg[field_index][0])
-        return NULL;
-    return run->field_msg[field_index];
 }
 
 enum ff_err ff_run_back(struct ff_run *run, int64_t now_ms)
@@ -720,6 +621,22 @@ enum ff_err ff_run_set_locale(struct ff_run *run, const char *locale)
     }
     snprintf(run->locale, sizeof run->locale, "%s", locale);
     return FF_OK;
+}
+
+enum ff_err ff_run_set_utc_offset(struct ff_run *run, int minutes)
+{
+    if (minutes < -FF_RUN_MAX_UTC_OFFSET || minutes > FF_RUN_MAX_UTC_OFFSET) {
+        set_err(run, "UTC offset %d minutes is out of range (-%d to %d)", minutes,
+                FF_RUN_MAX_UTC_OFFSET, FF_RUN_MAX_UTC_OFFSET);
+        return FF_EINVAL;
+    }
+    run->utc_offset_min = minutes;
+    return FF_OK;
+}
+
+int ff_run_utc_offset(const struct ff_run *run)
+{
+    return run->utc_offset_min;
 }
 
 const char *ff_run_text(const struct ff_run *run, const struct ff_text *t)

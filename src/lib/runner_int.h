@@ -1,5 +1,5 @@
 /* runner_int.h - the insides of struct ff_run, shared by runner.c (the state machine),
- * runner_snapshot.c (JSON out and in) and field_check.c (input validation).
+ * runner_snapshot.c (JSON out and in) and runner_input.c (checking a submit).
  *
  * Invariants of a struct ff_run between calls:
  *   - 1 <= pos.depth <= FF_RUN_MAX_DEPTH; frames[0] is the root chart; every frame below
@@ -17,11 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fieldflow/field.h"
 #include "fieldflow/runner.h"
 
-#define RUN_LOCALE_MAX 32     /* bytes of a locale tag, NUL included */
-#define RUN_FIELD_MSG_MAX 192 /* bytes of one localized field message */
-#define RUN_MAX_PINNED 64     /* charts one run can reach (root and subcharts, by id) */
+#define RUN_LOCALE_MAX 32                  /* bytes of a locale tag, NUL included */
+#define RUN_FIELD_MSG_MAX FF_FIELD_MSG_MAX /* bytes of one localized field message */
+#define RUN_MAX_PINNED 64 /* charts one run can reach (root and subcharts, by id) */
 
 struct run_frame {
     const struct ff_chart *chart; /* a chart of the library */
@@ -71,6 +72,7 @@ struct run_entry {
 struct ff_run {
     const struct ff_library *lib; /* borrowed; outlives the run */
     char locale[RUN_LOCALE_MAX];
+    int utc_offset_min; /* the user's local time minus UTC; gives "today" for date fields */
     struct run_pos pos;
     /* The chart version the run uses for each id it can reach: the root first, then every
      * chart its subchart nodes call, transitively, as the library had them when the run
@@ -101,10 +103,14 @@ enum ff_err run_pin(struct ff_run *run);
 const struct ff_chart *run_pinned(const struct ff_run *run, const char *id);
 bool run_node_interactive(enum ff_node_kind kind);
 
-/* field_check.c: checks one value against its field; "" or NULL value = empty.
- * Returns true when it passes; otherwise writes the localized message for `locale`
- * (en, da, es; others fall back to en) into msg. */
-bool ff_field_check(const struct ff_field *field, const char *value, const char *locale, char *msg,
-                    size_t msgsize);
+/* runner_input.c: checks the values submitted at input node n of chart (field messages in
+ * run->field_msg, the failure in run->errmsg) and returns the accepted normal forms, owned,
+ * as *kept (empty fields left out) and as compact JSON (*json, cJSON_free). Changes nothing
+ * else. FF_EINVALID when a field failed, FF_ENOTFOUND / FF_EINVAL / FF_ELIMIT for values
+ * that match no field, repeat one or are too many, FF_ENOMEM. */
+enum ff_err ff_run__input_take(struct ff_run *run, const struct ff_chart *chart,
+                               const struct ff_node *n, const struct ff_run_value *values,
+                               size_t nvalues, int64_t now_ms, struct run_value **kept,
+                               size_t *nkept, char **json);
 
 #endif

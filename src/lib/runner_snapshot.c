@@ -276,6 +276,7 @@ enum ff_err ff_run_snapshot(const struct ff_run *run, char **json_out)
               cJSON_AddNumberToObject(o, "version", root->version) &&
               cJSON_AddStringToObject(o, "digest", root->digest) &&
               cJSON_AddStringToObject(o, "locale", run->locale) &&
+              cJSON_AddNumberToObject(o, "utc_offset_min", run->utc_offset_min) &&
               (subs = cJSON_AddArrayToObject(o, "subcharts"));
     for (size_t i = 1; ok && i < t.n; i++) {
         cJSON *r = chart_ref(t.v[i]);
@@ -643,6 +644,11 @@ static enum ff_err load_run(struct restore *r, const cJSON *root)
     const cJSON *answers = item(root, "answers");
     if (!locale)
         return bad(r, FF_EPARSE, "\"locale\" must be a short string");
+    const cJSON *off = item(root, "utc_offset_min"); /* absent in older snapshots: UTC */
+    int64_t offset = 0;
+    if (off && !get_int(off, -FF_RUN_MAX_UTC_OFFSET, FF_RUN_MAX_UTC_OFFSET, &offset))
+        return bad(r, FF_EPARSE, "\"utc_offset_min\" must be minutes from -%d to %d",
+                   FF_RUN_MAX_UTC_OFFSET, FF_RUN_MAX_UTC_OFFSET);
     if (answers && !cJSON_IsObject(answers))
         return bad(r, FF_EPARSE, "\"answers\" must be an object");
     if (!(r->run = run_alloc(r->lib, locale)))
@@ -662,6 +668,7 @@ static enum ff_err load_run(struct restore *r, const cJSON *root)
         err = load_history(r, item(root, "history"));
     if (!err)
         err = load_transcript(r, item(root, "transcript"));
+    r->run->utc_offset_min = (int)offset;
     return err;
 }
 

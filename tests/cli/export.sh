@@ -144,4 +144,33 @@ done
 run --version
 expect "--version" 0 out "ffctl "
 
+# PNG of a very large chart: a long one is drawn smaller to fit 16384 pixels a side, without
+# Graphviz's "(null): graph is too large for cairo-renderer bitmaps"; one that would become
+# unreadable is refused with a message that says what to do instead, and nothing is written.
+python3 - "$TMP" <<'PY'
+import json, sys
+def chain(n, path):
+    nodes = [{"id": "start", "kind": "start", "title": {"en": "Start"}, "next": "s0"}]
+    for i in range(n):
+        nodes.append({"id": f"s{i}", "kind": "step", "title": {"en": f"Step {i} of a long procedure"},
+                      "next": f"s{i + 1}" if i + 1 < n else "end"})
+    nodes.append({"id": "end", "kind": "end", "title": {"en": "Done"}, "outcome": "resolved",
+                  "success": True})
+    json.dump({"format": 1, "id": "long", "version": 1, "title": {"en": "Long"},
+               "category": "service", "audience": "desk", "touchpoints": ["telephone"],
+               "locales": ["en"], "nodes": nodes}, open(path, "w"))
+chain(300, sys.argv[1] + "/long.json")
+chain(2000, sys.argv[1] + "/huge.json")
+PY
+run export "$TMP/long.json" --format png -o "$TMP/long.png"
+expect "large png: drawn" 0 out
+check "large png: no Graphviz message" test -z "$(grep -E 'cairo|\(null\)' "$TMP/err")"
+size=$(python3 -c 'import struct,sys; print(*struct.unpack(">II", open(sys.argv[1], "rb").read(24)[16:24]))' "$TMP/long.png")
+check "large png: at most 16384 pixels a side, scaled ($size)" \
+    python3 -c 'import sys; w, h = map(int, sys.argv[1:]); sys.exit(not (h == 16384 and w < h))' $size
+run export "$TMP/huge.json" --format png -o "$TMP/huge.png"
+refused "huge png: refused" 1 "the chart is too large for a PNG" "export svg or pdf instead"
+check "huge png: nothing written" test ! -e "$TMP/huge.png"
+check "huge png: no Graphviz message" test -z "$(grep -E 'cairo|\(null\)' "$TMP/err")"
+
 finish

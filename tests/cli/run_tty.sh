@@ -53,6 +53,6 @@ keys 7 Enter
 wait_for "chosen again" "Vi tilkalder en medarbejder" 2 || finish
 keys Enter
 wait_for "end message" "En medarbejder kommer til dig om cirka 5 minutter." || finish
-wait_for "outcome line" "outcome: referred (success)" || finish
+wait_for "outcome line" "resultat: henvist (lykkedes)" || finish
 wait_for "exit code" "[exit 0]" || finish
 finish

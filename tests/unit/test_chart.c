@@ -3,7 +3,8 @@
  *
  * tests/charts/bad/NAME.json must fail with NAME.expect as its first error line;
  * tests/charts/bad/lib-NAME/ holds charts that load alone but fail ff_library_check
- * together, with lib-NAME.expect beside the directory.
+ * together, with lib-NAME.expect beside the directory. Names starting "warn-" (and
+ * "lib-warn-") must load and pass, and their .expect is the first warning instead.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -59,11 +60,20 @@ static const struct ff_diag *first_error(const struct ff_diags *d)
     return NULL;
 }
 
-static void check_first_error(const struct ff_diags *d, const char *expect_path)
+static const struct ff_diag *first_warning(const struct ff_diags *d)
 {
-    char want[1024], got[1024] = "(no error)";
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].severity == FF_SEV_WARNING)
+            return &d->v[i];
+    return NULL;
+}
+
+/* The first error (the first warning for a "warn-" case) equals the .expect line. */
+static void check_first_error(const struct ff_diags *d, const char *expect_path, bool warning)
+{
+    char want[1024], got[1024] = "(no finding)";
     read_expect(expect_path, want, sizeof want);
-    const struct ff_diag *e = first_error(d);
+    const struct ff_diag *e = warning ? first_warning(d) : first_error(d);
     if (e)
         ff_diag_format(e, got, sizeof got);
     CHECK_STR(got, want);
@@ -92,11 +102,15 @@ static size_t test_bad_files(void)
         struct ff_chart *c = NULL;
         char expect[2100];
         ff_diags_init(&d);
+        bool warn = !strncmp(names[i], "warn-", 5);
         enum ff_err err = parse_file(dir, names[i], &d, &c);
-        CHECK_MSG(err != FF_OK && c == NULL, names[i]);
+        if (warn)
+            CHECK_MSG(err == FF_OK && d.nerrors == 0, names[i]);
+        else
+            CHECK_MSG(err != FF_OK && c == NULL, names[i]);
         names[i][strlen(names[i]) - 5] = '\0';
         snprintf(expect, sizeof expect, "%s/%s.expect", dir, names[i]);
-        check_first_error(&d, expect);
+        check_first_error(&d, expect, warn);
         ff_chart_free(c);
         ff_diags_free(&d);
         free(names[i]);
@@ -138,8 +152,9 @@ static size_t test_bad_libraries(void)
         ff_diags_init(&d);
         snprintf(sub, sizeof sub, "%s/%s", dir, names[i]);
         snprintf(expect, sizeof expect, "%s/%s.expect", dir, names[i]);
-        CHECK_MSG(check_library_dir(sub, &d) == FF_EINVALID, names[i]);
-        check_first_error(&d, expect);
+        bool warn = !strncmp(names[i], "lib-warn-", 9);
+        CHECK_MSG(check_library_dir(sub, &d) == (warn ? FF_OK : FF_EINVALID), names[i]);
+        check_first_error(&d, expect, warn);
         ff_diags_free(&d);
         free(names[i]);
     }
@@ -325,7 +340,7 @@ static void test_positions(void)
     CHECK_INT(parse_text(t, strlen(t), line, sizeof line), FF_EINVALID);
     CHECK_STR(line, "t.json:1:29: error: $.colour: unknown key \"colour\" in the chart (it takes "
                     "format, id, version, title, category, audience, touchpoints, locales, "
-                    "time_limits, nodes, or x-...) [unknown-key]");
+                    "time_limits, nodes, countries, or x-...) [unknown-key]");
     t = "{\n\t\"format\": 1,\r\n  \"x-é\": [1, 2,]}";
     CHECK_INT(parse_text(t, strlen(t), line, sizeof line), FF_EPARSE);
     CHECK_STR(line, "t.json:3:16: error: $: malformed JSON: trailing comma before ']' "
@@ -430,6 +445,84 @@ static void test_library(void)
     ff_diags_free(&d);
 }
 
+/* Node audience (the chart's unless the node says otherwise) and hand-off marks; a kiosk
+ * chart that hands off before its staff node, also inside a called chart, is clean. */
+static void test_handoff(void)
+{
+    struct ff_diags d;
+    struct ff_library *lib;
+    ff_diags_init(&d);
+    CHECK_INT(ff_library_new(&lib), FF_OK);
+    struct ff_chart *k = load_good("kiosk-handoff.json", &d);
+    struct ff_chart *h = load_good("kiosk-helper.json", &d);
+    if (k && h) {
+        const struct ff_node *n = &k->nodes[ff_chart_find_node(k, "desk-check")];
+        CHECK(n->audience == FF_AUDIENCE_DESK && !n->handoff);
+        n = &k->nodes[ff_chart_find_node(k, "tell")];
+        CHECK(n->audience == FF_AUDIENCE_KIOSK && n->handoff);
+        n = &k->nodes[ff_chart_find_node(k, "done")];
+        CHECK(n->audience == FF_AUDIENCE_ANY && !n->handoff);
+        CHECK(h->nodes[ff_chart_find_node(h, "leave")].handoff);
+        CHECK(ff_audience_is_staff(FF_AUDIENCE_ENGINEER) && !ff_audience_is_staff(FF_AUDIENCE_ANY));
+    }
+    CHECK_INT(ff_library_add(lib, k, &d), FF_OK);
+    CHECK_INT(ff_library_add(lib, h, &d), FF_OK);
+    CHECK_INT(ff_library_check(lib, &d), FF_OK);
+    CHECK_INT(d.nwarnings, 0);
+    ff_library_free(lib);
+    ff_diags_free(&d);
+
+    /* The same kiosk chart without the hand-off mark warns at the staff node. */
+    char line[1024];
+    char *buf = ff_test_slurp(ff_test_src("tests/charts/good/kiosk-handoff.json"), NULL);
+    char *mark = buf ? strstr(buf, "\"handoff\": true") : NULL;
+    CHECK(mark != NULL);
+    if (mark) {
+        memcpy(mark, "\"x-off\":   true", strlen("\"handoff\": true"));
+        CHECK_INT(parse_code(buf, strlen(buf), "kiosk-reaches-staff", line, sizeof line), FF_OK);
+        CHECK(strstr(line, "staff node \"desk-check\" (audience desk) without a hand-off: "
+                           "start -> ask -> tell -> desk-check") != NULL);
+    }
+    free(buf);
+}
+
+/* A locale typo, in the list or in every text, is one error, not one per text. */
+static void test_locale_typo(void)
+{
+    const char *files[] = {"locale-typo-list.json", "locale-typo-texts.json"};
+    for (size_t i = 0; i < 2; i++) {
+        struct ff_diags d;
+        struct ff_chart *c = NULL;
+        ff_diags_init(&d);
+        CHECK_INT(parse_file(ff_test_src("tests/charts/bad"), files[i], &d, &c), FF_EINVALID);
+        CHECK_INT(d.nerrors, 1);
+        CHECK(d.n && strstr(d.v[0].message, "did you mean \"da\"") != NULL);
+        ff_chart_free(c);
+        ff_diags_free(&d);
+    }
+}
+
+/* Every allocation of the kiosk check across calls fails in turn: FF_ENOMEM or the warning. */
+static void test_handoff_out_of_memory(void)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", ff_test_src("tests/charts/bad/lib-warn-kiosk-call"));
+    for (long i = 0;; i++) {
+        struct ff_diags d;
+        ff_diags_init(&d);
+        ff_mem_fail_after(i);
+        enum ff_err err = check_library_dir(dir, &d);
+        ff_mem_fail_after(-1);
+        bool warned = d.nwarnings == 1;
+        ff_diags_free(&d);
+        if (err != FF_ENOMEM) {
+            CHECK_INT(err, FF_OK);
+            CHECK(warned);
+            break;
+        }
+    }
+}
+
 /* Fails the i-th allocation for i = 0, 1, ... until the call succeeds; every failure must
  * be a clean FF_ENOMEM (ASan reports any leak or bad access). */
 static void test_out_of_memory(const char *dir, const char *name, enum ff_err final)
@@ -494,5 +587,9 @@ int main(void)
     test_out_of_memory("tests/charts/bad", "dup-node.json", FF_EINVALID);
     test_out_of_memory("tests/charts/bad", "json-trailing-comma.json", FF_EPARSE);
     test_library_out_of_memory();
+    test_handoff();
+    test_handoff_out_of_memory();
+    test_locale_typo();
+    test_out_of_memory("tests/charts/bad", "locale-typo-list.json", FF_EINVALID);
     return ff_test_finish();
 }
