@@ -82,6 +82,7 @@ static const struct attr chart_attrs[] = {
     ENUM("audience", struct ff_chart, audience, FF_NAMES_AUDIENCE),
     LIST("touchpoints", struct ff_chart, touchpoints, ntouchpoints),
     LIST("locales", struct ff_chart, locales, nlocales),
+    LIST("countries", struct ff_chart, countries, ncountries),
 };
 
 static const struct attr limit_attrs[] = {
@@ -99,6 +100,8 @@ static const struct attr node_attrs[] = {
     STR("chart", struct ff_node, subchart),
     ENUM("outcome", struct ff_node, outcome, FF_NAMES_OUTCOME),
     BOOL("success", struct ff_node, success),
+    ENUM_DEFAULT("audience", struct ff_node, audience, FF_NAMES_AUDIENCE, audience),
+    BOOL("handoff", struct ff_node, handoff),
 };
 
 static const struct attr option_attrs[] = {
@@ -114,6 +117,8 @@ static const struct attr field_attrs[] = {
     NUM("max", struct ff_field, max, has_max),
     TEXT("label", struct ff_field, label),
     TEXT("hint", struct ff_field, hint),
+    OPT("min_days", struct ff_field, min_days, has_min_days),
+    OPT("max_days", struct ff_field, max_days, has_max_days),
 };
 
 static const struct attr action_attrs[] = {

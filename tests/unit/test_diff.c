@@ -131,6 +131,18 @@ static const struct edit edits[] = {
      {{C, FF_DIFF_NODE, "act", NULL, NULL, "actions", NULL,
        "create_case, set_priority, escalate, escalate#2",
        "set_priority, create_case, escalate, escalate#2"}}, 1},
+    {"countries", "\"locales\": [\"en\", \"da\"],",
+     "\"locales\": [\"en\", \"da\"], \"countries\": [\"DK\", \"ES\"],",
+     {{C, FF_DIFF_CHART, NULL, NULL, NULL, "countries", NULL, "", "DK, ES"}}, 1},
+    {"min days", "\"type\": \"date\",", "\"type\": \"date\", \"min_days\": 0,",
+     {{C, FF_DIFF_FIELD, "form", "when", NULL, "min_days", NULL, NULL, "0"}}, 1},
+    {"max days", "\"type\": \"date\",", "\"type\": \"date\", \"max_days\": 60,",
+     {{C, FF_DIFF_FIELD, "form", "when", NULL, "max_days", NULL, NULL, "60"}}, 1},
+    {"node audience", "\"article\": \"faq-1\",", "\"article\": \"faq-1\", \"audience\": \"kiosk\",",
+     {{C, FF_DIFF_NODE, "kb", NULL, NULL, "audience", NULL, NULL, "kiosk"}}, 1},
+    {"handoff", "\"next\": \"call\"", "\"audience\": \"any\", \"handoff\": true, \"next\": \"call\"",
+     {{C, FF_DIFF_NODE, "act", NULL, NULL, "audience", NULL, NULL, "any"},
+      {C, FF_DIFF_NODE, "act", NULL, NULL, "handoff", NULL, "false", "true"}}, 2},
 };
 /* clang-format on */
 
