@@ -284,8 +284,11 @@ static void setup(struct job *j, const char *name, const char *dir)
     CHECK_MSG(dp != NULL, folder);
     for (struct dirent *e; dp && (e = readdir(dp)) && j->ncharts < MAX_CHARTS;) {
         size_t n = strlen(e->d_name);
-        if (n > 5 && !strcmp(e->d_name + n - 5, ".json"))
-            snprintf(j->charts[j->ncharts++], PATH_MAX_LEN, "%s/%s", folder, e->d_name);
+        if (n <= 5 || strcmp(e->d_name + n - 5, ".json"))
+            continue;
+        int w = snprintf(j->charts[j->ncharts], PATH_MAX_LEN, "%s/%s", folder, e->d_name);
+        CHECK(w > 0 && w < PATH_MAX_LEN);
+        j->ncharts++;
     }
     if (dp)
         closedir(dp);
