@@ -427,7 +427,7 @@ static enum ff_err load_frames(struct restore *r, const cJSON *arr, struct run_f
                        frames[i + 1].chart->id);
     }
     enum ff_node_kind kind = frames[k - 1].chart->nodes[frames[k - 1].node].kind;
-    if (!run_node_interactive(kind) && !(allow_end && kind == FF_NODE_END && k == 1))
+    if (!ff_run__node_interactive(kind) && !(allow_end && kind == FF_NODE_END && k == 1))
         return bad(r, FF_EPARSE, "the run cannot stand on a %s node there",
                    ff_node_kind_name(kind));
     *depth = k;
@@ -456,7 +456,7 @@ static enum ff_err load_values(struct restore *r, const cJSON *o, const struct f
             f++;
         if (f == n->nfields || seen[f] || !cJSON_IsString(it) || !it->valuestring[0] ||
             strlen(it->valuestring) > FF_RUN_MAX_VALUE) {
-            run_values_free(v, k);
+            ff_run__values_free(v, k);
             return bad(r, FF_EPARSE, "value \"%.64s\" at node \"%s\" is not a field's value",
                        it->string, n->id);
         }
@@ -464,7 +464,7 @@ static enum ff_err load_values(struct restore *r, const cJSON *o, const struct f
         v[k].name = ff_strdup(n->fields[f].name);
         v[k].value = ff_strdup(it->valuestring);
         if (!v[k++].name || !v[k - 1].value) {
-            run_values_free(v, k);
+            ff_run__values_free(v, k);
             return FF_ENOMEM;
         }
     }
@@ -494,8 +494,8 @@ static enum ff_err load_history(struct restore *r, const cJSON *arr)
                               &frames[depth - 1].chart->nodes[frames[depth - 1].node], &v, &nv);
         if (err)
             return err;
-        if ((err = run_hist_push(r->run, frames, depth, v, nv))) {
-            run_values_free(v, nv);
+        if ((err = ff_run__hist_push(r->run, frames, depth, v, nv))) {
+            ff_run__values_free(v, nv);
             return err == FF_ENOMEM ? err : bad(r, err, "history too long");
         }
     }
@@ -613,7 +613,7 @@ static enum ff_err load_entry(struct restore *r, const cJSON *o)
     if (err == FF_EPARSE)
         return bad(r, err, "transcript entry %zu has a malformed answer", run->ntr + 1);
     if (!err)
-        err = run_tr_append(run, c, ni, ev, answer, time_ms);
+        err = ff_run__tr_append(run, c, ni, ev, answer, time_ms);
     cJSON_free(tofree);
     if (err)
         return err == FF_ENOMEM ? err : bad(r, err, "the transcript is too long");
@@ -645,14 +645,14 @@ static enum ff_err load_run(struct restore *r, const cJSON *root)
         return bad(r, FF_EPARSE, "\"locale\" must be a short string");
     if (answers && !cJSON_IsObject(answers))
         return bad(r, FF_EPARSE, "\"answers\" must be an object");
-    if (!(r->run = run_alloc(r->lib, locale)))
+    if (!(r->run = ff_run__alloc(r->lib, locale)))
         return FF_ENOMEM;
     /* The snapshot's charts are the versions the run started with; a chart the run can reach
      * but never named (none, from this build's snapshots) is pinned as the library has it. */
     for (size_t i = 0; i < r->t.n; i++)
-        if (!run_pinned(r->run, r->t.v[i]->id))
+        if (!ff_run__pinned(r->run, r->t.v[i]->id))
             r->run->pinned[r->run->npinned++] = r->t.v[i];
-    enum ff_err err = run_pin(r->run);
+    enum ff_err err = ff_run__pin(r->run);
     if (err)
         return bad(r, err, "%s", ff_run_errmsg(r->run));
     err = load_frames(r, item(root, "frames"), r->run->pos.frames, &r->run->pos.depth, true);
