@@ -117,6 +117,8 @@ static bool fail(const char *locale, enum msg_id id, double bound, char *msg, si
 {
     const struct catalog *cat = catalog_for(locale);
     const char *tmpl = cat->msg[id] ? cat->msg[id] : catalogs[0].msg[id];
+    if (!tmpl) /* a message id without English text is a bug; say nothing rather than crash */
+        tmpl = "";
     char num[64];
     snprintf(num, sizeof num, "%g", bound);
     for (char *p = num; *p; p++)

@@ -268,6 +268,8 @@ enum ff_err ff_run_snapshot(const struct ff_run *run, char **json_out)
     if (!collect_charts(run, &t))
         return FF_ELIMIT;
     const struct ff_chart *root = t.v[0];
+    if (!root) /* a started run always has its root chart */
+        return FF_ESTATE;
     cJSON *o = cJSON_CreateObject();
     cJSON *subs = NULL;
     bool ok = o && add_item(o, "format", cJSON_CreateString(SNAP_MAGIC)) &&
@@ -489,9 +491,13 @@ static enum ff_err load_history(struct restore *r, const cJSON *arr)
         if (!cJSON_IsObject(it))
             return bad(r, FF_EPARSE, "history step %zu is not an object", r->run->nhist);
         enum ff_err err = load_frames(r, item(it, "frames"), frames, &depth, false);
-        if (!err)
-            err = load_values(r, item(it, "values"),
-                              &frames[depth - 1].chart->nodes[frames[depth - 1].node], &v, &nv);
+        if (!err) {
+            /* load_frames sets depth >= 1 when it succeeds; the analyzer does not follow the
+             * variadic bad() it returns through. */
+            /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
+            const struct run_frame *top = &frames[depth - 1];
+            err = load_values(r, item(it, "values"), &top->chart->nodes[top->node], &v, &nv);
+        }
         if (err)
             return err;
         if ((err = ff_run__hist_push(r->run, frames, depth, v, nv))) {
