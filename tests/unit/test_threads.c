@@ -266,6 +266,54 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* Allocation failures are per thread: one thread fails its k-th allocation, for k = 0, 1...
+ * until a load succeeds, and must see FF_ENOMEM each time (never a syntax error: the
+ * failures inside cJSON count), while the other loads the same chart untouched. */
+struct oom_job {
+    const char *path;
+    bool torture;      /* fail allocations in turn; else load plainly */
+    atomic_bool *done; /* set by the torturing thread when it is through */
+    long loads;        /* loads made */
+    long wrong;        /* loads with another result than expected */
+};
+
+static void *oom_worker(void *arg)
+{
+    struct oom_job *j = arg;
+    for (long k = 0; j->torture ? k < 100000 : !atomic_load(j->done); k++) {
+        struct ff_diags d;
+        struct ff_chart *c = NULL;
+        ff_diags_init(&d);
+        if (j->torture)
+            ff_mem_fail_after(k);
+        enum ff_err e = ff_chart_load(j->path, &d, &c);
+        ff_mem_fail_after(-1);
+        ff_chart_free(c);
+        ff_diags_free(&d);
+        j->loads++;
+        if (j->torture && e == FF_OK)
+            break;
+        j->wrong += j->torture ? e != FF_ENOMEM : e != FF_OK;
+    }
+    if (j->torture)
+        atomic_store(j->done, true);
+    return NULL;
+}
+
+static void check_oom_per_thread(const char *path)
+{
+    atomic_bool done = false;
+    struct oom_job t = {path, true, &done, 0, 0}, plain = {path, false, &done, 0, 0};
+    pthread_t tt, tp;
+    CHECK_INT(pthread_create(&tp, NULL, oom_worker, &plain), 0);
+    CHECK_INT(pthread_create(&tt, NULL, oom_worker, &t), 0);
+    CHECK_INT(pthread_join(tt, NULL), 0);
+    CHECK_INT(pthread_join(tp, NULL), 0);
+    CHECK(t.loads > 10); /* the chart needs many allocations, cJSON's among them */
+    CHECK_INT(t.wrong, 0);
+    CHECK_INT(plain.wrong, 0);
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(a, b);
@@ -330,6 +378,11 @@ int main(void)
     CHECK_INT(pthread_create(&tb, NULL, worker, &b), 0);
     CHECK_INT(pthread_join(ta, NULL), 0);
     CHECK_INT(pthread_join(tb, NULL), 0);
+    atomic_store(&threads_running, false);
+    CHECK_INT(atomic_load(&hooks_changed_in_threads), 0);
+
+    atomic_store(&threads_running, true);
+    check_oom_per_thread(ref.runner[1]);
     atomic_store(&threads_running, false);
     CHECK_INT(atomic_load(&hooks_changed_in_threads), 0);
     CHECK_INT(a.mismatches, 0);
