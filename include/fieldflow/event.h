@@ -47,13 +47,6 @@ enum ff_err ff_event_decode(const char *json, size_t len, struct ff_event *ev, c
  * by its canonical text. Same errors and reasons as ff_event_decode. */
 enum ff_err ff_event_check(struct ff_event *ev, char *why, size_t why_len);
 
-struct cJSON;
-/* ff_event_check that also hands back the parsed payload, the tree ev->payload was printed
- * from (*out_payload is the caller's, cJSON_Delete; NULL on failure). It saves the store
- * parsing the payload again to fold it. */
-enum ff_err ff_event_check_parsed(struct ff_event *ev, char *why, size_t why_len,
-                                  struct cJSON **out_payload);
-
 /* Encodes ev as one line of JSON (no newline). *out is the caller's, ff_free. */
 enum ff_err ff_event_encode(const struct ff_event *ev, char **out);
 

@@ -54,7 +54,7 @@ enum ff_err ff_library_add(struct ff_library *lib, struct ff_chart *chart, struc
     }
     if (lib->n == lib->cap) {
         size_t cap = lib->cap ? lib->cap * 2 : 8;
-        struct ff_chart **v = ff_realloc(lib->v, cap * sizeof *v);
+        struct ff_chart **v = ff_realloc(lib->v, cap * sizeof(struct ff_chart *));
         if (!v) {
             ff_chart_free(chart);
             return FF_ENOMEM;

@@ -16,6 +16,7 @@
 
 #include "chart_int.h"
 #include "fieldflow/mem.h"
+#include "json_alloc.h"
 
 #define ERR(x, it, ...) ff_ld_report((x), FF_SEV_ERROR, ff_ld_pos((x), (it)), NULL, __VA_ARGS__)
 #define WARN(x, it, ...) ff_ld_report((x), FF_SEV_WARNING, ff_ld_pos((x), (it)), NULL, __VA_ARGS__)
@@ -630,32 +631,15 @@ static void parse_root(struct ff_ld *x, const cJSON *root)
     parse_nodes(x, root);
 }
 
-static _Thread_local bool json_oom;
-
-static void *json_malloc(size_t n)
-{
-    void *p = ff_malloc(n);
-    if (!p)
-        json_oom = true;
-    return p;
-}
-
-static void json_free(void *p)
-{
-    ff_free(p);
-}
-
 /* Parses text[0..len] (NUL at text[len]); on a syntax error reports where cJSON stopped. */
 static enum ff_err parse_json(struct ff_ld *x, const char *text, size_t len, cJSON **out)
 {
-    cJSON_Hooks hooks = {json_malloc, json_free};
     const char *end = NULL;
-    /* The hooks are global: set them only while parsing, so other modules' cJSON use is
-     * untouched. ff_malloc is plain malloc underneath, so cJSON_Delete's free() matches. */
-    cJSON_InitHooks(&hooks);
-    json_oom = false;
+    /* Inside a seam cJSON allocates through ff_malloc, so allocation-failure tests reach it
+     * and an out-of-memory NULL is told apart from a syntax error (json_alloc.h). */
+    ff_json_seam_enter();
     *out = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
-    cJSON_InitHooks(NULL);
+    bool json_oom = ff_json_seam_leave();
     if (*out)
         return FF_OK;
     if (json_oom)
@@ -750,17 +734,26 @@ out_free_text:
     return err;
 }
 
+/* strerror(e) without strerror's shared buffer (charts load on any thread). */
+static const char *errno_text(int e, char *buf, size_t size)
+{
+    if (strerror_r(e, buf, size))
+        snprintf(buf, size, "error %d", e);
+    return buf;
+}
+
 enum ff_err ff_chart_load(const char *path, struct ff_diags *diags, struct ff_chart **out)
 {
     struct ff_ld x = {.file = path, .diags = diags, .path = "$", .plen = 1};
     enum ff_err err = FF_EIO;
+    char why[128];
     char *buf = NULL;
     size_t len = 0;
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
         ff_ld_report(&x, FF_SEV_ERROR, (struct ff_pos){0, 0}, NULL, "unreadable",
-                     "cannot open the file: %s", strerror(errno));
+                     "cannot open the file: %s", errno_text(errno, why, sizeof why));
         return x.oom ? FF_ENOMEM : FF_EIO;
     }
     /* Read one byte past the cap so ff_chart_parse sees an oversized file as such; size the
@@ -778,7 +771,8 @@ enum ff_err ff_chart_load(const char *path, struct ff_diags *diags, struct ff_ch
     len = fread(buf, 1, want, f);
     if (ferror(f)) {
         ff_ld_report(&x, FF_SEV_ERROR, (struct ff_pos){0, 0}, NULL, "unreadable",
-                     "cannot read the file: %s", errno ? strerror(errno) : "read error");
+                     "cannot read the file: %s",
+                     errno ? errno_text(errno, why, sizeof why) : "read error");
         goto out_free;
     }
     err = ff_chart_parse(buf, len, path, diags, out); /* over the cap: FF_ELIMIT there */

@@ -147,7 +147,7 @@ static const char *const touchpoint_names[] = {"telephone",    "email",        "
                                                "face_to_face", "social_media", "kiosk"};
 static const char *const priority_names[] = {"low", "normal", "high", "urgent"};
 
-#define COUNT(a) (sizeof a / sizeof a[0])
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *const *ff_names(enum ff_name_set set, size_t *n)
 {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "event_int.h"
 #include "fieldflow/hlc.h"
 #include "fieldflow/mem.h"
 

@@ -93,7 +93,9 @@ static const char *const catalog[LANG_COUNT][MSG_COUNT] = {
  * `return fail(...)`. */
 static bool fail(enum field_lang lang, enum msg_id id, const char *arg, char *msg, size_t size)
 {
-    const char *tmpl = catalog[lang][id];
+    const char *tmpl = catalog[lang][id] ? catalog[lang][id] : catalog[LANG_EN][id];
+    if (!tmpl) /* a message without English text is a bug; say nothing rather than crash */
+        tmpl = "";
     const char *at = strstr(tmpl, "{n}");
     if (at)
         snprintf(msg, size, "%.*s%s%s", (int)(at - tmpl), tmpl, arg ? arg : "", at + 3);

@@ -412,7 +412,7 @@ enum ff_err ff_graph_build(const struct ff_chart *chart, const char *locale,
 
     memset(out, 0, sizeof *out);
     locale = ff_graph_locale(chart, locale);
-    b.nodes = ff_calloc(chart->nnodes, sizeof *b.nodes);
+    b.nodes = ff_calloc(chart->nnodes, sizeof(Agnode_t *));
     b.node_lit = ff_calloc(chart->nnodes, sizeof *b.node_lit);
     b.edges = ff_calloc(count_edges(chart), sizeof *b.edges);
     if (!b.nodes || !b.node_lit || !b.edges)

@@ -193,7 +193,7 @@ static void sanitize(const char *s, char *out, size_t size)
         if (!ok && n == 0)
             continue;
         bool punct = c == '_' || c == '.' || c == '-';
-        out[n++] = ok || punct ? c : '_';
+        out[n++] = (char)(ok || punct ? c : '_');
     }
     while (n > 0 && out[n - 1] == '_')
         n--;
@@ -363,14 +363,14 @@ static int cmp_edge_seq(const void *a, const void *b)
 static int out_edges(struct imp *x, Agnode_t *n, Agedge_t ***out)
 {
     int count = agdegree(x->g, n, 0, 1), k = 0;
-    *out = ff_calloc((size_t)count, sizeof **out);
+    *out = ff_calloc((size_t)count, sizeof(Agedge_t *));
     if (!*out) {
         x->oom = true;
         return -1;
     }
     for (Agedge_t *e = agfstout(x->g, n); e && k < count; e = agnxtout(x->g, e))
         (*out)[k++] = e;
-    qsort(*out, (size_t)k, sizeof **out, cmp_edge_seq);
+    qsort(*out, (size_t)k, sizeof(Agedge_t *), cmp_edge_seq);
     return k;
 }
 

@@ -19,6 +19,7 @@
 #include "chart_int.h"
 #include "fieldflow/kb.h"
 #include "fieldflow/mem.h"
+#include "json_alloc.h"
 
 #define KB_PATH_MAX 4096
 
@@ -268,30 +269,12 @@ static enum ff_err append(struct kb_parse *p)
     return FF_OK;
 }
 
-static _Thread_local bool json_oom;
-
-static void *json_malloc(size_t n)
-{
-    void *p = ff_malloc(n);
-    if (!p)
-        json_oom = true;
-    return p;
-}
-
-static void json_free(void *p)
-{
-    ff_free(p);
-}
-
-/* cJSON with the allocation seam (as chart_load.c does: the hooks are set only meanwhile). */
+/* cJSON through the library's allocation seam (json_alloc.h), as chart_load.c does. */
 static cJSON *parse_json(const char *text, size_t len, bool *oom)
 {
-    cJSON_Hooks hooks = {json_malloc, json_free};
-    cJSON_InitHooks(&hooks);
-    json_oom = false;
+    ff_json_seam_enter();
     cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, NULL, 1);
-    cJSON_InitHooks(NULL);
-    *oom = json_oom;
+    *oom = ff_json_seam_leave();
     return root;
 }
 

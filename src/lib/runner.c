@@ -45,12 +45,12 @@ static const struct ff_node *frame_node(const struct run_frame *f)
     return &f->chart->nodes[f->node];
 }
 
-bool run_node_interactive(enum ff_node_kind kind)
+bool ff_run__node_interactive(enum ff_node_kind kind)
 {
     return kind != FF_NODE_SUBCHART && kind != FF_NODE_END;
 }
 
-struct ff_run *run_alloc(const struct ff_library *lib, const char *locale)
+struct ff_run *ff_run__alloc(const struct ff_library *lib, const char *locale)
 {
     struct ff_run *run = ff_calloc(1, sizeof *run);
     if (!run)
@@ -60,7 +60,7 @@ struct ff_run *run_alloc(const struct ff_library *lib, const char *locale)
     return run;
 }
 
-void run_values_free(struct run_value *values, size_t n)
+void ff_run__values_free(struct run_value *values, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         ff_free(values[i].name);
@@ -73,7 +73,7 @@ static void hist_truncate(struct ff_run *run, size_t n)
 {
     while (run->nhist > n) {
         struct run_step *s = &run->hist[--run->nhist];
-        run_values_free(s->values, s->nvalues);
+        ff_run__values_free(s->values, s->nvalues);
     }
 }
 
@@ -112,8 +112,8 @@ static enum ff_err grow(void **arr, size_t *cap, size_t n, size_t elem, size_t m
     return FF_OK;
 }
 
-enum ff_err run_tr_append(struct ff_run *run, const struct ff_chart *chart, int node,
-                          enum ff_run_event event, const char *answer, int64_t now_ms)
+enum ff_err ff_run__tr_append(struct ff_run *run, const struct ff_chart *chart, int node,
+                              enum ff_run_event event, const char *answer, int64_t now_ms)
 {
     void *arr = run->tr;
     enum ff_err err = grow(&arr, &run->captr, run->ntr, sizeof *run->tr, FF_RUN_MAX_TRANSCRIPT);
@@ -129,8 +129,8 @@ enum ff_err run_tr_append(struct ff_run *run, const struct ff_chart *chart, int 
     return FF_OK;
 }
 
-enum ff_err run_hist_push(struct ff_run *run, const struct run_frame *frames, size_t depth,
-                          struct run_value *values, size_t nvalues)
+enum ff_err ff_run__hist_push(struct ff_run *run, const struct run_frame *frames, size_t depth,
+                              struct run_value *values, size_t nvalues)
 {
     void *arr = run->hist;
     enum ff_err err = grow(&arr, &run->caphist, run->nhist, sizeof *run->hist, FF_RUN_MAX_HISTORY);
@@ -229,7 +229,7 @@ static enum ff_err check_limits(struct ff_run *run, int64_t now_ms)
             sat_sub(now_ms, rl->started_ms) <= limit_ms(&rl->chart->limits[rl->limit]))
             continue;
         enum ff_err err =
-            run_tr_append(run, f->chart, f->node, FF_RUN_EV_LIMIT_BREACHED, NULL, now_ms);
+            ff_run__tr_append(run, f->chart, f->node, FF_RUN_EV_LIMIT_BREACHED, NULL, now_ms);
         if (err)
             return err;
         /* At the current node, naming a limit of the chart that declares it (a caller's
@@ -259,13 +259,13 @@ size_t ff_run_limits_state(const struct ff_run *run, int64_t now_ms, struct ff_r
 static enum ff_err enter_node(struct ff_run *run, int64_t now_ms)
 {
     struct run_frame *f = top(run);
-    enum ff_err err = run_tr_append(run, f->chart, f->node, FF_RUN_EV_ENTER, NULL, now_ms);
+    enum ff_err err = ff_run__tr_append(run, f->chart, f->node, FF_RUN_EV_ENTER, NULL, now_ms);
     if (!err)
         limits_on_enter(run, f->chart, f->node, now_ms);
     return err;
 }
 
-const struct ff_chart *run_pinned(const struct ff_run *run, const char *id)
+const struct ff_chart *ff_run__pinned(const struct ff_run *run, const char *id)
 {
     for (size_t i = 0; i < run->npinned; i++)
         if (!strcmp(run->pinned[i]->id, id))
@@ -273,14 +273,14 @@ const struct ff_chart *run_pinned(const struct ff_run *run, const char *id)
     return NULL;
 }
 
-enum ff_err run_pin(struct ff_run *run)
+enum ff_err ff_run__pin(struct ff_run *run)
 {
     for (size_t k = 0; k < run->npinned; k++) {
         const struct ff_chart *c = run->pinned[k];
         for (size_t i = 0; i < c->nnodes; i++) {
             const char *id = c->nodes[i].kind == FF_NODE_SUBCHART ? c->nodes[i].subchart : NULL;
             const struct ff_chart *called =
-                id && !run_pinned(run, id) ? ff_library_find(run->lib, id, 0) : NULL;
+                id && !ff_run__pinned(run, id) ? ff_library_find(run->lib, id, 0) : NULL;
             if (!called)
                 continue;
             if (run->npinned == RUN_MAX_PINNED) {
@@ -300,7 +300,7 @@ static enum ff_err subchart_enter(struct ff_run *run, int64_t now_ms)
 {
     struct run_frame *f = top(run);
     const struct ff_node *n = frame_node(f);
-    const struct ff_chart *called = n->subchart ? run_pinned(run, n->subchart) : NULL;
+    const struct ff_chart *called = n->subchart ? ff_run__pinned(run, n->subchart) : NULL;
     if (!called) {
         set_err(run, "subchart node \"%s\" calls chart \"%s\", which is not in the library", n->id,
                 n->subchart ? n->subchart : "(none)");
@@ -316,7 +316,7 @@ static enum ff_err subchart_enter(struct ff_run *run, int64_t now_ms)
         return FF_EINVALID;
     }
     enum ff_err err =
-        run_tr_append(run, f->chart, f->node, FF_RUN_EV_SUBCHART_ENTER, called->id, now_ms);
+        ff_run__tr_append(run, f->chart, f->node, FF_RUN_EV_SUBCHART_ENTER, called->id, now_ms);
     if (err)
         return err;
     run->pos.frames[run->pos.depth++] = (struct run_frame){called, called->start_index};
@@ -327,8 +327,8 @@ static enum ff_err subchart_enter(struct ff_run *run, int64_t now_ms)
 static enum ff_err subchart_leave(struct ff_run *run, int64_t now_ms)
 {
     struct run_frame *f = top(run);
-    enum ff_err err = run_tr_append(run, f->chart, f->node, FF_RUN_EV_SUBCHART_LEAVE,
-                                    ff_outcome_name(frame_node(f)->outcome), now_ms);
+    enum ff_err err = ff_run__tr_append(run, f->chart, f->node, FF_RUN_EV_SUBCHART_LEAVE,
+                                        ff_outcome_name(frame_node(f)->outcome), now_ms);
     if (err)
         return err;
     run->pos.depth--;
@@ -357,8 +357,8 @@ static enum ff_err arrive(struct ff_run *run, int64_t now_ms)
         else if (n->kind == FF_NODE_END && run->pos.depth > 1)
             err = subchart_leave(run, now_ms);
         else if (n->kind == FF_NODE_END)
-            return run_tr_append(run, f->chart, f->node, FF_RUN_EV_END, ff_outcome_name(n->outcome),
-                                 now_ms);
+            return ff_run__tr_append(run, f->chart, f->node, FF_RUN_EV_END,
+                                     ff_outcome_name(n->outcome), now_ms);
         else
             return FF_OK;
         if (err)
@@ -395,14 +395,14 @@ enum ff_err ff_run_start(const struct ff_library *lib, const char *chart_id, int
         locale = chart->nlocales ? chart->locales[0] : "en";
     if (strlen(locale) >= RUN_LOCALE_MAX)
         return FF_EINVAL;
-    struct ff_run *run = run_alloc(lib, locale);
+    struct ff_run *run = ff_run__alloc(lib, locale);
     if (!run)
         return FF_ENOMEM;
     run->pos.frames[0] = (struct run_frame){chart, chart->start_index};
     run->pos.depth = 1;
     run->pinned[0] = chart;
     run->npinned = 1;
-    enum ff_err err = run_pin(run);
+    enum ff_err err = ff_run__pin(run);
     if (!err)
         err = arrive(run, now_ms);
     if (err) {
@@ -439,9 +439,9 @@ enum ff_err ff_run_next(struct ff_run *run, int64_t now_ms)
     struct run_frame *f = top(run);
     err = check_limits(run, now_ms);
     if (!err)
-        err = run_tr_append(run, f->chart, f->node, FF_RUN_EV_NEXT, NULL, now_ms);
+        err = ff_run__tr_append(run, f->chart, f->node, FF_RUN_EV_NEXT, NULL, now_ms);
     if (!err)
-        err = run_hist_push(run, op.pos.frames, op.pos.depth, NULL, 0);
+        err = ff_run__hist_push(run, op.pos.frames, op.pos.depth, NULL, 0);
     if (!err)
         err = go_to(run, n->next_index, now_ms);
     return op_end(run, &op, err);
@@ -483,9 +483,10 @@ enum ff_err ff_run_choose(struct ff_run *run, const char *option_id, int64_t now
     struct run_frame *f = top(run);
     err = check_limits(run, now_ms);
     if (!err)
-        err = run_tr_append(run, f->chart, f->node, FF_RUN_EV_CHOOSE, n->options[oi].id, now_ms);
+        err =
+            ff_run__tr_append(run, f->chart, f->node, FF_RUN_EV_CHOOSE, n->options[oi].id, now_ms);
     if (!err)
-        err = run_hist_push(run, op.pos.frames, op.pos.depth, NULL, 0);
+        err = ff_run__hist_push(run, op.pos.frames, op.pos.depth, NULL, 0);
     if (!err)
         err = go_to(run, n->options[oi].target_index, now_ms);
     return op_end(run, &op, err);
@@ -509,12 +510,12 @@ enum ff_err ff_run_submit(struct ff_run *run, const struct ff_run_value *values,
     struct run_frame *f = top(run);
     err = check_limits(run, now_ms);
     if (!err)
-        err = run_tr_append(run, f->chart, f->node, FF_RUN_EV_SUBMIT, json, now_ms);
+        err = ff_run__tr_append(run, f->chart, f->node, FF_RUN_EV_SUBMIT, json, now_ms);
     cJSON_free(json);
     if (!err)
-        err = run_hist_push(run, op.pos.frames, op.pos.depth, kept, nkept);
+        err = ff_run__hist_push(run, op.pos.frames, op.pos.depth, kept, nkept);
     if (err && run->nhist == op.nhist)
-        run_values_free(kept, nkept);
+        ff_run__values_free(kept, nkept);
     if (!err)
         err = go_to(run, n->next_index, now_ms);
     return op_end(run, &op, err);
@@ -533,7 +534,7 @@ enum ff_err ff_run_back(struct ff_run *run, int64_t now_ms)
     const struct run_step *s = &run->hist[run->nhist - 1];
     err = check_limits(run, now_ms);
     if (!err)
-        err = run_tr_append(run, f->chart, f->node, FF_RUN_EV_BACK, NULL, now_ms);
+        err = ff_run__tr_append(run, f->chart, f->node, FF_RUN_EV_BACK, NULL, now_ms);
     if (!err) {
         memcpy(run->pos.frames, s->frames, s->depth * sizeof s->frames[0]);
         run->pos.depth = s->depth;
@@ -552,7 +553,7 @@ enum ff_err ff_run_restart(struct ff_run *run, int64_t now_ms)
     const struct ff_chart *root = run->pos.frames[0].chart;
     enum ff_err err = check_limits(run, now_ms);
     if (!err)
-        err = run_tr_append(run, f->chart, f->node, FF_RUN_EV_RESTART, NULL, now_ms);
+        err = ff_run__tr_append(run, f->chart, f->node, FF_RUN_EV_RESTART, NULL, now_ms);
     if (!err) {
         run->pos.nlimits = 0;
         run->pos.depth = 1;

@@ -89,19 +89,19 @@ struct ff_run {
 };
 
 /* runner.c */
-struct ff_run *run_alloc(const struct ff_library *lib, const char *locale);
-enum ff_err run_tr_append(struct ff_run *run, const struct ff_chart *chart, int node,
-                          enum ff_run_event event, const char *answer, int64_t now_ms);
-enum ff_err run_hist_push(struct ff_run *run, const struct run_frame *frames, size_t depth,
-                          struct run_value *values, size_t nvalues);
-void run_values_free(struct run_value *values, size_t n);
+struct ff_run *ff_run__alloc(const struct ff_library *lib, const char *locale);
+enum ff_err ff_run__tr_append(struct ff_run *run, const struct ff_chart *chart, int node,
+                              enum ff_run_event event, const char *answer, int64_t now_ms);
+enum ff_err ff_run__hist_push(struct ff_run *run, const struct run_frame *frames, size_t depth,
+                              struct run_value *values, size_t nvalues);
+void ff_run__values_free(struct run_value *values, size_t n);
 /* Pins the latest library version of every chart reachable through subchart nodes from the
  * charts already in run->pinned (ids pinned already keep their version). FF_ELIMIT beyond
  * RUN_MAX_PINNED charts. */
-enum ff_err run_pin(struct ff_run *run);
+enum ff_err ff_run__pin(struct ff_run *run);
 /* The pinned chart with this id, or NULL. */
-const struct ff_chart *run_pinned(const struct ff_run *run, const char *id);
-bool run_node_interactive(enum ff_node_kind kind);
+const struct ff_chart *ff_run__pinned(const struct ff_run *run, const char *id);
+bool ff_run__node_interactive(enum ff_node_kind kind);
 
 /* runner_input.c: checks the values submitted at input node n of chart (field messages in
  * run->field_msg, the failure in run->errmsg) and returns the accepted normal forms, owned,

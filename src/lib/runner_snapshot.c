@@ -268,6 +268,8 @@ enum ff_err ff_run_snapshot(const struct ff_run *run, char **json_out)
     if (!collect_charts(run, &t))
         return FF_ELIMIT;
     const struct ff_chart *root = t.v[0];
+    if (!root) /* a started run always has its root chart */
+        return FF_ESTATE;
     cJSON *o = cJSON_CreateObject();
     cJSON *subs = NULL;
     bool ok = o && add_item(o, "format", cJSON_CreateString(SNAP_MAGIC)) &&
@@ -428,7 +430,7 @@ static enum ff_err load_frames(struct restore *r, const cJSON *arr, struct run_f
                        frames[i + 1].chart->id);
     }
     enum ff_node_kind kind = frames[k - 1].chart->nodes[frames[k - 1].node].kind;
-    if (!run_node_interactive(kind) && !(allow_end && kind == FF_NODE_END && k == 1))
+    if (!ff_run__node_interactive(kind) && !(allow_end && kind == FF_NODE_END && k == 1))
         return bad(r, FF_EPARSE, "the run cannot stand on a %s node there",
                    ff_node_kind_name(kind));
     *depth = k;
@@ -457,7 +459,7 @@ static enum ff_err load_values(struct restore *r, const cJSON *o, const struct f
             f++;
         if (f == n->nfields || seen[f] || !cJSON_IsString(it) || !it->valuestring[0] ||
             strlen(it->valuestring) > FF_RUN_MAX_VALUE) {
-            run_values_free(v, k);
+            ff_run__values_free(v, k);
             return bad(r, FF_EPARSE, "value \"%.64s\" at node \"%s\" is not a field's value",
                        it->string, n->id);
         }
@@ -465,7 +467,7 @@ static enum ff_err load_values(struct restore *r, const cJSON *o, const struct f
         v[k].name = ff_strdup(n->fields[f].name);
         v[k].value = ff_strdup(it->valuestring);
         if (!v[k++].name || !v[k - 1].value) {
-            run_values_free(v, k);
+            ff_run__values_free(v, k);
             return FF_ENOMEM;
         }
     }
@@ -490,13 +492,17 @@ static enum ff_err load_history(struct restore *r, const cJSON *arr)
         if (!cJSON_IsObject(it))
             return bad(r, FF_EPARSE, "history step %zu is not an object", r->run->nhist);
         enum ff_err err = load_frames(r, item(it, "frames"), frames, &depth, false);
-        if (!err)
-            err = load_values(r, item(it, "values"),
-                              &frames[depth - 1].chart->nodes[frames[depth - 1].node], &v, &nv);
+        if (!err) {
+            /* load_frames sets depth >= 1 when it succeeds; the analyzer does not follow the
+             * variadic bad() it returns through. */
+            /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
+            const struct run_frame *top = &frames[depth - 1];
+            err = load_values(r, item(it, "values"), &top->chart->nodes[top->node], &v, &nv);
+        }
         if (err)
             return err;
-        if ((err = run_hist_push(r->run, frames, depth, v, nv))) {
-            run_values_free(v, nv);
+        if ((err = ff_run__hist_push(r->run, frames, depth, v, nv))) {
+            ff_run__values_free(v, nv);
             return err == FF_ENOMEM ? err : bad(r, err, "history too long");
         }
     }
@@ -614,7 +620,7 @@ static enum ff_err load_entry(struct restore *r, const cJSON *o)
     if (err == FF_EPARSE)
         return bad(r, err, "transcript entry %zu has a malformed answer", run->ntr + 1);
     if (!err)
-        err = run_tr_append(run, c, ni, ev, answer, time_ms);
+        err = ff_run__tr_append(run, c, ni, ev, answer, time_ms);
     cJSON_free(tofree);
     if (err)
         return err == FF_ENOMEM ? err : bad(r, err, "the transcript is too long");
@@ -651,14 +657,14 @@ static enum ff_err load_run(struct restore *r, const cJSON *root)
                    FF_RUN_MAX_UTC_OFFSET, FF_RUN_MAX_UTC_OFFSET);
     if (answers && !cJSON_IsObject(answers))
         return bad(r, FF_EPARSE, "\"answers\" must be an object");
-    if (!(r->run = run_alloc(r->lib, locale)))
+    if (!(r->run = ff_run__alloc(r->lib, locale)))
         return FF_ENOMEM;
     /* The snapshot's charts are the versions the run started with; a chart the run can reach
      * but never named (none, from this build's snapshots) is pinned as the library has it. */
     for (size_t i = 0; i < r->t.n; i++)
-        if (!run_pinned(r->run, r->t.v[i]->id))
+        if (!ff_run__pinned(r->run, r->t.v[i]->id))
             r->run->pinned[r->run->npinned++] = r->t.v[i];
-    enum ff_err err = run_pin(r->run);
+    enum ff_err err = ff_run__pin(r->run);
     if (err)
         return bad(r, err, "%s", ff_run_errmsg(r->run));
     err = load_frames(r, item(root, "frames"), r->run->pos.frames, &r->run->pos.depth, true);

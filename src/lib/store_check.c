@@ -115,6 +115,8 @@ static enum ff_err fold_equal(struct ff_store *s)
     enum ff_err e = dump_to(s, &mine, &ml);
     if (!e)
         e = rebuilt_dump(s, path, &theirs, &tl);
+    if (!e && (!mine || !theirs))
+        ff_store__fail(s, FF_ENOMEM, "out of memory"), e = FF_ENOMEM;
     if (!e && (ml != tl || memcmp(mine, theirs, ml)))
         first_difference(s, mine, theirs), e = FF_ECORRUPT;
     free(mine); /* open_memstream buffers come from malloc */

@@ -72,7 +72,7 @@ static enum ff_err record_conflict(struct ff_store *s, const struct fold *f, con
                                    const size_t *heads, size_t nh)
 {
     cJSON *arr = cJSON_CreateArray();
-    const cJSON *v, *prev;
+    const cJSON *v = NULL, *prev = NULL;
     char hex[17];
     for (size_t k = nh; arr && k-- > 0;) {
         const struct fev *e = &f->ev[heads[k]];

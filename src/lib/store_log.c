@@ -13,6 +13,7 @@
 
 #include <cJSON.h>
 
+#include "event_int.h"
 #include "fieldflow/mem.h"
 #include "store_int.h"
 
