@@ -31,7 +31,7 @@
 #ifndef FF_LOCALEDIR
 #define FF_LOCALEDIR "/usr/local/share/locale"
 #endif
-#define _(s) dgettext("ffctl", s)
+#define TR(s) dgettext("ffctl", s)
 #define N_(s) s
 
 #define LINE_MAX_BYTES (FF_RUN_MAX_VALUE + 128)
@@ -271,6 +271,10 @@ static int load(const char *file, struct ff_library **lib_out, const struct ff_c
     if (ff_library_new(&lib) || ff_library_add(lib, c, &d))
         goto out_lib;
     char dir[PATH_BYTES];
+    /* parse_args gives a file; the analyzer cannot see that ffctl_bad_arg (another file)
+     * never returns 0, so it is said again here. */
+    if (!file)
+        goto out_lib;
     dir_of(file, dir, sizeof dir);
     add_siblings(lib, dir, file);
     if (ff_library_check(lib, &d) != FF_OK && has_error_for(&d, file)) {
@@ -320,16 +324,16 @@ static int load_kb(const char *file, const char *kb_dir, struct ff_kb **out)
 
 static void show_actions(const struct ff_node *n)
 {
-    printf("  %s", _("actions:"));
+    printf("  %s", TR("actions:"));
     for (size_t i = 0; i < n->nactions; i++) {
         const struct ff_action *a = &n->actions[i];
         printf("%s %s", i ? "," : "", ff_action_kind_name(a->kind));
         if (a->value)
             printf(" %s", a->value);
         if (a->kind == FF_ACTION_ESCALATE)
-            printf(_(" level %d"), a->level);
+            printf(TR(" level %d"), a->level);
         if (a->eta_minutes)
-            printf(_(" (%d min)"), a->eta_minutes);
+            printf(TR(" (%d min)"), a->eta_minutes);
     }
     printf("\n");
 }
@@ -341,10 +345,10 @@ static void show_limits(struct session *s, int64_t now)
     for (size_t i = 0; i < n && i < FF_RUN_MAX_LIMITS; i++) {
         const char *label = ff_text_get(lim[i].chart, &lim[i].limit->label, ff_run_locale(s->run));
         if (lim[i].remaining_ms >= 0)
-            printf(_("  time limit \"%s\": %lld s left\n"), label,
+            printf(TR("  time limit \"%s\": %lld s left\n"), label,
                    (long long)(lim[i].remaining_ms / 1000));
         else
-            printf(_("  time limit \"%s\": exceeded\n"), label);
+            printf(TR("  time limit \"%s\": exceeded\n"), label);
     }
 }
 
@@ -409,7 +413,7 @@ static void show_events(struct session *s)
     struct ff_run_entry e;
     for (; ff_run_transcript_at(s->run, s->seen, &e); s->seen++) {
         if (e.event == FF_RUN_EV_LIMIT_BREACHED)
-            printf(_("! time limit \"%s\" exceeded\n"), e.limit_id);
+            printf(TR("! time limit \"%s\" exceeded\n"), e.limit_id);
         else if (e.event == FF_RUN_EV_SUBCHART_LEAVE)
             show_subchart_end(s, &e);
     }
@@ -419,7 +423,7 @@ static void show_article(struct session *s, const char *id)
 {
     const struct ff_kb_article *a = ff_kb_find(s->kb, id, ff_run_locale(s->run));
     if (!a) {
-        printf(_("  (article \"%s\" is not in the knowledge base)\n"), id);
+        printf(TR("  (article \"%s\" is not in the knowledge base)\n"), id);
         return;
     }
     printf("  -- %s --\n", a->title);
@@ -458,7 +462,8 @@ static bool read_line(struct session *s, const char *prompt, char *buf, size_t s
             int ch;
             while ((ch = fgetc(s->in)) != EOF && ch != '\n')
                 ;
-            fprintf(stderr, _("ffctl run: line too long (at most %zu bytes), ignored\n"), size - 2);
+            fprintf(stderr, TR("ffctl run: line too long (at most %zu bytes), ignored\n"),
+                    size - 2);
             continue;
         }
         while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
@@ -507,13 +512,13 @@ static enum outcome ask_next(struct session *s)
 {
     char line[LINE_MAX_BYTES];
     bool handled;
-    if (!read_line(s, _("[Enter] continue, b back, r restart, q quit > "), line, sizeof line))
+    if (!read_line(s, TR("[Enter] continue, b back, r restart, q quit > "), line, sizeof line))
         return RAN_OUT;
     enum outcome o = command(s, line, &handled);
     if (handled)
         return o;
     if (line[0] && strcmp(line, "next") && strcmp(line, "n")) {
-        printf("%s\n", _("! press Enter (or type next) to continue"));
+        printf("%s\n", TR("! press Enter (or type next) to continue"));
         return GO_ON;
     }
     return report(s, ff_run_next(s->run, now_ms(s)));
@@ -537,18 +542,18 @@ static enum outcome ask_option(struct session *s)
     const struct ff_node *n = ff_run_node(s->run);
     char line[LINE_MAX_BYTES];
     bool handled;
-    if (!read_line(s, _("choose (number) > "), line, sizeof line))
+    if (!read_line(s, TR("choose (number) > "), line, sizeof line))
         return RAN_OUT;
     enum outcome o = command(s, line, &handled);
     if (handled)
         return o;
     if (!line[0]) {
-        printf(_("! type an option's number (1-%zu)\n"), n->noptions);
+        printf(TR("! type an option's number (1-%zu)\n"), n->noptions);
         return GO_ON;
     }
     enum ff_err err = ff_run_choose(s->run, option_of(s, n, line), now_ms(s));
     if (err == FF_ENOTFOUND) {
-        printf(_("! \"%s\" is not one of the options; type a number from 1 to %zu\n"), line,
+        printf(TR("! \"%s\" is not one of the options; type a number from 1 to %zu\n"), line,
                n->noptions);
         return GO_ON;
     }
@@ -564,9 +569,9 @@ static void field_prompt(struct session *s, const struct ff_field *f, char *buf,
     if (f->hint.s && len >= 0 && (size_t)len < size)
         len += snprintf(buf + len, size - (size_t)len, " (%s)", ff_run_text(s->run, &f->hint));
     if (f->type == FF_FIELD_YES_NO && len >= 0 && (size_t)len < size)
-        len += snprintf(buf + len, size - (size_t)len, " (%s)", _("yes/no"));
+        len += snprintf(buf + len, size - (size_t)len, " (%s)", TR("yes/no"));
     if (f->required && len >= 0 && (size_t)len < size)
-        len += snprintf(buf + len, size - (size_t)len, " [%s]", _("required"));
+        len += snprintf(buf + len, size - (size_t)len, " [%s]", TR("required"));
     if (len >= 0 && (size_t)len < size)
         snprintf(buf + len, size - (size_t)len, " > ");
 }
@@ -612,12 +617,12 @@ static enum outcome read_form(struct session *s, struct form *fm, const char *fi
     do {
         int i = pair_field(n, line);
         if (i < 0) {
-            printf(_("! \"%s\" names no field here; ignored\n"), line);
+            printf(TR("! \"%s\" names no field here; ignored\n"), line);
             continue;
         }
         snprintf(fm->lines[i], LINE_MAX_BYTES, "%s", strchr(line, '=') + 1);
         fm->given[i] = true;
-    } while (read_line(s, _("name=value (empty line submits) > "), line, sizeof line) && line[0]);
+    } while (read_line(s, TR("name=value (empty line submits) > "), line, sizeof line) && line[0]);
     return GO_ON;
 }
 
@@ -727,7 +732,7 @@ static const char *outcome_text(enum ff_outcome o)
         N_("resolved"),  N_("case_created"), N_("visit_requested"),
         N_("escalated"), N_("referred"),     N_("abandoned"),
     };
-    return (unsigned)o < FF_OUTCOME_COUNT ? _(names[o]) : ff_outcome_name(o);
+    return (unsigned)o < FF_OUTCOME_COUNT ? TR(names[o]) : ff_outcome_name(o);
 }
 
 static int finish(struct session *s, enum outcome o)
@@ -736,19 +741,19 @@ static int finish(struct session *s, enum outcome o)
     switch (o) {
     case AT_END:
         printf("\n[%s] %s\n", ff_run_chart(s->run)->id, ff_run_text(s->run, &n->title));
-        printf(_("outcome: %s (%s)\n"), outcome_text(n->outcome),
-               n->success ? _("success") : _("failure"));
+        printf(TR("outcome: %s (%s)\n"), outcome_text(n->outcome),
+               n->success ? TR("success") : TR("failure"));
         return FFCTL_OK;
     case RAN_OUT:
         if (s->tty)
             printf("\n");
         fprintf(stderr,
-                _("The answers ended before the run did: nothing more was typed at "
-                  "\"%s\". Nothing was finished; run it again to complete it.\n"),
+                TR("The answers ended before the run did: nothing more was typed at "
+                   "\"%s\". Nothing was finished; run it again to complete it.\n"),
                 ff_run_text(s->run, &n->title));
         return FFCTL_REFUSED;
     case QUIT:
-        printf(_("Stopped at \"%s\"; the run was left unfinished.\n"),
+        printf(TR("Stopped at \"%s\"; the run was left unfinished.\n"),
                ff_run_text(s->run, &n->title));
         return FFCTL_REFUSED;
     case GO_ON:

@@ -127,7 +127,7 @@ static const struct attr action_attrs[] = {
     INT("eta_minutes", struct ff_action, eta_minutes),
 };
 
-#define COUNT(a) (sizeof a / sizeof a[0])
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- the comparison's state ---- */
 

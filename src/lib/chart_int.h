@@ -178,4 +178,7 @@ bool ff_check_locale_use(struct ff_ld *x, const cJSON *root, const cJSON *arr, c
 /* Counts UTF-8 code points in a valid string. */
 size_t ff_utf8_count(const char *s);
 
+/* strerror(e) without strerror's shared buffer (files load on any thread); returns buf. */
+const char *ff_errno_text(int e, char *buf, size_t size);
+
 #endif

@@ -734,8 +734,7 @@ out_free_text:
     return err;
 }
 
-/* strerror(e) without strerror's shared buffer (charts load on any thread). */
-static const char *errno_text(int e, char *buf, size_t size)
+const char *ff_errno_text(int e, char *buf, size_t size)
 {
     if (strerror_r(e, buf, size))
         snprintf(buf, size, "error %d", e);
@@ -753,7 +752,7 @@ enum ff_err ff_chart_load(const char *path, struct ff_diags *diags, struct ff_ch
     FILE *f = fopen(path, "rb");
     if (!f) {
         ff_ld_report(&x, FF_SEV_ERROR, (struct ff_pos){0, 0}, NULL, "unreadable",
-                     "cannot open the file: %s", errno_text(errno, why, sizeof why));
+                     "cannot open the file: %s", ff_errno_text(errno, why, sizeof why));
         return x.oom ? FF_ENOMEM : FF_EIO;
     }
     /* Read one byte past the cap so ff_chart_parse sees an oversized file as such; size the
@@ -772,7 +771,7 @@ enum ff_err ff_chart_load(const char *path, struct ff_diags *diags, struct ff_ch
     if (ferror(f)) {
         ff_ld_report(&x, FF_SEV_ERROR, (struct ff_pos){0, 0}, NULL, "unreadable",
                      "cannot read the file: %s",
-                     errno ? errno_text(errno, why, sizeof why) : "read error");
+                     errno ? ff_errno_text(errno, why, sizeof why) : "read error");
         goto out_free;
     }
     err = ff_chart_parse(buf, len, path, diags, out); /* over the cap: FF_ELIMIT there */

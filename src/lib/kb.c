@@ -159,8 +159,10 @@ static enum ff_err parse_article(struct kb_parse *p, const cJSON *e, size_t i)
 {
     static const char *const keys[] = {"id", "title", "body", "tags", NULL};
     char path[48];
-    struct ff_kb_article *a = &p->v[i];
+    struct ff_kb_article *a = p->v ? &p->v[i] : NULL;
     enum ff_err err;
+    if (!a)
+        return FF_EINVAL;
     snprintf(path, sizeof path, "$.articles[%zu]", i);
     if (!cJSON_IsObject(e))
         return fail_at(p->kb, FF_EINVALID, p->file, ff_posmap_get(p->pm, e), path,
@@ -201,6 +203,8 @@ static enum ff_err parse_root(struct kb_parse *p, const cJSON *root)
                        "must be %d (the format this build reads)", FF_KB_FORMAT);
     if ((err = get_str(p, root, "lang", true, 8, "$", &lang)))
         return err;
+    if (!lang) /* get_str refuses a missing required key; said for the analyzer */
+        return FF_EINVALID;
     for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++)
         if (!strcmp(lang, langs[i]))
             p->lang = langs[i];
@@ -319,10 +323,11 @@ out_free_text:
 
 enum ff_err ff_kb_load_file(struct ff_kb *kb, const char *path)
 {
+    char ebuf[128];
     FILE *f = fopen(path, "rb");
     if (!f)
         return fail_at(kb, FF_EIO, path, (struct ff_pos){0, 0}, "$", "cannot open: %s",
-                       strerror(errno));
+                       ff_errno_text(errno, ebuf, sizeof ebuf));
     size_t want = (size_t)FF_KB_MAX_BYTES + 1, len;
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
@@ -355,9 +360,10 @@ enum ff_err ff_kb_load_dir(struct ff_kb *kb, const char *dir)
     DIR *dh = opendir(dir);
     struct dirent *de;
     enum ff_err err = FF_OK;
+    char ebuf[128];
     if (!dh)
         return fail_at(kb, FF_EIO, dir, (struct ff_pos){0, 0}, "$", "cannot open: %s",
-                       strerror(errno));
+                       ff_errno_text(errno, ebuf, sizeof ebuf));
     while ((de = readdir(dh)) && !err) {
         size_t len = strlen(de->d_name);
         if (len < 6 || strcmp(de->d_name + len - 5, ".json") || de->d_name[0] == '.')
