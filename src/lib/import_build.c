@@ -18,6 +18,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -57,6 +58,8 @@ struct bld {
     char start_id[ID_MAX + 1]; /* of the added start */
     bool refused;              /* the drawing is not a flowchart (reported) */
     cJSON *gextra;             /* parsed graph extra, or NULL */
+    cJSON **eextra;            /* parsed edge extras (g->nedges), NULL entries where none */
+    size_t *seq;               /* source node indexes in the order they are written */
     size_t *order;             /* chart node index -> source index or SYNTH_* */
     size_t norder;
     bool oom;
@@ -478,7 +481,7 @@ static bool id_in(const char *ids, const char *id)
 static void put_option(struct bld *b, struct ff_gbuf *o, struct ff_gbuf *ids, size_t e, size_t k)
 {
     const struct ff_imp_edge *ed = &b->g->edges[e];
-    cJSON *x = parse_extra(b, ed->extra, ed->pos, "edge");
+    const cJSON *x = b->eextra[e];
     const cJSON *xid = cJSON_GetObjectItemCaseSensitive(x, "id");
     const char *label = ed->label ? ed->label : b->n[ed->to].title;
     char id[ID_MAX + 1], base[ID_MAX + 1];
@@ -501,7 +504,6 @@ static void put_option(struct bld *b, struct ff_gbuf *o, struct ff_gbuf *ids, si
     ff_gbuf_puts(o, ", \"target\": ");
     ff_gbuf_json_str(o, b->n[ed->to].id);
     ff_gbuf_puts(o, "}");
-    cJSON_Delete(x);
 }
 
 static void put_options(struct bld *b, struct ff_gbuf *o, size_t i)
@@ -643,7 +645,8 @@ static enum ff_err write_json(struct bld *b, char **json, size_t *len)
     if (b->synth_start)
         put_synthetic(b, &o);
     bool first = true;
-    for (size_t i = 0; i < b->g->nnodes; i++) {
+    for (size_t k = 0; k < b->g->nnodes; k++) {
+        size_t i = b->seq[k];
         if (!b->n[i].reached)
             continue;
         ff_gbuf_puts(&o, first ? "" : ",\n");
@@ -654,6 +657,56 @@ static enum ff_err write_json(struct bld *b, char **json, size_t *len)
     ff_gbuf_puts(&o, "\n  ]\n}\n");
     o.oom |= b->oom;
     return ff_gbuf_take(&o, json, len);
+}
+
+struct ranked {
+    double at; /* our export's "at", the original order */
+    size_t i;  /* what is ordered */
+};
+
+static int cmp_ranked(const void *x, const void *y)
+{
+    const struct ranked *a = x, *b = y;
+    return a->at < b->at ? -1 : a->at > b->at ? 1 : (a->i > b->i) - (a->i < b->i);
+}
+
+/* Reorders idx[0..n) by the "at" member of each one's extra, when every one has it (our own
+ * export: Graphviz's writer does not keep the chart's order); else leaves it as drawn. */
+static bool order_by_at(size_t *idx, size_t n, cJSON *const *extra_of, const struct bld *b,
+                        bool nodes)
+{
+    struct ranked *r = ff_malloc((n ? n : 1) * sizeof *r);
+    if (!r)
+        return false;
+    size_t k = 0;
+    for (; k < n; k++) {
+        const cJSON *x = nodes ? b->n[idx[k]].extra : extra_of[idx[k]];
+        const cJSON *at = cJSON_GetObjectItemCaseSensitive(x, "at");
+        if (!cJSON_IsNumber(at))
+            break;
+        r[k] = (struct ranked){at->valuedouble, idx[k]};
+    }
+    if (k == n && n > 1) {
+        qsort(r, n, sizeof *r, cmp_ranked);
+        for (k = 0; k < n; k++)
+            idx[k] = r[k].i;
+    }
+    ff_free(r);
+    return true;
+}
+
+/* Edge extras parsed, each decision's options and the nodes put in our export's order. */
+static bool read_order(struct bld *b)
+{
+    const struct ff_imp_graph *g = b->g;
+    for (size_t e = 0; e < g->nedges; e++)
+        b->eextra[e] = parse_extra(b, g->edges[e].extra, g->edges[e].pos, "edge");
+    for (size_t i = 0; i < g->nnodes; i++) {
+        b->seq[i] = i;
+        if (!order_by_at(b->out + b->n[i].first, b->n[i].nout, b->eextra, b, false))
+            return false;
+    }
+    return order_by_at(b->seq, g->nnodes, NULL, b, true);
 }
 
 /* Ids, extras, kinds and the start, before anything is written. */
@@ -670,6 +723,8 @@ static bool prepare(struct bld *b)
         read_hint(n, g->nodes[i].hint);
         unique_id(b, i, g->nodes[i].name, n->id);
     }
+    if (!read_order(b))
+        return false;
     for (size_t i = 0; i < g->nnodes; i++)
         classify(b, i);
     if (!choose_start(b))
@@ -729,7 +784,11 @@ static void build_free(struct bld *b)
 {
     for (size_t i = 0; b->n && i < b->g->nnodes; i++)
         cJSON_Delete(b->n[i].extra);
+    for (size_t e = 0; b->eextra && e < b->g->nedges; e++)
+        cJSON_Delete(b->eextra[e]);
     cJSON_Delete(b->gextra);
+    ff_free(b->eextra);
+    ff_free(b->seq);
     ff_free(b->n);
     ff_free(b->out);
     ff_free(b->starts);
@@ -764,7 +823,9 @@ enum ff_err ff_imp_build(const struct ff_imp_graph *g, const char *locale, struc
     b.n = ff_calloc(g->nnodes, sizeof *b.n);
     b.starts = ff_calloc(g->nnodes, sizeof *b.starts);
     b.order = ff_calloc(g->nnodes + 2, sizeof *b.order);
-    if (b.n && b.starts && b.order && group_edges(&b) && prepare(&b))
+    b.seq = ff_calloc(g->nnodes, sizeof *b.seq);
+    b.eextra = ff_calloc(g->nedges ? g->nedges : 1, sizeof *b.eextra);
+    if (b.n && b.starts && b.order && b.seq && b.eextra && group_edges(&b) && prepare(&b))
         err = write_json(&b, &json, &len);
     else if (b.refused && !b.oom)
         err = FF_EINVALID;
