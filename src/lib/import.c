@@ -3,10 +3,12 @@
  * Each front end is one line of the dispatch table in ff_import(); everything else
  * (format names, guessing) is format-independent and stays here.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "fieldflow/import.h"
+#include "fieldflow/mem.h"
 #include "import_int.h"
 
 static const char *const names[] = {"dot", "mermaid", "drawio"};
@@ -114,6 +116,37 @@ enum ff_err ff_import_format_guess(const char *path, const char *buf, size_t len
     return FF_OK;
 }
 
+struct ranked {
+    struct ff_diag d;
+    size_t i; /* keeps findings at one position in the order they were made */
+};
+
+static int cmp_pos(const void *x, const void *y)
+{
+    const struct ranked *a = x, *b = y;
+    if (a->d.pos.line != b->d.pos.line)
+        return a->d.pos.line < b->d.pos.line ? -1 : 1;
+    if (a->d.pos.col != b->d.pos.col)
+        return a->d.pos.col < b->d.pos.col ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/* The findings from `from` on in source order, so an author reads the file top down. Left
+ * as made when out of memory. */
+static void sort_findings(struct ff_diags *diags, size_t from)
+{
+    size_t n = diags->n - from;
+    struct ranked *r = n > 1 ? ff_malloc(n * sizeof *r) : NULL;
+    if (!r)
+        return;
+    for (size_t k = 0; k < n; k++)
+        r[k] = (struct ranked){diags->v[from + k], k};
+    qsort(r, n, sizeof *r, cmp_pos);
+    for (size_t k = 0; k < n; k++)
+        diags->v[from + k] = r[k].d;
+    ff_free(r);
+}
+
 enum ff_err ff_import(enum ff_import_format fmt, const char *buf, size_t len, const char *name,
                       const char *locale, struct ff_diags *diags, char **json_out)
 {
@@ -125,10 +158,12 @@ enum ff_err ff_import(enum ff_import_format fmt, const char *buf, size_t len, co
     if (!buf || !diags)
         return FF_EINVAL;
     name = name ? name : "<input>";
+    size_t first = diags->n;
     if ((size_t)fmt < sizeof readers / sizeof *readers && readers[fmt])
         err = readers[fmt](buf, len, name, diags, &g);
     if (err == FF_OK)
         err = ff_imp_build(&g, locale, diags, json_out);
     ff_imp_graph_free(&g);
+    sort_findings(diags, first);
     return err;
 }

@@ -10,9 +10,11 @@
  * Workload: hand-drawn charts of tens to hundreds of nodes; FF_DOT_MAX_BYTES of text at most.
  * The graph is never laid out here.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fieldflow/mem.h"
 #include "graph_int.h"
@@ -142,7 +144,22 @@ static char *take(struct rd *r, struct ff_gbuf *b)
     return out;
 }
 
-/* An HTML-like label as text: tags become spaces, entities characters. */
+/* Whether the tag at s (after '<') separates words: line breaks and table cells do, inline
+ * tags (<B>, <FONT>, <I>...) do not. */
+static bool tag_breaks(const char *s)
+{
+    static const char *const breaks[] = {"br", "td", "tr", "table", "hr", "vr"};
+    s += *s == '/';
+    for (size_t k = 0; k < sizeof breaks / sizeof *breaks; k++) {
+        size_t n = strlen(breaks[k]);
+        if (!strncasecmp(s, breaks[k], n) && !isalnum((unsigned char)s[n]))
+            return true;
+    }
+    return false;
+}
+
+/* An HTML-like label as text: block tags become spaces, inline tags nothing, entities
+ * characters. */
 static char *html_text(struct rd *r, const char *s)
 {
     struct ff_gbuf b = {0};
@@ -151,7 +168,8 @@ static char *html_text(struct rd *r, const char *s)
             const char *end = strchr(p, '>');
             if (!end)
                 break;
-            ff_gbuf_add(&b, " ", 1);
+            if (tag_breaks(p + 1))
+                ff_gbuf_add(&b, " ", 1);
             p = end;
         } else if (*p == '&') {
             size_t used = entity(&b, p + 1);
