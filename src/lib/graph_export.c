@@ -135,8 +135,10 @@ static void json_field(struct ff_gbuf *b, const struct ff_chart *c, const struct
     mark_str(b, f->name);
     json_key(b, "type");
     mark_str(b, ff_field_type_name(f->type));
-    json_key(b, "required");
-    ff_gbuf_puts(b, f->required ? "true" : "false");
+    if (f->required) { /* false is the default: left out, as authors write it */
+        json_key(b, "required");
+        ff_gbuf_puts(b, "true");
+    }
     if (f->pattern) {
         json_key(b, "pattern");
         mark_str(b, f->pattern);

@@ -266,9 +266,10 @@ static bool all_out_labelled(const struct bld *b, size_t i)
     return true;
 }
 
+/* How a node is named in messages: "box", or "node" when no shape was written. */
 static const char *shape_shown(const struct ff_imp_node *s)
 {
-    return s->shape_name ? s->shape_name : "node";
+    return s->shape_name ? s->shape_name : "default shape";
 }
 
 /* An end: outcome and success from the marks, else "resolved" and success, reported. */
@@ -280,7 +281,8 @@ static void classify_end(struct bld *b, size_t i)
     bool endish = s->shape == FF_IMP_SHAPE_END || s->shape == FF_IMP_SHAPE_TERMINAL ||
                   s->shape == FF_IMP_SHAPE_DEFAULT || n->hint_kind == FF_NODE_END;
     if (!endish)
-        warn_node(b, i, "end-assumed", "a %.40s with no edge out: read as an end", shape_shown(s));
+        warn_node(b, i, "end-assumed", "a node (%.40s) with no edge out: read as an end",
+                  shape_shown(s));
     if (!n->outcome && !cJSON_GetObjectItemCaseSensitive(n->extra, "outcome")) {
         n->outcome = "resolved";
         warn_node(b, i, "outcome-assumed",
@@ -309,7 +311,7 @@ static void classify(struct bld *b, size_t i)
                   "an end shape with edges out: read as a step (or a decision if it branches)");
     } else if (s->shape == FF_IMP_SHAPE_TERMINAL && n->nin > 0) {
         warn_node(b, i, "terminal-in-middle",
-                  "a %.40s with edges in and out is neither start nor end: read as a step",
+                  "a node (%.40s) with edges in and out is neither start nor end: read as a step",
                   shape_shown(s));
     } else if (s->shape == FF_IMP_SHAPE_DOCUMENT || s->shape == FF_IMP_SHAPE_SUBROUTINE ||
                s->shape == FF_IMP_SHAPE_OTHER) {
@@ -324,8 +326,8 @@ static void classify(struct bld *b, size_t i)
     } else if (n->kind != FF_NODE_DECISION && n->nout >= 2) {
         bool labelled = all_out_labelled(b, i);
         warn_node(b, i, labelled ? "decision-from-labels" : "branch-as-decision",
-                  "a %.40s with %zu edges out%s: read as a decision (%s)", shape_shown(s), n->nout,
-                  labelled ? ", all labelled" : "",
+                  "a node (%.40s) with %zu edges out%s: read as a decision (%s)", shape_shown(s),
+                  n->nout, labelled ? ", all labelled" : "",
                   labelled ? "the labels are its options"
                            : "unlabelled edges take their target's title as the option");
         n->kind = FF_NODE_DECISION;
