@@ -122,8 +122,8 @@ enum ff_err ff_layout_render(struct ff_layout *layout, enum ff_export_format for
 const char *ff_layout_errmsg(const struct ff_layout *layout);
 
 /* Writes the chart as DOT (Graphviz's own writer, with the shapes, colours and labels of the
- * layout and our own marks; ff_import() reads it back) or as a Mermaid `flowchart TD`. The caller frees
- * *out with ff_free(). FF_EINVAL, FF_ENOMEM or FF_EGRAPHVIZ, with *out NULL. */
+ * layout and our own marks; ff_import() reads it back) or as a Mermaid `flowchart TD`. The caller
+ * frees *out with ff_free(). FF_EINVAL, FF_ENOMEM or FF_EGRAPHVIZ, with *out NULL. */
 enum ff_err ff_chart_to_dot(const struct ff_chart *chart, const char *locale,
                             const struct ff_layout_opts *opts, char **out, size_t *len);
 enum ff_err ff_chart_to_mermaid(const struct ff_chart *chart, const char *locale, char **out,
