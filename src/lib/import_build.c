@@ -14,7 +14,8 @@
  *   back what a drawing cannot show, so an exported chart imports back equal.
  * Everything assumed or dropped is a warning at the source position of its node or edge;
  * the loader's findings on the result are moved to the same positions. Workload: up to
- * FF_CHART_MAX_NODES nodes; every pass is linear in nodes plus edges.
+ * FF_CHART_MAX_NODES nodes; every pass is linear in nodes plus edges except making ids
+ * unique (quadratic in nodes: a 9000-node drawing imports in about 0.5 s).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,8 +52,9 @@ struct bld {
     const char *locale;     /* of every drawn text */
     struct ff_diags *diags; /* the caller's */
     struct bnode *n;        /* g->nnodes */
-    size_t *out;            /* edge indexes grouped by source node, each group in source order */
-    size_t *starts;         /* start candidates chosen (source indexes) */
+    size_t *out;    /* edge indexes grouped by source node, each group in source order (or in
+                       our export's order, when marked) */
+    size_t *starts; /* start candidates chosen (source indexes) */
     size_t nstarts;
     bool synth_start;          /* a start node is added in front */
     size_t start;              /* the source node that is the start, or SYNTH_START */
@@ -61,7 +63,7 @@ struct bld {
     cJSON *gextra;             /* parsed graph extra, or NULL */
     cJSON **eextra;            /* parsed edge extras (g->nedges), NULL entries where none */
     size_t *seq;               /* source node indexes in the order they are written */
-    size_t *order;             /* chart node index -> source index or SYNTH_* */
+    size_t *order;             /* chart node index -> source index or SYNTH_START */
     size_t norder;
     bool oom;
 };
