@@ -9,7 +9,8 @@
  * dropped at the source line and column, never at a line of the generated JSON.
  *
  * Strings in the graph are owned by it (ff_malloc'd, NUL-terminated UTF-8) and freed by
- * ff_imp_graph_free().
+ * ff_imp_graph_free(). A front end sets hint and extra directly (ff_strdup) after adding
+ * the node or edge; only our own export writes them.
  */
 #ifndef FF_IMPORT_INT_H
 #define FF_IMPORT_INT_H
@@ -39,12 +40,16 @@ struct ff_imp_node {
     enum ff_imp_shape shape;
     char *shape_name;  /* the shape as written in the source, for messages; may be NULL */
     char *hint;        /* fieldflow's own export marks ("ff-kb ff-outcome-escalated"); NULL */
+    char *extra;       /* fieldflow's own export data: a JSON object with the node's members
+                          that a drawing cannot show (title in every locale, body, fields,
+                          article, actions, chart, outcome, success); NULL otherwise */
     struct ff_pos pos; /* where the node is first written in the source */
 };
 
 struct ff_imp_edge {
     size_t from, to; /* indexes into nodes */
     char *label;     /* NULL when unlabelled */
+    char *extra;     /* fieldflow's own export data for an option: {"id", "label"}; NULL */
     struct ff_pos pos;
 };
 
@@ -53,6 +58,10 @@ struct ff_imp_graph {
     const char *format; /* "dot", "mermaid", "drawio" (static) */
     char *name;         /* graph name or file stem, for the chart id; may be NULL */
     char *title;        /* graph label or title; may be NULL */
+    char *extra;        /* fieldflow's own export data: a JSON object with the chart's members
+                           (id, version, title, category, audience, touchpoints, locales,
+                           time_limits); NULL otherwise */
+    struct ff_pos pos;  /* where the graph begins (its keyword); line 0 when unknown */
     struct ff_imp_node *nodes;
     size_t nnodes, capnodes;
     struct ff_imp_edge *edges; /* in source order */
@@ -65,7 +74,8 @@ long ff_imp_add_node(struct ff_imp_graph *g, const char *name, const char *label
                      enum ff_imp_shape shape, const char *shape_name, struct ff_pos pos);
 /* Index of the node named `name`, or -1. */
 long ff_imp_find_node(const struct ff_imp_graph *g, const char *name);
-/* Adds an edge; copies the label. Returns false when out of memory. */
+/* Adds an edge; copies the label. Returns false when out of memory (or an index is out of
+ * range). */
 bool ff_imp_add_edge(struct ff_imp_graph *g, size_t from, size_t to, const char *label,
                      struct ff_pos pos);
 /* Appends a finding at a source position (pos.line 0: none) with a printf message. Returns
@@ -77,7 +87,8 @@ bool ff_imp_note(struct ff_diags *diags, enum ff_severity sev, const char *file,
 /* The front ends: parse `len` bytes (not NUL-terminated) named `file` into *out (zeroed by
  * the caller; freed by the caller with ff_imp_graph_free() whatever the result). Syntax
  * errors and bounds are findings at a source position. FF_OK; FF_EPARSE (not this
- * format), FF_ELIMIT (too big), FF_ENOMEM. Labels are reduced to plain UTF-8 text here
+ * format, or a syntax error), FF_ELIMIT (too big), FF_EINVALID (a drawing no flowchart can
+ * come from, e.g. an undirected DOT graph), FF_ENOMEM. Labels are reduced to plain UTF-8 text here
  * (DOT charset=latin1 converted, HTML-like and record labels flattened, draw.io HTML
  * values stripped, Mermaid quotes and entities decoded). */
 enum ff_err ff_imp_read_dot(const char *buf, size_t len, const char *file, struct ff_diags *diags,
