@@ -130,11 +130,12 @@ static Agdisc_t gbuf_disc = {NULL, NULL, &gbuf_io};
 /* ---- our own marks: what DOT cannot show, carried for ff_import() ----
  *
  * Each node, option edge and the graph get an "ff_data" attribute: a JSON object with the
- * members a drawing cannot carry (texts in every locale, body, fields, article, actions,
- * called chart, outcome; the chart's id, version, category, audience, touchpoints, locales
- * and time limits). The importer takes them back where the drawing still says the same
- * thing, so an exported chart imports back equal (docs/internals/import.md). "at" keeps
- * the order of nodes and of each decision's options, which Graphviz's writer does not. */
+ * members a drawing cannot carry (texts in every locale, body, a node's own audience and
+ * hand-off, fields, article, actions, called chart, outcome; the chart's id, version,
+ * category, audience, touchpoints, locales, countries and time limits). The importer takes them
+ * back where the drawing still says the same thing, so an exported chart imports back equal
+ * (docs/internals/import.md). "at" keeps the order of nodes and of each decision's options, which
+ * Graphviz's writer does not. */
 
 /* A JSON string for a mark: quotes and backslashes as \u escapes, because Graphviz writes
  * a backslash before a quote in a way its own reader does not take back. */
@@ -196,6 +197,14 @@ static void json_field(struct ff_gbuf *b, const struct ff_chart *c, const struct
         json_key(b, "max");
         ff_gbuf_printf(b, "%.17g", f->max);
     }
+    if (f->has_min_days) {
+        json_key(b, "min_days");
+        ff_gbuf_printf(b, "%d", f->min_days);
+    }
+    if (f->has_max_days) {
+        json_key(b, "max_days");
+        ff_gbuf_printf(b, "%d", f->max_days);
+    }
     json_key(b, "label");
     json_text(b, c, &f->label);
     if (f->hint.s) {
@@ -249,6 +258,14 @@ static void node_data(struct ff_gbuf *b, const struct ff_chart *c, const struct 
     if (n->body.s) {
         json_key(b, "body");
         json_text(b, c, &n->body);
+    }
+    if (n->audience != c->audience) { /* the chart's is the default: said only when other */
+        json_key(b, "audience");
+        mark_str(b, ff_audience_name(n->audience));
+    }
+    if (n->handoff) {
+        json_key(b, "handoff");
+        ff_gbuf_puts(b, "true");
     }
     if (n->kind == FF_NODE_INPUT) {
         json_key(b, "fields");
@@ -304,6 +321,14 @@ static void chart_data(struct ff_gbuf *b, const struct ff_chart *c)
         mark_str(b, c->locales[i]);
     }
     ff_gbuf_puts(b, c->nlocales ? "]" : "[]");
+    if (c->ncountries) {
+        json_key(b, "countries");
+        for (size_t i = 0; i < c->ncountries; i++) {
+            ff_gbuf_puts(b, i ? "," : "[");
+            mark_str(b, c->countries[i]);
+        }
+        ff_gbuf_puts(b, "]");
+    }
     if (c->nlimits) {
         json_key(b, "time_limits");
         for (size_t i = 0; i < c->nlimits; i++) {

@@ -518,6 +518,8 @@ static void put_node(struct bld *b, struct ff_gbuf *o, size_t i)
         put_text(b, o, n->title);
     }
     put_member(b, o, n->extra, "body");
+    put_member(b, o, n->extra, "audience");
+    put_member(b, o, n->extra, "handoff");
     put_kind_members(b, o, i);
     ff_gbuf_puts(o, "}");
 }
@@ -571,6 +573,7 @@ static void put_header(struct bld *b, struct ff_gbuf *o)
         ff_gbuf_json_str(o, b->locale);
         ff_gbuf_puts(o, "]");
     }
+    put_member(b, o, x, "countries");
     put_member(b, o, x, "time_limits");
     ff_gbuf_puts(o, ",\n  \"nodes\": [\n");
     if (!x)

@@ -58,15 +58,15 @@ run import "$CORPORA/dot/Latin1.gv"
 expect "latin1" 0 out '"title": {"en": "áâãäåæçèéêëìíîïðñòóôõöøùúûü"}'
 
 # --locale names the language the drawing is written in.
-run import "$SRC/tests/charts/import/real/tel_flow.dot" --locale de
-expect "locale de" 0 out '"locales": ["de"]' '"title": {"de": "Danke! Mit welchem Thema'
+run import "$SRC/tests/charts/import/real/when_flowchart.dot" --locale de
+expect "locale de" 0 out '"locales": ["de"]' '"title": {"de": "Need to show information?"}'
 
 # The format: guessed from the extension or the content, or said with --from.
-cp "$SRC/tests/charts/import/real/flowchart_os.dot" "$TMP/drawing.txt"
+cp "$SRC/tests/charts/import/real/when_flowchart.dot" "$TMP/drawing.txt"
 run import "$TMP/drawing.txt"
-expect "guessed from content" 0 out '"id": "flowchart"'
+expect "guessed from content" 0 out '"id": "when_flowchart"'
 run import "$TMP/drawing.txt" --from dot
-expect "--from dot" 0 out '"id": "flowchart"'
+expect "--from dot" 0 out '"id": "when_flowchart"'
 run import "$TMP/drawing.txt" --from svg
 refused "--from unknown" 2 "ffctl import: --from svg: not a format"
 printf 'hello\n' >"$TMP/what.txt"

@@ -286,6 +286,8 @@ static void same_field(const struct ff_chart *a, const struct ff_field *x, const
         CHECK_STR(y->pattern, x->pattern);
     CHECK(y->has_min == x->has_min && y->has_max == x->has_max);
     CHECK(y->min == x->min && y->max == x->max);
+    CHECK(y->has_min_days == x->has_min_days && y->has_max_days == x->has_max_days);
+    CHECK(y->min_days == x->min_days && y->max_days == x->max_days);
     same_text(a, &x->label, b, &y->label, x->name);
     same_text(a, &x->hint, b, &y->hint, x->name);
     CHECK_INT(y->nchoices, x->nchoices);
@@ -300,6 +302,8 @@ static void same_node(const struct ff_chart *a, const struct ff_node *x, const s
 {
     CHECK_STR(y->id, x->id);
     CHECK_INT(y->kind, x->kind);
+    CHECK_INT(y->audience, x->audience);
+    CHECK(y->handoff == x->handoff);
     same_text(a, &x->title, b, &y->title, x->id);
     same_text(a, &x->body, b, &y->body, x->id);
     CHECK_STR(y->next ? y->next : "", x->next ? x->next : "");
@@ -336,6 +340,9 @@ static void same_chart(const struct ff_chart *a, const struct ff_chart *b)
     CHECK_INT(b->nlocales, a->nlocales);
     for (size_t i = 0; i < a->nlocales && i < b->nlocales; i++)
         CHECK_STR(b->locales[i], a->locales[i]);
+    CHECK_INT(b->ncountries, a->ncountries);
+    for (size_t i = 0; i < a->ncountries && i < b->ncountries; i++)
+        CHECK_STR(b->countries[i], a->countries[i]);
     CHECK_INT(b->nlimits, a->nlimits);
     for (size_t i = 0; i < a->nlimits && i < b->nlimits; i++) {
         const struct ff_time_limit *x = &a->limits[i], *y = &b->limits[i];
