@@ -23,7 +23,7 @@
 
 struct ff_store;
 
-#define FF_STORE_SCHEMA_VERSION 2 /* PRAGMA user_version this build migrates to */
+#define FF_STORE_SCHEMA_VERSION 3 /* PRAGMA user_version this build migrates to */
 
 struct ff_store_opts {
     const char *path;   /* the database file; NULL = ff_store_default_path() */
@@ -68,10 +68,21 @@ enum ff_err ff_store_append(struct ff_store *s, const char *type, const char *en
                             const char *payload_json, int64_t *out_seq);
 
 /* Imports one already-stamped event (JSON, as ff_store_events_after writes them) from
- * another device or the server. Importing an id already present changes nothing and sets
- * *out_added (may be NULL) false. FF_EINVALID names the event id and field, also for an hlc
- * more than 24 h ahead of the local wall clock. */
+ * another device or the server. Importing an id already present with the same content (same
+ * ff_event_digest) changes nothing, the clock included, and sets *out_added (may be NULL)
+ * false. FF_EINVALID names the event id and field, also for an hlc more than 24 h ahead of
+ * the local wall clock, for an event under this store's own device id that is not already
+ * stored (see ff_store_restore), and for a forgery: an id already stored with other content.
+ * A forgery is refused and recorded (ff_store_forgeries; durably at once outside a batch,
+ * with the batch's commit inside one); nothing else changes. */
 enum ff_err ff_store_import(struct ff_store *s, const char *json, size_t len, bool *out_added);
+
+/* ff_store_import for this device's own events coming back from a backup or the server after
+ * a reinstall; refuses events of any other device. Later appends carry on after them. */
+enum ff_err ff_store_restore(struct ff_store *s, const char *json, size_t len, bool *out_added);
+
+/* Recorded forgeries: [{id, digest, stored_digest, event (its first 4 KiB)}], at most 10000. */
+enum ff_err ff_store_forgeries(struct ff_store *s, char **out);
 
 /* Drops every projection and folds the whole log again, in one transaction. */
 enum ff_err ff_store_rebuild(struct ff_store *s);

@@ -881,6 +881,28 @@ enum ff_err ff_event_decode(const char *json, size_t len, struct ff_event *ev, c
     return e;
 }
 
+static uint64_t fnv(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (h ^ 0xFFu) * 1099511628211u; /* a separator no UTF-8 text contains */
+}
+
+uint64_t ff_event_digest(const struct ff_event *ev)
+{
+    char num[48];
+    uint64_t h = 1469598103934665603u;
+    snprintf(num, sizeof num, "%lld %016llx %d", (long long)ev->seq, (unsigned long long)ev->hlc,
+             ev->schema);
+    h = fnv(h, ev->device);
+    h = fnv(h, num);
+    h = fnv(h, ev->entity);
+    h = fnv(h, ev->entity_id);
+    h = fnv(h, ev->type);
+    h = fnv(h, ev->payload ? ev->payload : "");
+    return ev->author ? fnv(fnv(h, "a"), ev->author) : fnv(h, "-");
+}
+
 void ff_event_clear(struct ff_event *ev)
 {
     if (!ev)

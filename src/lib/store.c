@@ -24,7 +24,13 @@ enum ff_err ff_store__fail(struct ff_store *s, enum ff_err e, const char *fmt, .
     va_start(ap, fmt);
     vsnprintf(s->err, sizeof s->err, fmt, ap);
     va_end(ap);
+    s->last = e;
     return e;
+}
+
+enum ff_err ff_store__err(const struct ff_store *s)
+{
+    return s->last ? s->last : FF_EDB;
 }
 
 enum ff_err ff_store__db_fail(struct ff_store *s, int rc, const char *what)
@@ -147,7 +153,7 @@ enum ff_err ff_store__exec(struct ff_store *s, enum stmt id, const char *fmt, ..
 {
     sqlite3_stmt *st = ff_store__stmt(s, id);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     va_list ap;
     va_start(ap, fmt);
     int rc = bind_all(st, fmt, ap);
@@ -295,7 +301,7 @@ static enum ff_err meta_text(struct ff_store *s, const char *key, char *buf, siz
 {
     sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", key);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     buf[0] = '\0';
     if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))

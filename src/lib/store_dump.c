@@ -100,7 +100,7 @@ enum ff_err ff_store_export(struct ff_store *s, FILE *to)
 {
     sqlite3_stmt *st = ff_store__stmt(s, S_EXPORT);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc;
     enum ff_err e = FF_OK;
     while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -141,7 +141,7 @@ enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int lim
                            : NULL;
     if (!st) {
         ff_free(buf);
-        return buf ? FF_EDB : ff_store__fail(s, FF_ENOMEM, "out of memory");
+        return buf ? ff_store__err(s) : ff_store__fail(s, FF_ENOMEM, "out of memory");
     }
     int rc;
     enum ff_err e = FF_OK;

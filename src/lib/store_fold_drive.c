@@ -95,7 +95,7 @@ enum ff_err ff_fold_load(struct ff_store *s, const char *entity, const char *id,
     f->fresh = false;
     sqlite3_stmt *st = ff_store__query(s, S_ENTITY_EVENTS, "ss", entity, id);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc;
     enum ff_err e = FF_OK;
     while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -180,7 +180,7 @@ static enum ff_err load_one(struct ff_store *s, struct fold *f, const char *devi
 {
     sqlite3_stmt *st = ff_store__query(s, S_EVENT_BY_KEY, "si", device, seq);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     enum ff_err e = FF_OK;
     if (rc == SQLITE_ROW && sqlite3_column_int(st, 6))
@@ -200,7 +200,7 @@ static enum ff_err fold_group(struct ff_store *s, struct ff_dirty *d, size_t n, 
     f->fresh = true;
     sqlite3_stmt *st = ff_store__query(s, S_ENTITY_KEYS, "ss", d->entity, d->id);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc;
     size_t j = 0;
     enum ff_err e = FF_OK;
@@ -266,7 +266,7 @@ static enum ff_err fold_stream(struct ff_store *s, struct fold *f)
 {
     sqlite3_stmt *st = ff_store__stmt(s, S_ALL_EVENTS);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc;
     enum ff_err e = FF_OK;
     while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -23,6 +23,9 @@ enum stmt {
     S_INSERT_EVENT,
     S_ENTITY_EVENTS,
     S_ENTITY_KEYS,
+    S_EVENT_ROW,
+    S_INS_FORGERY,
+    S_FORGERIES,
     S_EVENT_BY_KEY,
     S_ALL_EVENTS,
     S_EVENTS_AFTER,
@@ -112,12 +115,16 @@ struct ff_store {
     bool readonly;                    /* opened read-only */
     bool no_fold;                     /* schema older than the fold (tests of migration) */
     int sys_errno;                    /* errno of the last failed step, for FF_EFULL */
+    enum ff_err last;                 /* class of the last error recorded in err */
     char err[512];                    /* last error text */
 };
 
 /* Records a formatted error on s and returns e. */
 enum ff_err ff_store__fail(struct ff_store *s, enum ff_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The class of the last recorded error (FF_EDB if none was): what a caller returns after a
+ * helper that records its error and returns NULL failed. */
+enum ff_err ff_store__err(const struct ff_store *s);
 /* Maps a SQLite result code to enum ff_err, recording sqlite's message with `what`. */
 enum ff_err ff_store__db_fail(struct ff_store *s, int rc, const char *what);
 /* The statement `id`, reset and with bindings cleared; NULL (error recorded) on failure. */

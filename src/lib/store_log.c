@@ -22,14 +22,14 @@ static enum ff_err load_counters(struct ff_store *s)
 {
     sqlite3_stmt *st = ff_store__query(s, S_MAX_SEQ, "s", s->device);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW)
         return ff_store__db_fail(s, rc, "reading the last seq");
     s->next_seq = sqlite3_column_int64(st, 0) + 1;
     sqlite3_reset(st);
     if (!(st = ff_store__query(s, S_META_GET, "s", "hlc")))
-        return FF_EDB;
+        return ff_store__err(s);
     uint64_t saved = 0;
     if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_text(st, 0))
         ff_hlc_parse((const char *)sqlite3_column_text(st, 0), &saved);
@@ -248,26 +248,131 @@ static enum ff_err observe(struct ff_store *s, const struct ff_event *ev)
                           (double)(ff_hlc_wall(ev->hlc) - now) / 3600000.0);
 }
 
-enum ff_err ff_store_import(struct ff_store *s, const char *json, size_t len, bool *out_added)
+/* Looks up the stored event with ev's key: *found, and the digest of what was received
+ * (kept apart for a row whose personal values were redacted since). */
+static enum ff_err stored_digest(struct ff_store *s, const struct ff_event *ev, bool *found,
+                                 uint64_t *digest)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_EVENT_ROW, "si", ev->device, ev->seq);
+    if (!st)
+        return ff_store__err(s);
+    int rc = sqlite3_step(st);
+    *found = rc == SQLITE_ROW;
+    if (*found && sqlite3_column_type(st, 7) != SQLITE_NULL) {
+        *digest = (uint64_t)sqlite3_column_int64(st, 7);
+    } else if (*found) {
+        struct ff_event row = {.seq = ev->seq, .hlc = (uint64_t)sqlite3_column_int64(st, 0)};
+        memcpy(row.device, ev->device, sizeof row.device);
+        snprintf(row.entity, sizeof row.entity, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(row.entity_id, sizeof row.entity_id, "%s",
+                 (const char *)sqlite3_column_text(st, 2));
+        snprintf(row.type, sizeof row.type, "%s", (const char *)sqlite3_column_text(st, 3));
+        row.payload = (char *)sqlite3_column_text(st, 4);
+        row.author = (char *)sqlite3_column_text(st, 5);
+        row.schema = sqlite3_column_int(st, 6);
+        *digest = ff_event_digest(&row);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK
+                                                 : ff_store__db_fail(s, rc, "reading an event");
+}
+
+/* Keeps a forged copy for the back office (its first 4 KiB, at most 10000 of them). */
+static enum ff_err record_forgery(struct ff_store *s, const struct ff_event *ev, uint64_t digest,
+                                  uint64_t stored)
+{
+    char *line;
+    char id[FF_EVENT_ID_MAX + 24];
+    if (ff_event_encode(ev, &line))
+        return ff_store__fail(s, FF_ENOMEM, "out of memory recording a forgery");
+    snprintf(id, sizeof id, "%s:%lld", ev->device, (long long)ev->seq);
+    enum ff_err e = ff_store__exec(s, S_INS_FORGERY, "siiis", id, (int64_t)digest, (int64_t)stored,
+                                   (int64_t)ev->hlc, line);
+    ff_free(line);
+    return e;
+}
+
+/* Undoes a call that wrote nothing: outside a batch its transaction is rolled back, so a
+ * duplicate leaves the file, the clock and the counters exactly as they were. */
+static void write_cancel(struct ff_store *s)
+{
+    s->clock.last = s->call_clock;
+    s->next_seq = s->call_seq;
+    if (!s->in_batch) {
+        ff_store__exec(s, S_ROLLBACK, "");
+        s->in_txn = false;
+    }
+}
+
+enum what_happened { ADDED, DUPLICATE, FORGED };
+
+/* Inside the write lock: sorts ev into new, duplicate or forged, and adds a new one. */
+static enum ff_err import_locked(struct ff_store *s, const struct ff_event *ev, bool restore,
+                                 enum what_happened *what)
+{
+    bool found = false;
+    uint64_t stored = 0, digest = ff_event_digest(ev);
+    enum ff_err e = stored_digest(s, ev, &found, &stored);
+    if (e)
+        return e;
+    if (found) {
+        *what = stored == digest ? DUPLICATE : FORGED;
+        return stored == digest ? FF_OK : record_forgery(s, ev, digest, stored);
+    }
+    if (!restore && !strcmp(ev->device, s->device))
+        return ff_store__fail(s, FF_EINVALID,
+                              "event %s:%lld: device: this store's own id; only a restore "
+                              "(ffctl db restore) brings this device's events back",
+                              ev->device, (long long)ev->seq);
+    bool added = false;
+    *what = ADDED;
+    if (!(e = observe(s, ev)))
+        e = insert_event(s, ev, NULL, &added);
+    return e;
+}
+
+static enum ff_err import_one(struct ff_store *s, const char *json, size_t len, bool restore,
+                              bool *out_added)
 {
     char why[384];
     struct ff_event ev;
-    bool added = false;
+    enum what_happened what = DUPLICATE;
     if (out_added)
         *out_added = false;
     enum ff_err e = ff_event_decode(json, len, &ev, why, sizeof why);
     if (e)
         return ff_store__fail(s, e, "%s", why);
-    if (!(e = ff_store__write_begin(s))) {
-        e = observe(s, &ev);
-        if (!e)
-            e = insert_event(s, &ev, NULL, &added);
-        e = ff_store__write_end(s, e);
+    if (restore && strcmp(ev.device, s->device))
+        e = ff_store__fail(s, FF_EINVALID,
+                           "event %s:%lld: device: a restore takes only this "
+                           "device's (%s) events",
+                           ev.device, (long long)ev.seq, s->device);
+    if (!e && !(e = ff_store__write_begin(s))) {
+        e = import_locked(s, &ev, restore, &what);
+        if (!e && what == DUPLICATE)
+            write_cancel(s);
+        else
+            e = ff_store__write_end(s, e); /* a forgery's record is committed with it */
     }
+    if (!e && what == FORGED)
+        e = ff_store__fail(s, FF_EINVALID,
+                           "event %s:%lld: forged: this id is stored with other content; "
+                           "refused and recorded (digest %016llx)",
+                           ev.device, (long long)ev.seq, (unsigned long long)ff_event_digest(&ev));
     if (!e && out_added)
-        *out_added = added;
+        *out_added = what == ADDED;
     ff_event_clear(&ev);
     return e;
+}
+
+enum ff_err ff_store_import(struct ff_store *s, const char *json, size_t len, bool *out_added)
+{
+    return import_one(s, json, len, false, out_added);
+}
+
+enum ff_err ff_store_restore(struct ff_store *s, const char *json, size_t len, bool *out_added)
+{
+    return import_one(s, json, len, true, out_added);
 }
 
 enum ff_err ff_store_rebuild(struct ff_store *s)
@@ -284,7 +389,7 @@ static enum ff_err local_counts(struct ff_store *s, int64_t *count, int64_t *max
 {
     sqlite3_stmt *st = ff_store__query(s, S_LOCAL_GAPS, "s", s->device);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW)
         return ff_store__db_fail(s, rc, "counting local events");
@@ -298,7 +403,7 @@ static enum ff_err sent_seq(struct ff_store *s, int64_t *out)
 {
     sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", "sent");
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);

@@ -59,6 +59,13 @@ const char *const ff_store__migrations[FF_STORE_SCHEMA_VERSION] = {
     " tokenize='unicode61 remove_diacritics 2');"
     "CREATE TABLE conflicts(entity TEXT, entity_id TEXT, field TEXT, heads,"
     " PRIMARY KEY(entity, entity_id, field)) WITHOUT ROWID;",
+    /* v3: peers that lie. A forged copy of a stored event (same id, other content) is kept
+     * apart for the back office, capped; an erased customer's events have their personal
+     * values redacted in the log and keep the digest of what was received. */
+    "ALTER TABLE events ADD COLUMN redacted_from INTEGER;"
+    "CREATE TABLE forgeries(event_id TEXT NOT NULL, digest INTEGER NOT NULL,"
+    " stored_digest INTEGER NOT NULL, hlc INTEGER, event TEXT,"
+    " PRIMARY KEY(event_id, digest)) WITHOUT ROWID;",
 };
 
 /* "table ORDER BY key": what a rebuild empties and a dump prints, in this order. */
@@ -99,6 +106,14 @@ const char *const ff_store__sql[S__COUNT] = {
     /* covered by events_entity (the key's seq rides along): no table reads */
     [S_ENTITY_KEYS] = "SELECT device, seq FROM events WHERE entity = ?1 AND entity_id = ?2"
                       " ORDER BY hlc, device, seq",
+    [S_EVENT_ROW] = "SELECT hlc, entity, entity_id, type, payload, author, schema, redacted_from"
+                    " FROM events WHERE device = ?1 AND seq = ?2",
+    [S_INS_FORGERY] = "INSERT OR IGNORE INTO forgeries(event_id, digest, stored_digest, hlc, event)"
+                      " SELECT ?1, ?2, ?3, ?4, substr(?5, 1, 4096)"
+                      " WHERE (SELECT count(*) FROM forgeries) < 10000",
+    [S_FORGERIES] = "SELECT json_group_array(json_object('id', event_id, 'digest',"
+                    " printf('%016x', digest), 'stored_digest', printf('%016x', stored_digest),"
+                    " 'event', event)) FROM (SELECT * FROM forgeries ORDER BY event_id, digest)",
     [S_EVENT_BY_KEY] = "SELECT device, seq, hlc, type, payload, author, known FROM events"
                        " WHERE device = ?1 AND seq = ?2",
     [S_ALL_EVENTS] = "SELECT device, seq, hlc, type, payload, author, entity, entity_id"
@@ -225,6 +240,7 @@ const char *const ff_store__sql[S__COUNT] = {
                 " 'cases', (SELECT count(*) FROM cases), 'visits', (SELECT count(*) FROM visits),"
                 " 'reports', (SELECT count(*) FROM reports),"
                 " 'kb_articles', (SELECT count(*) FROM kb_articles),"
-                " 'conflicts', (SELECT count(*) FROM conflicts))",
+                " 'conflicts', (SELECT count(*) FROM conflicts),"
+                " 'forgeries', (SELECT count(*) FROM forgeries))",
     [S_LOCAL_GAPS] = "SELECT count(*), coalesce(max(seq), 0) FROM events WHERE device = ?1",
 };

@@ -292,6 +292,168 @@ static void test_refusals(const char *dir)
     ff_store_close(s);
 }
 
+/* One event as a peer would send it. */
+static const char *peer_line(char *buf, size_t n, const char *dev, int seq, uint64_t hlc,
+                             const char *type, const char *id, const char *payload)
+{
+    char entity[32];
+    snprintf(entity, sizeof entity, "%.*s", (int)strcspn(type, "."), type);
+    snprintf(buf, n,
+             "{\"id\":\"%s:%d\",\"device\":\"%s\",\"seq\":%d,\"hlc\":\"%016llx\",\"entity\":"
+             "\"%s\",\"entity_id\":\"%s\",\"type\":\"%s\",\"payload\":%s,\"author\":null,"
+             "\"schema\":1}",
+             dev, seq, dev, seq, (unsigned long long)hlc, entity, id, type, payload);
+    return buf;
+}
+
+static uint64_t hlc_at(uint64_t ms)
+{
+    return ms << 16;
+}
+
+/* The wall part of the hlc the next local event gets: shows where the clock stands. */
+static uint64_t next_wall(struct ff_store *s, const char *case_id)
+{
+    int64_t seq = 0;
+    char *j = NULL;
+    append_ok(s, "case.note_added", case_id, "{\"text\":\"probe\"}");
+    CHECK_INT(ff_store_pending(s, &seq), FF_OK);
+    CHECK_INT(ff_store_events_after(s, seq - 1, 1, &j), FF_OK);
+    const char *h = j ? strstr(j, "\"hlc\":\"") : NULL;
+    char hex[13] = "0";
+    if (h)
+        snprintf(hex, sizeof hex, "%.12s", h + 7);
+    uint64_t wall = strtoull(hex, NULL, 16);
+    ff_free(j);
+    return wall;
+}
+
+/* Same id, other content: refused by id, recorded as a forgery, nothing else changes (not
+ * the clock either, even for a copy stamped 23 h ahead); in either arrival order. */
+static void test_forgery(const char *dir)
+{
+    struct ff_store *a = open_store(dir, "forge-a.db", "dev-a");
+    struct ff_store *b = open_store(dir, "forge-b.db", "dev-b");
+    ff_store_set_clock(a, fake_clock, NULL);
+    ff_store_set_clock(b, fake_clock, NULL);
+    char real[512], forged[512], *j = NULL;
+    peer_line(real, sizeof real, "peer", 1, hlc_at(fake_now - 1000), "case.created", "k-f",
+              "{\"touchpoint\":\"kiosk\",\"request_type\":\"order\",\"priority\":1}");
+    peer_line(forged, sizeof forged, "peer", 1, hlc_at(fake_now + 23ull * 3600 * 1000),
+              "case.created", "k-f",
+              "{\"touchpoint\":\"kiosk\",\"request_type\":\"order\",\"priority\":4}");
+    bool added = false;
+    CHECK_INT(ff_store_import(a, real, strlen(real), &added), FF_OK);
+    CHECK(added);
+    char *before = dump_of(a);
+    CHECK_INT(ff_store_import(a, forged, strlen(forged), &added), FF_EINVALID);
+    CHECK(!added);
+    CHECK_MSG(has(ff_store_errmsg(a), "event peer:1: forged"), ff_store_errmsg(a));
+    char *after = dump_of(a);
+    CHECK_STR(after, before);
+    free(after);
+    CHECK_INT(ff_store_forgeries(a, &j), FF_OK);
+    CHECK_MSG(has(j, "\"id\":\"peer:1\"") && has(j, "\\\"priority\\\":4"), j);
+    ff_free(j);
+    CHECK_INT(ff_store_stats(a, &j), FF_OK);
+    CHECK_MSG(has(j, "\"forgeries\":1"), j);
+    ff_free(j);
+    CHECK_INT(ff_store_import(a, real, strlen(real), &added), FF_OK); /* a true duplicate */
+    CHECK(!added);
+    CHECK_INT(next_wall(a, "k-f"), fake_now); /* the forged hlc did not move the clock */
+    /* the other order: the replica keeps what came first and records the other */
+    CHECK_INT(ff_store_begin(b), FF_OK);
+    CHECK_INT(ff_store_import(b, forged, strlen(forged), &added), FF_OK);
+    CHECK_INT(ff_store_import(b, real, strlen(real), &added), FF_EINVALID);
+    CHECK_INT(ff_store_commit(b), FF_OK); /* a batch survives the refusal and keeps the record */
+    CHECK_INT(ff_store_forgeries(b, &j), FF_OK);
+    CHECK_MSG(has(j, "\"id\":\"peer:1\"") && has(j, "\\\"priority\\\":1"), j);
+    ff_free(j);
+    CHECK_INT(ff_store_check(a), FF_OK);
+    CHECK_INT(ff_store_check(b), FF_OK);
+    free(before);
+    ff_store_close(a);
+    ff_store_close(b);
+}
+
+/* Nothing a refused or duplicate import carries moves the clock. */
+static void test_refused_keeps_clock(const char *dir)
+{
+    struct ff_store *s = open_store(dir, "clock.db", "dev-c");
+    ff_store_set_clock(s, fake_clock, NULL);
+    char line[512];
+    uint64_t ahead = hlc_at(fake_now + 23ull * 3600 * 1000);
+    peer_line(line, sizeof line, "peer", 1, ahead, "feedback.given", "f-1", "{\"score\":9}");
+    CHECK_INT(ff_store_import(s, line, strlen(line), NULL), FF_EINVALID);
+    peer_line(line, sizeof line, "dev-c", 7, ahead, "case.note_added", "k", "{\"text\":\"x\"}");
+    CHECK_INT(ff_store_import(s, line, strlen(line), NULL), FF_EINVALID);
+    CHECK_INT(ff_store_begin(s), FF_OK);
+    CHECK_INT(ff_store_import(s, line, strlen(line), NULL), FF_EINVALID);
+    CHECK_INT(ff_store_commit(s), FF_OK);
+    CHECK_INT(next_wall(s, "k"), fake_now);
+    ff_store_close(s);
+}
+
+/* A peer cannot write under this device's id: check and the pending count stay right. */
+static void test_own_device_refused(const char *dir)
+{
+    struct ff_store *s = open_store(dir, "own.db", "dev-o");
+    ff_store_set_clock(s, fake_clock, NULL);
+    append_ok(s, "case.note_added", "k", "{\"text\":\"mine\"}");
+    char line[512];
+    peer_line(line, sizeof line, "dev-o", 40, hlc_at(fake_now - 5000), "case.note_added", "k",
+              "{\"text\":\"planted\"}");
+    CHECK_INT(ff_store_import(s, line, strlen(line), NULL), FF_EINVALID);
+    CHECK_MSG(has(ff_store_errmsg(s), "event dev-o:40: device: this store's own id"),
+              ff_store_errmsg(s));
+    int64_t pending = 0, seq = 0;
+    CHECK_INT(ff_store_pending(s, &pending), FF_OK);
+    CHECK_INT(pending, 1);
+    CHECK_INT(ff_store_check(s), FF_OK);
+    CHECK_INT(ff_store_append(s, "case.note_added", "k", "{\"text\":\"next\"}", &seq), FF_OK);
+    CHECK_INT(seq, 2);
+    peer_line(line, sizeof line, "peer", 1, hlc_at(fake_now - 5000), "case.note_added", "k",
+              "{\"text\":\"theirs\"}");
+    CHECK_INT(ff_store_restore(s, line, strlen(line), NULL), FF_EINVALID); /* not ours */
+    ff_store_close(s);
+}
+
+/* An edit naming an id that comes later (with a higher hlc) supersedes nothing: whichever
+ * arrives first, both are heads, the later one shown, and the conflict listed. */
+static void test_prev_future(const char *dir)
+{
+    char edit[512], real[512], created[512], *j = NULL;
+    peer_line(created, sizeof created, "p1", 1, hlc_at(fake_now - 9000), "case.created", "k-p",
+              "{\"touchpoint\":\"kiosk\",\"request_type\":\"order\",\"priority\":1}");
+    peer_line(edit, sizeof edit, "p2", 1, hlc_at(fake_now - 8000), "case.field_edited", "k-p",
+              "{\"field\":\"priority\",\"value\":2,\"prev\":[\"p1:1\",\"p1:2\"]}");
+    peer_line(real, sizeof real, "p1", 2, hlc_at(fake_now - 7000), "case.field_edited", "k-p",
+              "{\"field\":\"priority\",\"value\":3,\"prev\":[\"p1:1\"]}");
+    const char *orders[2][3] = {{created, edit, real}, {created, real, edit}};
+    char *dumps[2];
+    for (int o = 0; o < 2; o++) {
+        char name[32];
+        snprintf(name, sizeof name, "prev%d.db", o);
+        struct ff_store *s = open_store(dir, name, "dev-p");
+        ff_store_set_clock(s, fake_clock, NULL);
+        for (int i = 0; i < 3; i++)
+            CHECK_MSG(ff_store_import(s, orders[o][i], strlen(orders[o][i]), NULL) == FF_OK,
+                      ff_store_errmsg(s));
+        CHECK_INT(ff_store_case_detail(s, "k-p", &j), FF_OK);
+        CHECK_MSG(has(j, "\"priority\":3"), j);
+        ff_free(j);
+        CHECK_INT(ff_store_conflicts(s, &j), FF_OK);
+        CHECK_MSG(has(j, "\"version\":\"p1:2\"") && has(j, "\"version\":\"p2:1\""), j);
+        ff_free(j);
+        dumps[o] = dump_of(s);
+        CHECK_INT(ff_store_check(s), FF_OK);
+        ff_store_close(s);
+    }
+    CHECK_STR(dumps[0], dumps[1]);
+    free(dumps[0]);
+    free(dumps[1]);
+}
+
 /* A device reinstalled: its own events come back from the server, and it carries on. */
 static void test_restore(const char *dir)
 {
@@ -302,7 +464,12 @@ static void test_restore(const char *dir)
     char *lines = export_all(a);
     int64_t seq = 0;
     CHECK_INT(ff_store_begin(b), FF_OK);
-    CHECK_INT(import_lines(b, lines), 3);
+    CHECK_INT(ff_store_import(b, lines, strcspn(lines, "\n"), NULL), FF_EINVALID); /* not so */
+    for (const char *l = lines; *l; l += strcspn(l, "\n") + 1) {
+        bool added = false;
+        CHECK_INT(ff_store_restore(b, l, strcspn(l, "\n"), &added), FF_OK);
+        CHECK(added);
+    }
     CHECK_INT(ff_store_append(b, "case.note_added", "k", "{\"text\":\"new\"}", &seq), FF_OK);
     CHECK_INT(ff_store_commit(b), FF_OK);
     CHECK_INT(seq, 4);
@@ -379,6 +546,10 @@ int main(void)
     test_slots_merge_erase(dir);
     test_refusals(dir);
     test_restore(dir);
+    test_forgery(dir);
+    test_refused_keeps_clock(dir);
+    test_own_device_refused(dir);
+    test_prev_future(dir);
     test_refold(dir);
     return ff_test_finish();
 }
