@@ -90,8 +90,13 @@ enum ff_err ff_store_rebuild(struct ff_store *s);
 /* Sync bookkeeping: local events with seq > the last acknowledged one. */
 enum ff_err ff_store_pending(struct ff_store *s, int64_t *out_count);
 enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq);
-/* Up to `limit` local events after `after_seq`, as JSON lines ("\n"-terminated). Unknown
- * types are included. *out is the caller's. */
+/* Local events after `after_seq`, as JSON lines ("\n"-terminated), in seq order: at most
+ * `limit` of them, and never more than FF_STORE_BATCH_MAX_EVENTS lines or
+ * FF_STORE_BATCH_MAX_BYTES bytes (a limit <= 0 or above the cap means the cap; one event
+ * always fits). The caller asks again after the last seq it got until the text is empty.
+ * Unknown types are included. *out is the caller's. */
+#define FF_STORE_BATCH_MAX_EVENTS 1000
+#define FF_STORE_BATCH_MAX_BYTES (4 * 1024 * 1024)
 enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int limit, char **out);
 
 /* Domain writes: each appends the right event(s). */

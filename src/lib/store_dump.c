@@ -135,23 +135,27 @@ enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int lim
 {
     char *buf = ff_strdup(""), *line;
     size_t len = 0;
+    int64_t max =
+        limit > 0 && limit < FF_STORE_BATCH_MAX_EVENTS ? limit : FF_STORE_BATCH_MAX_EVENTS;
     *out = NULL;
-    sqlite3_stmt *st = buf ? ff_store__query(s, S_EVENTS_AFTER, "sii", s->device, after_seq,
-                                             (int64_t)(limit > 0 ? limit : 1000))
-                           : NULL;
+    sqlite3_stmt *st =
+        buf ? ff_store__query(s, S_EVENTS_AFTER, "sii", s->device, after_seq, max) : NULL;
     if (!st) {
         ff_free(buf);
         return buf ? ff_store__err(s) : ff_store__fail(s, FF_ENOMEM, "out of memory");
     }
     int rc;
     enum ff_err e = FF_OK;
-    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!(e = row_line(s, st, &line))) {
+    bool full = false;
+    while (!e && !full && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((e = row_line(s, st, &line)))
+            break;
+        full = len && len + strlen(line) + 1 > FF_STORE_BATCH_MAX_BYTES; /* the next call's */
+        if (!full)
             e = append_line(s, &buf, &len, line);
-            ff_free(line);
-        }
+        ff_free(line);
     }
-    if (!e && rc != SQLITE_DONE)
+    if (!e && !full && rc != SQLITE_DONE)
         e = ff_store__db_fail(s, rc, "reading events to send");
     sqlite3_reset(st);
     if (e)

@@ -1,5 +1,6 @@
 /* test_store.c - the device store through its API: appends, reads, sync bookkeeping, merge
  * rules (conflicts, slots, customer merge, erasure), import dedupe and refusals. */
+#include <sqlite3.h>
 #include <time.h>
 
 #include "store_testlib.h"
@@ -454,6 +455,67 @@ static void test_prev_future(const char *dir)
     free(dumps[1]);
 }
 
+/* Sync batches are capped by count and by bytes, whatever limit is asked for. */
+static void test_batch_caps(const char *dir)
+{
+    struct ff_store *s = open_store(dir, "caps.db", "dev-k");
+    char *j = NULL;
+    CHECK_INT(ff_store_begin(s), FF_OK);
+    for (int i = 0; i < FF_STORE_BATCH_MAX_EVENTS + 200; i++)
+        append_ok(s, "case.note_added", "k", "{\"text\":\"n\"}");
+    size_t sig_len = 390000;
+    char *big = malloc(sig_len + 200);
+    int n = snprintf(big, 200,
+                     "{\"case_id\":\"k\",\"work_done\":\"w\",\"minutes\":1,\"outcome\":\"fixed\","
+                     "\"signature\":\"");
+    memset(big + n, 'A', sig_len);
+    memcpy(big + n + sig_len, "\"}", 3);
+    for (int i = 0; i < 12; i++) /* 12 x 390 KB: more than one batch holds */
+        append_ok(s, "report.submitted", i % 2 ? "r-1" : "r-2", big);
+    CHECK_INT(ff_store_commit(s), FF_OK);
+    free(big);
+    CHECK_INT(ff_store_events_after(s, 0, 1000000, &j), FF_OK);
+    size_t lines = 0;
+    for (const char *p = j; p && *p; p++)
+        lines += *p == '\n';
+    CHECK_INT(lines, FF_STORE_BATCH_MAX_EVENTS);
+    ff_free(j);
+    int64_t after = FF_STORE_BATCH_MAX_EVENTS + 200, total = 0;
+    for (int round = 0; round < 20; round++) { /* the reports, in byte-capped batches */
+        CHECK_INT(ff_store_events_after(s, after, 0, &j), FF_OK);
+        size_t len = j ? strlen(j) : 0;
+        if (!len) {
+            ff_free(j);
+            break;
+        }
+        CHECK_MSG(len <= FF_STORE_BATCH_MAX_BYTES, "a batch over the byte cap");
+        for (const char *p = j; *p; p++)
+            if (*p == '\n')
+                total++, after++;
+        ff_free(j);
+    }
+    CHECK_INT(total, 12);
+    ff_store_close(s);
+}
+
+/* A statement that cannot be prepared for lack of memory is FF_ENOMEM, not a bare FF_EDB:
+ * sync retries the one and gives up on the other. */
+static void test_error_classes(const char *dir)
+{
+    struct ff_store *s = open_store(dir, "classes.db", "dev-e");
+    char *j = NULL;
+    sqlite3_int64 used = sqlite3_memory_used();
+    CHECK(used > 0);
+    sqlite3_int64 old = sqlite3_hard_heap_limit64(used + 512);
+    enum ff_err e = ff_store_stats(s, &j);
+    sqlite3_hard_heap_limit64(old);
+    CHECK_INT(e, FF_ENOMEM);
+    CHECK(j == NULL);
+    CHECK_INT(ff_store_stats(s, &j), FF_OK); /* and it works again once memory is back */
+    ff_free(j);
+    ff_store_close(s);
+}
+
 /* A device reinstalled: its own events come back from the server, and it carries on. */
 static void test_restore(const char *dir)
 {
@@ -550,6 +612,8 @@ int main(void)
     test_refused_keeps_clock(dir);
     test_own_device_refused(dir);
     test_prev_future(dir);
+    test_batch_caps(dir);
+    test_error_classes(dir);
     test_refold(dir);
     return ff_test_finish();
 }

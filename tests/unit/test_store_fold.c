@@ -236,10 +236,19 @@ static void round_trip(const char *dir, int round, int actions)
     size_t len = 0;
     FILE *f = open_memstream(&all, &len);
     for (int i = 0; i <= ORIGINS; i++) {
-        char *mine = NULL;
-        CHECK_INT(ff_store_events_after(o[i], 0, 1000000, &mine), FF_OK);
-        fputs(mine, f);
-        ff_free(mine);
+        int64_t after = 0, last = 0;
+        CHECK_INT(ff_store_pending(o[i], &last), FF_OK); /* nothing was marked sent */
+        while (after < last) { /* batches are capped: ask until everything came */
+            char *mine = NULL;
+            CHECK_INT(ff_store_events_after(o[i], after, 0, &mine), FF_OK);
+            for (const char *p = mine; p && *p; p++)
+                after += *p == '\n';
+            fputs(mine ? mine : "", f);
+            bool empty = !mine || !*mine;
+            ff_free(mine);
+            if (empty)
+                break;
+        }
     }
     fclose(f);
     static char *lines[100000];
