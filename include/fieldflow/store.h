@@ -24,12 +24,15 @@
 struct ff_store;
 
 #define FF_STORE_SCHEMA_VERSION 3 /* PRAGMA user_version this build migrates to */
+#define FF_STORE_BUSY_MS 5000     /* default wait for another process's write lock */
 
 struct ff_store_opts {
     const char *path;   /* the database file; NULL = ff_store_default_path() */
     const char *device; /* this device's id for a new file; NULL = a random UUID. For an
                            existing file NULL or the id it was made with (else FF_ESTATE) */
     bool readonly;      /* open without write access: every write returns FF_EREADONLY */
+    int busy_ms;        /* how long a call waits for another process's write lock before it
+                           fails (FF_EDB, "database is locked"); 0 = FF_STORE_BUSY_MS */
     char *why;          /* if set, the reason an open failed is written here */
     size_t why_len;     /* size of why */
 };
@@ -38,7 +41,9 @@ struct ff_store_opts {
  * buf, creating the directory. FF_ELIMIT if it does not fit, FF_EIO if it cannot be made. */
 enum ff_err ff_store_default_path(char *buf, size_t len);
 
-/* Opens (creating and migrating as needed) a store. FF_EVERSION for a file from a newer build,
+/* Opens (creating and migrating as needed) a store. Several processes may open, create or
+ * migrate the same file at once: one does the work under the write lock, the others wait
+ * (busy_ms) and find it done. FF_EVERSION for a file from a newer build,
  * FF_EREADONLY/FF_EIO/FF_EDB/FF_ECORRUPT as SQLite reports; *out NULL on failure. */
 enum ff_err ff_store_open(const struct ff_store_opts *opts, struct ff_store **out);
 void ff_store_close(struct ff_store *s); /* NULL is fine; rolls back an open batch */

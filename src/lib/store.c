@@ -271,30 +271,22 @@ static int user_version(struct ff_store *s)
     return v;
 }
 
-/* Takes the file from `from` to version `to`, one transaction per step. */
+/* Takes the file from `from` to version `to` inside the caller's write transaction, which
+ * also holds the user_version bumps: two processes opening a new or old file at once never
+ * both migrate it. */
 static enum ff_err migrate(struct ff_store *s, int from, int to)
 {
     char sql[64];
-    for (int v = from + 1; v <= to; v++) {
-        enum ff_err e = exec_sql(s, "BEGIN IMMEDIATE", "starting a migration");
-        if (e)
-            return e;
+    enum ff_err e = FF_OK;
+    for (int v = from + 1; v <= to && !e; v++) {
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
         e = exec_sql(s, ff_store__migrations[v - 1], "migrating the schema");
         if (!e)
             e = exec_sql(s, sql, "setting the schema version");
-        s->in_txn = true; /* the fold writes inside this transaction */
         if (!e && v > 1 && from > 0 && v == FF_STORE_SCHEMA_VERSION)
             e = ff_store__fold_all(s); /* projections changed shape: fold them again */
-        s->in_txn = false;
-        if (!e)
-            e = exec_sql(s, "COMMIT", "committing a migration");
-        if (e) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            return e;
-        }
     }
-    return FF_OK;
+    return e;
 }
 
 static enum ff_err meta_text(struct ff_store *s, const char *key, char *buf, size_t len)
@@ -339,9 +331,9 @@ static enum ff_err load_identity(struct ff_store *s, const char *device)
     return FF_OK;
 }
 
-static enum ff_err configure(struct ff_store *s)
+static enum ff_err configure(struct ff_store *s, int busy_ms)
 {
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, busy_ms > 0 ? busy_ms : FF_STORE_BUSY_MS);
     sqlite3_extended_result_codes(s->db, 1);
     if (!s->readonly && sqlite3_db_readonly(s->db, "main") == 1)
         return ff_store__fail(s, FF_EREADONLY, "%s: the file is read-only",
@@ -353,6 +345,46 @@ static enum ff_err configure(struct ff_store *s)
                              "configuring");
     if (!e && !s->readonly)
         e = exec_sql(s, "PRAGMA journal_mode = WAL", "switching to WAL");
+    return e;
+}
+
+static enum ff_err check_version(struct ff_store *s, const char *path, int v, int target)
+{
+    if (v < 0 || v > FF_STORE_SCHEMA_VERSION)
+        return ff_store__fail(s, v < 0 ? FF_ECORRUPT : FF_EVERSION,
+                              "%s: schema version %d, this build knows up to %d", path, v,
+                              FF_STORE_SCHEMA_VERSION);
+    if (v < target && s->readonly)
+        return ff_store__fail(s, FF_EREADONLY, "%s: needs migrating but is opened read-only", path);
+    return FF_OK;
+}
+
+/* Brings the file to `target` and learns its identity. A file that needs a migration or a
+ * device id is read again under the write lock (another process may be doing the same right
+ * now: it waits, then finds the work done); a file that needs neither takes no lock. */
+static enum ff_err settle(struct ff_store *s, const char *path, int target, const char *device)
+{
+    char dev[FF_EVENT_ID_MAX + 1] = "";
+    int v = user_version(s);
+    enum ff_err e = check_version(s, path, v, target);
+    if (!e && v >= target)
+        e = meta_text(s, "device", dev, sizeof dev);
+    if (e || s->readonly || (v >= target && dev[0]))
+        return e ? e : load_identity(s, device);
+    if ((e = exec_sql(s, "BEGIN IMMEDIATE", "locking the store to set it up")))
+        return e;
+    s->in_txn = true; /* the fold of a migration writes inside this transaction */
+    v = user_version(s);
+    e = check_version(s, path, v, target);
+    if (!e && v < target)
+        e = migrate(s, v, target);
+    if (!e)
+        e = load_identity(s, device);
+    if (!e)
+        e = exec_sql(s, "COMMIT", "committing the set-up");
+    if (e)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_txn = false;
     return e;
 }
 
@@ -378,18 +410,9 @@ enum ff_err ff_store__open_at(const struct ff_store_opts *o, int target, struct 
     if (!e && rc != SQLITE_OK)
         e = ff_store__db_fail(s, rc, path);
     if (!e)
-        e = configure(s);
-    int v = e ? 0 : user_version(s);
-    if (!e && (v < 0 || v > FF_STORE_SCHEMA_VERSION))
-        e = ff_store__fail(s, v < 0 ? FF_ECORRUPT : FF_EVERSION,
-                           "%s: schema version %d, this build knows up to %d", path, v,
-                           FF_STORE_SCHEMA_VERSION);
-    if (!e && v < target && s->readonly)
-        e = ff_store__fail(s, FF_EREADONLY, "%s: needs migrating but is opened read-only", path);
-    if (!e && v < target)
-        e = migrate(s, v, target);
+        e = configure(s, o->busy_ms);
     if (!e)
-        e = load_identity(s, o->device);
+        e = settle(s, path, target, o->device);
     if (e) {
         if (o->why)
             snprintf(o->why, o->why_len, "%s", s->err);

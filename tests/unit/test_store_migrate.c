@@ -5,6 +5,10 @@
  * those of a store that received the same events at the latest version. Also: a file from a
  * newer build is refused, and an empty file is made at the latest version.
  */
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "store_int.h"
 #include "store_testlib.h"
 
@@ -84,6 +88,84 @@ static void test_not_a_db(const char *dir)
     CHECK(s == NULL && why[0]);
 }
 
+#define RACERS 6
+
+/* A child: open (creating or migrating) the file at `path`, append one event, exit 0. */
+static void racer(const char *path, int go_fd)
+{
+    char buf;
+    if (read(go_fd, &buf, 1) < 0) /* all start together, when the pipe closes */
+        _exit(3);
+    struct ff_store_opts o = {.path = path, .device = "shared"};
+    struct ff_store *s = NULL;
+    enum ff_err e = ff_store_open(&o, &s);
+    if (!e)
+        e = ff_store_append(s, "case.note_added", "k", "{\"text\":\"racer\"}", NULL);
+    if (e)
+        fprintf(stderr, "racer %d: %s: %s\n", (int)getpid(), ff_strerror(e),
+                s ? ff_store_errmsg(s) : "open failed");
+    ff_store_close(s);
+    _exit(e ? 1 : 0);
+}
+
+/* Processes creating or migrating one file at once all succeed, and the file is whole. */
+static void race(const char *dir, const char *name, int from_version)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (from_version) {
+        struct ff_store_opts o = {.path = path, .device = "shared"};
+        struct ff_store *s = NULL;
+        CHECK_INT(ff_store__open_at(&o, from_version, &s), FF_OK);
+        ff_store_close(s);
+    }
+    int go[2];
+    CHECK_INT(pipe(go), 0);
+    pid_t kids[RACERS];
+    for (int i = 0; i < RACERS; i++)
+        if ((kids[i] = fork()) == 0) {
+            close(go[1]);
+            racer(path, go[0]);
+        }
+    close(go[0]);
+    close(go[1]);
+    for (int i = 0; i < RACERS; i++) {
+        int status = 0;
+        waitpid(kids[i], &status, 0);
+        CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, name);
+    }
+    struct ff_store *s = open_store(dir, name, "shared");
+    int64_t pending = 0;
+    CHECK_INT(ff_store_pending(s, &pending), FF_OK);
+    CHECK_INT(pending, RACERS);
+    CHECK_INT(ff_store_check(s), FF_OK);
+    ff_store_close(s);
+}
+
+/* A writer waiting for another's lock gives up after busy_ms, not the default 5 s. */
+static void test_busy_wait(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/busy.db", dir);
+    struct ff_store *holder = open_store(dir, "busy.db", "dev-h");
+    struct ff_store_opts o = {.path = path, .busy_ms = 200};
+    struct ff_store *waiter = NULL;
+    CHECK_INT(ff_store_open(&o, &waiter), FF_OK);
+    CHECK_INT(ff_store_begin(holder), FF_OK);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    enum ff_err e = ff_store_append(waiter, "case.note_added", "k", "{\"text\":\"w\"}", NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    CHECK_INT(e, FF_EDB);
+    CHECK_MSG(has(ff_store_errmsg(waiter), "locked"), ff_store_errmsg(waiter));
+    CHECK_MSG(ms >= 150 && ms < 2500, "busy_ms is not what the writer waited");
+    ff_store_rollback(holder);
+    CHECK_INT(ff_store_append(waiter, "case.note_added", "k", "{\"text\":\"w\"}", NULL), FF_OK);
+    ff_store_close(waiter);
+    ff_store_close(holder);
+}
+
 int main(void)
 {
     const char *dir = ff_test_tmpdir();
@@ -91,5 +173,12 @@ int main(void)
         test_from(dir, v);
     test_newer_refused(dir);
     test_not_a_db(dir);
+    race(dir, "race-new.db", 0);
+    for (int v = 1; v < FF_STORE_SCHEMA_VERSION; v++) {
+        char name[32];
+        snprintf(name, sizeof name, "race-v%d.db", v);
+        race(dir, name, v);
+    }
+    test_busy_wait(dir);
     return ff_test_finish();
 }
