@@ -32,6 +32,10 @@ struct ff_event {
     char *author;                        /* who did it; owned, may be NULL */
     int schema;                          /* payload schema version */
     bool known;                          /* a type and schema this build folds */
+    uint64_t redacted_from;              /* 0: as written; else the payload's personal values
+                                            were redacted after an erasure and this is the
+                                            ff_event_digest of the event as written (JSON
+                                            "redacted": 16 hex digits) */
 };
 
 /* Frees what ev owns and zeroes it; NULL is fine. */

@@ -800,6 +800,22 @@ static bool copy_str(char *dst, size_t cap, const cJSON *j)
     return true;
 }
 
+/* Exactly 16 hex digits, any 64-bit value. */
+static bool hex64(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (strlen(s) != 16)
+        return false;
+    for (int i = 0; i < 16; i += 4) {
+        int q = hex4((const unsigned char *)s + i);
+        if (q < 0)
+            return false;
+        v = (v << 16) | (uint64_t)q;
+    }
+    *out = v;
+    return true;
+}
+
 /* Fills ev's envelope from the object o; returns the field that is wrong, or NULL. */
 static const char *read_envelope(struct ff_event *ev, const cJSON *o)
 {
@@ -826,6 +842,10 @@ static const char *read_envelope(struct ff_event *ev, const cJSON *o)
     ev->schema = (int)schema->valuedouble;
     if (author && !cJSON_IsNull(author) && !cJSON_IsString(author))
         return "author";
+    const cJSON *red = cJSON_GetObjectItemCaseSensitive(o, "redacted");
+    if (red && (!cJSON_IsString(red) || !hex64(red->valuestring, &ev->redacted_from) ||
+                !ev->redacted_from))
+        return "redacted";
     return NULL;
 }
 
@@ -934,6 +954,11 @@ static cJSON *build_object(const struct ff_event *ev, cJSON *payload)
     ok = ok && (ev->author ? cJSON_AddStringToObject(o, "author", ev->author) != NULL
                            : cJSON_AddNullToObject(o, "author") != NULL);
     ok = ok && cJSON_AddNumberToObject(o, "schema", ev->schema);
+    if (ok && ev->redacted_from) {
+        char red[17];
+        snprintf(red, sizeof red, "%016llx", (unsigned long long)ev->redacted_from);
+        ok = cJSON_AddStringToObject(o, "redacted", red) != NULL;
+    }
     if (!ok) {
         cJSON_Delete(o);
         return NULL;

@@ -341,6 +341,7 @@ static enum ff_err configure(struct ff_store *s, int busy_ms)
     /* 8 MB of page cache keeps the log's entity index hot on a 1M-event store */
     enum ff_err e = exec_sql(s,
                              "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                             "PRAGMA secure_delete = ON;" /* erased values leave no trace */
                              "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;",
                              "configuring");
     if (!e && !s->readonly)
@@ -440,5 +441,6 @@ void ff_store_close(struct ff_store *s)
     ff_free(s->author);
     ff_store__dirty_clear(s);
     ff_free(s->dirty);
+    ff_free(s->push);
     ff_free(s);
 }

@@ -76,7 +76,7 @@ enum ff_err ff_store_dump(struct ff_store *s, FILE *to)
 }
 
 /* Encodes the event in the row (device, seq, hlc, entity, entity_id, type, payload, author,
- * schema) as one JSON line. */
+ * schema, redacted_from) as one JSON line. */
 static enum ff_err row_line(struct ff_store *s, sqlite3_stmt *st, char **line)
 {
     struct ff_event ev = {0};
@@ -89,6 +89,7 @@ static enum ff_err row_line(struct ff_store *s, sqlite3_stmt *st, char **line)
     ev.payload = (char *)sqlite3_column_text(st, 6);
     ev.author = (char *)sqlite3_column_text(st, 7);
     ev.schema = sqlite3_column_int(st, 8);
+    ev.redacted_from = (uint64_t)sqlite3_column_int64(st, 9);
     enum ff_err e = ff_event_encode(&ev, line);
     if (e)
         return ff_store__fail(s, e == FF_ENOMEM ? e : FF_ECORRUPT, "event %s:%lld: cannot encode",

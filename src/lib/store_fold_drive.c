@@ -234,13 +234,18 @@ enum ff_err ff_store__fold_dirty(struct ff_store *s)
     enum ff_err e = FF_OK;
     if (s->n_dirty > 1)
         qsort(s->dirty, s->n_dirty, sizeof *s->dirty, dirty_cmp);
+    s->folding_dirty = true;
     for (size_t i = 0, j; i < s->n_dirty && !e; i = j) {
         for (j = i + 1; j < s->n_dirty && !entity_cmp(&s->dirty[i], &s->dirty[j]); j++)
             ;
         e = fold_group(s, &s->dirty[i], j - i, &f);
     }
+    s->folding_dirty = false;
     ff_fold_free(&f);
     ff_store__dirty_clear(s);
+    if (!e)
+        e = ff_store__run_pushes(s); /* every dirty entity has its rows now */
+    s->n_push = 0;
     return e;
 }
 
@@ -295,8 +300,10 @@ enum ff_err ff_store__fold_all(struct ff_store *s)
 {
     struct fold f = {0};
     enum ff_err e = empty_projections(s);
+    s->rebuilding = true; /* every entity is folded: each pulls its erasure, none pushes */
     if (!e)
         e = fold_stream(s, &f);
+    s->rebuilding = false;
     ff_fold_free(&f);
     return e;
 }

@@ -12,6 +12,13 @@
 #include "fieldflow/hlc.h"
 #include "fieldflow/store.h"
 
+/* An erased customer or case whose reach is refolded once the dirty list is folded. */
+struct ff_push {
+    char entity[FF_EVENT_TYPE_MAX + 1]; /* "customer" or "case" */
+    char id[FF_EVENT_ID_MAX + 1];       /* its id */
+    bool news;                          /* customer: a new erasure or merge came */
+};
+
 /* Every statement the store runs; SQL text in store_sql.c, prepared once per handle. */
 enum stmt {
     S_BEGIN,
@@ -26,6 +33,14 @@ enum stmt {
     S_EVENT_ROW,
     S_INS_FORGERY,
     S_FORGERIES,
+    S_CUSTOMER_ERASED,
+    S_CASE_ERASED,
+    S_CUSTOMER_DEPENDENTS,
+    S_CASE_DEPENDENTS,
+    S_REDACT_EVENT,
+    S_REDACT_CASE_ROWS,
+    S_REDACT_ESCALATIONS,
+    S_FTS_OPTIMIZE,
     S_EVENT_BY_KEY,
     S_ALL_EVENTS,
     S_EVENTS_AFTER,
@@ -114,6 +129,12 @@ struct ff_store {
     bool in_txn;                      /* a write transaction is open */
     bool readonly;                    /* opened read-only */
     bool no_fold;                     /* schema older than the fold (tests of migration) */
+    bool rebuilding;                  /* a full refold runs: every entity pulls, none pushes */
+    bool folding_dirty;               /* the dirty list is being folded: pushes wait for it */
+    struct ff_push *push;             /* erasure pushes waiting for the dirty fold; owned */
+    size_t n_push, cap_push;          /* used and allocated */
+    bool erasing;                     /* this transaction redacted personal values: purge the
+                                         FTS index before commit, the WAL after */
     int sys_errno;                    /* errno of the last failed step, for FF_EFULL */
     enum ff_err last;                 /* class of the last error recorded in err */
     char err[512];                    /* last error text */
@@ -149,6 +170,12 @@ enum ff_err ff_store__mark_dirty(struct ff_store *s, const struct ff_event *ev, 
 enum ff_err ff_store__fold_dirty(struct ff_store *s); /* folds and empties the list */
 void ff_store__dirty_clear(struct ff_store *s);       /* empties it without folding */
 enum ff_err ff_store__fold_all(struct ff_store *s);
+enum ff_err ff_store__run_pushes(struct ff_store *s); /* refolds what erasures reach */
+
+/* The digest of what was received for the stored event (device, seq): the row's own content,
+ * or the digest kept when it was redacted. *found false if there is no such row. */
+enum ff_err ff_store__stored_digest(struct ff_store *s, const char *device, int64_t seq,
+                                    bool *found, uint64_t *digest);
 
 /* Text (store_text.c): folds case and diacritics (en/da/es) to ASCII lower case into out;
  * digits_only keeps digits alone. Always NUL-terminates; truncates at cap. */

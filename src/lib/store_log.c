@@ -68,20 +68,29 @@ static enum ff_err save_clock(struct ff_store *s)
     return ff_store__exec(s, S_META_SET, "ss", "hlc", hex);
 }
 
-/* Folds what the transaction touched and commits it. */
+/* Folds what the transaction touched and commits it. After an erasure the customer index is
+ * merged into one segment (FTS5 keeps deleted terms in old segments until a merge) and the
+ * WAL is checkpointed and truncated, so that no earlier page image keeps an erased value;
+ * secure_delete (store.c) zeroes what the merge and the redaction free. */
 static enum ff_err finish(struct ff_store *s)
 {
     enum ff_err e = s->no_fold ? FF_OK : ff_store__fold_dirty(s);
+    if (!e && s->erasing)
+        e = ff_store__exec(s, S_FTS_OPTIMIZE, "");
     if (!e)
         e = save_clock(s);
     if (!e)
         e = ff_store__exec(s, S_COMMIT, "");
+    if (!e && s->erasing) /* best effort: a reader's snapshot can hold it back; the next does */
+        sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    s->erasing = false;
     return e;
 }
 
 static void abandon(struct ff_store *s)
 {
     ff_store__dirty_clear(s);
+    s->erasing = false;
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = false;
     s->in_batch = false;
@@ -161,6 +170,9 @@ static enum ff_err insert_event(struct ff_store *s, const struct ff_event *ev, c
     enum ff_err e = ff_store__exec(
         s, S_INSERT_EVENT, "siisssssii", ev->device, ev->seq, (int64_t)ev->hlc, ev->entity,
         ev->entity_id, ev->type, ev->payload, ev->author, (int64_t)ev->schema, (int64_t)ev->known);
+    if (!e && ev->redacted_from) /* rare: a redacted copy; the key is the one just inserted */
+        e = ff_store__exec(s, S_REDACT_EVENT, "sisi", ev->device, ev->seq, ev->payload,
+                           (int64_t)ev->redacted_from);
     *added = !e && sqlite3_changes(s->db) > 0;
     if (!e && !strcmp(ev->device, s->device) && ev->seq >= s->next_seq)
         s->next_seq = ev->seq + 1; /* our own events, restored from elsewhere */
@@ -248,12 +260,10 @@ static enum ff_err observe(struct ff_store *s, const struct ff_event *ev)
                           (double)(ff_hlc_wall(ev->hlc) - now) / 3600000.0);
 }
 
-/* Looks up the stored event with ev's key: *found, and the digest of what was received
- * (kept apart for a row whose personal values were redacted since). */
-static enum ff_err stored_digest(struct ff_store *s, const struct ff_event *ev, bool *found,
-                                 uint64_t *digest)
+enum ff_err ff_store__stored_digest(struct ff_store *s, const char *device, int64_t seq,
+                                    bool *found, uint64_t *digest)
 {
-    sqlite3_stmt *st = ff_store__query(s, S_EVENT_ROW, "si", ev->device, ev->seq);
+    sqlite3_stmt *st = ff_store__query(s, S_EVENT_ROW, "si", device, seq);
     if (!st)
         return ff_store__err(s);
     int rc = sqlite3_step(st);
@@ -261,8 +271,8 @@ static enum ff_err stored_digest(struct ff_store *s, const struct ff_event *ev, 
     if (*found && sqlite3_column_type(st, 7) != SQLITE_NULL) {
         *digest = (uint64_t)sqlite3_column_int64(st, 7);
     } else if (*found) {
-        struct ff_event row = {.seq = ev->seq, .hlc = (uint64_t)sqlite3_column_int64(st, 0)};
-        memcpy(row.device, ev->device, sizeof row.device);
+        struct ff_event row = {.seq = seq, .hlc = (uint64_t)sqlite3_column_int64(st, 0)};
+        snprintf(row.device, sizeof row.device, "%s", device);
         snprintf(row.entity, sizeof row.entity, "%s", (const char *)sqlite3_column_text(st, 1));
         snprintf(row.entity_id, sizeof row.entity_id, "%s",
                  (const char *)sqlite3_column_text(st, 2));
@@ -311,8 +321,8 @@ static enum ff_err import_locked(struct ff_store *s, const struct ff_event *ev, 
                                  enum what_happened *what)
 {
     bool found = false;
-    uint64_t stored = 0, digest = ff_event_digest(ev);
-    enum ff_err e = stored_digest(s, ev, &found, &stored);
+    uint64_t stored = 0, digest = ev->redacted_from ? ev->redacted_from : ff_event_digest(ev);
+    enum ff_err e = ff_store__stored_digest(s, ev->device, ev->seq, &found, &stored);
     if (e)
         return e;
     if (found) {

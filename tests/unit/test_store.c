@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 /* test_store.c - the device store through its API: appends, reads, sync bookkeeping, merge
  * rules (conflicts, slots, customer merge, erasure), import dedupe and refusals. */
 #include <sqlite3.h>
@@ -516,6 +517,118 @@ static void test_error_classes(const char *dir)
     ff_store_close(s);
 }
 
+/* Values that belong to the person erased in test_erasure, and where they are first said. */
+static const char *const secrets[] = {
+    "Zebulon Quixotic", "55501234",           "zq@secret.example", "Hemmeligvej", "SECRETDESC",
+    "SECRETANSWER",     "SECRETNOTE",         "SECRETREASON",      "SECRETWORK",  "U0VDUkVUU0lH",
+    "SECRETCOMMENT",    "Quixotic Duplicate", "SECRETDUP",         "SECRETLATE",  "Renamed Zeb",
+    "zebulon quixotic", "SECRETEDIT",
+};
+
+/* How many of the secrets the bytes of file `path` (and its -wal) hold; names them. */
+static int secrets_in_file(const char *path, char *found, size_t cap)
+{
+    int n = 0;
+    found[0] = '\0';
+    for (int w = 0; w < 2; w++) {
+        char name[4200];
+        size_t len = 0;
+        snprintf(name, sizeof name, "%s%s", path, w ? "-wal" : "");
+        char *bytes = ff_test_slurp(name, &len);
+        for (size_t i = 0; bytes && i < sizeof secrets / sizeof secrets[0]; i++) {
+            if (memmem(bytes, len, secrets[i], strlen(secrets[i]))) {
+                n++;
+                size_t used = strlen(found);
+                snprintf(found + used, cap - used, "%s%s in %s", used ? ", " : "", secrets[i],
+                         w ? "-wal" : "the file");
+            }
+        }
+        free(bytes);
+    }
+    return n;
+}
+
+/* After customer.erased no personal value of the customer is anywhere in the SQLite file or
+ * its WAL: not in projections of any entity, not in the FTS index, not in the log. */
+static void test_erasure(const char *dir)
+{
+    char path[4096], found[2048], line[1024], p[512];
+    snprintf(path, sizeof path, "%s/erase.db", dir);
+    struct ff_store *s = open_store(dir, "erase.db", "kiosk-e");
+    ff_store_set_clock(s, fake_clock, NULL);
+    for (int i = 0; i < 40; i++) { /* other people, one FTS segment each */
+        char id[32];
+        snprintf(id, sizeof id, "other-%d", i);
+        snprintf(p, sizeof p, "{\"name\":\"Other Person %d\",\"phone\":\"+34 600%06d\"}", i, i);
+        append_ok(s, "customer.created", id, p);
+    }
+    append_ok(s, "customer.created", "c-z",
+              "{\"name\":\"Zebulon Quixotic\",\"phone\":\"+45 55501234\",\"email\":"
+              "\"zq@secret.example\",\"address\":\"Hemmeligvej 77\",\"site\":\"Hemmeligvej\"}");
+    append_ok(s, "customer.created", "c-dup", "{\"name\":\"Quixotic Duplicate\"}");
+    append_ok(s, "case.created", "k-z",
+              "{\"customer_id\":\"c-z\",\"touchpoint\":\"phone\",\"request_type\":\"complaint\","
+              "\"description\":\"boiler SECRETDESC\",\"answers\":{\"phone\":\"+45 55501234\","
+              "\"extra\":\"SECRETANSWER\"}}");
+    append_ok(s, "case.note_added", "k-z", "{\"text\":\"called SECRETNOTE\"}");
+    append_ok(s, "case.escalated", "k-z", "{\"level\":2,\"reason\":\"SECRETREASON\"}");
+    CHECK_INT(ff_store_edit_field(s, "case", "k-z", "description", "\"SECRETEDIT\""), FF_OK);
+    CHECK_INT(ff_store_edit_field(s, "customer", "c-z", "name", "\"Renamed Zeb\""), FF_OK);
+    append_ok(s, "report.submitted", "r-z",
+              "{\"case_id\":\"k-z\",\"work_done\":\"SECRETWORK at Hemmeligvej\",\"minutes\":5,"
+              "\"outcome\":\"fixed\",\"signature\":\"U0VDUkVUU0lH\"}");
+    append_ok(s, "feedback.given", "f-z",
+              "{\"score\":2,\"case_id\":\"k-z\",\"comment\":"
+              "\"SECRETCOMMENT\"}");
+    append_ok(s, "case.created", "k-dup",
+              "{\"customer_id\":\"c-dup\",\"touchpoint\":\"kiosk\",\"request_type\":\"order\","
+              "\"description\":\"SECRETDUP\"}");
+    append_ok(s, "customer.merged", "c-dup", "{\"into\":\"c-z\"}");
+    CHECK_MSG(secrets_in_file(path, found, sizeof found) > 5, found); /* the grep can see */
+    char *originals = export_all(s);
+    append_ok(s, "customer.erased", "c-z", "{\"reason\":\"request\"}");
+    /* after the erasure, a late note from another device, and a report for the duplicate */
+    peer_line(line, sizeof line, "peer", 1, hlc_at(fake_now - 100), "case.note_added", "k-dup",
+              "{\"text\":\"SECRETLATE\"}");
+    CHECK_MSG(ff_store_import(s, line, strlen(line), NULL) == FF_OK, ff_store_errmsg(s));
+    CHECK_MSG(secrets_in_file(path, found, sizeof found) == 0, found);
+    char *j = NULL;
+    CHECK_INT(ff_store_customer_search(s, "quixotic", 10, &j), FF_OK);
+    CHECK_STR(j, "[]");
+    ff_free(j);
+    CHECK_INT(ff_store_customer_search(s, "Other Person 7", 10, &j), FF_OK);
+    CHECK(has(j, "other-7")); /* everyone else is still found */
+    ff_free(j);
+    CHECK_INT(ff_store_case_detail(s, "k-z", &j), FF_OK);
+    CHECK_MSG(has(j, "\"erased\":1") && has(j, "\"notes\":[{") && has(j, "\"minutes\":5"), j);
+    ff_free(j);
+    char *before = dump_of(s);
+    CHECK_INT(ff_store_check(s), FF_OK); /* the redacted log rebuilds to the same projections */
+    CHECK_INT(ff_store_rebuild(s), FF_OK);
+    char *after = dump_of(s);
+    CHECK_STR(after, before);
+    free(before);
+    free(after);
+    /* the original events arriving again (a peer's copy) are duplicates, not forgeries */
+    CHECK_INT(import_lines(s, originals), 0);
+    CHECK_INT(ff_store_forgeries(s, &j), FF_OK);
+    CHECK_STR(j, "[]");
+    ff_free(j);
+    CHECK_MSG(secrets_in_file(path, found, sizeof found) == 0, found);
+    free(originals);
+    /* and the redacted copies travel: a peer takes them, and the erasure with them */
+    char *all = export_all(s);
+    struct ff_store *o = open_store(dir, "erase-peer.db", "peer-2");
+    CHECK_INT(import_lines(o, all), 53);
+    free(all);
+    snprintf(path, sizeof path, "%s/erase-peer.db", dir);
+    CHECK_MSG(secrets_in_file(path, found, sizeof found) == 0, found);
+    ff_store_close(o);
+    snprintf(path, sizeof path, "%s/erase.db", dir);
+    ff_store_close(s);
+    CHECK_MSG(secrets_in_file(path, found, sizeof found) == 0, found);
+}
+
 /* A device reinstalled: its own events come back from the server, and it carries on. */
 static void test_restore(const char *dir)
 {
@@ -614,6 +727,7 @@ int main(void)
     test_prev_future(dir);
     test_batch_caps(dir);
     test_error_classes(dir);
+    test_erasure(dir);
     test_refold(dir);
     return ff_test_finish();
 }
