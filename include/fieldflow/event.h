@@ -33,9 +33,9 @@ struct ff_event {
     int schema;                          /* payload schema version */
     bool known;                          /* a type and schema this build folds */
     uint64_t redacted_from;              /* 0: as written; else the payload's personal values
-                                            were redacted after an erasure and this is the
-                                            ff_event_digest of the event as written (JSON
-                                            "redacted": 16 hex digits) */
+                                            were redacted after an erasure and this is what
+                                            the store keeps of the ff_event_digest of the
+                                            event as written (JSON "redacted": 16 hex) */
 };
 
 /* Frees what ev owns and zeroes it; NULL is fine. */

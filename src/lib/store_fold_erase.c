@@ -12,9 +12,10 @@
  * (merged customers, their cases), and an erased case refolds its reports and feedback; a
  * rebuild folds everything and needs no push. The log is redacted too: an event's personal
  * values are replaced ("[erased]" where the event type requires the field, removed where it
- * is optional), and the row keeps the digest of what was received, so a copy of the original
- * arriving later is a duplicate, not a forgery. Workload: erasures are rare; the pull is one
- * indexed query per customer/case/report/feedback fold, the push scans the log.
+ * is optional), and the row keeps 16 bits of the digest of what was received, so a copy of the
+ * original arriving later is a duplicate, not a forgery (store_int.h says why only 16). Workload:
+ * erasures are rare; the pull is one indexed query per customer/case/report/feedback fold, the push
+ * scans the log.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -90,16 +91,19 @@ static enum ff_err redact_row(struct ff_store *s, const struct fev *e)
     const char *colon = strrchr(e->id, ':');
     snprintf(device, sizeof device, "%.*s", (int)(colon - e->id), e->id);
     int64_t seq = strtoll(colon + 1, NULL, 10);
-    bool found = false;
+    bool found = false, redacted = false;
     uint64_t digest = 0;
-    enum ff_err err = ff_store__stored_digest(s, device, seq, &found, &digest);
+    enum ff_err err = ff_store__stored_digest(s, device, seq, &found, &digest, &redacted);
     if (err || !found)
         return err;
+    digest = FF_STORE_REDACTED_DIGEST(digest);
     char *txt = cJSON_PrintUnformatted(e->p);
     if (!txt)
         return ff_store__fail(s, FF_ENOMEM, "out of memory redacting %s", e->id);
     err = ff_store__exec(s, S_REDACT_EVENT, "sisi", device, seq, txt, (int64_t)digest);
     cJSON_free(txt);
+    if (!err) /* a forged copy kept for the back office may hold the same values */
+        err = ff_store__exec(s, S_REDACT_FORGERY, "s", e->id);
     return err;
 }
 

@@ -38,6 +38,7 @@ enum stmt {
     S_CUSTOMER_DEPENDENTS,
     S_CASE_DEPENDENTS,
     S_REDACT_EVENT,
+    S_REDACT_FORGERY,
     S_REDACT_CASE_ROWS,
     S_REDACT_ESCALATIONS,
     S_FTS_OPTIMIZE,
@@ -172,10 +173,16 @@ void ff_store__dirty_clear(struct ff_store *s);       /* empties it without fold
 enum ff_err ff_store__fold_all(struct ff_store *s);
 enum ff_err ff_store__run_pushes(struct ff_store *s); /* refolds what erasures reach */
 
+/* A redacted event keeps 16 bits of the digest of what was received, marked by bit 16: enough
+ * to know a late copy of the original for a duplicate (and most forgeries for what they
+ * are), too few to find an erased value by trying candidates against it. */
+#define FF_STORE_REDACTED_MASK 0xFFFFu
+#define FF_STORE_REDACTED_DIGEST(d) (((d)&FF_STORE_REDACTED_MASK) | 0x10000u)
+
 /* The digest of what was received for the stored event (device, seq): the row's own content,
- * or the digest kept when it was redacted. *found false if there is no such row. */
+ * or (*redacted) the part kept when it was redacted. *found false if there is no such row. */
 enum ff_err ff_store__stored_digest(struct ff_store *s, const char *device, int64_t seq,
-                                    bool *found, uint64_t *digest);
+                                    bool *found, uint64_t *digest, bool *redacted);
 
 /* Text (store_text.c): folds case and diacritics (en/da/es) to ASCII lower case into out;
  * digits_only keeps digits alone. Always NUL-terminates; truncates at cap. */

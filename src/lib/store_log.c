@@ -261,8 +261,9 @@ static enum ff_err observe(struct ff_store *s, const struct ff_event *ev)
 }
 
 enum ff_err ff_store__stored_digest(struct ff_store *s, const char *device, int64_t seq,
-                                    bool *found, uint64_t *digest)
+                                    bool *found, uint64_t *digest, bool *redacted)
 {
+    *redacted = false;
     sqlite3_stmt *st = ff_store__query(s, S_EVENT_ROW, "si", device, seq);
     if (!st)
         return ff_store__err(s);
@@ -270,6 +271,7 @@ enum ff_err ff_store__stored_digest(struct ff_store *s, const char *device, int6
     *found = rc == SQLITE_ROW;
     if (*found && sqlite3_column_type(st, 7) != SQLITE_NULL) {
         *digest = (uint64_t)sqlite3_column_int64(st, 7);
+        *redacted = true;
     } else if (*found) {
         struct ff_event row = {.seq = seq, .hlc = (uint64_t)sqlite3_column_int64(st, 0)};
         snprintf(row.device, sizeof row.device, "%s", device);
@@ -287,13 +289,14 @@ enum ff_err ff_store__stored_digest(struct ff_store *s, const char *device, int6
                                                  : ff_store__db_fail(s, rc, "reading an event");
 }
 
-/* Keeps a forged copy for the back office (its first 4 KiB, at most 10000 of them). */
+/* Keeps a forged copy for the back office (its first 4 KiB, at most 10000 of them); of an
+ * event redacted after an erasure, only its id and digests. */
 static enum ff_err record_forgery(struct ff_store *s, const struct ff_event *ev, uint64_t digest,
-                                  uint64_t stored)
+                                  uint64_t stored, bool redacted)
 {
-    char *line;
+    char *line = NULL;
     char id[FF_EVENT_ID_MAX + 24];
-    if (ff_event_encode(ev, &line))
+    if (!redacted && ff_event_encode(ev, &line))
         return ff_store__fail(s, FF_ENOMEM, "out of memory recording a forgery");
     snprintf(id, sizeof id, "%s:%lld", ev->device, (long long)ev->seq);
     enum ff_err e = ff_store__exec(s, S_INS_FORGERY, "siiis", id, (int64_t)digest, (int64_t)stored,
@@ -320,14 +323,16 @@ enum what_happened { ADDED, DUPLICATE, FORGED };
 static enum ff_err import_locked(struct ff_store *s, const struct ff_event *ev, bool restore,
                                  enum what_happened *what)
 {
-    bool found = false;
+    bool found = false, redacted = false;
     uint64_t stored = 0, digest = ev->redacted_from ? ev->redacted_from : ff_event_digest(ev);
-    enum ff_err e = ff_store__stored_digest(s, ev->device, ev->seq, &found, &stored);
+    enum ff_err e = ff_store__stored_digest(s, ev->device, ev->seq, &found, &stored, &redacted);
     if (e)
         return e;
-    if (found) {
-        *what = stored == digest ? DUPLICATE : FORGED;
-        return stored == digest ? FF_OK : record_forgery(s, ev, digest, stored);
+    if (found) { /* a redacted copy keeps only FF_STORE_REDACTED_BITS of the digest */
+        uint64_t mask = redacted || ev->redacted_from ? FF_STORE_REDACTED_MASK : UINT64_MAX;
+        bool same = ((stored ^ digest) & mask) == 0;
+        *what = same ? DUPLICATE : FORGED;
+        return same ? FF_OK : record_forgery(s, ev, digest, stored, redacted);
     }
     if (!restore && !strcmp(ev->device, s->device))
         return ff_store__fail(s, FF_EINVALID,

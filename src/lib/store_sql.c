@@ -150,6 +150,7 @@ const char *const ff_store__sql[S__COUNT] = {
                           " AND json_extract(payload, '$.case_id') = ?1",
     [S_REDACT_EVENT] = "UPDATE events SET payload = ?3, redacted_from = ?4"
                        " WHERE device = ?1 AND seq = ?2",
+    [S_REDACT_FORGERY] = "UPDATE forgeries SET event = NULL WHERE event_id = ?1",
     [S_REDACT_CASE_ROWS] = "UPDATE notes SET text = NULL WHERE case_id = ?1 AND text IS NOT NULL",
     [S_REDACT_ESCALATIONS] = "UPDATE escalations SET reason = NULL WHERE case_id = ?1"
                              " AND reason IS NOT NULL",
