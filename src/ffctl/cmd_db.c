@@ -162,7 +162,7 @@ static int import_from(struct ff_store *s, FILE *in, const char *name, bool rest
 {
     size_t cap = FF_EVENT_MAX_BYTES + 1;
     char *line = ff_malloc(cap);
-    long n, lineno = 0, added = 0, seen = 0;
+    long n = 0, lineno = 0, added = 0, seen = 0;
     enum ff_err e = line ? ff_store_begin(s) : FF_ENOMEM;
     while (!e && (n = read_line(in, line, cap)) != -1) {
         lineno++;
