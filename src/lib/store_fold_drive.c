@@ -300,6 +300,8 @@ enum ff_err ff_store__fold_all(struct ff_store *s)
 {
     struct fold f = {0};
     enum ff_err e = empty_projections(s);
+    if (!e)
+        e = ff_store__load_erasures(s);
     s->rebuilding = true; /* every entity is folded: each pulls its erasure, none pushes */
     if (!e)
         e = fold_stream(s, &f);

@@ -74,6 +74,8 @@ static bool redact_payload(const char *type, cJSON *p)
 enum ff_err ff_fold_erased(struct ff_store *s, bool case_of, const char *id, bool *out)
 {
     *out = false;
+    if (!s->erasures) /* the usual case: nobody was ever erased, nothing to ask */
+        return FF_OK;
     sqlite3_stmt *st = ff_store__query(s, case_of ? S_CASE_ERASED : S_CUSTOMER_ERASED, "s", id);
     if (!st)
         return ff_store__err(s);

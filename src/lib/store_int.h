@@ -122,6 +122,8 @@ struct ff_store {
     uint64_t (*now_ms)(void *ctx);    /* wall clock */
     void *now_ctx;                    /* its argument */
     int64_t next_seq;                 /* next local seq, valid inside a transaction */
+    int64_t erasures;                 /* customer.erased events in the log (meta "erasures"),
+                                         valid inside a transaction: none = nobody to ask */
     uint64_t call_clock;              /* clock.last when the current call began */
     int64_t call_seq;                 /* next_seq when the current call began */
     struct ff_dirty *dirty;           /* events added since the last fold; owned */
@@ -171,7 +173,8 @@ enum ff_err ff_store__mark_dirty(struct ff_store *s, const struct ff_event *ev, 
 enum ff_err ff_store__fold_dirty(struct ff_store *s); /* folds and empties the list */
 void ff_store__dirty_clear(struct ff_store *s);       /* empties it without folding */
 enum ff_err ff_store__fold_all(struct ff_store *s);
-enum ff_err ff_store__run_pushes(struct ff_store *s); /* refolds what erasures reach */
+enum ff_err ff_store__load_erasures(struct ff_store *s); /* s->erasures from meta */
+enum ff_err ff_store__run_pushes(struct ff_store *s);    /* refolds what erasures reach */
 
 /* A redacted event keeps 16 bits of the digest of what was received, marked by bit 16: enough
  * to know a late copy of the original for a duplicate (and most forgeries for what they

@@ -38,7 +38,18 @@ static enum ff_err load_counters(struct ff_store *s)
         return ff_store__db_fail(s, rc, "reading the clock");
     if (saved > s->clock.last)
         s->clock.last = saved;
-    return FF_OK;
+    return ff_store__load_erasures(s);
+}
+
+enum ff_err ff_store__load_erasures(struct ff_store *s)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", "erasures");
+    if (!st)
+        return ff_store__err(s);
+    int rc = sqlite3_step(st);
+    s->erasures = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "reading meta");
 }
 
 enum ff_err ff_store__write_begin(struct ff_store *s)
@@ -176,6 +187,10 @@ static enum ff_err insert_event(struct ff_store *s, const struct ff_event *ev, c
     *added = !e && sqlite3_changes(s->db) > 0;
     if (!e && !strcmp(ev->device, s->device) && ev->seq >= s->next_seq)
         s->next_seq = ev->seq + 1; /* our own events, restored from elsewhere */
+    if (!e && *added && ev->known && !strcmp(ev->type, "customer.erased")) {
+        s->erasures++; /* from now on the fold asks who is erased */
+        e = ff_store__exec(s, S_META_SET, "si", "erasures", s->erasures);
+    }
     if (!*added || !ev->known || s->no_fold) {
         cJSON_Delete(p);
         return e;

@@ -65,7 +65,9 @@ const char *const ff_store__migrations[FF_STORE_SCHEMA_VERSION] = {
     "ALTER TABLE events ADD COLUMN redacted_from INTEGER;"
     "CREATE TABLE forgeries(event_id TEXT NOT NULL, digest INTEGER NOT NULL,"
     " stored_digest INTEGER NOT NULL, hlc INTEGER, event TEXT,"
-    " PRIMARY KEY(event_id, digest)) WITHOUT ROWID;",
+    " PRIMARY KEY(event_id, digest)) WITHOUT ROWID;"
+    "INSERT OR REPLACE INTO meta(key, value) SELECT 'erasures', count(*) FROM events"
+    " WHERE entity = 'customer' AND type = 'customer.erased';",
 };
 
 /* "table ORDER BY key": what a rebuild empties and a dump prints, in this order. */
