@@ -286,6 +286,8 @@ static enum ff_err migrate(struct ff_store *s, int from, int to)
         if (!e && v > 1 && from > 0 && v == FF_STORE_SCHEMA_VERSION)
             e = ff_store__fold_all(s); /* projections changed shape: fold them again */
     }
+    if (!e && s->erasing) /* the refold erased someone: no old FTS segment keeps them */
+        e = ff_store__exec(s, S_FTS_OPTIMIZE, "");
     return e;
 }
 
@@ -385,7 +387,10 @@ static enum ff_err settle(struct ff_store *s, const char *path, int target, cons
         e = exec_sql(s, "COMMIT", "committing the set-up");
     if (e)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    else if (s->erasing)
+        sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     s->in_txn = false;
+    s->erasing = false;
     return e;
 }
 

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 /* test_store_migrate.c - schema migrations, forward only, from every earlier version.
  *
  * For each version v below the latest: make a file at v (the log only, as that build kept
@@ -166,6 +167,39 @@ static void test_busy_wait(const char *dir)
     ff_store_close(holder);
 }
 
+/* A file from before v3 whose log holds an erased customer's values: the migration's refold
+ * redacts them, from the log and the old FTS segments too. */
+static void test_erased_before_v3(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/erased-v2.db", dir);
+    struct ff_store_opts o = {.path = path, .device = "old"};
+    struct ff_store *s = NULL;
+    CHECK_INT(ff_store__open_at(&o, 2, &s), FF_OK);
+    append_ok(s, "customer.created", "c-gone",
+              "{\"name\":\"Ulrikke Vexholm\",\"phone\":\"77712345\"}");
+    append_ok(s, "case.note_added", "k-gone", "{\"text\":\"Vexholm rang\"}");
+    append_ok(s, "case.created", "k-gone",
+              "{\"customer_id\":\"c-gone\",\"touchpoint\":\"phone\",\"request_type\":\"order\"}");
+    append_ok(s, "customer.erased", "c-gone", "{}");
+    ff_store_close(s);
+    s = open_store(dir, "erased-v2.db", "old"); /* migrates to v3 and refolds */
+    CHECK_INT(ff_store_check(s), FF_OK);
+    size_t len = 0;
+    char *bytes = ff_test_slurp(path, &len);
+    CHECK(bytes != NULL);
+    for (int w = 0; w < 2 && bytes; w++) {
+        CHECK_MSG(!memmem(bytes, len, "Vexholm", 7) && !memmem(bytes, len, "77712345", 8),
+                  w ? "an erased value is in the WAL" : "an erased value is in the file");
+        free(bytes);
+        char wal[4200];
+        snprintf(wal, sizeof wal, "%s-wal", path);
+        bytes = w ? NULL : ff_test_slurp(wal, &len);
+    }
+    free(bytes);
+    ff_store_close(s);
+}
+
 int main(void)
 {
     const char *dir = ff_test_tmpdir();
@@ -180,5 +214,6 @@ int main(void)
         race(dir, name, v);
     }
     test_busy_wait(dir);
+    test_erased_before_v3(dir);
     return ff_test_finish();
 }
