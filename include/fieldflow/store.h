@@ -6,6 +6,10 @@
  * transaction. Events from other devices come in through ff_store_import, deduplicated by id.
  * Reads are functions returning JSON documents (the caller frees them with ff_free).
  *
+ * A customer.erased event erases: from then on no personal value of that customer (or of a
+ * customer merged into it, or of their cases, notes, reports, feedback) is kept anywhere in
+ * the file, the log included (docs/internals/store.md, "Erasure", says what remains).
+ *
  * Ownership: arguments are borrowed. A returned `const char *` belongs to the handle and lives
  * until the next call on it. `char **out` results are the caller's (ff_free). On failure
  * nothing changed, *out is NULL, and ff_store_errmsg() says what and where.
