@@ -32,6 +32,10 @@ struct ff_event {
     char *author;                        /* who did it; owned, may be NULL */
     int schema;                          /* payload schema version */
     bool known;                          /* a type and schema this build folds */
+    uint64_t redacted_from;              /* 0: as written; else the payload's personal values
+                                            were redacted after an erasure and this is what
+                                            the store keeps of the ff_event_digest of the
+                                            event as written (JSON "redacted": 16 hex) */
 };
 
 /* Frees what ev owns and zeroes it; NULL is fine. */
@@ -49,6 +53,12 @@ enum ff_err ff_event_check(struct ff_event *ev, char *why, size_t why_len);
 
 /* Encodes ev as one line of JSON (no newline). *out is the caller's, ff_free. */
 enum ff_err ff_event_encode(const struct ff_event *ev, char **out);
+
+/* A 64-bit digest (FNV-1a) of everything the event says: device, seq, hlc, entity, entity_id,
+ * type, payload text, author, schema. Two copies of one event (payload in canonical text, as
+ * decode and check leave it) have the same digest; it tells a forged copy from a duplicate.
+ * It is not a MAC: a peer can make a colliding copy, which is then dropped as a duplicate. */
+uint64_t ff_event_digest(const struct ff_event *ev);
 
 /* True for types this build folds. */
 bool ff_event_type_known(const char *type);

@@ -6,6 +6,10 @@
  * transaction. Events from other devices come in through ff_store_import, deduplicated by id.
  * Reads are functions returning JSON documents (the caller frees them with ff_free).
  *
+ * A customer.erased event erases: from then on no personal value of that customer (or of a
+ * customer merged into it, or of their cases, notes, reports, feedback) is kept anywhere in
+ * the file, the log included (docs/internals/store.md, "Erasure", says what remains).
+ *
  * Ownership: arguments are borrowed. A returned `const char *` belongs to the handle and lives
  * until the next call on it. `char **out` results are the caller's (ff_free). On failure
  * nothing changed, *out is NULL, and ff_store_errmsg() says what and where.
@@ -23,13 +27,16 @@
 
 struct ff_store;
 
-#define FF_STORE_SCHEMA_VERSION 2 /* PRAGMA user_version this build migrates to */
+#define FF_STORE_SCHEMA_VERSION 3 /* PRAGMA user_version this build migrates to */
+#define FF_STORE_BUSY_MS 5000     /* default wait for another process's write lock */
 
 struct ff_store_opts {
     const char *path;   /* the database file; NULL = ff_store_default_path() */
     const char *device; /* this device's id for a new file; NULL = a random UUID. For an
                            existing file NULL or the id it was made with (else FF_ESTATE) */
     bool readonly;      /* open without write access: every write returns FF_EREADONLY */
+    int busy_ms;        /* how long a call waits for another process's write lock before it
+                           fails (FF_EDB, "database is locked"); 0 = FF_STORE_BUSY_MS */
     char *why;          /* if set, the reason an open failed is written here */
     size_t why_len;     /* size of why */
 };
@@ -38,7 +45,9 @@ struct ff_store_opts {
  * buf, creating the directory. FF_ELIMIT if it does not fit, FF_EIO if it cannot be made. */
 enum ff_err ff_store_default_path(char *buf, size_t len);
 
-/* Opens (creating and migrating as needed) a store. FF_EVERSION for a file from a newer build,
+/* Opens (creating and migrating as needed) a store. Several processes may open, create or
+ * migrate the same file at once: one does the work under the write lock, the others wait
+ * (busy_ms) and find it done. FF_EVERSION for a file from a newer build,
  * FF_EREADONLY/FF_EIO/FF_EDB/FF_ECORRUPT as SQLite reports; *out NULL on failure. */
 enum ff_err ff_store_open(const struct ff_store_opts *opts, struct ff_store **out);
 void ff_store_close(struct ff_store *s); /* NULL is fine; rolls back an open batch */
@@ -68,10 +77,21 @@ enum ff_err ff_store_append(struct ff_store *s, const char *type, const char *en
                             const char *payload_json, int64_t *out_seq);
 
 /* Imports one already-stamped event (JSON, as ff_store_events_after writes them) from
- * another device or the server. Importing an id already present changes nothing and sets
- * *out_added (may be NULL) false. FF_EINVALID names the event id and field, also for an hlc
- * more than 24 h ahead of the local wall clock. */
+ * another device or the server. Importing an id already present with the same content (same
+ * ff_event_digest) changes nothing, the clock included, and sets *out_added (may be NULL)
+ * false. FF_EINVALID names the event id and field, also for an hlc more than 24 h ahead of
+ * the local wall clock, for an event under this store's own device id that is not already
+ * stored (see ff_store_restore), and for a forgery: an id already stored with other content.
+ * A forgery is refused and recorded (ff_store_forgeries; durably at once outside a batch,
+ * with the batch's commit inside one); nothing else changes. */
 enum ff_err ff_store_import(struct ff_store *s, const char *json, size_t len, bool *out_added);
+
+/* ff_store_import for this device's own events coming back from a backup or the server after
+ * a reinstall; refuses events of any other device. Later appends carry on after them. */
+enum ff_err ff_store_restore(struct ff_store *s, const char *json, size_t len, bool *out_added);
+
+/* Recorded forgeries: [{id, digest, stored_digest, event (its first 4 KiB)}], at most 10000. */
+enum ff_err ff_store_forgeries(struct ff_store *s, char **out);
 
 /* Drops every projection and folds the whole log again, in one transaction. */
 enum ff_err ff_store_rebuild(struct ff_store *s);
@@ -79,8 +99,13 @@ enum ff_err ff_store_rebuild(struct ff_store *s);
 /* Sync bookkeeping: local events with seq > the last acknowledged one. */
 enum ff_err ff_store_pending(struct ff_store *s, int64_t *out_count);
 enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq);
-/* Up to `limit` local events after `after_seq`, as JSON lines ("\n"-terminated). Unknown
- * types are included. *out is the caller's. */
+/* Local events after `after_seq`, as JSON lines ("\n"-terminated), in seq order: at most
+ * `limit` of them, and never more than FF_STORE_BATCH_MAX_EVENTS lines or
+ * FF_STORE_BATCH_MAX_BYTES bytes (a limit <= 0 or above the cap means the cap; one event
+ * always fits). The caller asks again after the last seq it got until the text is empty.
+ * Unknown types are included. *out is the caller's. */
+#define FF_STORE_BATCH_MAX_EVENTS 1000
+#define FF_STORE_BATCH_MAX_BYTES (4 * 1024 * 1024)
 enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int limit, char **out);
 
 /* Domain writes: each appends the right event(s). */

@@ -11,6 +11,7 @@
 #include <cJSON.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "event_int.h"
@@ -20,6 +21,9 @@
 #define MAX_DEPTH 8               /* nesting of objects/arrays inside an event */
 #define MAX_MS 9007199254740991LL /* 2^53 - 1: exact in a JSON number */
 #define NO_LIMIT MAX_MS
+#define SCAN_DEPTH 32  /* nesting the scanner follows (the payload's own cap is MAX_DEPTH) */
+#define NUMBER_MAX 63  /* characters of one number: cJSON 1.7.15 reads no more */
+#define SMALL_OBJECT 8 /* objects up to this many keys are checked for duplicates pairwise */
 
 enum kind {
     K_STR,   /* string, min..max bytes */
@@ -250,12 +254,257 @@ static bool tree_sane(const cJSON *j, int depth)
         return false;
     if (cJSON_IsString(j) && !utf8_valid((const unsigned char *)j->valuestring))
         return false;
-    if (cJSON_IsNumber(j) && !isfinite(j->valuedouble))
-        return false;
+    if (cJSON_IsNumber(j) && !(fabs(j->valuedouble) <= (double)MAX_MS))
+        return false; /* beyond 2^53 a JSON number is rounded: refused, not kept wrong */
     for (const cJSON *c = j->child; c; c = c->next)
         if (!tree_sane(c, depth + 1))
             return false;
     return true;
+}
+
+/* The strict reader. cJSON accepts a prefix ("{}{}" and "{} junk" parse as "{}"), cuts
+ * strings at \u0000, and fails the same way on bad input and on a failed allocation. So the
+ * text is first checked by a scanner that allocates nothing: exactly one JSON value, then
+ * only whitespace; no NUL, raw or escaped; surrogates paired as cJSON wants them. After it,
+ * a NULL from cJSON can only mean out of memory. */
+struct scan {
+    const unsigned char *p;   /* next byte */
+    const unsigned char *end; /* one past the last byte */
+    const char *err;          /* the first problem, NULL while there is none */
+};
+
+static bool scan_fail(struct scan *sc, const char *msg)
+{
+    if (!sc->err)
+        sc->err = msg;
+    return false;
+}
+
+static void scan_ws(struct scan *sc)
+{
+    while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\t' || *sc->p == '\n' || *sc->p == '\r'))
+        sc->p++;
+}
+
+static int hex4(const unsigned char *p)
+{
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        int c = p[i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* One \uXXXX escape at sc->p (just past the 'u'); a high surrogate needs its low half. */
+static bool scan_unicode(struct scan *sc)
+{
+    int cp = sc->end - sc->p >= 4 ? hex4(sc->p) : -1;
+    if (cp < 0)
+        return scan_fail(sc, "is not valid JSON (a bad \\u escape)");
+    if (cp == 0)
+        return scan_fail(sc, "contains a NUL character (\\u0000)");
+    sc->p += 4;
+    if (cp >= 0xDC00 && cp <= 0xDFFF)
+        return scan_fail(sc, "is not valid JSON (a lone surrogate)");
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        int lo = sc->end - sc->p >= 6 && sc->p[0] == '\\' && sc->p[1] == 'u' ? hex4(sc->p + 2) : -1;
+        if (lo < 0xDC00 || lo > 0xDFFF)
+            return scan_fail(sc, "is not valid JSON (a lone surrogate)");
+        sc->p += 6;
+    }
+    return true;
+}
+
+static bool scan_string(struct scan *sc)
+{
+    sc->p++; /* the opening quote */
+    while (sc->p < sc->end) {
+        unsigned char c = *sc->p++;
+        if (c == '"')
+            return true;
+        if (c == 0)
+            return scan_fail(sc, "contains a NUL character");
+        if (c < 0x20)
+            return scan_fail(sc, "is not valid JSON (a control character in a string)");
+        if (c != '\\')
+            continue;
+        if (sc->p >= sc->end)
+            break;
+        c = *sc->p++;
+        if (c == 'u') {
+            if (!scan_unicode(sc))
+                return false;
+        } else if (!strchr("\"\\/bfnrt", c) || c == 0) {
+            return scan_fail(sc, "is not valid JSON (a bad escape)");
+        }
+    }
+    return scan_fail(sc, "is not valid JSON (an unterminated string)");
+}
+
+static bool scan_digits(struct scan *sc)
+{
+    const unsigned char *start = sc->p;
+    while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9')
+        sc->p++;
+    return sc->p > start;
+}
+
+static bool scan_number(struct scan *sc)
+{
+    const unsigned char *start = sc->p;
+    if (*sc->p == '-')
+        sc->p++;
+    if (sc->p < sc->end && *sc->p == '0')
+        sc->p++;
+    else if (!scan_digits(sc))
+        return scan_fail(sc, "is not valid JSON (a bad number)");
+    if (sc->p < sc->end && *sc->p == '.' && (sc->p++, !scan_digits(sc)))
+        return scan_fail(sc, "is not valid JSON (a bad number)");
+    if (sc->p < sc->end && (*sc->p == 'e' || *sc->p == 'E')) {
+        sc->p++;
+        if (sc->p < sc->end && (*sc->p == '+' || *sc->p == '-'))
+            sc->p++;
+        if (!scan_digits(sc))
+            return scan_fail(sc, "is not valid JSON (a bad number)");
+    }
+    if (sc->p - start > NUMBER_MAX)
+        return scan_fail(sc, "has a number longer than 63 characters");
+    return true;
+}
+
+static bool scan_word(struct scan *sc, const char *w)
+{
+    size_t n = strlen(w);
+    if ((size_t)(sc->end - sc->p) < n || memcmp(sc->p, w, n))
+        return scan_fail(sc, "is not valid JSON");
+    sc->p += n;
+    return true;
+}
+
+static bool scan_value(struct scan *sc, int depth);
+
+/* An object or array at sc->p: members separated by commas, keys for an object. */
+static bool scan_members(struct scan *sc, int depth, bool object)
+{
+    unsigned char close = object ? '}' : ']';
+    if (depth > SCAN_DEPTH)
+        return scan_fail(sc, "is nested too deep");
+    sc->p++;
+    scan_ws(sc);
+    if (sc->p < sc->end && *sc->p == close) {
+        sc->p++;
+        return true;
+    }
+    for (;;) {
+        scan_ws(sc);
+        if (object) {
+            if (sc->p >= sc->end || *sc->p != '"' || !scan_string(sc))
+                return scan_fail(sc, "is not valid JSON (an object key must be a string)");
+            scan_ws(sc);
+            if (sc->p >= sc->end || *sc->p++ != ':')
+                return scan_fail(sc, "is not valid JSON (a ':' is missing)");
+        }
+        if (!scan_value(sc, depth + 1))
+            return false;
+        scan_ws(sc);
+        if (sc->p < sc->end && *sc->p == ',') {
+            sc->p++;
+            continue;
+        }
+        if (sc->p < sc->end && *sc->p == close) {
+            sc->p++;
+            return true;
+        }
+        return scan_fail(sc, "is not valid JSON (a ',' or a closing bracket is missing)");
+    }
+}
+
+static bool scan_value(struct scan *sc, int depth)
+{
+    scan_ws(sc);
+    if (sc->p >= sc->end)
+        return scan_fail(sc, "is not valid JSON (it ends early)");
+    switch (*sc->p) {
+    case '{':
+        return scan_members(sc, depth, true);
+    case '[':
+        return scan_members(sc, depth, false);
+    case '"':
+        return scan_string(sc);
+    case 't':
+        return scan_word(sc, "true");
+    case 'f':
+        return scan_word(sc, "false");
+    case 'n':
+        return scan_word(sc, "null");
+    case 0:
+        return scan_fail(sc, "contains a NUL character");
+    default:
+        if (*sc->p == '-' || (*sc->p >= '0' && *sc->p <= '9'))
+            return scan_number(sc);
+        return scan_fail(sc, "is not valid JSON");
+    }
+}
+
+/* NULL if json[0..len) is exactly one JSON value with only whitespace around it. */
+static const char *scan_json(const char *json, size_t len)
+{
+    struct scan sc = {(const unsigned char *)json, (const unsigned char *)json + len, NULL};
+    if (!scan_value(&sc, 1))
+        return sc.err;
+    scan_ws(&sc);
+    if (sc.p < sc.end)
+        return *sc.p ? "has more after the first JSON value" : "contains a NUL character";
+    return NULL;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A key that appears twice in one object of j (or NULL); *oom on a failed allocation. Other
+ * JSON readers keep the last of two equal keys and cJSON the first, so none is accepted. */
+static const char *duplicate_key(const cJSON *j, bool *oom)
+{
+    size_t n = 0;
+    for (const cJSON *c = j->child; c; c = c->next) {
+        const char *d = duplicate_key(c, oom);
+        if (d || *oom)
+            return d;
+        n++;
+    }
+    if (!cJSON_IsObject(j) || n < 2)
+        return NULL;
+    if (n <= SMALL_OBJECT) {
+        for (const cJSON *a = j->child; a; a = a->next)
+            for (const cJSON *b = a->next; b; b = b->next)
+                if (!strcmp(a->string, b->string))
+                    return a->string;
+        return NULL;
+    }
+    const char **keys = ff_malloc(n * sizeof *keys);
+    if (!keys) {
+        *oom = true;
+        return NULL;
+    }
+    n = 0;
+    for (const cJSON *c = j->child; c; c = c->next)
+        keys[n++] = c->string;
+    qsort(keys, n, sizeof *keys, key_cmp);
+    const char *dup = NULL;
+    for (size_t i = 1; i < n && !dup; i++)
+        if (!strcmp(keys[i - 1], keys[i]))
+            dup = keys[i];
+    ff_free(keys);
+    return dup;
 }
 
 static bool int_in(const cJSON *j, long long lo, long long hi)
@@ -473,9 +722,44 @@ static enum ff_err check_parsed(struct ff_event *ev, const cJSON *p, char *why, 
         return refuse(ev, why, n, FF_EINVALID, "payload", "must be a JSON object");
     if (!tree_sane(p, 1))
         return refuse(ev, why, n, FF_EINVALID, "payload",
-                      "invalid UTF-8, non-finite number or nested too deep");
+                      "invalid UTF-8, a non-finite number or one beyond 2^53, or nested too deep");
     e = check_payload(ev, p, why, n);
     return e ? e : set_canonical(ev, p);
+}
+
+/* Parses json[0..len) strictly (scan_json, then cJSON, then no duplicate keys); `what` names
+ * it in a refusal. */
+static enum ff_err parse_strict(const struct ff_event *ev, const char *json, size_t len,
+                                const char *what, cJSON **out, char *why, size_t n)
+{
+    *out = NULL;
+    const char *msg = scan_json(json, len);
+    if (msg)
+        return refuse(ev, why, n,
+                      strstr(msg, "deep") || strstr(msg, "longer") ? FF_ELIMIT
+                      : strstr(msg, "(\\u0000)")                   ? FF_EINVALID
+                                                                   : FF_EPARSE,
+                      what, msg);
+    cJSON *j = cJSON_ParseWithLength(json, len);
+    if (!j) /* the scanner accepted it: only an allocation can have failed */
+        return refuse(ev, why, n, FF_ENOMEM, what, "out of memory while parsing");
+    *out = j;
+    return FF_OK;
+}
+
+/* Refuses a key that appears twice in one object of j, naming `what` it is in. */
+static enum ff_err unique_keys(const struct ff_event *ev, const cJSON *j, const char *what,
+                               char *why, size_t n)
+{
+    bool oom = false;
+    const char *dup = duplicate_key(j, &oom);
+    if (oom)
+        return refuse(ev, why, n, FF_ENOMEM, what, "out of memory while parsing");
+    if (!dup)
+        return FF_OK;
+    char m[FF_EVENT_ID_MAX + 48];
+    snprintf(m, sizeof m, "has the key \"%.64s\" twice", dup);
+    return refuse(ev, why, n, FF_EINVALID, what, m);
 }
 
 enum ff_err ff_event_check_parsed(struct ff_event *ev, char *why, size_t why_len,
@@ -487,10 +771,13 @@ enum ff_err ff_event_check_parsed(struct ff_event *ev, char *why, size_t why_len
     size_t len = strlen(ev->payload);
     if (len > FF_EVENT_MAX_BYTES)
         return refuse(ev, why, why_len, FF_ELIMIT, "payload", "is larger than 512 KiB");
-    cJSON *p = cJSON_ParseWithLength(ev->payload, len);
-    if (!p)
-        return refuse(ev, why, why_len, FF_EPARSE, "payload", "is not valid JSON");
-    enum ff_err e = check_parsed(ev, p, why, why_len);
+    cJSON *p;
+    enum ff_err e = parse_strict(ev, ev->payload, len, "payload", &p, why, why_len);
+    if (e)
+        return e;
+    e = unique_keys(ev, p, "payload", why, why_len);
+    if (!e)
+        e = check_parsed(ev, p, why, why_len);
     if (e)
         cJSON_Delete(p);
     else
@@ -511,6 +798,22 @@ static bool copy_str(char *dst, size_t cap, const cJSON *j)
     if (!cJSON_IsString(j) || strlen(j->valuestring) >= cap)
         return false;
     memcpy(dst, j->valuestring, strlen(j->valuestring) + 1);
+    return true;
+}
+
+/* Exactly 16 hex digits, any 64-bit value. */
+static bool hex64(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (strlen(s) != 16)
+        return false;
+    for (int i = 0; i < 16; i += 4) {
+        int q = hex4((const unsigned char *)s + i);
+        if (q < 0)
+            return false;
+        v = (v << 16) | (uint64_t)q;
+    }
+    *out = v;
     return true;
 }
 
@@ -540,6 +843,10 @@ static const char *read_envelope(struct ff_event *ev, const cJSON *o)
     ev->schema = (int)schema->valuedouble;
     if (author && !cJSON_IsNull(author) && !cJSON_IsString(author))
         return "author";
+    const cJSON *red = cJSON_GetObjectItemCaseSensitive(o, "redacted");
+    if (red && (!cJSON_IsString(red) || !hex64(red->valuestring, &ev->redacted_from) ||
+                !ev->redacted_from))
+        return "redacted";
     return NULL;
 }
 
@@ -579,14 +886,42 @@ enum ff_err ff_event_decode(const char *json, size_t len, struct ff_event *ev, c
     memset(ev, 0, sizeof *ev);
     if (len > FF_EVENT_MAX_BYTES)
         return refuse(ev, why, why_len, FF_ELIMIT, "event", "is larger than 512 KiB");
-    cJSON *o = cJSON_ParseWithLength(json, len);
-    if (!o)
-        return refuse(ev, why, why_len, FF_EPARSE, "event", "is not valid JSON");
-    enum ff_err e = decode_object(o, ev, why, why_len);
+    cJSON *o;
+    enum ff_err e = parse_strict(ev, json, len, "event", &o, why, why_len);
+    if (e)
+        return e;
+    e = decode_object(o, ev, why, why_len);
+    if (!e) /* the payload first, so that a refusal says where the key is */
+        e = unique_keys(ev, cJSON_GetObjectItemCaseSensitive(o, "payload"), "payload", why,
+                        why_len);
+    if (!e)
+        e = unique_keys(ev, o, "event", why, why_len);
     cJSON_Delete(o);
     if (e)
         ff_event_clear(ev);
     return e;
+}
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (h ^ 0xFFu) * 1099511628211u; /* a separator no UTF-8 text contains */
+}
+
+uint64_t ff_event_digest(const struct ff_event *ev)
+{
+    char num[48];
+    uint64_t h = 1469598103934665603u;
+    snprintf(num, sizeof num, "%lld %016llx %d", (long long)ev->seq, (unsigned long long)ev->hlc,
+             ev->schema);
+    h = fnv(h, ev->device);
+    h = fnv(h, num);
+    h = fnv(h, ev->entity);
+    h = fnv(h, ev->entity_id);
+    h = fnv(h, ev->type);
+    h = fnv(h, ev->payload ? ev->payload : "");
+    return ev->author ? fnv(fnv(h, "a"), ev->author) : fnv(h, "-");
 }
 
 void ff_event_clear(struct ff_event *ev)
@@ -620,6 +955,11 @@ static cJSON *build_object(const struct ff_event *ev, cJSON *payload)
     ok = ok && (ev->author ? cJSON_AddStringToObject(o, "author", ev->author) != NULL
                            : cJSON_AddNullToObject(o, "author") != NULL);
     ok = ok && cJSON_AddNumberToObject(o, "schema", ev->schema);
+    if (ok && ev->redacted_from) {
+        char red[17];
+        snprintf(red, sizeof red, "%016llx", (unsigned long long)ev->redacted_from);
+        ok = cJSON_AddStringToObject(o, "redacted", red) != NULL;
+    }
     if (!ok) {
         cJSON_Delete(o);
         return NULL;

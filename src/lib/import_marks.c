@@ -11,34 +11,17 @@
 
 #include "fieldflow/mem.h"
 #include "import_marks.h"
+#include "json_alloc.h"
 
-/* cJSON's hooks are process-wide and take no context: the failure flag is per thread. */
-static _Thread_local bool marks_oom;
-
-static void *marks_alloc(size_t n)
-{
-    void *p = ff_malloc(n);
-    if (!p)
-        marks_oom = true;
-    return p;
-}
-
-static void marks_release(void *p)
-{
-    ff_free(p);
-}
-
+/* cJSON allocates through the library's seam (json_alloc.h): never by swapping its hooks. */
 void ff_imp_marks_begin(void)
 {
-    cJSON_Hooks hooks = {marks_alloc, marks_release};
-    cJSON_InitHooks(&hooks);
-    marks_oom = false;
+    ff_json_seam_enter();
 }
 
 bool ff_imp_marks_end(void)
 {
-    cJSON_InitHooks(NULL);
-    return marks_oom;
+    return ff_json_seam_leave();
 }
 
 cJSON *ff_imp_mark_parse(const char *text)

@@ -24,7 +24,13 @@ enum ff_err ff_store__fail(struct ff_store *s, enum ff_err e, const char *fmt, .
     va_start(ap, fmt);
     vsnprintf(s->err, sizeof s->err, fmt, ap);
     va_end(ap);
+    s->last = e;
     return e;
+}
+
+enum ff_err ff_store__err(const struct ff_store *s)
+{
+    return s->last ? s->last : FF_EDB;
 }
 
 enum ff_err ff_store__db_fail(struct ff_store *s, int rc, const char *what)
@@ -147,7 +153,7 @@ enum ff_err ff_store__exec(struct ff_store *s, enum stmt id, const char *fmt, ..
 {
     sqlite3_stmt *st = ff_store__stmt(s, id);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     va_list ap;
     va_start(ap, fmt);
     int rc = bind_all(st, fmt, ap);
@@ -265,37 +271,31 @@ static int user_version(struct ff_store *s)
     return v;
 }
 
-/* Takes the file from `from` to version `to`, one transaction per step. */
+/* Takes the file from `from` to version `to` inside the caller's write transaction, which
+ * also holds the user_version bumps: two processes opening a new or old file at once never
+ * both migrate it. */
 static enum ff_err migrate(struct ff_store *s, int from, int to)
 {
     char sql[64];
-    for (int v = from + 1; v <= to; v++) {
-        enum ff_err e = exec_sql(s, "BEGIN IMMEDIATE", "starting a migration");
-        if (e)
-            return e;
+    enum ff_err e = FF_OK;
+    for (int v = from + 1; v <= to && !e; v++) {
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
         e = exec_sql(s, ff_store__migrations[v - 1], "migrating the schema");
         if (!e)
             e = exec_sql(s, sql, "setting the schema version");
-        s->in_txn = true; /* the fold writes inside this transaction */
         if (!e && v > 1 && from > 0 && v == FF_STORE_SCHEMA_VERSION)
             e = ff_store__fold_all(s); /* projections changed shape: fold them again */
-        s->in_txn = false;
-        if (!e)
-            e = exec_sql(s, "COMMIT", "committing a migration");
-        if (e) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            return e;
-        }
     }
-    return FF_OK;
+    if (!e && s->erasing) /* the refold erased someone: no old FTS segment keeps them */
+        e = ff_store__exec(s, S_FTS_OPTIMIZE, "");
+    return e;
 }
 
 static enum ff_err meta_text(struct ff_store *s, const char *key, char *buf, size_t len)
 {
     sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", key);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     buf[0] = '\0';
     if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
@@ -333,9 +333,9 @@ static enum ff_err load_identity(struct ff_store *s, const char *device)
     return FF_OK;
 }
 
-static enum ff_err configure(struct ff_store *s)
+static enum ff_err configure(struct ff_store *s, int busy_ms)
 {
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, busy_ms > 0 ? busy_ms : FF_STORE_BUSY_MS);
     sqlite3_extended_result_codes(s->db, 1);
     if (!s->readonly && sqlite3_db_readonly(s->db, "main") == 1)
         return ff_store__fail(s, FF_EREADONLY, "%s: the file is read-only",
@@ -343,10 +343,54 @@ static enum ff_err configure(struct ff_store *s)
     /* 8 MB of page cache keeps the log's entity index hot on a 1M-event store */
     enum ff_err e = exec_sql(s,
                              "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                             "PRAGMA secure_delete = ON;" /* erased values leave no trace */
                              "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;",
                              "configuring");
     if (!e && !s->readonly)
         e = exec_sql(s, "PRAGMA journal_mode = WAL", "switching to WAL");
+    return e;
+}
+
+static enum ff_err check_version(struct ff_store *s, const char *path, int v, int target)
+{
+    if (v < 0 || v > FF_STORE_SCHEMA_VERSION)
+        return ff_store__fail(s, v < 0 ? FF_ECORRUPT : FF_EVERSION,
+                              "%s: schema version %d, this build knows up to %d", path, v,
+                              FF_STORE_SCHEMA_VERSION);
+    if (v < target && s->readonly)
+        return ff_store__fail(s, FF_EREADONLY, "%s: needs migrating but is opened read-only", path);
+    return FF_OK;
+}
+
+/* Brings the file to `target` and learns its identity. A file that needs a migration or a
+ * device id is read again under the write lock (another process may be doing the same right
+ * now: it waits, then finds the work done); a file that needs neither takes no lock. */
+static enum ff_err settle(struct ff_store *s, const char *path, int target, const char *device)
+{
+    char dev[FF_EVENT_ID_MAX + 1] = "";
+    int v = user_version(s);
+    enum ff_err e = check_version(s, path, v, target);
+    if (!e && v >= target)
+        e = meta_text(s, "device", dev, sizeof dev);
+    if (e || s->readonly || (v >= target && dev[0]))
+        return e ? e : load_identity(s, device);
+    if ((e = exec_sql(s, "BEGIN IMMEDIATE", "locking the store to set it up")))
+        return e;
+    s->in_txn = true; /* the fold of a migration writes inside this transaction */
+    v = user_version(s);
+    e = check_version(s, path, v, target);
+    if (!e && v < target)
+        e = migrate(s, v, target);
+    if (!e)
+        e = load_identity(s, device);
+    if (!e)
+        e = exec_sql(s, "COMMIT", "committing the set-up");
+    if (e)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    else if (s->erasing)
+        sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    s->in_txn = false;
+    s->erasing = false;
     return e;
 }
 
@@ -372,18 +416,9 @@ enum ff_err ff_store__open_at(const struct ff_store_opts *o, int target, struct 
     if (!e && rc != SQLITE_OK)
         e = ff_store__db_fail(s, rc, path);
     if (!e)
-        e = configure(s);
-    int v = e ? 0 : user_version(s);
-    if (!e && (v < 0 || v > FF_STORE_SCHEMA_VERSION))
-        e = ff_store__fail(s, v < 0 ? FF_ECORRUPT : FF_EVERSION,
-                           "%s: schema version %d, this build knows up to %d", path, v,
-                           FF_STORE_SCHEMA_VERSION);
-    if (!e && v < target && s->readonly)
-        e = ff_store__fail(s, FF_EREADONLY, "%s: needs migrating but is opened read-only", path);
-    if (!e && v < target)
-        e = migrate(s, v, target);
+        e = configure(s, o->busy_ms);
     if (!e)
-        e = load_identity(s, o->device);
+        e = settle(s, path, target, o->device);
     if (e) {
         if (o->why)
             snprintf(o->why, o->why_len, "%s", s->err);
@@ -411,5 +446,6 @@ void ff_store_close(struct ff_store *s)
     ff_free(s->author);
     ff_store__dirty_clear(s);
     ff_free(s->dirty);
+    ff_free(s->push);
     ff_free(s);
 }

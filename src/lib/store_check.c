@@ -33,7 +33,7 @@ static enum ff_err gapless(struct ff_store *s)
 {
     sqlite3_stmt *st = ff_store__query(s, S_LOCAL_GAPS, "s", s->device);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW)
         return ff_store__db_fail(s, rc, "counting local events");

@@ -76,7 +76,7 @@ enum ff_err ff_store_dump(struct ff_store *s, FILE *to)
 }
 
 /* Encodes the event in the row (device, seq, hlc, entity, entity_id, type, payload, author,
- * schema) as one JSON line. */
+ * schema, redacted_from) as one JSON line. */
 static enum ff_err row_line(struct ff_store *s, sqlite3_stmt *st, char **line)
 {
     struct ff_event ev = {0};
@@ -89,6 +89,7 @@ static enum ff_err row_line(struct ff_store *s, sqlite3_stmt *st, char **line)
     ev.payload = (char *)sqlite3_column_text(st, 6);
     ev.author = (char *)sqlite3_column_text(st, 7);
     ev.schema = sqlite3_column_int(st, 8);
+    ev.redacted_from = (uint64_t)sqlite3_column_int64(st, 9);
     enum ff_err e = ff_event_encode(&ev, line);
     if (e)
         return ff_store__fail(s, e == FF_ENOMEM ? e : FF_ECORRUPT, "event %s:%lld: cannot encode",
@@ -100,7 +101,7 @@ enum ff_err ff_store_export(struct ff_store *s, FILE *to)
 {
     sqlite3_stmt *st = ff_store__stmt(s, S_EXPORT);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc;
     enum ff_err e = FF_OK;
     while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -135,23 +136,27 @@ enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int lim
 {
     char *buf = ff_strdup(""), *line;
     size_t len = 0;
+    int64_t max =
+        limit > 0 && limit < FF_STORE_BATCH_MAX_EVENTS ? limit : FF_STORE_BATCH_MAX_EVENTS;
     *out = NULL;
-    sqlite3_stmt *st = buf ? ff_store__query(s, S_EVENTS_AFTER, "sii", s->device, after_seq,
-                                             (int64_t)(limit > 0 ? limit : 1000))
-                           : NULL;
+    sqlite3_stmt *st =
+        buf ? ff_store__query(s, S_EVENTS_AFTER, "sii", s->device, after_seq, max) : NULL;
     if (!st) {
         ff_free(buf);
-        return buf ? FF_EDB : ff_store__fail(s, FF_ENOMEM, "out of memory");
+        return buf ? ff_store__err(s) : ff_store__fail(s, FF_ENOMEM, "out of memory");
     }
     int rc;
     enum ff_err e = FF_OK;
-    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!(e = row_line(s, st, &line))) {
+    bool full = false;
+    while (!e && !full && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((e = row_line(s, st, &line)))
+            break;
+        full = len && len + strlen(line) + 1 > FF_STORE_BATCH_MAX_BYTES; /* the next call's */
+        if (!full)
             e = append_line(s, &buf, &len, line);
-            ff_free(line);
-        }
+        ff_free(line);
     }
-    if (!e && rc != SQLITE_DONE)
+    if (!e && !full && rc != SQLITE_DONE)
         e = ff_store__db_fail(s, rc, "reading events to send");
     sqlite3_reset(st);
     if (e)

@@ -60,10 +60,12 @@ static enum ff_err fold_customer(struct ff_store *s, struct fold *f)
 {
     const struct fev *c = first_of(f, "customer.created");
     const struct fev *m = last_of(f, "customer.merged");
-    bool erased = last_of(f, "customer.erased") != NULL;
+    bool erased = false; /* by its own erasure or one of a customer it was merged into */
     const cJSON *v[4] = {NULL, NULL, NULL, NULL};
     static const char *const names[4] = {"name", "phone", "email", "address"};
-    enum ff_err e = FF_OK;
+    enum ff_err e = ff_fold_erased(s, false, f->id, &erased);
+    if (!e && erased)
+        e = ff_fold_redact(s, f);
     for (int i = 0; i < 4 && !e; i++)
         e = ff_fold_field(s, f, names[i], !erased, &v[i]);
     if (e ||
@@ -87,10 +89,13 @@ static enum ff_err fold_customer(struct ff_store *s, struct fold *f)
                        c ? (int64_t)c->hlc : (int64_t)0, key[0] ? key : NULL);
     if (!e && key[0])
         e = ff_store__exec(s, S_INS_CUSTOMER_FTS, "iss", ff_fold_fts_rowid(f->id), f->id, key);
+    if (!e && erased)
+        e = ff_fold_push_erasure(s, f);
     return e;
 }
 
-static enum ff_err fold_case_lists(struct ff_store *s, struct fold *f)
+/* Notes and escalations; of an erased customer's case, without their text. */
+static enum ff_err fold_case_lists(struct ff_store *s, struct fold *f, bool erased)
 {
     enum ff_err e = FF_OK;
     for (size_t i = 0; i < f->n && !e; i++) {
@@ -99,10 +104,10 @@ static enum ff_err fold_case_lists(struct ff_store *s, struct fold *f)
             continue;
         if (is(x, "case.note_added"))
             e = ff_store__exec(s, S_INS_NOTE, "ssisj", x->id, f->id, (int64_t)x->hlc, x->author,
-                               P(x, "text"));
+                               erased ? NULL : P(x, "text"));
         else if (is(x, "case.escalated"))
             e = ff_store__exec(s, S_INS_ESCALATION, "ssijjj", x->id, f->id, (int64_t)x->hlc,
-                               P(x, "level"), P(x, "reason"), P(x, "eta"));
+                               P(x, "level"), erased ? NULL : P(x, "reason"), P(x, "eta"));
     }
     return e;
 }
@@ -112,12 +117,21 @@ static enum ff_err fold_case(struct ff_store *s, struct fold *f)
     static const char *const names[6] = {"customer_id", "category", "priority",
                                          "description", "assignee", "status"};
     const cJSON *v[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
-    enum ff_err e = fold_case_lists(s, f);
+    bool erased = false;
+    enum ff_err e = ff_fold_erased(s, true, f->id, &erased);
+    if (!e && erased)
+        e = ff_fold_redact(s, f);
+    if (!e)
+        e = fold_case_lists(s, f, erased);
     for (int i = 0; i < 6 && !e; i++)
         e = ff_fold_field(s, f, names[i], true, &v[i]);
+    if (!e && erased)
+        e = ff_fold_push_erasure(s, f); /* its reports and feedback */
     const struct fev *c = first_of(f, "case.created");
     if (e || !c)
         return e;
+    if (erased)
+        v[3] = NULL;                                            /* the description */
     cJSON fresh = {.type = cJSON_String, .valuestring = "new"}; /* status before any change */
     v[5] = v[5] ? v[5] : &fresh;
     const struct fev *esc = last_of(f, "case.escalated");
@@ -125,9 +139,10 @@ static enum ff_err fold_case(struct ff_store *s, struct fold *f)
     bool breached = last_of(f, "case.time_limit_breached") != NULL;
     return ff_store__exec(s, S_INS_CASE, "sjjjjjjjjjjjjjjjiii", f->id, v[0], P(c, "touchpoint"),
                           P(c, "request_type"), v[1], v[2], v[3], v[4], v[5], P(c, "run_id"),
-                          P(c, "chart_id"), P(c, "chart_version"), P(c, "outcome"), P(c, "answers"),
-                          esc ? P(esc, "level") : NULL, lim ? P(lim, "due") : NULL,
-                          (int64_t)breached, (int64_t)c->hlc, (int64_t)f->ev[f->n - 1].hlc);
+                          P(c, "chart_id"), P(c, "chart_version"), P(c, "outcome"),
+                          erased ? NULL : P(c, "answers"), esc ? P(esc, "level") : NULL,
+                          lim ? P(lim, "due") : NULL, (int64_t)breached, (int64_t)c->hlc,
+                          (int64_t)f->ev[f->n - 1].hlc);
 }
 
 /* Visit status: the strongest fact wins, whatever order the events came in. */
@@ -170,14 +185,29 @@ static enum ff_err fold_visit(struct ff_store *s, struct fold *f)
                           reason);
 }
 
+/* Whether the case a report or feedback names is of an erased customer; if so, the entity's
+ * events are redacted in the log. */
+static enum ff_err of_erased_case(struct ff_store *s, struct fold *f, const cJSON *case_id,
+                                  bool *erased)
+{
+    *erased = false;
+    if (!cJSON_IsString(case_id))
+        return FF_OK;
+    enum ff_err e = ff_fold_erased(s, true, case_id->valuestring, erased);
+    return !e && *erased ? ff_fold_redact(s, f) : e;
+}
+
 static enum ff_err fold_report(struct ff_store *s, struct fold *f)
 {
     const struct fev *r = first_of(f, "report.submitted");
+    bool erased;
     if (!r)
         return FF_OK;
-    enum ff_err e = ff_store__exec(s, S_INS_REPORT, "sjjjjjjsi", f->id, P(r, "case_id"),
-                                   P(r, "visit_id"), P(r, "work_done"), P(r, "minutes"),
-                                   P(r, "outcome"), P(r, "signature"), r->author, (int64_t)r->hlc);
+    enum ff_err e = of_erased_case(s, f, P(r, "case_id"), &erased);
+    if (!e)
+        e = ff_store__exec(s, S_INS_REPORT, "sjjjjjjsi", f->id, P(r, "case_id"), P(r, "visit_id"),
+                           erased ? NULL : P(r, "work_done"), P(r, "minutes"), P(r, "outcome"),
+                           erased ? NULL : P(r, "signature"), r->author, (int64_t)r->hlc);
     int64_t idx = 0;
     const cJSON *part;
     cJSON_ArrayForEach(part, P(r, "parts"))
@@ -194,11 +224,14 @@ static enum ff_err fold_report(struct ff_store *s, struct fold *f)
 static enum ff_err fold_feedback(struct ff_store *s, struct fold *f)
 {
     const struct fev *x = first_of(f, "feedback.given");
+    bool erased;
     if (!x)
         return FF_OK;
-    return ff_store__exec(s, S_INS_FEEDBACK, "sjjjjjji", f->id, P(x, "case_id"), P(x, "run_id"),
-                          P(x, "chart_id"), P(x, "node"), P(x, "score"), P(x, "comment"),
-                          (int64_t)x->hlc);
+    enum ff_err e = of_erased_case(s, f, P(x, "case_id"), &erased);
+    return e ? e
+             : ff_store__exec(s, S_INS_FEEDBACK, "sjjjjjji", f->id, P(x, "case_id"), P(x, "run_id"),
+                              P(x, "chart_id"), P(x, "node"), P(x, "score"),
+                              erased ? NULL : P(x, "comment"), (int64_t)x->hlc);
 }
 
 static enum ff_err fold_run(struct ff_store *s, struct fold *f)

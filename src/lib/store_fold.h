@@ -33,4 +33,13 @@ enum ff_err ff_fold_field(struct ff_store *s, const struct fold *f, const char *
 /* The ids of the current heads of a field, as a new JSON array (cJSON_Delete). */
 enum ff_err ff_fold_heads(struct ff_store *s, const struct fold *f, const char *field, cJSON **out);
 
+/* Erasure (store_fold_erase.c). Whether the customer id (case_of: any customer the case id
+ * ever named) is erased, read from the log. */
+enum ff_err ff_fold_erased(struct ff_store *s, bool case_of, const char *id, bool *out);
+/* Redacts the personal values in the log rows of f's events (and, for a case, in rows of its
+ * older notes and escalations); f's parsed payloads are redacted in place. */
+enum ff_err ff_fold_redact(struct ff_store *s, struct fold *f);
+/* After an erased customer or case was folded: refolds what the erasure reaches. */
+enum ff_err ff_fold_push_erasure(struct ff_store *s, const struct fold *f);
+
 #endif

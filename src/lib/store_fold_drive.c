@@ -95,7 +95,7 @@ enum ff_err ff_fold_load(struct ff_store *s, const char *entity, const char *id,
     f->fresh = false;
     sqlite3_stmt *st = ff_store__query(s, S_ENTITY_EVENTS, "ss", entity, id);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc;
     enum ff_err e = FF_OK;
     while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -180,7 +180,7 @@ static enum ff_err load_one(struct ff_store *s, struct fold *f, const char *devi
 {
     sqlite3_stmt *st = ff_store__query(s, S_EVENT_BY_KEY, "si", device, seq);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     enum ff_err e = FF_OK;
     if (rc == SQLITE_ROW && sqlite3_column_int(st, 6))
@@ -200,7 +200,7 @@ static enum ff_err fold_group(struct ff_store *s, struct ff_dirty *d, size_t n, 
     f->fresh = true;
     sqlite3_stmt *st = ff_store__query(s, S_ENTITY_KEYS, "ss", d->entity, d->id);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc;
     size_t j = 0;
     enum ff_err e = FF_OK;
@@ -234,13 +234,18 @@ enum ff_err ff_store__fold_dirty(struct ff_store *s)
     enum ff_err e = FF_OK;
     if (s->n_dirty > 1)
         qsort(s->dirty, s->n_dirty, sizeof *s->dirty, dirty_cmp);
+    s->folding_dirty = true;
     for (size_t i = 0, j; i < s->n_dirty && !e; i = j) {
         for (j = i + 1; j < s->n_dirty && !entity_cmp(&s->dirty[i], &s->dirty[j]); j++)
             ;
         e = fold_group(s, &s->dirty[i], j - i, &f);
     }
+    s->folding_dirty = false;
     ff_fold_free(&f);
     ff_store__dirty_clear(s);
+    if (!e)
+        e = ff_store__run_pushes(s); /* every dirty entity has its rows now */
+    s->n_push = 0;
     return e;
 }
 
@@ -266,7 +271,7 @@ static enum ff_err fold_stream(struct ff_store *s, struct fold *f)
 {
     sqlite3_stmt *st = ff_store__stmt(s, S_ALL_EVENTS);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc;
     enum ff_err e = FF_OK;
     while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -296,7 +301,11 @@ enum ff_err ff_store__fold_all(struct ff_store *s)
     struct fold f = {0};
     enum ff_err e = empty_projections(s);
     if (!e)
+        e = ff_store__load_erasures(s);
+    s->rebuilding = true; /* every entity is folded: each pulls its erasure, none pushes */
+    if (!e)
         e = fold_stream(s, &f);
+    s->rebuilding = false;
     ff_fold_free(&f);
     return e;
 }

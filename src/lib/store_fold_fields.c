@@ -2,7 +2,10 @@
  *
  * A version of field F is an event that sets F: the entity's *.created event if its payload
  * has F, an edit event naming F, or for a case's status a case.status_changed. An edit's
- * `prev` names the versions it replaced. Heads are the versions nobody names; the shown value
+ * `prev` names the versions it replaced; it can replace only versions older than itself in
+ * (hlc, device) order, so an edit naming a future id (not stored yet, or stored with a higher
+ * hlc) replaces nothing: the id, when it comes, is a head like any other and the conflict is
+ * listed. Heads are the versions no later version names; the shown value
  * is the last head in (hlc, device) order; more than one head is a conflict, listed with every
  * head, highest first. An edit whose prev names all heads resolves it. All of this is a
  * function of the event set, so every replica computes the same answer.
@@ -60,8 +63,8 @@ static size_t find_heads(const struct fold *f, const char *field, size_t *heads,
             heads[nv++] = i;
     for (size_t a = 0; a < nv; a++) {
         bool replaced = false;
-        for (size_t b = 0; b < nv && !replaced; b++)
-            replaced = b != a && names(prevs[b], f->ev[heads[a]].id);
+        for (size_t b = a + 1; b < nv && !replaced; b++) /* only a later version replaces */
+            replaced = names(prevs[b], f->ev[heads[a]].id);
         if (!replaced)
             heads[nh++] = heads[a]; /* nh <= a: compacts in place */
     }

@@ -12,6 +12,13 @@
 #include "fieldflow/hlc.h"
 #include "fieldflow/store.h"
 
+/* An erased customer or case whose reach is refolded once the dirty list is folded. */
+struct ff_push {
+    char entity[FF_EVENT_TYPE_MAX + 1]; /* "customer" or "case" */
+    char id[FF_EVENT_ID_MAX + 1];       /* its id */
+    bool news;                          /* customer: a new erasure or merge came */
+};
+
 /* Every statement the store runs; SQL text in store_sql.c, prepared once per handle. */
 enum stmt {
     S_BEGIN,
@@ -23,6 +30,18 @@ enum stmt {
     S_INSERT_EVENT,
     S_ENTITY_EVENTS,
     S_ENTITY_KEYS,
+    S_EVENT_ROW,
+    S_INS_FORGERY,
+    S_FORGERIES,
+    S_CUSTOMER_ERASED,
+    S_CASE_ERASED,
+    S_CUSTOMER_DEPENDENTS,
+    S_CASE_DEPENDENTS,
+    S_REDACT_EVENT,
+    S_REDACT_FORGERY,
+    S_REDACT_CASE_ROWS,
+    S_REDACT_ESCALATIONS,
+    S_FTS_OPTIMIZE,
     S_EVENT_BY_KEY,
     S_ALL_EVENTS,
     S_EVENTS_AFTER,
@@ -103,6 +122,8 @@ struct ff_store {
     uint64_t (*now_ms)(void *ctx);    /* wall clock */
     void *now_ctx;                    /* its argument */
     int64_t next_seq;                 /* next local seq, valid inside a transaction */
+    int64_t erasures;                 /* customer.erased events in the log (meta "erasures"),
+                                         valid inside a transaction: none = nobody to ask */
     uint64_t call_clock;              /* clock.last when the current call began */
     int64_t call_seq;                 /* next_seq when the current call began */
     struct ff_dirty *dirty;           /* events added since the last fold; owned */
@@ -111,13 +132,23 @@ struct ff_store {
     bool in_txn;                      /* a write transaction is open */
     bool readonly;                    /* opened read-only */
     bool no_fold;                     /* schema older than the fold (tests of migration) */
+    bool rebuilding;                  /* a full refold runs: every entity pulls, none pushes */
+    bool folding_dirty;               /* the dirty list is being folded: pushes wait for it */
+    struct ff_push *push;             /* erasure pushes waiting for the dirty fold; owned */
+    size_t n_push, cap_push;          /* used and allocated */
+    bool erasing;                     /* this transaction redacted personal values: purge the
+                                         FTS index before commit, the WAL after */
     int sys_errno;                    /* errno of the last failed step, for FF_EFULL */
+    enum ff_err last;                 /* class of the last error recorded in err */
     char err[512];                    /* last error text */
 };
 
 /* Records a formatted error on s and returns e. */
 enum ff_err ff_store__fail(struct ff_store *s, enum ff_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The class of the last recorded error (FF_EDB if none was): what a caller returns after a
+ * helper that records its error and returns NULL failed. */
+enum ff_err ff_store__err(const struct ff_store *s);
 /* Maps a SQLite result code to enum ff_err, recording sqlite's message with `what`. */
 enum ff_err ff_store__db_fail(struct ff_store *s, int rc, const char *what);
 /* The statement `id`, reset and with bindings cleared; NULL (error recorded) on failure. */
@@ -142,6 +173,19 @@ enum ff_err ff_store__mark_dirty(struct ff_store *s, const struct ff_event *ev, 
 enum ff_err ff_store__fold_dirty(struct ff_store *s); /* folds and empties the list */
 void ff_store__dirty_clear(struct ff_store *s);       /* empties it without folding */
 enum ff_err ff_store__fold_all(struct ff_store *s);
+enum ff_err ff_store__load_erasures(struct ff_store *s); /* s->erasures from meta */
+enum ff_err ff_store__run_pushes(struct ff_store *s);    /* refolds what erasures reach */
+
+/* A redacted event keeps 16 bits of the digest of what was received, marked by bit 16: enough
+ * to know a late copy of the original for a duplicate (and most forgeries for what they
+ * are), too few to find an erased value by trying candidates against it. */
+#define FF_STORE_REDACTED_MASK 0xFFFFu
+#define FF_STORE_REDACTED_DIGEST(d) (((d)&FF_STORE_REDACTED_MASK) | 0x10000u)
+
+/* The digest of what was received for the stored event (device, seq): the row's own content,
+ * or (*redacted) the part kept when it was redacted. *found false if there is no such row. */
+enum ff_err ff_store__stored_digest(struct ff_store *s, const char *device, int64_t seq,
+                                    bool *found, uint64_t *digest, bool *redacted);
 
 /* Text (store_text.c): folds case and diacritics (en/da/es) to ASCII lower case into out;
  * digits_only keeps digits alone. Always NUL-terminates; truncates at cap. */

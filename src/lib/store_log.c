@@ -23,14 +23,14 @@ static enum ff_err load_counters(struct ff_store *s)
 {
     sqlite3_stmt *st = ff_store__query(s, S_MAX_SEQ, "s", s->device);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW)
         return ff_store__db_fail(s, rc, "reading the last seq");
     s->next_seq = sqlite3_column_int64(st, 0) + 1;
     sqlite3_reset(st);
     if (!(st = ff_store__query(s, S_META_GET, "s", "hlc")))
-        return FF_EDB;
+        return ff_store__err(s);
     uint64_t saved = 0;
     if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_text(st, 0))
         ff_hlc_parse((const char *)sqlite3_column_text(st, 0), &saved);
@@ -39,7 +39,18 @@ static enum ff_err load_counters(struct ff_store *s)
         return ff_store__db_fail(s, rc, "reading the clock");
     if (saved > s->clock.last)
         s->clock.last = saved;
-    return FF_OK;
+    return ff_store__load_erasures(s);
+}
+
+enum ff_err ff_store__load_erasures(struct ff_store *s)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", "erasures");
+    if (!st)
+        return ff_store__err(s);
+    int rc = sqlite3_step(st);
+    s->erasures = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "reading meta");
 }
 
 enum ff_err ff_store__write_begin(struct ff_store *s)
@@ -69,20 +80,29 @@ static enum ff_err save_clock(struct ff_store *s)
     return ff_store__exec(s, S_META_SET, "ss", "hlc", hex);
 }
 
-/* Folds what the transaction touched and commits it. */
+/* Folds what the transaction touched and commits it. After an erasure the customer index is
+ * merged into one segment (FTS5 keeps deleted terms in old segments until a merge) and the
+ * WAL is checkpointed and truncated, so that no earlier page image keeps an erased value;
+ * secure_delete (store.c) zeroes what the merge and the redaction free. */
 static enum ff_err finish(struct ff_store *s)
 {
     enum ff_err e = s->no_fold ? FF_OK : ff_store__fold_dirty(s);
+    if (!e && s->erasing)
+        e = ff_store__exec(s, S_FTS_OPTIMIZE, "");
     if (!e)
         e = save_clock(s);
     if (!e)
         e = ff_store__exec(s, S_COMMIT, "");
+    if (!e && s->erasing) /* best effort: a reader's snapshot can hold it back; the next does */
+        sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    s->erasing = false;
     return e;
 }
 
 static void abandon(struct ff_store *s)
 {
     ff_store__dirty_clear(s);
+    s->erasing = false;
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = false;
     s->in_batch = false;
@@ -162,9 +182,16 @@ static enum ff_err insert_event(struct ff_store *s, const struct ff_event *ev, c
     enum ff_err e = ff_store__exec(
         s, S_INSERT_EVENT, "siisssssii", ev->device, ev->seq, (int64_t)ev->hlc, ev->entity,
         ev->entity_id, ev->type, ev->payload, ev->author, (int64_t)ev->schema, (int64_t)ev->known);
+    if (!e && ev->redacted_from) /* rare: a redacted copy; the key is the one just inserted */
+        e = ff_store__exec(s, S_REDACT_EVENT, "sisi", ev->device, ev->seq, ev->payload,
+                           (int64_t)ev->redacted_from);
     *added = !e && sqlite3_changes(s->db) > 0;
     if (!e && !strcmp(ev->device, s->device) && ev->seq >= s->next_seq)
         s->next_seq = ev->seq + 1; /* our own events, restored from elsewhere */
+    if (!e && *added && ev->known && !strcmp(ev->type, "customer.erased")) {
+        s->erasures++; /* from now on the fold asks who is erased */
+        e = ff_store__exec(s, S_META_SET, "si", "erasures", s->erasures);
+    }
     if (!*added || !ev->known || s->no_fold) {
         cJSON_Delete(p);
         return e;
@@ -249,26 +276,134 @@ static enum ff_err observe(struct ff_store *s, const struct ff_event *ev)
                           (double)(ff_hlc_wall(ev->hlc) - now) / 3600000.0);
 }
 
-enum ff_err ff_store_import(struct ff_store *s, const char *json, size_t len, bool *out_added)
+enum ff_err ff_store__stored_digest(struct ff_store *s, const char *device, int64_t seq,
+                                    bool *found, uint64_t *digest, bool *redacted)
+{
+    *redacted = false;
+    sqlite3_stmt *st = ff_store__query(s, S_EVENT_ROW, "si", device, seq);
+    if (!st)
+        return ff_store__err(s);
+    int rc = sqlite3_step(st);
+    *found = rc == SQLITE_ROW;
+    if (*found && sqlite3_column_type(st, 7) != SQLITE_NULL) {
+        *digest = (uint64_t)sqlite3_column_int64(st, 7);
+        *redacted = true;
+    } else if (*found) {
+        struct ff_event row = {.seq = seq, .hlc = (uint64_t)sqlite3_column_int64(st, 0)};
+        snprintf(row.device, sizeof row.device, "%s", device);
+        snprintf(row.entity, sizeof row.entity, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(row.entity_id, sizeof row.entity_id, "%s",
+                 (const char *)sqlite3_column_text(st, 2));
+        snprintf(row.type, sizeof row.type, "%s", (const char *)sqlite3_column_text(st, 3));
+        row.payload = (char *)sqlite3_column_text(st, 4);
+        row.author = (char *)sqlite3_column_text(st, 5);
+        row.schema = sqlite3_column_int(st, 6);
+        *digest = ff_event_digest(&row);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK
+                                                 : ff_store__db_fail(s, rc, "reading an event");
+}
+
+/* Keeps a forged copy for the back office (its first 4 KiB, at most 10000 of them); of an
+ * event redacted after an erasure, only its id and digests. */
+static enum ff_err record_forgery(struct ff_store *s, const struct ff_event *ev, uint64_t digest,
+                                  uint64_t stored, bool redacted)
+{
+    char *line = NULL;
+    char id[FF_EVENT_ID_MAX + 24];
+    if (!redacted && ff_event_encode(ev, &line))
+        return ff_store__fail(s, FF_ENOMEM, "out of memory recording a forgery");
+    snprintf(id, sizeof id, "%s:%lld", ev->device, (long long)ev->seq);
+    enum ff_err e = ff_store__exec(s, S_INS_FORGERY, "siiis", id, (int64_t)digest, (int64_t)stored,
+                                   (int64_t)ev->hlc, line);
+    ff_free(line);
+    return e;
+}
+
+/* Undoes a call that wrote nothing: outside a batch its transaction is rolled back, so a
+ * duplicate leaves the file, the clock and the counters exactly as they were. */
+static void write_cancel(struct ff_store *s)
+{
+    s->clock.last = s->call_clock;
+    s->next_seq = s->call_seq;
+    if (!s->in_batch) {
+        ff_store__exec(s, S_ROLLBACK, "");
+        s->in_txn = false;
+    }
+}
+
+enum what_happened { ADDED, DUPLICATE, FORGED };
+
+/* Inside the write lock: sorts ev into new, duplicate or forged, and adds a new one. */
+static enum ff_err import_locked(struct ff_store *s, const struct ff_event *ev, bool restore,
+                                 enum what_happened *what)
+{
+    bool found = false, redacted = false;
+    uint64_t stored = 0, digest = ev->redacted_from ? ev->redacted_from : ff_event_digest(ev);
+    enum ff_err e = ff_store__stored_digest(s, ev->device, ev->seq, &found, &stored, &redacted);
+    if (e)
+        return e;
+    if (found) { /* a redacted copy keeps only FF_STORE_REDACTED_BITS of the digest */
+        uint64_t mask = redacted || ev->redacted_from ? FF_STORE_REDACTED_MASK : UINT64_MAX;
+        bool same = ((stored ^ digest) & mask) == 0;
+        *what = same ? DUPLICATE : FORGED;
+        return same ? FF_OK : record_forgery(s, ev, digest, stored, redacted);
+    }
+    if (!restore && !strcmp(ev->device, s->device))
+        return ff_store__fail(s, FF_EINVALID,
+                              "event %s:%lld: device: this store's own id; only a restore "
+                              "(ffctl db restore) brings this device's events back",
+                              ev->device, (long long)ev->seq);
+    bool added = false;
+    *what = ADDED;
+    if (!(e = observe(s, ev)))
+        e = insert_event(s, ev, NULL, &added);
+    return e;
+}
+
+static enum ff_err import_one(struct ff_store *s, const char *json, size_t len, bool restore,
+                              bool *out_added)
 {
     char why[384];
     struct ff_event ev;
-    bool added = false;
+    enum what_happened what = DUPLICATE;
     if (out_added)
         *out_added = false;
     enum ff_err e = ff_event_decode(json, len, &ev, why, sizeof why);
     if (e)
         return ff_store__fail(s, e, "%s", why);
-    if (!(e = ff_store__write_begin(s))) {
-        e = observe(s, &ev);
-        if (!e)
-            e = insert_event(s, &ev, NULL, &added);
-        e = ff_store__write_end(s, e);
+    if (restore && strcmp(ev.device, s->device))
+        e = ff_store__fail(s, FF_EINVALID,
+                           "event %s:%lld: device: a restore takes only this "
+                           "device's (%s) events",
+                           ev.device, (long long)ev.seq, s->device);
+    if (!e && !(e = ff_store__write_begin(s))) {
+        e = import_locked(s, &ev, restore, &what);
+        if (!e && what == DUPLICATE)
+            write_cancel(s);
+        else
+            e = ff_store__write_end(s, e); /* a forgery's record is committed with it */
     }
+    if (!e && what == FORGED)
+        e = ff_store__fail(s, FF_EINVALID,
+                           "event %s:%lld: forged: this id is stored with other content; "
+                           "refused and recorded (digest %016llx)",
+                           ev.device, (long long)ev.seq, (unsigned long long)ff_event_digest(&ev));
     if (!e && out_added)
-        *out_added = added;
+        *out_added = what == ADDED;
     ff_event_clear(&ev);
     return e;
+}
+
+enum ff_err ff_store_import(struct ff_store *s, const char *json, size_t len, bool *out_added)
+{
+    return import_one(s, json, len, false, out_added);
+}
+
+enum ff_err ff_store_restore(struct ff_store *s, const char *json, size_t len, bool *out_added)
+{
+    return import_one(s, json, len, true, out_added);
 }
 
 enum ff_err ff_store_rebuild(struct ff_store *s)
@@ -285,7 +420,7 @@ static enum ff_err local_counts(struct ff_store *s, int64_t *count, int64_t *max
 {
     sqlite3_stmt *st = ff_store__query(s, S_LOCAL_GAPS, "s", s->device);
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW)
         return ff_store__db_fail(s, rc, "counting local events");
@@ -299,7 +434,7 @@ static enum ff_err sent_seq(struct ff_store *s, int64_t *out)
 {
     sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", "sent");
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);

@@ -18,7 +18,7 @@ enum ff_err ff_store__json_result(struct ff_store *s, sqlite3_stmt *st, char **o
 {
     *out = NULL;
     if (!st)
-        return FF_EDB;
+        return ff_store__err(s);
     int rc = sqlite3_step(st);
     enum ff_err e = FF_OK;
     if (rc == SQLITE_ROW && sqlite3_column_text(st, 0)) {
@@ -139,6 +139,11 @@ enum ff_err ff_store_kb_search(struct ff_store *s, const char *query, const char
 enum ff_err ff_store_conflicts(struct ff_store *s, char **out)
 {
     return ff_store__json_result(s, ff_store__query(s, S_CONFLICTS, ""), out);
+}
+
+enum ff_err ff_store_forgeries(struct ff_store *s, char **out)
+{
+    return ff_store__json_result(s, ff_store__query(s, S_FORGERIES, ""), out);
 }
 
 enum ff_err ff_store_stats(struct ff_store *s, char **out)

@@ -59,6 +59,15 @@ const char *const ff_store__migrations[FF_STORE_SCHEMA_VERSION] = {
     " tokenize='unicode61 remove_diacritics 2');"
     "CREATE TABLE conflicts(entity TEXT, entity_id TEXT, field TEXT, heads,"
     " PRIMARY KEY(entity, entity_id, field)) WITHOUT ROWID;",
+    /* v3: peers that lie. A forged copy of a stored event (same id, other content) is kept
+     * apart for the back office, capped; an erased customer's events have their personal
+     * values redacted in the log and keep the digest of what was received. */
+    "ALTER TABLE events ADD COLUMN redacted_from INTEGER;"
+    "CREATE TABLE forgeries(event_id TEXT NOT NULL, digest INTEGER NOT NULL,"
+    " stored_digest INTEGER NOT NULL, hlc INTEGER, event TEXT,"
+    " PRIMARY KEY(event_id, digest)) WITHOUT ROWID;"
+    "INSERT OR REPLACE INTO meta(key, value) SELECT 'erasures', count(*) FROM events"
+    " WHERE entity = 'customer' AND type = 'customer.erased';",
 };
 
 /* "table ORDER BY key": what a rebuild empties and a dump prints, in this order. */
@@ -84,6 +93,14 @@ const char *const ff_store__derived[] = {"customer_fts", "kb_fts", NULL};
     " FROM customers c JOIN up ON c.id = up.id WHERE c.merged_into IS NOT NULL AND up.n < 8)"      \
     " SELECT id FROM up ORDER BY n DESC LIMIT 1)"
 
+#define ERASED_FROM(ids)                                                                           \
+    "WITH RECURSIVE start(id) AS (" ids "), up(id, n) AS (SELECT id, 0 FROM start"                 \
+    " WHERE id IS NOT NULL UNION SELECT json_extract(e.payload, '$.into'), up.n + 1 FROM up"       \
+    " JOIN events e ON e.entity = 'customer' AND e.entity_id = up.id"                              \
+    " AND e.type = 'customer.merged' AND e.known WHERE up.n < 8)"                                  \
+    " SELECT EXISTS (SELECT 1 FROM up JOIN events e ON e.entity = 'customer'"                      \
+    " AND e.entity_id = up.id AND e.type = 'customer.erased' AND e.known)"
+
 const char *const ff_store__sql[S__COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
@@ -99,15 +116,57 @@ const char *const ff_store__sql[S__COUNT] = {
     /* covered by events_entity (the key's seq rides along): no table reads */
     [S_ENTITY_KEYS] = "SELECT device, seq FROM events WHERE entity = ?1 AND entity_id = ?2"
                       " ORDER BY hlc, device, seq",
+    [S_EVENT_ROW] = "SELECT hlc, entity, entity_id, type, payload, author, schema, redacted_from"
+                    " FROM events WHERE device = ?1 AND seq = ?2",
+    [S_INS_FORGERY] = "INSERT OR IGNORE INTO forgeries(event_id, digest, stored_digest, hlc, event)"
+                      " SELECT ?1, ?2, ?3, ?4, substr(?5, 1, 4096)"
+                      " WHERE (SELECT count(*) FROM forgeries) < 10000",
+    [S_FORGERIES] = "SELECT json_group_array(json_object('id', event_id, 'digest',"
+                    " printf('%016x', digest), 'stored_digest', printf('%016x', stored_digest),"
+                    " 'event', event)) FROM (SELECT * FROM forgeries ORDER BY event_id, digest)",
+    /* erasure (store_fold_erase.c): a customer is erased if it, or a customer it was ever
+     * merged into (8 hops), has a customer.erased event; a case is of an erased customer if
+     * any customer_id it ever named is erased. Both read the log, so they are functions of the
+     * event set, and never undone. */
+    [S_CUSTOMER_ERASED] = ERASED_FROM("SELECT ?1"),
+    [S_CASE_ERASED] = ERASED_FROM(
+        "SELECT json_extract(payload, '$.customer_id') FROM events WHERE entity = 'case'"
+        " AND entity_id = ?1 AND known AND type = 'case.created' UNION"
+        " SELECT json_extract(payload, '$.value') FROM events WHERE entity = 'case'"
+        " AND entity_id = ?1 AND known AND type = 'case.field_edited'"
+        " AND json_extract(payload, '$.field') = 'customer_id'"),
+    /* what an erasure or a merge into an erased customer reaches: customers merged into it,
+     * their cases; a case's reports and feedback (full scans: erasures are rare) */
+    [S_CUSTOMER_DEPENDENTS] =
+        "WITH RECURSIVE down(id, n) AS (SELECT ?1, 0 UNION SELECT e.entity_id, down.n + 1"
+        " FROM down JOIN events e ON e.entity = 'customer' AND e.type = 'customer.merged'"
+        " AND e.known AND json_extract(e.payload, '$.into') = down.id WHERE down.n < 8)"
+        " SELECT 'customer', id FROM down WHERE id <> ?1 UNION"
+        " SELECT 'case', entity_id FROM events WHERE entity = 'case' AND known AND"
+        " ((type = 'case.created' AND json_extract(payload, '$.customer_id') IN"
+        " (SELECT id FROM down)) OR (type = 'case.field_edited' AND"
+        " json_extract(payload, '$.field') = 'customer_id' AND"
+        " json_extract(payload, '$.value') IN (SELECT id FROM down)))",
+    [S_CASE_DEPENDENTS] = "SELECT DISTINCT entity, entity_id FROM events WHERE entity IN"
+                          " ('report', 'feedback') AND known"
+                          " AND json_extract(payload, '$.case_id') = ?1",
+    [S_REDACT_EVENT] = "UPDATE events SET payload = ?3, redacted_from = ?4"
+                       " WHERE device = ?1 AND seq = ?2",
+    [S_REDACT_FORGERY] = "UPDATE forgeries SET event = NULL WHERE event_id = ?1",
+    [S_REDACT_CASE_ROWS] = "UPDATE notes SET text = NULL WHERE case_id = ?1 AND text IS NOT NULL",
+    [S_REDACT_ESCALATIONS] = "UPDATE escalations SET reason = NULL WHERE case_id = ?1"
+                             " AND reason IS NOT NULL",
+    [S_FTS_OPTIMIZE] = "INSERT INTO customer_fts(customer_fts) VALUES('optimize')",
     [S_EVENT_BY_KEY] = "SELECT device, seq, hlc, type, payload, author, known FROM events"
                        " WHERE device = ?1 AND seq = ?2",
     [S_ALL_EVENTS] = "SELECT device, seq, hlc, type, payload, author, entity, entity_id"
                      " FROM events WHERE known ORDER BY entity, entity_id, hlc, device",
-    [S_EVENTS_AFTER] = "SELECT device, seq, hlc, entity, entity_id, type, payload, author,"
-                       " schema FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq"
-                       " LIMIT ?3",
-    [S_EXPORT] = "SELECT device, seq, hlc, entity, entity_id, type, payload, author, schema"
-                 " FROM events ORDER BY hlc, device",
+    [S_EVENTS_AFTER] =
+        "SELECT device, seq, hlc, entity, entity_id, type, payload, author,"
+        " schema, redacted_from FROM events WHERE device = ?1 AND seq > ?2 ORDER BY seq"
+        " LIMIT ?3",
+    [S_EXPORT] = "SELECT device, seq, hlc, entity, entity_id, type, payload, author, schema,"
+                 " redacted_from FROM events ORDER BY hlc, device",
     [S_INS_CUSTOMER] = "INSERT OR REPLACE INTO customers(id, name, phone, email, address, site,"
                        " merged_into, erased, created_hlc, search_key)"
                        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
@@ -225,6 +284,7 @@ const char *const ff_store__sql[S__COUNT] = {
                 " 'cases', (SELECT count(*) FROM cases), 'visits', (SELECT count(*) FROM visits),"
                 " 'reports', (SELECT count(*) FROM reports),"
                 " 'kb_articles', (SELECT count(*) FROM kb_articles),"
-                " 'conflicts', (SELECT count(*) FROM conflicts))",
+                " 'conflicts', (SELECT count(*) FROM conflicts),"
+                " 'forgeries', (SELECT count(*) FROM forgeries))",
     [S_LOCAL_GAPS] = "SELECT count(*), coalesce(max(seq), 0) FROM events WHERE device = ?1",
 };

@@ -54,7 +54,7 @@ static inline int sync_into(struct ff_store *to, struct ff_store *from)
     char *lines = export_all(from);
     CHECK_INT(ff_store_begin(to), FF_OK);
     int n = import_lines(to, lines);
-    CHECK_INT(ff_store_commit(to), FF_OK);
+    CHECK_MSG(ff_store_commit(to) == FF_OK, ff_store_errmsg(to));
     free(lines);
     return n;
 }

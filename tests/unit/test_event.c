@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "fieldflow/event.h"
 #include "fieldflow/mem.h"
 #include "harness.h"
@@ -56,6 +58,50 @@ static const struct {
     {"{\"id\":", FF_EPARSE, "not valid JSON"},
     {"[]", FF_EPARSE, "must be a JSON object"},
     {"{\"id\":\"d1:1\",\"device\":\"d1\",\"seq\":1,\"hlc\":\"xyz\"}", FF_EINVALID, "hlc"},
+    /* exactly one value, nothing after it but whitespace (issue 9) */
+    {ENV("d1:7", "d1", "7", "feedback.given", "feedback", "{\"score\":5}") " \n", FF_OK, ""},
+    {ENV("d1:7", "d1", "7", "feedback.given", "feedback", "{\"score\":5}")
+         ENV("d1:8", "d1", "8", "feedback.given", "feedback", "{\"score\":1}"),
+     FF_EPARSE, "more after the first JSON value"},
+    {ENV("d1:7", "d1", "7", "feedback.given", "feedback", "{\"score\":5}") " junk", FF_EPARSE,
+     "more after"},
+    {"   ", FF_EPARSE, "ends early"},
+    {"", FF_EPARSE, "ends early"},
+    /* NUL: escaped it would cut the string, so it is refused in ids, keys and text */
+    {"{\"id\":\"d1:7\",\"device\":\"d1\",\"seq\":7,\"hlc\":\"0193a1b2c3d40001\",\"entity\":"
+     "\"case\",\"entity_id\":\"case-0\\u0000junk\",\"type\":\"case.note_added\",\"payload\":"
+     "{\"text\":\"t\"},\"author\":null,\"schema\":1}",
+     FF_EINVALID, "NUL"},
+    {ENV("d1:7", "d1", "7", "customer.created", "customer", "{\"name\":\"a\",\"k\\u0000\":1}"),
+     FF_EINVALID, "NUL"},
+    {ENV("d1:7", "d1", "7", "customer.created", "customer", "{\"name\":\"Al\\u0000ice\"}"),
+     FF_EINVALID, "NUL"},
+    {ENV("d1:7", "d1", "7", "customer.created", "customer", "{\"name\":\"a\\\\u0000\"}"), FF_OK,
+     ""}, /* an escaped backslash before u0000 is text, not a NUL */
+    {ENV("d1:7", "d1", "7", "customer.created", "customer", "{\"name\":\"\\ud800x\"}"), FF_EPARSE,
+     "surrogate"},
+    /* duplicate keys: cJSON reads the first, Python, JavaScript and jsonb the last */
+    {ENV("d1:7", "d1", "7", "customer.created", "customer",
+         "{\"name\":\"Alice\",\"name\":\"Mallory\"}"),
+     FF_EINVALID, "event d1:7: payload: has the key \"name\" twice"},
+    {ENV("d1:7", "d1", "7", "customer.created", "customer",
+         "{\"name\":\"A\",\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,"
+         "\"i\":{\"x\":1,\"x\":2}}"),
+     FF_EINVALID, "\"x\" twice"},
+    {"{\"id\":\"d1:7\",\"device\":\"d1\",\"device\":\"d2\",\"seq\":7,\"hlc\":"
+     "\"0193a1b2c3d40001\",\"entity\":\"case\",\"entity_id\":\"k\",\"type\":"
+     "\"case.note_added\",\"payload\":{\"text\":\"t\"},\"author\":null,\"schema\":1}",
+     FF_EINVALID, "event d1:7: event: has the key \"device\" twice"},
+    /* numbers beyond 2^53 would be rounded */
+    {ENV("d1:7", "d1", "7", "customer.created", "customer",
+         "{\"name\":\"a\",\"n\":9007199254740993}"),
+     FF_EINVALID, "2^53"},
+    {ENV("d1:7", "d1", "7", "customer.created", "customer",
+         "{\"name\":\"a\",\"n\":-9007199254740992}"),
+     FF_EINVALID, "2^53"},
+    {ENV("d1:7", "d1", "7", "customer.created", "customer",
+         "{\"name\":\"a\",\"n\":9007199254740991}"),
+     FF_OK, ""},
 };
 
 static void test_table(void)
@@ -122,9 +168,53 @@ static void test_limits(void)
     }
 }
 
+/* Bytes JSON text cannot carry raw: a NUL inside a string, or after the value. */
+static void test_raw_nul(void)
+{
+    static const char with_nul[] = "{\"id\":\"d1:7\",\"device\":\"d1\",\"seq\":7,\"hlc\":"
+                                   "\"0193a1b2c3d40001\",\"entity\":\"case\",\"entity_id\":"
+                                   "\"case-0\0junk\",\"type\":\"case.note_added\",\"payload\":"
+                                   "{\"text\":\"t\"},\"author\":null,\"schema\":1}";
+    struct ff_event ev;
+    char why[256] = "";
+    CHECK_INT(ff_event_decode(with_nul, sizeof with_nul - 1, &ev, why, sizeof why), FF_EPARSE);
+    CHECK_MSG(strstr(why, "NUL") != NULL, why);
+    const char *ok = ENV("d1:7", "d1", "7", "feedback.given", "feedback", "{\"score\":5}");
+    char buf[512];
+    size_t n = strlen(ok);
+    memcpy(buf, ok, n);
+    memcpy(buf + n, "\0{}", 3);
+    CHECK_INT(ff_event_decode(buf, n + 3, &ev, why, sizeof why), FF_EPARSE);
+    CHECK_MSG(strstr(why, "NUL") != NULL, why);
+}
+
+static void *no_malloc(size_t n)
+{
+    (void)n;
+    return NULL;
+}
+
+/* cJSON failing to allocate is out of memory, not "not valid JSON": a good event must not be
+ * refused as bad (sync retries one, drops the other). */
+static void test_oom_is_not_parse(void)
+{
+    const char *in = ENV("d1:7", "d1", "7", "feedback.given", "feedback", "{\"score\":5}");
+    struct ff_event ev;
+    char why[256] = "";
+    cJSON_Hooks hooks = {no_malloc, free};
+    cJSON_InitHooks(&hooks); /* this test is single-threaded */
+    enum ff_err e = ff_event_decode(in, strlen(in), &ev, why, sizeof why);
+    cJSON_InitHooks(NULL);
+    CHECK_INT(e, FF_ENOMEM);
+    CHECK_MSG(strstr(why, "out of memory") != NULL, why);
+    ff_event_clear(&ev);
+}
+
 int main(void)
 {
     test_table();
+    test_raw_nul();
+    test_oom_is_not_parse();
     test_round_trip();
     test_limits();
     return ff_test_finish();

@@ -3,7 +3,9 @@
  * Several origin devices make random events on a small pool of entities (so that edits race,
  * customers merge, ids collide), syncing with each other now and then so that some edits see
  * others and some do not. The union of their logs is then delivered to fresh replicas, each
- * in its own random order, random batch splits and with duplicates. Every replica's dump must
+ * in its own random order, random batch splits and with duplicates, with edits from a peer
+ * naming versions from its future (prev of higher hlc), and with lies mixed in (forged copies
+ * of stored events, duplicate keys, NUL in ids), each refused. Every replica's dump must
  * be byte-identical, equal to a full rebuild, and pass ff_store_check.
  */
 #include "store_int.h"
@@ -182,6 +184,34 @@ static size_t split(char *buf, char **lines, size_t cap)
     return n;
 }
 
+/* A hostile variant of the genuine event `line`, which the replica already has: a forged copy
+ * (same id, other content), a duplicate key or a NUL in an id. Each must be refused and
+ * change nothing. */
+static void hostile(struct ff_store *r, const char *line)
+{
+    static const char *const kinds[3][2] = {
+        {"\"payload\":{", "\"payload\":{\"forged\":1,"},
+        {"\"payload\":{", "\"payload\":{\"dup\":1,\"dup\":2,"},
+        {"\"entity_id\":\"", "\"entity_id\":\"x\\u0000"},
+    };
+    unsigned k = rnd(3);
+    const char *at = strstr(line, kinds[k][0]);
+    if (!at)
+        return;
+    size_t head = (size_t)(at - line), from = strlen(kinds[k][0]), to = strlen(kinds[k][1]);
+    char *bad = malloc(strlen(line) + to + 1);
+    memcpy(bad, line, head);
+    memcpy(bad + head, kinds[k][1], to);
+    memcpy(bad + head + to, line + head + from, strlen(line + head + from) + 1);
+    bool added = true;
+    enum ff_err e = ff_store_import(r, bad, strlen(bad), &added);
+    /* a copy of a redacted event is known by the digest it claims: a duplicate, still nothing */
+    bool claims = k == 0 && strstr(line, "\"redacted\":") != NULL;
+    bool refused = e == FF_EINVALID || e == FF_EPARSE; /* "{...,}" where the payload was {} */
+    CHECK_MSG((refused || (claims && e == FF_OK)) && !added, bad);
+    free(bad);
+}
+
 static void deliver(struct ff_store *r, char **lines, size_t n)
 {
     for (size_t i = n; i > 1; i--) { /* shuffle */
@@ -202,6 +232,8 @@ static void deliver(struct ff_store *r, char **lines, size_t n)
             if (!rnd(10)) /* a duplicate delivery */
                 ff_store_import(r, lines[rnd((unsigned)i + 1)], strlen(lines[rnd((unsigned)i + 1)]),
                                 NULL);
+            if (!rnd(8)) /* a lie about something already here */
+                hostile(r, lines[rnd((unsigned)i + 1)]);
         }
         if (use_batch)
             CHECK_INT(ff_store_commit(r), FF_OK);
@@ -236,10 +268,34 @@ static void round_trip(const char *dir, int round, int actions)
     size_t len = 0;
     FILE *f = open_memstream(&all, &len);
     for (int i = 0; i <= ORIGINS; i++) {
-        char *mine = NULL;
-        CHECK_INT(ff_store_events_after(o[i], 0, 1000000, &mine), FF_OK);
-        fputs(mine, f);
-        ff_free(mine);
+        int64_t after = 0, last = 0;
+        CHECK_INT(ff_store_pending(o[i], &last), FF_OK); /* nothing was marked sent */
+        while (after < last) { /* batches are capped: ask until everything came */
+            char *mine = NULL;
+            CHECK_INT(ff_store_events_after(o[i], after, 0, &mine), FF_OK);
+            for (const char *p = mine; p && *p; p++)
+                after += *p == '\n';
+            fputs(mine ? mine : "", f);
+            bool empty = !mine || !*mine;
+            ff_free(mine);
+            if (empty)
+                break;
+        }
+    }
+    /* A peer whose edits name versions from its future: older (by hlc) than what they
+     * name, they supersede nothing, whatever order they arrive in. */
+    for (int k = 1; k <= 12; k++) {
+        char cat[16];
+        snprintf(cat, sizeof cat, "\"c%u\"", rnd(9));
+        fprintf(f,
+                "{\"id\":\"mallory:%d\",\"device\":\"mallory\",\"seq\":%d,\"hlc\":"
+                "\"%016llx\",\"entity\":\"case\",\"entity_id\":\"case-%u\",\"type\":"
+                "\"case.field_edited\",\"payload\":{\"field\":\"%s\",\"value\":%s,"
+                "\"prev\":[\"dev-%u:%u\",\"dev-%u:%u\",\"server:%u\"]},\"author\":null,"
+                "\"schema\":1}\n",
+                k, k, (unsigned long long)((1732440000000ull - 60000 + (uint64_t)k) << 16), rnd(10),
+                k % 2 ? "priority" : "category", k % 2 ? "3" : cat, rnd(ORIGINS), 1 + rnd(60),
+                rnd(ORIGINS), 1 + rnd(60), 1 + rnd(20));
     }
     fclose(f);
     static char *lines[100000];

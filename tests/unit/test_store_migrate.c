@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 /* test_store_migrate.c - schema migrations, forward only, from every earlier version.
  *
  * For each version v below the latest: make a file at v (the log only, as that build kept
@@ -5,6 +6,10 @@
  * those of a store that received the same events at the latest version. Also: a file from a
  * newer build is refused, and an empty file is made at the latest version.
  */
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "store_int.h"
 #include "store_testlib.h"
 
@@ -84,6 +89,117 @@ static void test_not_a_db(const char *dir)
     CHECK(s == NULL && why[0]);
 }
 
+#define RACERS 6
+
+/* A child: open (creating or migrating) the file at `path`, append one event, exit 0. */
+static void racer(const char *path, int go_fd)
+{
+    char buf;
+    if (read(go_fd, &buf, 1) < 0) /* all start together, when the pipe closes */
+        _exit(3);
+    struct ff_store_opts o = {.path = path, .device = "shared"};
+    struct ff_store *s = NULL;
+    enum ff_err e = ff_store_open(&o, &s);
+    if (!e)
+        e = ff_store_append(s, "case.note_added", "k", "{\"text\":\"racer\"}", NULL);
+    if (e)
+        fprintf(stderr, "racer %d: %s: %s\n", (int)getpid(), ff_strerror(e),
+                s ? ff_store_errmsg(s) : "open failed");
+    ff_store_close(s);
+    _exit(e ? 1 : 0);
+}
+
+/* Processes creating or migrating one file at once all succeed, and the file is whole. */
+static void race(const char *dir, const char *name, int from_version)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (from_version) {
+        struct ff_store_opts o = {.path = path, .device = "shared"};
+        struct ff_store *s = NULL;
+        CHECK_INT(ff_store__open_at(&o, from_version, &s), FF_OK);
+        ff_store_close(s);
+    }
+    int go[2];
+    CHECK_INT(pipe(go), 0);
+    pid_t kids[RACERS];
+    for (int i = 0; i < RACERS; i++)
+        if ((kids[i] = fork()) == 0) {
+            close(go[1]);
+            racer(path, go[0]);
+        }
+    close(go[0]);
+    close(go[1]);
+    for (int i = 0; i < RACERS; i++) {
+        int status = 0;
+        waitpid(kids[i], &status, 0);
+        CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, name);
+    }
+    struct ff_store *s = open_store(dir, name, "shared");
+    int64_t pending = 0;
+    CHECK_INT(ff_store_pending(s, &pending), FF_OK);
+    CHECK_INT(pending, RACERS);
+    CHECK_INT(ff_store_check(s), FF_OK);
+    ff_store_close(s);
+}
+
+/* A writer waiting for another's lock gives up after busy_ms, not the default 5 s. */
+static void test_busy_wait(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/busy.db", dir);
+    struct ff_store *holder = open_store(dir, "busy.db", "dev-h");
+    struct ff_store_opts o = {.path = path, .busy_ms = 200};
+    struct ff_store *waiter = NULL;
+    CHECK_INT(ff_store_open(&o, &waiter), FF_OK);
+    CHECK_INT(ff_store_begin(holder), FF_OK);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    enum ff_err e = ff_store_append(waiter, "case.note_added", "k", "{\"text\":\"w\"}", NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    CHECK_INT(e, FF_EDB);
+    CHECK_MSG(has(ff_store_errmsg(waiter), "locked"), ff_store_errmsg(waiter));
+    CHECK_MSG(ms >= 150 && ms < 2500, "busy_ms is not what the writer waited");
+    ff_store_rollback(holder);
+    CHECK_INT(ff_store_append(waiter, "case.note_added", "k", "{\"text\":\"w\"}", NULL), FF_OK);
+    ff_store_close(waiter);
+    ff_store_close(holder);
+}
+
+/* A file from before v3 whose log holds an erased customer's values: the migration's refold
+ * redacts them, from the log and the old FTS segments too. */
+static void test_erased_before_v3(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/erased-v2.db", dir);
+    struct ff_store_opts o = {.path = path, .device = "old"};
+    struct ff_store *s = NULL;
+    CHECK_INT(ff_store__open_at(&o, 2, &s), FF_OK);
+    append_ok(s, "customer.created", "c-gone",
+              "{\"name\":\"Ulrikke Vexholm\",\"phone\":\"77712345\"}");
+    append_ok(s, "case.note_added", "k-gone", "{\"text\":\"Vexholm rang\"}");
+    append_ok(s, "case.created", "k-gone",
+              "{\"customer_id\":\"c-gone\",\"touchpoint\":\"phone\",\"request_type\":\"order\"}");
+    append_ok(s, "customer.erased", "c-gone", "{}");
+    ff_store_close(s);
+    s = open_store(dir, "erased-v2.db", "old"); /* migrates to v3 and refolds */
+    CHECK_INT(ff_store_check(s), FF_OK);
+    size_t len = 0;
+    char *bytes = ff_test_slurp(path, &len);
+    CHECK(bytes != NULL);
+    for (int w = 0; w < 2 && bytes; w++) {
+        CHECK_MSG(!memmem(bytes, len, "Vexholm", 7) && !memmem(bytes, len, "77712345", 8),
+                  w ? "an erased value is in the WAL" : "an erased value is in the file");
+        free(bytes);
+        char wal[4200];
+        snprintf(wal, sizeof wal, "%s-wal", path);
+        bytes = w ? NULL : ff_test_slurp(wal, &len);
+    }
+    free(bytes);
+    ff_store_close(s);
+}
+
 int main(void)
 {
     const char *dir = ff_test_tmpdir();
@@ -91,5 +207,13 @@ int main(void)
         test_from(dir, v);
     test_newer_refused(dir);
     test_not_a_db(dir);
+    race(dir, "race-new.db", 0);
+    for (int v = 1; v < FF_STORE_SCHEMA_VERSION; v++) {
+        char name[32];
+        snprintf(name, sizeof name, "race-v%d.db", v);
+        race(dir, name, v);
+    }
+    test_busy_wait(dir);
+    test_erased_before_v3(dir);
     return ff_test_finish();
 }
