@@ -1,0 +1,1028 @@
+/* import_mermaid.c - a Mermaid `flowchart`/`graph` read into a struct ff_imp_graph.
+ *
+ * Workload: flowcharts people write in Markdown documentation, tens to a few hundred lines;
+ * hostile input is bounded (MM_MAX_BYTES, node, edge, label and nesting caps) and never
+ * recursed on. The reader is a single pass over the bytes with a cursor that keeps the
+ * line and column (in UTF-8 code points), so every finding points into the Mermaid file.
+ *
+ * What it reads: the header (flowchart|graph and a direction), node shapes, quoted and
+ * markdown labels with Mermaid's #entity; codes and <br>, the edge operators with their
+ * texts, chains (A --> B --> C) and fan-outs (A & B --> C), the v11 `A@{shape: ...}` form.
+ * Subgraphs are flattened: an edge to a subgraph goes to the first node written in it, an
+ * edge from one leaves its last node; each subgraph is reported. Styling statements
+ * (classDef, class, style, click, linkStyle, :::class) are skipped and reported once per
+ * kind. Front matter (its title kept) and %%{init}%% directives are skipped. Any other
+ * diagram type is refused at the line and column of its keyword.
+ *
+ * Names are collected first (an id may be used before its subgraph or shape is written)
+ * and the graph is built at the end, nodes in order of first mention.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fieldflow/mem.h"
+#include "import_int.h"
+#include "import_text.h"
+
+#define MM_MAX_BYTES (1024u * 1024u)
+#define MM_MAX_NAMES 10000u   /* nodes and subgraph ids */
+#define MM_MAX_EDGES 50000u   /* after & fan-out */
+#define MM_MAX_DEPTH 32       /* subgraph nesting */
+#define MM_MAX_LABEL 4096u    /* bytes of one label as written */
+#define MM_MAX_ERRORS 20      /* syntax errors reported before giving up */
+
+enum mm_skip { SKIP_CLASSDEF, SKIP_CLASS, SKIP_STYLE, SKIP_CLICK, SKIP_LINKSTYLE, SKIP_COUNT };
+static const char *const skip_words[SKIP_COUNT] = {"classDef", "class", "style", "click",
+                                                    "linkStyle"};
+
+/* One name: a node, or a subgraph id (is_sub) an edge may point at. */
+struct mm_name {
+    char *name;
+    char *label; /* decoded; NULL until a shape gives one */
+    enum ff_imp_shape shape;
+    const char *shape_name; /* static */
+    struct ff_pos pos;      /* first mention */
+    bool is_sub;
+    long first, last; /* subgraph: first and last node written inside, -1 when none */
+    char *hint;       /* fieldflow's own %% ff: mark, or NULL */
+};
+
+struct mm_edge {
+    size_t from, to; /* into names */
+    char *label;
+    struct ff_pos pos;
+};
+
+struct mm {
+    const char *s;
+    size_t len, p;
+    struct ff_pos at; /* line and column of s[p] */
+    const char *file;
+    struct ff_diags *diags;
+    struct mm_name *names;
+    size_t nnames, capnames;
+    size_t *hash; /* open addressing: index + 1 into names, 0 = empty */
+    size_t hashcap;
+    struct mm_edge *edges;
+    size_t nedges, capedges;
+    size_t open[MM_MAX_DEPTH]; /* names of the subgraphs being read */
+    size_t depth;
+    size_t skipped[SKIP_COUNT];
+    struct ff_pos skipped_at[SKIP_COUNT];
+    size_t nsubs;
+    char *title;
+    int errors;
+    enum ff_err err; /* first hard failure: FF_ENOMEM or FF_ELIMIT */
+};
+
+/* ---- cursor ---- */
+
+static int peek(const struct mm *m, size_t k)
+{
+    return m->p + k < m->len ? (unsigned char)m->s[m->p + k] : -1;
+}
+
+static bool at_str(const struct mm *m, const char *w)
+{
+    size_t n = strlen(w);
+    return m->len - m->p >= n && !memcmp(m->s + m->p, w, n);
+}
+
+static void adv(struct mm *m, size_t n)
+{
+    for (; n && m->p < m->len; n--, m->p++) {
+        unsigned char c = (unsigned char)m->s[m->p];
+        if (c == '\n') {
+            m->at.line++;
+            m->at.col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            m->at.col++;
+        }
+    }
+}
+
+static bool at_eol(const struct mm *m)
+{
+    return m->p >= m->len || m->s[m->p] == '\n';
+}
+
+static void skip_blank(struct mm *m)
+{
+    while (peek(m, 0) == ' ' || peek(m, 0) == '\t' || peek(m, 0) == '\r')
+        adv(m, 1);
+}
+
+static void skip_line(struct mm *m)
+{
+    while (!at_eol(m))
+        adv(m, 1);
+}
+
+/* ---- findings ---- */
+
+static void note(struct mm *m, enum ff_severity sev, struct ff_pos pos, const char *path,
+                 const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void note(struct mm *m, enum ff_severity sev, struct ff_pos pos, const char *path,
+                 const char *code, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (sev == FF_SEV_ERROR)
+        m->errors++;
+    if (!ff_imp_note(m->diags, sev, m->file, pos, path, code, "%s", msg))
+        m->err = FF_ENOMEM;
+}
+
+/* A syntax error at the cursor; the rest of the line is skipped. */
+static void syntax(struct mm *m, const char *msg)
+{
+    note(m, FF_SEV_ERROR, m->at, "", "mermaid-syntax", "%s", msg);
+    skip_line(m);
+}
+
+static void limit(struct mm *m, const char *what, unsigned max)
+{
+    if (m->err == FF_OK)
+        note(m, FF_SEV_ERROR, m->at, "", "mermaid-limit", "more than %u %s", max, what);
+    if (m->err == FF_OK)
+        m->err = FF_ELIMIT;
+}
+
+/* ---- names ---- */
+
+static size_t hash_str(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return (size_t)h;
+}
+
+static bool hash_grow(struct mm *m)
+{
+    size_t cap = m->hashcap ? m->hashcap * 2 : 64;
+    size_t *h = ff_calloc(cap, sizeof *h);
+    if (!h)
+        return false;
+    for (size_t i = 0; i < m->nnames; i++) {
+        size_t k = hash_str(m->names[i].name, strlen(m->names[i].name)) & (cap - 1);
+        while (h[k])
+            k = (k + 1) & (cap - 1);
+        h[k] = i + 1;
+    }
+    ff_free(m->hash);
+    m->hash = h;
+    m->hashcap = cap;
+    return true;
+}
+
+/* Index of the name s[0..n), added at pos when new; -1 on a failure (m->err set). */
+static long name_get(struct mm *m, const char *s, size_t n, struct ff_pos pos)
+{
+    if (m->hashcap) {
+        size_t k = hash_str(s, n) & (m->hashcap - 1);
+        for (; m->hash[k]; k = (k + 1) & (m->hashcap - 1)) {
+            const char *name = m->names[m->hash[k] - 1].name;
+            if (!strncmp(name, s, n) && name[n] == '\0')
+                return (long)(m->hash[k] - 1);
+        }
+    }
+    if (m->nnames >= MM_MAX_NAMES) {
+        limit(m, "nodes and subgraphs", MM_MAX_NAMES);
+        return -1;
+    }
+    if ((m->nnames + 1) * 2 > m->hashcap && !hash_grow(m))
+        goto out_oom;
+    if (m->nnames == m->capnames) {
+        size_t cap = m->capnames ? m->capnames * 2 : 32;
+        struct mm_name *v = ff_realloc(m->names, cap * sizeof *v);
+        if (!v)
+            goto out_oom;
+        m->names = v;
+        m->capnames = cap;
+    }
+    char *copy = ff_strndup(s, n);
+    if (!copy)
+        goto out_oom;
+    m->names[m->nnames] = (struct mm_name){.name = copy,
+                                           .shape = FF_IMP_SHAPE_DEFAULT,
+                                           .pos = pos,
+                                           .first = -1,
+                                           .last = -1};
+    size_t k = hash_str(s, n) & (m->hashcap - 1);
+    while (m->hash[k])
+        k = (k + 1) & (m->hashcap - 1);
+    m->hash[k] = m->nnames + 1;
+    return (long)m->nnames++;
+out_oom:
+    m->err = FF_ENOMEM;
+    return -1;
+}
+
+/* A node written while subgraphs are open belongs to each of them. */
+static void mention(struct mm *m, size_t i)
+{
+    for (size_t d = 0; d < m->depth; d++) {
+        struct mm_name *sub = &m->names[m->open[d]];
+        if (sub->first < 0)
+            sub->first = (long)i;
+        sub->last = (long)i;
+    }
+}
+
+static void add_edge(struct mm *m, size_t from, size_t to, const char *label, struct ff_pos pos)
+{
+    if (m->nedges >= MM_MAX_EDGES) {
+        limit(m, "edges", MM_MAX_EDGES);
+        return;
+    }
+    if (m->nedges == m->capedges) {
+        size_t cap = m->capedges ? m->capedges * 2 : 32;
+        struct mm_edge *v = ff_realloc(m->edges, cap * sizeof *v);
+        if (!v) {
+            m->err = FF_ENOMEM;
+            return;
+        }
+        m->edges = v;
+        m->capedges = cap;
+    }
+    char *copy = NULL;
+    if (label && !(copy = ff_strdup(label))) {
+        m->err = FF_ENOMEM;
+        return;
+    }
+    m->edges[m->nedges++] = (struct mm_edge){.from = from, .to = to, .label = copy, .pos = pos};
+}
+
+/* ---- labels ---- */
+
+/* Decodes a label written between delimiters: quotes and markdown backticks removed,
+ * Mermaid #codes; and HTML reduced (import_text.h). *out NULL for an empty label. */
+static bool label_decode(struct mm *m, const char *s, size_t n, char **out)
+{
+    bool markdown = false;
+    *out = NULL;
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
+        s++, n -= 2;
+    if (n >= 2 && s[0] == '`' && s[n - 1] == '`') {
+        s++, n -= 2;
+        markdown = true;
+    }
+    enum ff_err err = ff_imp_text_plain(s, n, markdown ? FF_IMP_TEXT_MARKDOWN : 0, out);
+    if (err != FF_OK) {
+        m->err = err;
+        return false;
+    }
+    return true;
+}
+
+/* Reads delimited text ending at `close` (or `close2` when not NULL) on the cursor; a quoted
+ * text may hold the closer and may span lines (markdown strings do). The cursor ends after
+ * the closer. Returns false after reporting when the closer is missing. */
+static bool read_delimited(struct mm *m, const char *close, const char *close2, char **label,
+                           const char **which)
+{
+    struct ff_pos start = m->at;
+    size_t from = m->p;
+    skip_blank(m);
+    bool quoted = peek(m, 0) == '"';
+    if (quoted) {
+        adv(m, 1);
+        while (m->p < m->len && m->s[m->p] != '"')
+            adv(m, 1);
+        adv(m, 1);
+        skip_blank(m);
+    }
+    for (;;) {
+        if (m->p >= m->len || (m->s[m->p] == '\n' && !quoted)) {
+            note(m, FF_SEV_ERROR, start, "", "mermaid-syntax", "text not closed by '%s'", close);
+            return false;
+        }
+        if (m->p - from > MM_MAX_LABEL) {
+            note(m, FF_SEV_ERROR, start, "", "mermaid-limit", "a label longer than %u bytes",
+                 MM_MAX_LABEL);
+            m->err = FF_ELIMIT;
+            return false;
+        }
+        if (at_str(m, close) || (close2 && at_str(m, close2)))
+            break;
+        adv(m, 1);
+    }
+    *which = at_str(m, close) ? close : close2;
+    size_t end = m->p;
+    adv(m, strlen(*which));
+    return label_decode(m, m->s + from, end - from, label);
+}
+
+/* ---- shapes ---- */
+
+struct shape_form {
+    const char *open, *close, *close2;
+    enum ff_imp_shape shape, shape2; /* shape2 when the text ends with close2 */
+    const char *name, *name2;
+};
+
+/* Longest openers first. */
+static const struct shape_form forms[] = {
+    {"(((", ")))", NULL, FF_IMP_SHAPE_END, 0, "double circle", NULL},
+    {"((", "))", NULL, FF_IMP_SHAPE_TERMINAL, 0, "circle", NULL},
+    {"([", "])", NULL, FF_IMP_SHAPE_TERMINAL, 0, "stadium", NULL},
+    {"[(", ")]", NULL, FF_IMP_SHAPE_OTHER, 0, "cylinder", NULL},
+    {"[[", "]]", NULL, FF_IMP_SHAPE_SUBROUTINE, 0, "subroutine", NULL},
+    {"[/", "/]", "\\]", FF_IMP_SHAPE_DATA, FF_IMP_SHAPE_OTHER, "parallelogram", "trapezoid"},
+    {"[\\", "\\]", "/]", FF_IMP_SHAPE_DATA, FF_IMP_SHAPE_OTHER, "parallelogram (alt)",
+     "trapezoid (alt)"},
+    {"{{", "}}", NULL, FF_IMP_SHAPE_OTHER, 0, "hexagon", NULL},
+    {"[", "]", NULL, FF_IMP_SHAPE_PROCESS, 0, "rectangle", NULL},
+    {"(", ")", NULL, FF_IMP_SHAPE_TERMINAL, 0, "rounded rectangle", NULL},
+    {"{", "}", NULL, FF_IMP_SHAPE_DECISION, 0, "rhombus", NULL},
+    {">", "]", NULL, FF_IMP_SHAPE_OTHER, 0, "asymmetric", NULL},
+};
+
+/* The v11 shape names (`A@{ shape: diam }`), short and long. */
+static const struct {
+    const char *name;
+    enum ff_imp_shape shape;
+} v11_shapes[] = {
+    {"rect", FF_IMP_SHAPE_PROCESS},          {"proc", FF_IMP_SHAPE_PROCESS},
+    {"process", FF_IMP_SHAPE_PROCESS},       {"rectangle", FF_IMP_SHAPE_PROCESS},
+    {"rounded", FF_IMP_SHAPE_TERMINAL},      {"event", FF_IMP_SHAPE_TERMINAL},
+    {"stadium", FF_IMP_SHAPE_TERMINAL},      {"terminal", FF_IMP_SHAPE_TERMINAL},
+    {"pill", FF_IMP_SHAPE_TERMINAL},         {"circle", FF_IMP_SHAPE_TERMINAL},
+    {"circ", FF_IMP_SHAPE_TERMINAL},         {"sm-circ", FF_IMP_SHAPE_START},
+    {"start", FF_IMP_SHAPE_START},           {"small-circle", FF_IMP_SHAPE_START},
+    {"dbl-circ", FF_IMP_SHAPE_END},          {"double-circle", FF_IMP_SHAPE_END},
+    {"fr-circ", FF_IMP_SHAPE_END},           {"stop", FF_IMP_SHAPE_END},
+    {"diam", FF_IMP_SHAPE_DECISION},         {"diamond", FF_IMP_SHAPE_DECISION},
+    {"decision", FF_IMP_SHAPE_DECISION},     {"question", FF_IMP_SHAPE_DECISION},
+    {"lean-r", FF_IMP_SHAPE_DATA},           {"lean-right", FF_IMP_SHAPE_DATA},
+    {"in-out", FF_IMP_SHAPE_DATA},           {"lean-l", FF_IMP_SHAPE_DATA},
+    {"lean-left", FF_IMP_SHAPE_DATA},        {"out-in", FF_IMP_SHAPE_DATA},
+    {"doc", FF_IMP_SHAPE_DOCUMENT},          {"document", FF_IMP_SHAPE_DOCUMENT},
+    {"subproc", FF_IMP_SHAPE_SUBROUTINE},    {"subprocess", FF_IMP_SHAPE_SUBROUTINE},
+    {"subroutine", FF_IMP_SHAPE_SUBROUTINE}, {"fr-rect", FF_IMP_SHAPE_SUBROUTINE},
+};
+
+static void set_shape(struct mm *m, size_t i, enum ff_imp_shape shape, const char *shape_name,
+                      char *label)
+{
+    struct mm_name *n = &m->names[i];
+    ff_free(n->label);
+    n->label = label;
+    n->shape = shape;
+    n->shape_name = shape_name;
+}
+
+/* `@{ shape: diam, label: "text" }`: the cursor is on '@'. */
+static bool read_v11(struct mm *m, size_t i)
+{
+    struct ff_pos start = m->at;
+    size_t from = m->p + 2, end;
+    adv(m, 2);
+    while (m->p < m->len && m->s[m->p] != '}') {
+        if (m->s[m->p] == '"') {
+            adv(m, 1);
+            while (m->p < m->len && m->s[m->p] != '"')
+                adv(m, 1);
+        }
+        adv(m, 1);
+    }
+    if (m->p >= m->len || m->p - from > MM_MAX_LABEL) {
+        note(m, FF_SEV_ERROR, start, m->names[i].name, "mermaid-syntax",
+             "'@{' not closed by '}'");
+        return false;
+    }
+    end = m->p;
+    adv(m, 1);
+    enum ff_imp_shape shape = FF_IMP_SHAPE_PROCESS;
+    const char *shape_name = "rect";
+    char *label = NULL;
+    for (size_t k = from; k < end;) {
+        while (k < end && strchr(" \t\r\n,", m->s[k]))
+            k++;
+        size_t key = k;
+        while (k < end && m->s[k] != ':')
+            k++;
+        size_t keyend = k++;
+        while (k < end && strchr(" \t", m->s[k]))
+            k++;
+        size_t val = k;
+        if (k < end && m->s[k] == '"') {
+            for (k++; k < end && m->s[k] != '"'; k++)
+                ;
+            k++;
+        } else {
+            while (k < end && m->s[k] != ',' && m->s[k] != '\n')
+                k++;
+        }
+        size_t valend = k < end ? k : end;
+        while (keyend > key && m->s[keyend - 1] == ' ')
+            keyend--;
+        if (keyend - key == 5 && !memcmp(m->s + key, "shape", 5)) {
+            shape = FF_IMP_SHAPE_OTHER;
+            shape_name = "v11 shape";
+            for (size_t s = 0; s < sizeof v11_shapes / sizeof *v11_shapes; s++) {
+                size_t n = strlen(v11_shapes[s].name);
+                if (valend - val >= n && !memcmp(m->s + val, v11_shapes[s].name, n) &&
+                    (valend - val == n || strchr(" \t\r", m->s[val + n]))) {
+                    shape = v11_shapes[s].shape;
+                    shape_name = v11_shapes[s].name;
+                }
+            }
+        } else if (keyend - key == 5 && !memcmp(m->s + key, "label", 5)) {
+            ff_free(label);
+            if (!label_decode(m, m->s + val, valend - val, &label))
+                return false;
+        }
+    }
+    set_shape(m, i, shape, shape_name, label);
+    return true;
+}
+
+/* The shape after a node id, if any; the cursor is right after the id. */
+static bool read_shape(struct mm *m, size_t i)
+{
+    if (peek(m, 0) == '@' && peek(m, 1) == '{')
+        return read_v11(m, i);
+    for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
+        if (!at_str(m, forms[f].open))
+            continue;
+        char *label = NULL;
+        const char *which = NULL;
+        adv(m, strlen(forms[f].open));
+        if (!read_delimited(m, forms[f].close, forms[f].close2, &label, &which))
+            return false;
+        bool alt = forms[f].close2 && which == forms[f].close2;
+        set_shape(m, i, alt ? forms[f].shape2 : forms[f].shape, alt ? forms[f].name2 : forms[f].name,
+                  label);
+        return true;
+    }
+    return true;
+}
+
+/* ---- nodes and edges ---- */
+
+static bool id_byte(const struct mm *m, size_t k)
+{
+    if (k >= m->len)
+        return false;
+    unsigned char c = (unsigned char)m->s[k];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+        c >= 0x80)
+        return true;
+    /* '-' belongs to an id (landing-sign-in) unless it starts an edge (--, -., ->). */
+    return c == '-' && k + 1 < m->len && !strchr("-.>=", m->s[k + 1]);
+}
+
+/* Reads one node reference (id, optional shape, optional :::class); *out its name index. */
+static bool read_node(struct mm *m, size_t *out)
+{
+    struct ff_pos pos = m->at;
+    size_t from = m->p;
+    while (id_byte(m, m->p))
+        adv(m, 1);
+    if (m->p == from) {
+        syntax(m, "expected a node id");
+        return false;
+    }
+    long i = name_get(m, m->s + from, m->p - from, pos);
+    if (i < 0)
+        return false;
+    if (!read_shape(m, (size_t)i))
+        return false;
+    if (at_str(m, ":::")) {
+        adv(m, 3);
+        if (!m->skipped[SKIP_CLASS]++)
+            m->skipped_at[SKIP_CLASS] = pos;
+        while (id_byte(m, m->p))
+            adv(m, 1);
+    }
+    if (!m->names[i].is_sub)
+        mention(m, (size_t)i);
+    *out = (size_t)i;
+    return true;
+}
+
+#define MM_GROUP_MAX 64 /* nodes joined by & on one side of an edge */
+
+struct group {
+    size_t v[MM_GROUP_MAX];
+    size_t n;
+};
+
+static bool read_group(struct mm *m, struct group *g)
+{
+    g->n = 0;
+    for (;;) {
+        if (g->n == MM_GROUP_MAX) {
+            limit(m, "nodes joined by '&'", MM_GROUP_MAX);
+            return false;
+        }
+        if (!read_node(m, &g->v[g->n++]))
+            return false;
+        skip_blank(m);
+        if (peek(m, 0) != '&')
+            return true;
+        adv(m, 1);
+        skip_blank(m);
+    }
+}
+
+static bool link_start(const struct mm *m)
+{
+    int a = peek(m, 0), b = peek(m, 1), c = peek(m, 2);
+    if (a == '<' || ((a == 'o' || a == 'x') && !id_byte(m, m->p + 1)))
+        a = b, b = c;
+    return (a == '-' && (b == '-' || b == '.')) || (a == '=' && b == '=');
+}
+
+/* Consumes a run of `c` and an optional arrowhead; returns the count of `c`. */
+static size_t run_of(struct mm *m, int c)
+{
+    size_t n = 0;
+    while (peek(m, 0) == c)
+        adv(m, 1), n++;
+    return n;
+}
+
+static void arrowhead(struct mm *m)
+{
+    int c = peek(m, 0);
+    if (c == '>' || ((c == 'x' || c == 'o') && !id_byte(m, m->p + 1)))
+        adv(m, 1);
+}
+
+/* The text of `-- text -->`, `-. text .->` or `== text ==>`: up to `end` on this line. */
+static bool link_text(struct mm *m, const char *end, char **label)
+{
+    size_t from = m->p;
+    while (!at_eol(m) && !at_str(m, end))
+        adv(m, 1);
+    if (at_eol(m)) {
+        note(m, FF_SEV_ERROR, m->at, "", "mermaid-syntax", "edge text not closed by '%s'", end);
+        return false;
+    }
+    if (m->p - from > MM_MAX_LABEL) {
+        limit(m, "bytes in an edge text", MM_MAX_LABEL);
+        return false;
+    }
+    size_t to = m->p;
+    adv(m, 1); /* the '.' of '.-' or the first of the closing run */
+    run_of(m, end[1]);
+    run_of(m, end[0]);
+    arrowhead(m);
+    return label_decode(m, m->s + from, to - from, label);
+}
+
+/* Reads one edge operator with its optional text; the cursor is on link_start(). */
+static bool read_link(struct mm *m, char **label)
+{
+    struct ff_pos pos = m->at;
+    *label = NULL;
+    bool both = peek(m, 0) == '<' || peek(m, 0) == 'o' || peek(m, 0) == 'x';
+    if (both) {
+        adv(m, 1);
+        note(m, FF_SEV_WARNING, pos, "", "mermaid-both-ways",
+             "an edge with two arrowheads is read as one from left to right");
+    }
+    bool ok = true;
+    if (peek(m, 0) == '-' && peek(m, 1) == '.') {
+        adv(m, 1);
+        run_of(m, '.');
+        if (peek(m, 0) == '-') {
+            run_of(m, '-');
+            arrowhead(m);
+        } else {
+            ok = link_text(m, ".-", label);
+        }
+    } else {
+        int c = peek(m, 0);
+        size_t n = run_of(m, c);
+        if (peek(m, 0) == '>' || n >= 3)
+            arrowhead(m);
+        else if ((peek(m, 0) == 'o' || peek(m, 0) == 'x') && !id_byte(m, m->p + 1))
+            adv(m, 1);
+        else
+            ok = link_text(m, c == '-' ? "--" : "==", label);
+    }
+    if (!ok)
+        return false;
+    skip_blank(m);
+    if (peek(m, 0) == '|') {
+        adv(m, 1);
+        size_t from = m->p;
+        while (!at_eol(m) && peek(m, 0) != '|')
+            adv(m, 1);
+        if (at_eol(m)) {
+            note(m, FF_SEV_ERROR, m->at, "", "mermaid-syntax", "edge text not closed by '|'");
+            return false;
+        }
+        size_t to = m->p;
+        adv(m, 1);
+        ff_free(*label);
+        if (to - from > MM_MAX_LABEL) {
+            *label = NULL;
+            limit(m, "bytes in an edge text", MM_MAX_LABEL);
+            return false;
+        }
+        if (!label_decode(m, m->s + from, to - from, label))
+            return false;
+    }
+    return true;
+}
+
+/* A statement of nodes and edges: group (link group)*. */
+static void read_chain(struct mm *m)
+{
+    struct group left, right;
+    if (!read_group(m, &left))
+        return;
+    for (;;) {
+        skip_blank(m);
+        if (!link_start(m))
+            break;
+        struct ff_pos pos = m->at;
+        char *label = NULL;
+        if (!read_link(m, &label)) {
+            ff_free(label);
+            skip_line(m);
+            return;
+        }
+        while (peek(m, 0) == ' ' || peek(m, 0) == '\t' || peek(m, 0) == '\r' ||
+               peek(m, 0) == '\n')
+            adv(m, 1); /* the target may be written on the next line */
+        bool ok = read_group(m, &right);
+        for (size_t a = 0; ok && a < left.n; a++)
+            for (size_t b = 0; b < right.n && m->err == FF_OK; b++)
+                add_edge(m, left.v[a], right.v[b], label, pos);
+        ff_free(label);
+        if (!ok)
+            return;
+        left = right;
+    }
+    if (peek(m, 0) == ';')
+        adv(m, 1);
+    skip_blank(m);
+    if (!at_eol(m) && !at_str(m, "%%"))
+        syntax(m, "unexpected text after a node or edge");
+}
+
+/* ---- statements ---- */
+
+/* The keyword at the cursor when it is followed by a blank, ';' or the end of the line. */
+static bool keyword(const struct mm *m, const char *w)
+{
+    size_t n = strlen(w);
+    if (!at_str(m, w))
+        return false;
+    int c = peek(m, n);
+    return c < 0 || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';';
+}
+
+static void read_subgraph(struct mm *m)
+{
+    struct ff_pos pos = m->at;
+    adv(m, strlen("subgraph"));
+    skip_blank(m);
+    size_t from = m->p;
+    char *title = NULL;
+    long i;
+    if (peek(m, 0) == '"') {
+        const char *which;
+        adv(m, 1);
+        if (!read_delimited(m, "\"", NULL, &title, &which))
+            return;
+        i = title ? name_get(m, title, strlen(title), pos) : -1;
+    } else {
+        while (id_byte(m, m->p))
+            adv(m, 1);
+        if (m->p == from) {
+            syntax(m, "'subgraph' needs an id or a title");
+            return;
+        }
+        i = name_get(m, m->s + from, m->p - from, pos);
+        skip_blank(m);
+        if (i >= 0 && peek(m, 0) == '[') {
+            const char *which;
+            adv(m, 1);
+            if (!read_delimited(m, "]", NULL, &title, &which))
+                return;
+        } else if (i >= 0) {
+            skip_line(m); /* `subgraph Two words` titles: the first word names it */
+        }
+    }
+    if (i < 0) {
+        ff_free(title);
+        if (m->err == FF_OK)
+            syntax(m, "'subgraph' needs an id or a title");
+        return;
+    }
+    if (m->depth == MM_MAX_DEPTH) {
+        ff_free(title);
+        limit(m, "nested subgraphs", MM_MAX_DEPTH);
+        return;
+    }
+    m->names[i].is_sub = true;
+    m->names[i].pos = pos;
+    ff_free(m->names[i].label);
+    m->names[i].label = title;
+    m->open[m->depth++] = (size_t)i;
+    m->nsubs++;
+}
+
+static void read_statement(struct mm *m)
+{
+    if (keyword(m, "subgraph")) {
+        read_subgraph(m);
+        return;
+    }
+    if (keyword(m, "end")) {
+        if (!m->depth)
+            syntax(m, "'end' without a subgraph");
+        else
+            m->depth--;
+        adv(m, 3);
+        return;
+    }
+    if (keyword(m, "direction")) {
+        skip_line(m);
+        return;
+    }
+    for (size_t k = 0; k < SKIP_COUNT; k++) {
+        if (keyword(m, skip_words[k])) {
+            if (!m->skipped[k]++)
+                m->skipped_at[k] = m->at;
+            skip_line(m);
+            return;
+        }
+    }
+    read_chain(m);
+}
+
+/* `%% ff: id hint words`: fieldflow's own export carries kinds Mermaid cannot draw. */
+static void read_comment(struct mm *m)
+{
+    adv(m, 2);
+    if (!at_str(m, " ff: ")) {
+        skip_line(m);
+        return;
+    }
+    adv(m, 5);
+    size_t from = m->p;
+    while (id_byte(m, m->p))
+        adv(m, 1);
+    size_t idend = m->p;
+    skip_blank(m);
+    size_t hint = m->p;
+    skip_line(m);
+    size_t end = m->p;
+    while (end > hint && (m->s[end - 1] == '\r' || m->s[end - 1] == ' '))
+        end--;
+    if (idend == from || end == hint || end - hint > MM_MAX_LABEL)
+        return;
+    long i = name_get(m, m->s + from, idend - from, m->at);
+    if (i < 0)
+        return;
+    ff_free(m->names[i].hint);
+    if (!(m->names[i].hint = ff_strndup(m->s + hint, end - hint)))
+        m->err = FF_ENOMEM;
+}
+
+/* Front matter `--- ... ---` (its title: kept) and blank or %% lines before the header. */
+static void read_preamble(struct mm *m)
+{
+    if (at_str(m, "\xEF\xBB\xBF"))
+        adv(m, 3);
+    skip_blank(m);
+    if (at_str(m, "---")) {
+        skip_line(m);
+        while (m->p < m->len) {
+            adv(m, 1);
+            skip_blank(m);
+            if (at_str(m, "---")) {
+                skip_line(m);
+                break;
+            }
+            if (at_str(m, "title:") && !m->title) {
+                adv(m, 6);
+                size_t from = m->p;
+                skip_line(m);
+                if (!label_decode(m, m->s + from, m->p - from, &m->title))
+                    return;
+            }
+            skip_line(m);
+        }
+    }
+    for (;;) {
+        while (peek(m, 0) == ' ' || peek(m, 0) == '\t' || peek(m, 0) == '\r' ||
+               peek(m, 0) == '\n')
+            adv(m, 1);
+        if (at_str(m, "%%{")) {
+            while (m->p < m->len && !at_str(m, "}%%"))
+                adv(m, 1);
+            adv(m, 3);
+        } else if (at_str(m, "%%")) {
+            skip_line(m);
+        } else {
+            return;
+        }
+    }
+}
+
+static bool read_header(struct mm *m)
+{
+    struct ff_pos pos = m->at;
+    if (!keyword(m, "flowchart") && !keyword(m, "graph") && !at_str(m, "flowchart-elk")) {
+        size_t n = 0;
+        while (m->p + n < m->len && n < 40 && !strchr(" \t\r\n;", m->s[m->p + n]))
+            n++;
+        if (m->p >= m->len)
+            note(m, FF_SEV_ERROR, pos, "", "mermaid-not-flowchart",
+                 "no diagram: a Mermaid flowchart begins with 'flowchart' or 'graph'");
+        else
+            note(m, FF_SEV_ERROR, pos, "", "mermaid-not-flowchart",
+                 "'%.*s' is not a Mermaid flowchart (only 'flowchart' and 'graph' are read)",
+                 (int)n, m->s + m->p);
+        return false;
+    }
+    while (!at_eol(m) && !strchr(" \t\r;", m->s[m->p]))
+        adv(m, 1);
+    skip_blank(m);
+    static const char *const dirs[] = {"TD", "TB", "BT", "LR", "RL", "v", "^", "<", ">"};
+    for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
+        if (at_str(m, dirs[k])) {
+            adv(m, strlen(dirs[k]));
+            break;
+        }
+    }
+    skip_blank(m);
+    if (peek(m, 0) == ';')
+        adv(m, 1);
+    skip_blank(m);
+    if (!at_eol(m) && !at_str(m, "%%")) {
+        syntax(m, "unexpected text after the flowchart header");
+        return false;
+    }
+    return true;
+}
+
+/* ---- the graph ---- */
+
+static void report_skipped(struct mm *m)
+{
+    for (size_t k = 0; k < SKIP_COUNT; k++) {
+        if (!m->skipped[k])
+            continue;
+        const char *w = k == SKIP_CLASS ? "class and :::class" : skip_words[k];
+        note(m, FF_SEV_WARNING, m->skipped_at[k], "", "mermaid-style-ignored",
+             "%zu %s statement%s ignored (styling has no meaning in a chart); the first is here",
+             m->skipped[k], w, m->skipped[k] == 1 ? "" : "s");
+    }
+    for (size_t i = 0; i < m->nnames; i++) {
+        const struct mm_name *n = &m->names[i];
+        if (n->is_sub)
+            note(m, FF_SEV_WARNING, n->pos, n->name, "mermaid-subgraph",
+                 "subgraph '%s' flattened: its nodes join the chart; edges to it go to its "
+                 "first node, edges from it leave its last node",
+                 n->label ? n->label : n->name);
+    }
+}
+
+/* An edge end that names a subgraph goes to its first (to) or last (from) node. */
+static long resolve(struct mm *m, size_t i, bool from, struct ff_pos pos)
+{
+    const struct mm_name *sub = &m->names[i];
+    /* A name used as a node before it was opened as a subgraph may be another's member. */
+    for (int hops = 0; hops <= MM_MAX_DEPTH && m->names[i].is_sub; hops++) {
+        long next = from ? m->names[i].last : m->names[i].first;
+        if (next < 0)
+            break;
+        i = (size_t)next;
+    }
+    if (m->names[i].is_sub) {
+        note(m, FF_SEV_WARNING, pos, sub->name, "mermaid-empty-subgraph",
+             "edge %s subgraph '%s' dropped: it holds no node", from ? "from" : "to", sub->name);
+        return -1;
+    }
+    return (long)i;
+}
+
+static enum ff_err build(struct mm *m, struct ff_imp_graph *g)
+{
+    long *map = ff_calloc(m->nnames ? m->nnames : 1, sizeof *map);
+    if (!map)
+        return FF_ENOMEM;
+    enum ff_err err = FF_OK;
+    for (size_t i = 0; i < m->nnames; i++) {
+        const struct mm_name *n = &m->names[i];
+        map[i] = -1;
+        if (n->is_sub)
+            continue;
+        map[i] = ff_imp_add_node(g, n->name, n->label, n->shape, n->shape_name, n->pos);
+        if (map[i] < 0)
+            goto out_oom;
+        if (n->hint && !(g->nodes[map[i]].hint = ff_strdup(n->hint)))
+            goto out_oom;
+    }
+    for (size_t e = 0; e < m->nedges; e++) {
+        const struct mm_edge *x = &m->edges[e];
+        long a = resolve(m, x->from, true, x->pos), b = resolve(m, x->to, false, x->pos);
+        if (a < 0 || b < 0)
+            continue;
+        if (!ff_imp_add_edge(g, (size_t)map[a], (size_t)map[b], x->label, x->pos))
+            goto out_oom;
+    }
+    if (m->err == FF_ENOMEM)
+        err = FF_ENOMEM;
+    ff_free(map);
+    return err;
+out_oom:
+    ff_free(map);
+    return FF_ENOMEM;
+}
+
+static void mm_free(struct mm *m)
+{
+    for (size_t i = 0; i < m->nnames; i++) {
+        ff_free(m->names[i].name);
+        ff_free(m->names[i].label);
+        ff_free(m->names[i].hint);
+    }
+    for (size_t e = 0; e < m->nedges; e++)
+        ff_free(m->edges[e].label);
+    ff_free(m->names);
+    ff_free(m->hash);
+    ff_free(m->edges);
+    ff_free(m->title);
+}
+
+static enum ff_err parse(struct mm *m)
+{
+    read_preamble(m);
+    if (m->err != FF_OK)
+        return m->err;
+    if (!read_header(m))
+        return m->err != FF_OK ? m->err : FF_EPARSE;
+    while (m->p < m->len && m->err == FF_OK && m->errors < MM_MAX_ERRORS) {
+        skip_blank(m);
+        if (peek(m, 0) == '\n' || peek(m, 0) == ';')
+            adv(m, 1);
+        else if (at_str(m, "%%"))
+            read_comment(m);
+        else if (m->p < m->len)
+            read_statement(m);
+    }
+    if (m->err != FF_OK)
+        return m->err;
+    if (m->depth)
+        note(m, FF_SEV_ERROR, m->names[m->open[m->depth - 1]].pos, "", "mermaid-syntax",
+             "subgraph '%s' has no 'end'", m->names[m->open[m->depth - 1]].name);
+    if (!m->errors && !m->nnames)
+        note(m, FF_SEV_ERROR, m->at, "", "mermaid-empty", "the flowchart has no nodes");
+    return m->errors ? FF_EPARSE : m->err;
+}
+
+enum ff_err ff_imp_read_mermaid(const char *buf, size_t len, const char *file,
+                                struct ff_diags *diags, struct ff_imp_graph *out)
+{
+    struct mm m = {.s = buf, .len = len, .at = {1, 1}, .file = file, .diags = diags};
+    out->file = file;
+    out->format = "mermaid";
+    if (len > MM_MAX_BYTES) {
+        note(&m, FF_SEV_ERROR, (struct ff_pos){0, 0}, "", "mermaid-limit",
+             "%zu bytes: larger than the %u bytes a Mermaid flowchart may have", len,
+             MM_MAX_BYTES);
+        return m.err == FF_ENOMEM ? FF_ENOMEM : FF_ELIMIT;
+    }
+    size_t bad = ff_imp_utf8_check(buf, len);
+    if (bad < len) {
+        adv(&m, bad);
+        note(&m, FF_SEV_ERROR, m.at, "", "mermaid-encoding", "not UTF-8 (byte 0x%02x)",
+             (unsigned char)buf[bad]);
+        return m.err == FF_ENOMEM ? FF_ENOMEM : FF_EPARSE;
+    }
+    enum ff_err err = parse(&m);
+    if (err == FF_OK) {
+        report_skipped(&m);
+        err = m.err;
+    }
+    if (err == FF_OK)
+        err = build(&m, out);
+    if (err == FF_OK) {
+        out->title = m.title;
+        m.title = NULL;
+        err = ff_imp_file_stem(file, &out->name);
+    }
+    mm_free(&m);
+    return err;
+}
