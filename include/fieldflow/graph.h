@@ -1,4 +1,4 @@
-/* graph.h - flowcharts as drawings: layout, export and DOT import, through Graphviz.
+/* graph.h - flowcharts as drawings: layout and export, through Graphviz.
  *
  * Layout is Graphviz `dot` (libgvc); we never place a node ourselves. A struct ff_layout
  * holds one laid-out chart: node boxes and edge splines in points with y pointing DOWN and
@@ -21,7 +21,7 @@
 #include "fieldflow/chart.h"
 #include "fieldflow/err.h"
 
-/* Bounds on DOT input to ff_dot_import(); exceeding one is FF_ELIMIT. */
+/* Bounds on DOT input to ff_import() (fieldflow/import.h); exceeding one is FF_ELIMIT. */
 #define FF_DOT_MAX_BYTES (1024u * 1024u)
 #define FF_DOT_MAX_TOKENS 200000u /* identifiers and strings, checked before Graphviz parses */
 
@@ -122,24 +122,11 @@ enum ff_err ff_layout_render(struct ff_layout *layout, enum ff_export_format for
 const char *ff_layout_errmsg(const struct ff_layout *layout);
 
 /* Writes the chart as DOT (Graphviz's own writer, with the shapes, colours and labels of the
- * layout; ff_dot_import() reads it back) or as a Mermaid `flowchart TD`. The caller frees
- * *out with ff_free(). FF_EINVAL, FF_ENOMEM or FF_EGRAPHVIZ, with *out NULL. */
+ * layout and our own marks; ff_import() reads it back) or as a Mermaid `flowchart TD`. The caller
+ * frees *out with ff_free(). FF_EINVAL, FF_ENOMEM or FF_EGRAPHVIZ, with *out NULL. */
 enum ff_err ff_chart_to_dot(const struct ff_chart *chart, const char *locale,
                             const struct ff_layout_opts *opts, char **out, size_t *len);
 enum ff_err ff_chart_to_mermaid(const struct ff_chart *chart, const char *locale, char **out,
                                 size_t *len);
-
-/* Reads a DOT digraph and writes the equivalent chart document (format 1, one locale:
- * `locale`, NULL = "en") as JSON text. Shapes map to kinds: ellipse/oval -> start when it has
- * no incoming edge, else end; box/rect/rectangle/square -> step; diamond -> decision (edge
- * labels become option labels); parallelogram -> input with one text field. Everything that
- * cannot be mapped as-is is appended to diags (path: the DOT node or edge, code: why) as a
- * warning when a fallback was used, an error when the item was dropped. The document is
- * then checked with ff_chart_parse(), whose findings are appended too.
- * Returns FF_OK with *json_out set (caller frees with ff_free()) when the result is a valid
- * chart; FF_EPARSE (not DOT), FF_ELIMIT (too big), FF_EINVALID (no valid chart could be
- * made) or FF_ENOMEM with *json_out NULL. `name` names the input in findings. */
-enum ff_err ff_dot_import(const char *dot, size_t len, const char *name, const char *locale,
-                          struct ff_diags *diags, char **json_out);
 
 #endif

@@ -15,7 +15,7 @@ static const struct ffctl_command commands[] = {
      ffctl_stats},
     {"export", "export FILE --format svg|pdf|png|dot|mermaid [--locale L] [--highlight T] [-o OUT]",
      ffctl_export},
-    {"import", "import FILE.dot [--locale L] [-o OUT.json]", ffctl_import},
+    {"import", "import FILE [--from dot|mermaid|drawio] [--locale L] [-o OUT.json]", ffctl_import},
     {"run", "run FILE [--locale L] [--answers FILE]   walk a chart in the terminal", ffctl_run},
     {"db", "db init|stats|dump|import|rebuild|check|conflicts [--db PATH]   the device store",
      ffctl_db},

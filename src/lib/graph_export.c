@@ -82,6 +82,250 @@ static int gbuf_flush(void *chan)
 static Agiodisc_t gbuf_io = {NULL, gbuf_putstr, gbuf_flush};
 static Agdisc_t gbuf_disc = {NULL, NULL, &gbuf_io};
 
+/* ---- our own marks: what DOT cannot show, carried for ff_import() ----
+ *
+ * Each node, option edge and the graph get an "ff_data" attribute: a JSON object with the
+ * members a drawing cannot carry (texts in every locale, body, fields, article, actions,
+ * called chart, outcome; the chart's id, version, category, audience, touchpoints, locales
+ * and time limits). The importer takes them back where the drawing still says the same
+ * thing, so an exported chart imports back equal (docs/internals/import.md). "at" keeps
+ * the order of nodes and of each decision's options, which Graphviz's writer does not. */
+
+/* A JSON string for a mark: quotes and backslashes as \u escapes, because Graphviz writes
+ * a backslash before a quote in a way its own reader does not take back. */
+static void mark_str(struct ff_gbuf *b, const char *s)
+{
+    ff_gbuf_add(b, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == '"' || *p == '\\')
+            ff_gbuf_printf(b, "\\u%04x", *p);
+        else
+            ff_gbuf_add(b, (const char *)p, 1);
+    }
+    ff_gbuf_add(b, "\"", 1);
+}
+
+static void json_text(struct ff_gbuf *b, const struct ff_chart *c, const struct ff_text *t)
+{
+    bool first = true;
+    ff_gbuf_puts(b, "{");
+    for (size_t i = 0; t->s && i < c->nlocales; i++) {
+        if (!t->s[i])
+            continue;
+        ff_gbuf_puts(b, first ? "" : ",");
+        mark_str(b, c->locales[i]);
+        ff_gbuf_puts(b, ":");
+        mark_str(b, t->s[i]);
+        first = false;
+    }
+    ff_gbuf_puts(b, "}");
+}
+
+static void json_key(struct ff_gbuf *b, const char *key)
+{
+    ff_gbuf_puts(b, b->n > 0 && b->p[b->n - 1] != '{' ? "," : "");
+    mark_str(b, key);
+    ff_gbuf_puts(b, ":");
+}
+
+static void json_field(struct ff_gbuf *b, const struct ff_chart *c, const struct ff_field *f)
+{
+    ff_gbuf_puts(b, "{");
+    json_key(b, "name");
+    mark_str(b, f->name);
+    json_key(b, "type");
+    mark_str(b, ff_field_type_name(f->type));
+    if (f->required) { /* false is the default: left out, as authors write it */
+        json_key(b, "required");
+        ff_gbuf_puts(b, "true");
+    }
+    if (f->pattern) {
+        json_key(b, "pattern");
+        mark_str(b, f->pattern);
+    }
+    if (f->has_min) {
+        json_key(b, "min");
+        ff_gbuf_printf(b, "%.17g", f->min);
+    }
+    if (f->has_max) {
+        json_key(b, "max");
+        ff_gbuf_printf(b, "%.17g", f->max);
+    }
+    json_key(b, "label");
+    json_text(b, c, &f->label);
+    if (f->hint.s) {
+        json_key(b, "hint");
+        json_text(b, c, &f->hint);
+    }
+    if (f->type == FF_FIELD_CHOICE) {
+        json_key(b, "choices");
+        ff_gbuf_puts(b, "[");
+        for (size_t k = 0; k < f->nchoices; k++) {
+            ff_gbuf_puts(b, k ? ",{" : "{");
+            json_key(b, "id");
+            mark_str(b, f->choices[k]);
+            json_key(b, "label");
+            json_text(b, c, &f->choice_labels[k]);
+            ff_gbuf_puts(b, "}");
+        }
+        ff_gbuf_puts(b, "]");
+    }
+    ff_gbuf_puts(b, "}");
+}
+
+static void json_action(struct ff_gbuf *b, const struct ff_action *a)
+{
+    ff_gbuf_puts(b, "{");
+    json_key(b, "type");
+    mark_str(b, ff_action_kind_name(a->kind));
+    if (a->value) {
+        json_key(b, "value");
+        mark_str(b, a->value);
+    }
+    if (a->kind == FF_ACTION_ESCALATE) {
+        json_key(b, "level");
+        ff_gbuf_printf(b, "%d", a->level);
+    }
+    if (a->eta_minutes > 0) {
+        json_key(b, "eta_minutes");
+        ff_gbuf_printf(b, "%d", a->eta_minutes);
+    }
+    ff_gbuf_puts(b, "}");
+}
+
+static void node_data(struct ff_gbuf *b, const struct ff_chart *c, const struct ff_node *n,
+                      size_t at)
+{
+    ff_gbuf_puts(b, "{");
+    json_key(b, "at");
+    ff_gbuf_printf(b, "%zu", at);
+    json_key(b, "title");
+    json_text(b, c, &n->title);
+    if (n->body.s) {
+        json_key(b, "body");
+        json_text(b, c, &n->body);
+    }
+    if (n->kind == FF_NODE_INPUT) {
+        json_key(b, "fields");
+        for (size_t k = 0; k < n->nfields; k++) {
+            ff_gbuf_puts(b, k ? "," : "[");
+            json_field(b, c, &n->fields[k]);
+        }
+        ff_gbuf_puts(b, n->nfields ? "]" : "[]");
+    } else if (n->kind == FF_NODE_KB && n->kb_article) {
+        json_key(b, "article");
+        mark_str(b, n->kb_article);
+    } else if (n->kind == FF_NODE_ACTION) {
+        json_key(b, "actions");
+        for (size_t k = 0; k < n->nactions; k++) {
+            ff_gbuf_puts(b, k ? "," : "[");
+            json_action(b, &n->actions[k]);
+        }
+        ff_gbuf_puts(b, n->nactions ? "]" : "[]");
+    } else if (n->kind == FF_NODE_SUBCHART && n->subchart) {
+        json_key(b, "chart");
+        mark_str(b, n->subchart);
+    } else if (n->kind == FF_NODE_END) {
+        json_key(b, "outcome");
+        mark_str(b, ff_outcome_name(n->outcome));
+        json_key(b, "success");
+        ff_gbuf_puts(b, n->success ? "true" : "false");
+    }
+    ff_gbuf_puts(b, "}");
+}
+
+static void chart_data(struct ff_gbuf *b, const struct ff_chart *c)
+{
+    ff_gbuf_puts(b, "{");
+    json_key(b, "id");
+    mark_str(b, c->id);
+    json_key(b, "version");
+    ff_gbuf_printf(b, "%d", c->version);
+    json_key(b, "title");
+    json_text(b, c, &c->title);
+    json_key(b, "category");
+    mark_str(b, c->category);
+    json_key(b, "audience");
+    mark_str(b, ff_audience_name(c->audience));
+    json_key(b, "touchpoints");
+    for (size_t i = 0; i < c->ntouchpoints; i++) {
+        ff_gbuf_puts(b, i ? "," : "[");
+        mark_str(b, c->touchpoints[i]);
+    }
+    ff_gbuf_puts(b, c->ntouchpoints ? "]" : "[]");
+    json_key(b, "locales");
+    for (size_t i = 0; i < c->nlocales; i++) {
+        ff_gbuf_puts(b, i ? "," : "[");
+        mark_str(b, c->locales[i]);
+    }
+    ff_gbuf_puts(b, c->nlocales ? "]" : "[]");
+    if (c->nlimits) {
+        json_key(b, "time_limits");
+        for (size_t i = 0; i < c->nlimits; i++) {
+            const struct ff_time_limit *l = &c->limits[i];
+            ff_gbuf_puts(b, i ? ",{" : "[{");
+            json_key(b, "id");
+            mark_str(b, l->id);
+            json_key(b, "label");
+            json_text(b, c, &l->label);
+            json_key(b, "from");
+            mark_str(b, l->from);
+            if (l->to) {
+                json_key(b, "to");
+                mark_str(b, l->to);
+            }
+            json_key(b, "seconds");
+            ff_gbuf_printf(b, "%lld", (long long)l->seconds);
+            ff_gbuf_puts(b, "}");
+        }
+        ff_gbuf_puts(b, "]");
+    }
+    ff_gbuf_puts(b, "}");
+}
+
+/* Sets attribute `sym` of obj to the text in b, then empties b. */
+static bool set_data(void *obj, Agsym_t *sym, struct ff_gbuf *b)
+{
+    bool ok = !b->oom && agxset(obj, sym, b->p ? b->p : "") == 0;
+    b->n = 0;
+    if (b->p)
+        b->p[0] = '\0';
+    return ok;
+}
+
+static enum ff_err add_marks(const struct ff_chart *c, struct ff_gbuilt *built)
+{
+    struct ff_gbuf b = {0};
+    Agsym_t *gsym = agattr(built->g, AGRAPH, "ff_data", "");
+    Agsym_t *nsym = agattr(built->g, AGNODE, "ff_data", "");
+    Agsym_t *esym = agattr(built->g, AGEDGE, "ff_data", "");
+    bool ok = gsym && nsym && esym;
+    chart_data(&b, c);
+    ok = ok && set_data(built->g, gsym, &b);
+    for (size_t i = 0; ok && i < c->nnodes; i++) {
+        node_data(&b, c, &c->nodes[i], i);
+        ok = set_data(built->nodes[i], nsym, &b);
+    }
+    for (size_t k = 0; ok && k < built->nedges; k++) {
+        const struct ff_gedge *e = &built->edges[k];
+        if (e->option < 0)
+            continue;
+        const struct ff_option *o = &c->nodes[e->from].options[e->option];
+        ff_gbuf_puts(&b, "{");
+        json_key(&b, "id");
+        mark_str(&b, o->id);
+        json_key(&b, "label");
+        json_text(&b, c, &o->label);
+        json_key(&b, "at");
+        ff_gbuf_printf(&b, "%d", e->option);
+        ff_gbuf_puts(&b, "}");
+        ok = set_data(e->e, esym, &b);
+    }
+    enum ff_err err = b.oom ? FF_ENOMEM : ok ? FF_OK : FF_EGRAPHVIZ;
+    ff_gbuf_free(&b);
+    return err;
+}
+
 enum ff_err ff_chart_to_dot(const struct ff_chart *chart, const char *locale,
                             const struct ff_layout_opts *opts, char **out, size_t *len)
 {
@@ -99,7 +343,8 @@ enum ff_err ff_chart_to_dot(const struct ff_chart *chart, const char *locale,
     ff_gv_capture_begin();
     enum ff_err err = ff_graph_build(chart, locale, opts, &gbuf_disc, &built);
     if (err == FF_OK) {
-        if (agwrite(built.g, &b) != 0 && !b.oom)
+        err = add_marks(chart, &built);
+        if (err == FF_OK && agwrite(built.g, &b) != 0 && !b.oom)
             err = FF_EGRAPHVIZ;
         ff_graph_built_free(&built);
     }

@@ -1,5 +1,5 @@
 /* graph_int.h - internals shared by graph_build.c, graph_layout.c, graph_export.c and
- * graph_import.c: a growing text buffer, the capture of Graphviz's messages, and the
+ * import_dot.c: a growing text buffer, the capture of Graphviz's messages, and the
  * chart -> cgraph builder.
  */
 #ifndef FF_GRAPH_INT_H

@@ -7,7 +7,8 @@
  *   any shape with several edges out becomes a decision, one with none becomes an end;
  * - the start is an explicit start mark (Mdiamond, a filled circle, our "ff-start"), else
  *   the one terminal (ellipse, circle) without incoming edges; a start that branches, a
- *   start of another shape, several starts or none get a start node added in front;
+ *   start of another shape, or none at all get a start node added in front; several
+ *   are refused (a flowchart has one way in);
  * - nodes the start cannot reach are dropped, since the loader refuses them;
  * - our own export's marks (hint "ff-kb ff-outcome-escalated", extra JSON members) give
  *   back what a drawing cannot show, so an exported chart imports back equal.
@@ -17,6 +18,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -29,7 +31,6 @@
 #define ID_MAX 64
 #define NAME_SHOWN 60 /* bytes of a source name quoted in a message */
 #define SYNTH_START ((size_t)-1)
-#define SYNTH_CHOICE ((size_t)-2)
 
 struct bnode {
     enum ff_node_kind kind;
@@ -52,11 +53,14 @@ struct bld {
     size_t *out;            /* edge indexes grouped by source node, each group in source order */
     size_t *starts;         /* start candidates chosen (source indexes) */
     size_t nstarts;
-    bool synth_start; /* a start node is added in front */
-    size_t start;     /* the source node that is the start, or SYNTH_START */
-    char start_id[ID_MAX + 1], choice_id[ID_MAX + 1];
-    cJSON *gextra; /* parsed graph extra, or NULL */
-    size_t *order; /* chart node index -> source index or SYNTH_* */
+    bool synth_start;          /* a start node is added in front */
+    size_t start;              /* the source node that is the start, or SYNTH_START */
+    char start_id[ID_MAX + 1]; /* of the added start */
+    bool refused;              /* the drawing is not a flowchart (reported) */
+    cJSON *gextra;             /* parsed graph extra, or NULL */
+    cJSON **eextra;            /* parsed edge extras (g->nedges), NULL entries where none */
+    size_t *seq;               /* source node indexes in the order they are written */
+    size_t *order;             /* chart node index -> source index or SYNTH_* */
     size_t norder;
     bool oom;
 };
@@ -145,7 +149,7 @@ static bool id_used(const struct bld *b, size_t upto, const char *id)
     for (size_t i = 0; i < upto; i++)
         if (!strcmp(b->n[i].id, id))
             return true;
-    return !strcmp(b->start_id, id) || !strcmp(b->choice_id, id);
+    return false; /* the added start's id is made last, against the drawn nodes' ids */
 }
 
 /* Unique id from `base` ("node" when nothing usable), with -2, -3... as needed. */
@@ -262,9 +266,10 @@ static bool all_out_labelled(const struct bld *b, size_t i)
     return true;
 }
 
+/* How a node is named in messages: "box", or "node" when no shape was written. */
 static const char *shape_shown(const struct ff_imp_node *s)
 {
-    return s->shape_name ? s->shape_name : "node";
+    return s->shape_name ? s->shape_name : "default shape";
 }
 
 /* An end: outcome and success from the marks, else "resolved" and success, reported. */
@@ -276,7 +281,8 @@ static void classify_end(struct bld *b, size_t i)
     bool endish = s->shape == FF_IMP_SHAPE_END || s->shape == FF_IMP_SHAPE_TERMINAL ||
                   s->shape == FF_IMP_SHAPE_DEFAULT || n->hint_kind == FF_NODE_END;
     if (!endish)
-        warn_node(b, i, "end-assumed", "a %.40s with no edge out: read as an end", shape_shown(s));
+        warn_node(b, i, "end-assumed", "a node (%.40s) with no edge out: read as an end",
+                  shape_shown(s));
     if (!n->outcome && !cJSON_GetObjectItemCaseSensitive(n->extra, "outcome")) {
         n->outcome = "resolved";
         warn_node(b, i, "outcome-assumed",
@@ -305,7 +311,7 @@ static void classify(struct bld *b, size_t i)
                   "an end shape with edges out: read as a step (or a decision if it branches)");
     } else if (s->shape == FF_IMP_SHAPE_TERMINAL && n->nin > 0) {
         warn_node(b, i, "terminal-in-middle",
-                  "a %.40s with edges in and out is neither start nor end: read as a step",
+                  "a node (%.40s) with edges in and out is neither start nor end: read as a step",
                   shape_shown(s));
     } else if (s->shape == FF_IMP_SHAPE_DOCUMENT || s->shape == FF_IMP_SHAPE_SUBROUTINE ||
                s->shape == FF_IMP_SHAPE_OTHER) {
@@ -320,8 +326,8 @@ static void classify(struct bld *b, size_t i)
     } else if (n->kind != FF_NODE_DECISION && n->nout >= 2) {
         bool labelled = all_out_labelled(b, i);
         warn_node(b, i, labelled ? "decision-from-labels" : "branch-as-decision",
-                  "a %.40s with %zu edges out%s: read as a decision (%s)", shape_shown(s), n->nout,
-                  labelled ? ", all labelled" : "",
+                  "a node (%.40s) with %zu edges out%s: read as a decision (%s)", shape_shown(s),
+                  n->nout, labelled ? ", all labelled" : "",
                   labelled ? "the labels are its options"
                            : "unlabelled edges take their target's title as the option");
         n->kind = FF_NODE_DECISION;
@@ -355,10 +361,11 @@ static size_t collect_starts(struct bld *b, int tier)
     return b->nstarts;
 }
 
-/* The start: see the file comment. Ids of added nodes are made after the drawn ones. */
-static void choose_start(struct bld *b)
+/* The start: see the file comment. Several candidates of the first tier that has any
+ * are refused: a flowchart has one way in, and a drawing with many is not one. */
+static bool choose_start(struct bld *b)
 {
-    static const char *const tiers[] = {"marked as the start", "a terminal without edges in",
+    static const char *const tiers[] = {"marked as the start", "terminals without edges in",
                                         "without edges in"};
     int tier = 0;
     while (tier < 3 && collect_starts(b, tier) == 0)
@@ -366,22 +373,32 @@ static void choose_start(struct bld *b)
     b->start = SYNTH_START;
     b->synth_start = true;
     if (tier == 3) {
-        b->starts[0] = 0;
-        for (size_t i = 0; i < b->g->nnodes && b->n[b->starts[0]].kind == FF_NODE_END; i++)
-            b->starts[0] = i;
+        size_t first = 0;
+        while (first + 1 < b->g->nnodes && b->n[first].kind == FF_NODE_END)
+            first++;
+        b->starts[0] = first;
         b->nstarts = 1;
-        warn_node(b, b->starts[0], "start-added",
-                  "no node is a start (every node has an edge in): a start is added before "
-                  "the first node written");
-        return;
+        warn_node(b, first, "start-added",
+                  "no node can be the start (each has an edge in, or is an end): a start is "
+                  "added before the first node written");
+        return true;
     }
     size_t c = b->starts[0];
     if (b->nstarts > 1) {
-        warn_node(b, c, "several-starts",
-                  "%zu nodes are %s: a start is added, followed by a question with one option "
-                  "for each of them",
-                  b->nstarts, tiers[tier]);
-        return;
+        char path[96], names[200] = "";
+        size_t used = 0;
+        for (size_t k = 1; k < b->nstarts && k < 4 && used < sizeof names; k++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%.40s",
+                                     k > 1 ? ", " : "", b->g->nodes[b->starts[k]].name);
+        node_path(b, c, path, sizeof path);
+        if (!ff_imp_note(b->diags, FF_SEV_ERROR, b->g->file, b->g->nodes[c].pos, path,
+                         "several-starts",
+                         "%zu nodes are %s (also %s%s): a flowchart has one way in; mark the "
+                         "start (shape=Mdiamond) or join them",
+                         b->nstarts, tiers[tier], names, b->nstarts > 4 ? ", ..." : ""))
+            b->oom = true;
+        b->refused = true;
+        return false;
     }
     if (tier < 2 && b->n[c].kind == FF_NODE_STEP) {
         b->n[c].kind = FF_NODE_START;
@@ -390,10 +407,11 @@ static void choose_start(struct bld *b)
         if (tier == 1)
             warn_node(b, c, "start-assumed",
                       "the only terminal without edges in: read as the start");
-        return;
+        return true;
     }
     warn_node(b, c, "start-added", "the first node (%s) is a %s: a start is added before it",
               tiers[tier], ff_node_kind_name(b->n[c].kind));
+    return true;
 }
 
 /* Marks what the start reaches; drops the rest, reporting each. */
@@ -403,16 +421,9 @@ static bool reach(struct bld *b)
     size_t *queue = ff_malloc(nn * sizeof *queue);
     if (!queue)
         return false;
-    if (b->synth_start) {
-        for (size_t k = 0; k < b->nstarts; k++)
-            if (!b->n[b->starts[k]].reached) {
-                b->n[b->starts[k]].reached = true;
-                queue[tail++] = b->starts[k];
-            }
-    } else {
-        b->n[b->start].reached = true;
-        queue[tail++] = b->start;
-    }
+    size_t s = b->synth_start ? b->starts[0] : b->start;
+    b->n[s].reached = true;
+    queue[tail++] = s;
     while (head < tail) {
         const struct bnode *n = &b->n[queue[head++]];
         for (size_t k = 0; k < n->nout; k++) {
@@ -472,7 +483,7 @@ static bool id_in(const char *ids, const char *id)
 static void put_option(struct bld *b, struct ff_gbuf *o, struct ff_gbuf *ids, size_t e, size_t k)
 {
     const struct ff_imp_edge *ed = &b->g->edges[e];
-    cJSON *x = parse_extra(b, ed->extra, ed->pos, "edge");
+    const cJSON *x = b->eextra[e];
     const cJSON *xid = cJSON_GetObjectItemCaseSensitive(x, "id");
     const char *label = ed->label ? ed->label : b->n[ed->to].title;
     char id[ID_MAX + 1], base[ID_MAX + 1];
@@ -495,7 +506,6 @@ static void put_option(struct bld *b, struct ff_gbuf *o, struct ff_gbuf *ids, si
     ff_gbuf_puts(o, ", \"target\": ");
     ff_gbuf_json_str(o, b->n[ed->to].id);
     ff_gbuf_puts(o, "}");
-    cJSON_Delete(x);
 }
 
 static void put_options(struct bld *b, struct ff_gbuf *o, size_t i)
@@ -571,35 +581,17 @@ static void put_node(struct bld *b, struct ff_gbuf *o, size_t i)
     ff_gbuf_puts(o, "}");
 }
 
-/* The added start (and, with several candidates, the question that picks one). */
+/* The added start, in front of the first node. */
 static void put_synthetic(struct bld *b, struct ff_gbuf *o)
 {
-    const char *title = b->g->title ? b->g->title : "Start";
     ff_gbuf_puts(o, "    {\"id\": ");
     ff_gbuf_json_str(o, b->start_id);
     ff_gbuf_puts(o, ", \"kind\": \"start\", \"title\": ");
-    put_text(b, o, title);
+    put_text(b, o, b->g->title ? b->g->title : "Start");
     ff_gbuf_puts(o, ", \"next\": ");
-    ff_gbuf_json_str(o, b->nstarts > 1 ? b->choice_id : b->n[b->starts[0]].id);
+    ff_gbuf_json_str(o, b->n[b->starts[0]].id);
     ff_gbuf_puts(o, "},\n");
     b->order[b->norder++] = SYNTH_START;
-    if (b->nstarts < 2)
-        return;
-    ff_gbuf_puts(o, "    {\"id\": ");
-    ff_gbuf_json_str(o, b->choice_id);
-    ff_gbuf_puts(o, ", \"kind\": \"decision\", \"title\": ");
-    put_text(b, o, "Where do you begin?");
-    ff_gbuf_puts(o, ", \"options\": [");
-    for (size_t k = 0; k < b->nstarts; k++) {
-        const struct bnode *c = &b->n[b->starts[k]];
-        ff_gbuf_printf(o, "%s{\"id\": \"start-%zu\", \"label\": ", k ? ", " : "", k + 1);
-        put_text(b, o, c->title);
-        ff_gbuf_puts(o, ", \"target\": ");
-        ff_gbuf_json_str(o, c->id);
-        ff_gbuf_puts(o, "}");
-    }
-    ff_gbuf_puts(o, "]},\n");
-    b->order[b->norder++] = SYNTH_CHOICE;
 }
 
 /* The chart's own members: from our marks, else defaults (reported). */
@@ -655,7 +647,8 @@ static enum ff_err write_json(struct bld *b, char **json, size_t *len)
     if (b->synth_start)
         put_synthetic(b, &o);
     bool first = true;
-    for (size_t i = 0; i < b->g->nnodes; i++) {
+    for (size_t k = 0; k < b->g->nnodes; k++) {
+        size_t i = b->seq[k];
         if (!b->n[i].reached)
             continue;
         ff_gbuf_puts(&o, first ? "" : ",\n");
@@ -666,6 +659,56 @@ static enum ff_err write_json(struct bld *b, char **json, size_t *len)
     ff_gbuf_puts(&o, "\n  ]\n}\n");
     o.oom |= b->oom;
     return ff_gbuf_take(&o, json, len);
+}
+
+struct ranked {
+    double at; /* our export's "at", the original order */
+    size_t i;  /* what is ordered */
+};
+
+static int cmp_ranked(const void *x, const void *y)
+{
+    const struct ranked *a = x, *b = y;
+    return a->at < b->at ? -1 : a->at > b->at ? 1 : (a->i > b->i) - (a->i < b->i);
+}
+
+/* Reorders idx[0..n) by the "at" member of each one's extra, when every one has it (our own
+ * export: Graphviz's writer does not keep the chart's order); else leaves it as drawn. */
+static bool order_by_at(size_t *idx, size_t n, cJSON *const *extra_of, const struct bld *b,
+                        bool nodes)
+{
+    struct ranked *r = ff_malloc((n ? n : 1) * sizeof *r);
+    if (!r)
+        return false;
+    size_t k = 0;
+    for (; k < n; k++) {
+        const cJSON *x = nodes ? b->n[idx[k]].extra : extra_of[idx[k]];
+        const cJSON *at = cJSON_GetObjectItemCaseSensitive(x, "at");
+        if (!cJSON_IsNumber(at))
+            break;
+        r[k] = (struct ranked){at->valuedouble, idx[k]};
+    }
+    if (k == n && n > 1) {
+        qsort(r, n, sizeof *r, cmp_ranked);
+        for (k = 0; k < n; k++)
+            idx[k] = r[k].i;
+    }
+    ff_free(r);
+    return true;
+}
+
+/* Edge extras parsed, each decision's options and the nodes put in our export's order. */
+static bool read_order(struct bld *b)
+{
+    const struct ff_imp_graph *g = b->g;
+    for (size_t e = 0; e < g->nedges; e++)
+        b->eextra[e] = parse_extra(b, g->edges[e].extra, g->edges[e].pos, "edge");
+    for (size_t i = 0; i < g->nnodes; i++) {
+        b->seq[i] = i;
+        if (!order_by_at(b->out + b->n[i].first, b->n[i].nout, b->eextra, b, false))
+            return false;
+    }
+    return order_by_at(b->seq, g->nnodes, NULL, b, true);
 }
 
 /* Ids, extras, kinds and the start, before anything is written. */
@@ -682,14 +725,14 @@ static bool prepare(struct bld *b)
         read_hint(n, g->nodes[i].hint);
         unique_id(b, i, g->nodes[i].name, n->id);
     }
+    if (!read_order(b))
+        return false;
     for (size_t i = 0; i < g->nnodes; i++)
         classify(b, i);
-    choose_start(b);
-    if (b->synth_start) {
+    if (!choose_start(b))
+        return false;
+    if (b->synth_start)
         unique_id(b, g->nnodes, "start", b->start_id);
-        if (b->nstarts > 1)
-            unique_id(b, g->nnodes, "begin", b->choice_id);
-    }
     return reach(b) && !b->oom;
 }
 
@@ -703,8 +746,8 @@ static struct ff_pos source_pos(const struct bld *b, const char *path, char *whe
     if (sscanf(path, "$.nodes[%zu]%n", &k, &used) != 1 || used == 0 || k >= b->norder)
         return b->g->pos;
     size_t i = b->order[k];
-    if (i == SYNTH_START || i == SYNTH_CHOICE) {
-        snprintf(where, size, "the added %s", i == SYNTH_START ? "start" : "question");
+    if (i == SYNTH_START) {
+        snprintf(where, size, "the added start");
         return b->g->nodes[b->starts[0]].pos;
     }
     const char *rest = path + used;
@@ -743,7 +786,11 @@ static void build_free(struct bld *b)
 {
     for (size_t i = 0; b->n && i < b->g->nnodes; i++)
         cJSON_Delete(b->n[i].extra);
+    for (size_t e = 0; b->eextra && e < b->g->nedges; e++)
+        cJSON_Delete(b->eextra[e]);
     cJSON_Delete(b->gextra);
+    ff_free(b->eextra);
+    ff_free(b->seq);
     ff_free(b->n);
     ff_free(b->out);
     ff_free(b->starts);
@@ -778,8 +825,12 @@ enum ff_err ff_imp_build(const struct ff_imp_graph *g, const char *locale, struc
     b.n = ff_calloc(g->nnodes, sizeof *b.n);
     b.starts = ff_calloc(g->nnodes, sizeof *b.starts);
     b.order = ff_calloc(g->nnodes + 2, sizeof *b.order);
-    if (b.n && b.starts && b.order && group_edges(&b) && prepare(&b))
+    b.seq = ff_calloc(g->nnodes, sizeof *b.seq);
+    b.eextra = ff_calloc(g->nedges ? g->nedges : 1, sizeof *b.eextra);
+    if (b.n && b.starts && b.order && b.seq && b.eextra && group_edges(&b) && prepare(&b))
         err = write_json(&b, &json, &len);
+    else if (b.refused && !b.oom)
+        err = FF_EINVALID;
     cJSON_InitHooks(NULL);
     if (err == FF_OK)
         err = check_chart(&b, json, len);

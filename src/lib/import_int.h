@@ -87,7 +87,8 @@ bool ff_imp_note(struct ff_diags *diags, enum ff_severity sev, const char *file,
 /* The front ends: parse `len` bytes (not NUL-terminated) named `file` into *out (zeroed by
  * the caller; freed by the caller with ff_imp_graph_free() whatever the result). Syntax
  * errors and bounds are findings at a source position. FF_OK; FF_EPARSE (not this
- * format), FF_ELIMIT (too big), FF_ENOMEM. Labels are reduced to plain UTF-8 text here
+ * format, or a syntax error), FF_ELIMIT (too big), FF_EINVALID (a drawing no flowchart can
+ * come from, e.g. an undirected DOT graph), FF_ENOMEM. Labels are reduced to plain UTF-8 text here
  * (DOT charset=latin1 converted, HTML-like and record labels flattened, draw.io HTML
  * values stripped, Mermaid quotes and entities decoded). */
 enum ff_err ff_imp_read_dot(const char *buf, size_t len, const char *file, struct ff_diags *diags,

@@ -181,27 +181,6 @@ static void test_mermaid(const struct ff_chart *c)
     ff_free(out);
 }
 
-/* Node kinds, and each edge as (from id, to id, label), must survive DOT and back. */
-static void same_shape(const struct ff_chart *a, const struct ff_chart *b, const char *loc)
-{
-    CHECK_INT(b->nnodes, a->nnodes);
-    for (size_t i = 0; i < a->nnodes && i < b->nnodes; i++) {
-        const struct ff_node *x = &a->nodes[i], *y = &b->nodes[i];
-        CHECK_STR(y->id, x->id);
-        CHECK_INT(y->kind, x->kind);
-        CHECK_STR(ff_text_get(b, &y->title, loc), ff_text_get(a, &x->title, loc));
-        CHECK_INT(y->next_index, x->next_index);
-        CHECK_INT(y->noptions, x->noptions);
-        for (size_t k = 0; k < x->noptions && k < y->noptions; k++) {
-            CHECK_INT(y->options[k].target_index, x->options[k].target_index);
-            CHECK_STR(ff_text_get(b, &y->options[k].label, loc),
-                      ff_text_get(a, &x->options[k].label, loc));
-        }
-        if (x->kind == FF_NODE_END)
-            CHECK(y->success == x->success && y->outcome == x->outcome);
-    }
-}
-
 /* Labels with Mermaid's own syntax characters, and ids that are Mermaid keywords or hold '-'. */
 static void test_mermaid_escapes(void)
 {
@@ -226,143 +205,6 @@ static void test_mermaid_escapes(void)
     ff_chart_free(c);
 }
 
-static void test_dot_round_trip(const struct ff_chart *c)
-{
-    char *dot = NULL, *json = NULL;
-    size_t len = 0;
-    struct ff_diags d;
-    ff_diags_init(&d);
-    CHECK_INT(ff_chart_to_dot(c, "da", NULL, &dot, &len), FF_OK);
-    CHECK(dot && strstr(dot, "digraph demo") && strstr(dot, "diamond") &&
-          strstr(dot, "parallelogram"));
-    CHECK_INT(ff_dot_import(dot, len, "demo.dot", "da", &d, &json), FF_OK);
-    /* What DOT cannot carry is said, and nothing else: the input's fields, the chart's
-     * metadata. */
-    CHECK_INT(d.n, 2);
-    for (size_t i = 0; i < d.n; i++)
-        CHECK_MSG(!strcmp(d.v[i].code, "fields-assumed") || !strcmp(d.v[i].code, "chart-defaults"),
-                  d.v[i].message);
-    struct ff_chart *back = json ? load(json) : NULL;
-    if (back)
-        same_shape(c, back, "da");
-    ff_chart_free(back);
-    ff_free(dot);
-    ff_free(json);
-    ff_diags_free(&d);
-}
-
-static const char messy_dot[] = "digraph messy {\n"
-                                "  a [shape=ellipse, label=\"Begin\"];\n"
-                                "  b [shape=hexagon, label=\"Odd\\nshape\"];\n"
-                                "  c [shape=diamond, label=\"Q?\"];\n"
-                                "  d [shape=box, label=<<b>bold</b>>];\n"
-                                "  subgraph cluster_x { e [shape=box, label=\"E\"]; }\n"
-                                "  f [shape=ellipse, label=\"Done\"];\n"
-                                "  a -> b [label=\"go\"]; b -> c; c -> d [label=\"Yes\"]; c -> e;\n"
-                                "  d -> f; e -> f; e -> d;\n"
-                                "}\n";
-
-static bool has_diag(const struct ff_diags *d, const char *code, const char *path)
-{
-    for (size_t i = 0; i < d->n; i++)
-        if (!strcmp(d->v[i].code, code) && !strcmp(d->v[i].path, path))
-            return true;
-    return false;
-}
-
-static void test_import_messy(void)
-{
-    struct ff_diags d;
-    char *json = NULL;
-    ff_diags_init(&d);
-    CHECK_INT(ff_dot_import(messy_dot, strlen(messy_dot), "messy.dot", NULL, &d, &json), FF_OK);
-    CHECK(has_diag(&d, "label-ignored", "edge a -> b"));
-    CHECK(has_diag(&d, "unknown-shape", "node b"));
-    CHECK(has_diag(&d, "html-label", "node d"));
-    CHECK(has_diag(&d, "cluster-ignored", "subgraph cluster_x"));
-    CHECK(has_diag(&d, "unlabeled-option", "edge c -> e"));
-    CHECK(has_diag(&d, "extra-edge", "edge e -> d"));
-    CHECK(has_diag(&d, "outcome-assumed", "node f"));
-    CHECK(has_diag(&d, "chart-defaults", "graph"));
-    CHECK_INT(d.n, 8);
-    CHECK_INT(d.nerrors, 0);
-    struct ff_chart *c = json ? load(json) : NULL;
-    if (c) {
-        CHECK_INT(c->nnodes, 6);
-        CHECK_INT(c->nodes[0].kind, FF_NODE_START);
-        CHECK_STR(ff_text_get(c, &c->nodes[1].title, "en"), "Odd shape");
-        CHECK_INT(c->nodes[2].kind, FF_NODE_DECISION);
-        CHECK_STR(ff_text_get(c, &c->nodes[2].options[1].label, "en"), "E");
-        CHECK_STR(ff_text_get(c, &c->nodes[3].title, "en"), "d");
-        CHECK_INT(c->nodes[5].kind, FF_NODE_END);
-    }
-    ff_chart_free(c);
-    ff_free(json);
-    ff_diags_free(&d);
-}
-
-/* kb, action and subchart nodes of our own DOT come back as steps, each reported. */
-static void test_import_kind_lost(void)
-{
-    static const char dot[] =
-        "digraph k { s [shape=ellipse]; a [shape=note, class=\"ff-kb\"];\n"
-        "b [shape=box, peripheries=2, class=\"ff-action\"]; c [shape=component,\n"
-        "class=\"ff-subchart\"]; e [shape=ellipse, class=\"ff-end ff-failure "
-        "ff-outcome-referred\"]; s -> a -> b -> c -> e; }";
-    struct ff_diags d;
-    char *json = NULL;
-    ff_diags_init(&d);
-    CHECK_INT(ff_dot_import(dot, strlen(dot), "k.dot", "en", &d, &json), FF_OK);
-    CHECK(has_diag(&d, "kind-lost", "node a") && has_diag(&d, "kind-lost", "node b") &&
-          has_diag(&d, "kind-lost", "node c"));
-    CHECK(has_diag(&d, "chart-defaults", "graph"));
-    CHECK_INT(d.n, 4);
-    struct ff_chart *c = json ? load(json) : NULL;
-    if (c) {
-        CHECK_INT(c->nodes[2].kind, FF_NODE_STEP);
-        CHECK(c->nodes[4].kind == FF_NODE_END && !c->nodes[4].success &&
-              c->nodes[4].outcome == FF_OUTCOME_REFERRED);
-    }
-    ff_chart_free(c);
-    ff_free(json);
-    ff_diags_free(&d);
-}
-
-static void import_fails(const char *dot, size_t len, enum ff_err want, const char *code)
-{
-    struct ff_diags d;
-    char *json = (char *)"untouched";
-    ff_diags_init(&d);
-    CHECK_INT(ff_dot_import(dot, len, "bad.dot", "en", &d, &json), want);
-    CHECK(json == NULL);
-    CHECK_MSG(d.nerrors > 0, dot);
-    if (code && d.n > 0)
-        CHECK_STR(d.v[0].code, code);
-    ff_diags_free(&d);
-}
-
-static void test_import_bad(void)
-{
-    static const char cycle[] = "digraph { a -> b; b -> a; }";
-    static const char syntax[] = "digraph { a -> ; }";
-    static const char one_way[] = "digraph { s -> q; q [shape=diamond]; q -> e [label=x]; }";
-    static char deep[300];
-    import_fails(cycle, strlen(cycle), FF_EINVALID, NULL);
-    import_fails(syntax, strlen(syntax), FF_EPARSE, "dot-syntax");
-    import_fails(one_way, strlen(one_way), FF_EINVALID, NULL);
-    import_fails("", 0, FF_EPARSE, "dot-syntax");
-    memset(deep, '{', sizeof deep - 1);
-    memcpy(deep, "digraph ", 8);
-    import_fails(deep, strlen(deep), FF_ELIMIT, "dot-limit");
-    size_t big = FF_DOT_MAX_BYTES + 1;
-    char *huge = ff_malloc(big);
-    if (huge) {
-        memset(huge, ' ', big);
-        import_fails(huge, big, FF_ELIMIT, "dot-limit");
-    }
-    ff_free(huge);
-}
-
 typedef enum ff_err (*fault_fn)(const struct ff_chart *c);
 
 static enum ff_err fault_layout(const struct ff_chart *c)
@@ -371,19 +213,6 @@ static enum ff_err fault_layout(const struct ff_chart *c)
     enum ff_err err = ff_layout_new(c, "en", NULL, &l);
     CHECK((err == FF_OK) == (l != NULL));
     ff_layout_free(l);
-    return err;
-}
-
-static enum ff_err fault_import(const struct ff_chart *c)
-{
-    struct ff_diags d;
-    char *out = NULL;
-    (void)c;
-    ff_diags_init(&d);
-    enum ff_err err = ff_dot_import(messy_dot, strlen(messy_dot), "m.dot", "en", &d, &out);
-    CHECK((err == FF_OK) == (out != NULL));
-    ff_free(out);
-    ff_diags_free(&d);
     return err;
 }
 
@@ -419,7 +248,6 @@ static void fault_loop(fault_fn f, const struct ff_chart *c, const char *name)
 static void test_faults(const struct ff_chart *c)
 {
     fault_loop(fault_layout, c, "layout");
-    fault_loop(fault_import, c, "import");
     fault_loop(fault_text, c, "mermaid and dot");
 }
 
@@ -431,13 +259,9 @@ int main(void)
         test_highlight(c);
         test_render(c);
         test_mermaid(c);
-        test_dot_round_trip(c);
         test_faults(c);
     }
     ff_chart_free(c);
     test_mermaid_escapes();
-    test_import_messy();
-    test_import_kind_lost();
-    test_import_bad();
     return ff_test_finish();
 }
