@@ -27,15 +27,16 @@
 #include "import_text.h"
 
 #define MM_MAX_BYTES (1024u * 1024u)
-#define MM_MAX_NAMES 10000u   /* nodes and subgraph ids */
-#define MM_MAX_EDGES 50000u   /* after & fan-out */
-#define MM_MAX_DEPTH 32       /* subgraph nesting */
-#define MM_MAX_LABEL 4096u    /* bytes of one label as written */
-#define MM_MAX_ERRORS 20      /* syntax errors reported before giving up */
+#define MM_MAX_NAMES 10000u /* nodes and subgraph ids */
+#define MM_MAX_EDGES 50000u /* after & fan-out */
+#define MM_MAX_DEPTH 32     /* subgraph nesting */
+#define MM_MAX_LABEL 4096u  /* bytes of one label as written */
+#define MM_MAX_ERRORS 20    /* syntax errors reported before giving up */
+#define MM_MAX_MARK 65536u  /* bytes of one of our own %% ff- marks */
 
 enum mm_skip { SKIP_CLASSDEF, SKIP_CLASS, SKIP_STYLE, SKIP_CLICK, SKIP_LINKSTYLE, SKIP_COUNT };
 static const char *const skip_words[SKIP_COUNT] = {"classDef", "class", "style", "click",
-                                                    "linkStyle"};
+                                                   "linkStyle"};
 
 /* One name: a node, or a subgraph id (is_sub) an edge may point at. */
 struct mm_name {
@@ -46,12 +47,15 @@ struct mm_name {
     struct ff_pos pos;      /* first mention */
     bool is_sub;
     long first, last; /* subgraph: first and last node written inside, -1 when none */
-    char *hint;       /* fieldflow's own %% ff: mark, or NULL */
+    char *hint;       /* our export's kind marks (%% ff-node), or NULL */
+    char *extra;      /* our export's JSON data (%% ff-node), or NULL */
+    char *id;         /* our export's chart node id (%% ff-node id=), or NULL */
 };
 
 struct mm_edge {
     size_t from, to; /* into names */
     char *label;
+    char *extra; /* our export's option data (%% ff-edge), or NULL */
     struct ff_pos pos;
 };
 
@@ -73,6 +77,8 @@ struct mm {
     struct ff_pos skipped_at[SKIP_COUNT];
     size_t nsubs;
     char *title;
+    char *extra;        /* our export's chart data (%% ff-chart), or NULL */
+    struct ff_pos head; /* of the flowchart keyword */
     int errors;
     enum ff_err err; /* first hard failure: FF_ENOMEM or FF_ELIMIT */
 };
@@ -142,14 +148,14 @@ static void note(struct mm *m, enum ff_severity sev, struct ff_pos pos, const ch
 /* A syntax error at the cursor; the rest of the line is skipped. */
 static void syntax(struct mm *m, const char *msg)
 {
-    note(m, FF_SEV_ERROR, m->at, "", "mermaid-syntax", "%s", msg);
+    note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-syntax", "%s", msg);
     skip_line(m);
 }
 
 static void limit(struct mm *m, const char *what, unsigned max)
 {
     if (m->err == FF_OK)
-        note(m, FF_SEV_ERROR, m->at, "", "mermaid-limit", "more than %u %s", max, what);
+        note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-limit", "more than %u %s", max, what);
     if (m->err == FF_OK)
         m->err = FF_ELIMIT;
 }
@@ -210,11 +216,8 @@ static long name_get(struct mm *m, const char *s, size_t n, struct ff_pos pos)
     char *copy = ff_strndup(s, n);
     if (!copy)
         goto out_oom;
-    m->names[m->nnames] = (struct mm_name){.name = copy,
-                                           .shape = FF_IMP_SHAPE_DEFAULT,
-                                           .pos = pos,
-                                           .first = -1,
-                                           .last = -1};
+    m->names[m->nnames] = (struct mm_name){
+        .name = copy, .shape = FF_IMP_SHAPE_DEFAULT, .pos = pos, .first = -1, .last = -1};
     size_t k = hash_str(s, n) & (m->hashcap - 1);
     while (m->hash[k])
         k = (k + 1) & (m->hashcap - 1);
@@ -305,11 +308,11 @@ static bool read_delimited(struct mm *m, const char *close, const char *close2, 
     }
     for (;;) {
         if (m->p >= m->len || (m->s[m->p] == '\n' && !quoted)) {
-            note(m, FF_SEV_ERROR, start, "", "mermaid-syntax", "text not closed by '%s'", close);
+            note(m, FF_SEV_ERROR, start, NULL, "mermaid-syntax", "text not closed by '%s'", close);
             return false;
         }
         if (m->p - from > MM_MAX_LABEL) {
-            note(m, FF_SEV_ERROR, start, "", "mermaid-limit", "a label longer than %u bytes",
+            note(m, FF_SEV_ERROR, start, NULL, "mermaid-limit", "a label longer than %u bytes",
                  MM_MAX_LABEL);
             m->err = FF_ELIMIT;
             return false;
@@ -398,8 +401,7 @@ static bool read_v11(struct mm *m, size_t i)
         adv(m, 1);
     }
     if (m->p >= m->len || m->p - from > MM_MAX_LABEL) {
-        note(m, FF_SEV_ERROR, start, m->names[i].name, "mermaid-syntax",
-             "'@{' not closed by '}'");
+        note(m, FF_SEV_ERROR, start, m->names[i].name, "mermaid-syntax", "'@{' not closed by '}'");
         return false;
     }
     end = m->p;
@@ -463,8 +465,8 @@ static bool read_shape(struct mm *m, size_t i)
         if (!read_delimited(m, forms[f].close, forms[f].close2, &label, &which))
             return false;
         bool alt = forms[f].close2 && which == forms[f].close2;
-        set_shape(m, i, alt ? forms[f].shape2 : forms[f].shape, alt ? forms[f].name2 : forms[f].name,
-                  label);
+        set_shape(m, i, alt ? forms[f].shape2 : forms[f].shape,
+                  alt ? forms[f].name2 : forms[f].name, label);
         return true;
     }
     return true;
@@ -569,7 +571,7 @@ static bool link_text(struct mm *m, const char *end, char **label)
     while (!at_eol(m) && !at_str(m, end))
         adv(m, 1);
     if (at_eol(m)) {
-        note(m, FF_SEV_ERROR, m->at, "", "mermaid-syntax", "edge text not closed by '%s'", end);
+        note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-syntax", "edge text not closed by '%s'", end);
         return false;
     }
     if (m->p - from > MM_MAX_LABEL) {
@@ -592,7 +594,7 @@ static bool read_link(struct mm *m, char **label)
     bool both = peek(m, 0) == '<' || peek(m, 0) == 'o' || peek(m, 0) == 'x';
     if (both) {
         adv(m, 1);
-        note(m, FF_SEV_WARNING, pos, "", "mermaid-both-ways",
+        note(m, FF_SEV_WARNING, pos, NULL, "mermaid-both-ways",
              "an edge with two arrowheads is read as one from left to right");
     }
     bool ok = true;
@@ -624,7 +626,7 @@ static bool read_link(struct mm *m, char **label)
         while (!at_eol(m) && peek(m, 0) != '|')
             adv(m, 1);
         if (at_eol(m)) {
-            note(m, FF_SEV_ERROR, m->at, "", "mermaid-syntax", "edge text not closed by '|'");
+            note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-syntax", "edge text not closed by '|'");
             return false;
         }
         size_t to = m->p;
@@ -658,8 +660,7 @@ static void read_chain(struct mm *m)
             skip_line(m);
             return;
         }
-        while (peek(m, 0) == ' ' || peek(m, 0) == '\t' || peek(m, 0) == '\r' ||
-               peek(m, 0) == '\n')
+        while (peek(m, 0) == ' ' || peek(m, 0) == '\t' || peek(m, 0) == '\r' || peek(m, 0) == '\n')
             adv(m, 1); /* the target may be written on the next line */
         bool ok = read_group(m, &right);
         for (size_t a = 0; ok && a < left.n; a++)
@@ -769,33 +770,70 @@ static void read_statement(struct mm *m)
     read_chain(m);
 }
 
-/* `%% ff: id hint words`: fieldflow's own export carries kinds Mermaid cannot draw. */
+/* Copies s[from..to) into *dst (replacing it); false on failure (m->err set). */
+static bool keep(struct mm *m, char **dst, size_t from, size_t to)
+{
+    ff_free(*dst);
+    if (!(*dst = ff_strndup(m->s + from, to - from)))
+        m->err = FF_ENOMEM;
+    return *dst != NULL;
+}
+
+/* Our own export's marks, which carry what Mermaid cannot show (import_int.h):
+ *   %% ff-chart {json}           the chart's members
+ *   %% ff-node ID id=CHARTID WORDS {json}   a node's id, kind marks and members
+ *   %% ff-edge {json}            the option of the edge written just before
+ * Any other comment is skipped. The cursor is on "%%". */
 static void read_comment(struct mm *m)
 {
+    struct ff_pos pos = m->at;
     adv(m, 2);
-    if (!at_str(m, " ff: ")) {
-        skip_line(m);
-        return;
-    }
-    adv(m, 5);
-    size_t from = m->p;
-    while (id_byte(m, m->p))
-        adv(m, 1);
-    size_t idend = m->p;
     skip_blank(m);
-    size_t hint = m->p;
+    bool chart = at_str(m, "ff-chart "), node = at_str(m, "ff-node "), edge = at_str(m, "ff-edge ");
+    size_t from = m->p;
     skip_line(m);
     size_t end = m->p;
-    while (end > hint && (m->s[end - 1] == '\r' || m->s[end - 1] == ' '))
+    if (!chart && !node && !edge)
+        return;
+    while (end > from && (m->s[end - 1] == '\r' || m->s[end - 1] == ' '))
         end--;
-    if (idend == from || end == hint || end - hint > MM_MAX_LABEL)
+    if (end - from > MM_MAX_MARK) {
+        note(m, FF_SEV_WARNING, pos, NULL, "mermaid-mark-ignored",
+             "a fieldflow mark longer than %u bytes is ignored", MM_MAX_MARK);
         return;
-    long i = name_get(m, m->s + from, idend - from, m->at);
-    if (i < 0)
-        return;
-    ff_free(m->names[i].hint);
-    if (!(m->names[i].hint = ff_strndup(m->s + hint, end - hint)))
-        m->err = FF_ENOMEM;
+    }
+    const char *json = memchr(m->s + from, '{', end - from);
+    size_t j = json ? (size_t)(json - m->s) : end;
+    if (chart) {
+        keep(m, &m->extra, j, end);
+    } else if (edge) {
+        if (m->nedges)
+            keep(m, &m->edges[m->nedges - 1].extra, j, end);
+    } else {
+        size_t id = from + strlen("ff-node "), idend = id;
+        while (idend < end && m->s[idend] != ' ')
+            idend++;
+        long i = idend > id ? name_get(m, m->s + id, idend - id, pos) : -1;
+        if (i < 0)
+            return;
+        size_t hint = idend;
+        while (hint < j && m->s[hint] == ' ')
+            hint++;
+        if (j - hint > 3 && !memcmp(m->s + hint, "id=", 3)) {
+            size_t cid = hint + 3;
+            for (hint = cid; hint < j && m->s[hint] != ' ';)
+                hint++;
+            if (!keep(m, &m->names[i].id, cid, hint))
+                return;
+            while (hint < j && m->s[hint] == ' ')
+                hint++;
+        }
+        size_t hintend = j;
+        while (hintend > hint && m->s[hintend - 1] == ' ')
+            hintend--;
+        if (keep(m, &m->names[i].hint, hint, hintend) && j < end)
+            keep(m, &m->names[i].extra, j, end);
+    }
 }
 
 /* Front matter `--- ... ---` (its title: kept) and blank or %% lines before the header. */
@@ -824,8 +862,7 @@ static void read_preamble(struct mm *m)
         }
     }
     for (;;) {
-        while (peek(m, 0) == ' ' || peek(m, 0) == '\t' || peek(m, 0) == '\r' ||
-               peek(m, 0) == '\n')
+        while (peek(m, 0) == ' ' || peek(m, 0) == '\t' || peek(m, 0) == '\r' || peek(m, 0) == '\n')
             adv(m, 1);
         if (at_str(m, "%%{")) {
             while (m->p < m->len && !at_str(m, "}%%"))
@@ -841,16 +878,16 @@ static void read_preamble(struct mm *m)
 
 static bool read_header(struct mm *m)
 {
-    struct ff_pos pos = m->at;
+    struct ff_pos pos = m->head = m->at;
     if (!keyword(m, "flowchart") && !keyword(m, "graph") && !at_str(m, "flowchart-elk")) {
         size_t n = 0;
         while (m->p + n < m->len && n < 40 && !strchr(" \t\r\n;", m->s[m->p + n]))
             n++;
         if (m->p >= m->len)
-            note(m, FF_SEV_ERROR, pos, "", "mermaid-not-flowchart",
+            note(m, FF_SEV_ERROR, pos, NULL, "mermaid-not-flowchart",
                  "no diagram: a Mermaid flowchart begins with 'flowchart' or 'graph'");
         else
-            note(m, FF_SEV_ERROR, pos, "", "mermaid-not-flowchart",
+            note(m, FF_SEV_ERROR, pos, NULL, "mermaid-not-flowchart",
                  "'%.*s' is not a Mermaid flowchart (only 'flowchart' and 'graph' are read)",
                  (int)n, m->s + m->p);
         return false;
@@ -884,7 +921,7 @@ static void report_skipped(struct mm *m)
         if (!m->skipped[k])
             continue;
         const char *w = k == SKIP_CLASS ? "class and :::class" : skip_words[k];
-        note(m, FF_SEV_WARNING, m->skipped_at[k], "", "mermaid-style-ignored",
+        note(m, FF_SEV_WARNING, m->skipped_at[k], NULL, "mermaid-style-ignored",
              "%zu %s statement%s ignored (styling has no meaning in a chart); the first is here",
              m->skipped[k], w, m->skipped[k] == 1 ? "" : "s");
     }
@@ -928,10 +965,13 @@ static enum ff_err build(struct mm *m, struct ff_imp_graph *g)
         map[i] = -1;
         if (n->is_sub)
             continue;
-        map[i] = ff_imp_add_node(g, n->name, n->label, n->shape, n->shape_name, n->pos);
+        map[i] =
+            ff_imp_add_node(g, n->id ? n->id : n->name, n->label, n->shape, n->shape_name, n->pos);
         if (map[i] < 0)
             goto out_oom;
         if (n->hint && !(g->nodes[map[i]].hint = ff_strdup(n->hint)))
+            goto out_oom;
+        if (n->extra && !(g->nodes[map[i]].extra = ff_strdup(n->extra)))
             goto out_oom;
     }
     for (size_t e = 0; e < m->nedges; e++) {
@@ -940,6 +980,8 @@ static enum ff_err build(struct mm *m, struct ff_imp_graph *g)
         if (a < 0 || b < 0)
             continue;
         if (!ff_imp_add_edge(g, (size_t)map[a], (size_t)map[b], x->label, x->pos))
+            goto out_oom;
+        if (x->extra && !(g->edges[g->nedges - 1].extra = ff_strdup(x->extra)))
             goto out_oom;
     }
     if (m->err == FF_ENOMEM)
@@ -957,13 +999,18 @@ static void mm_free(struct mm *m)
         ff_free(m->names[i].name);
         ff_free(m->names[i].label);
         ff_free(m->names[i].hint);
+        ff_free(m->names[i].extra);
+        ff_free(m->names[i].id);
     }
-    for (size_t e = 0; e < m->nedges; e++)
+    for (size_t e = 0; e < m->nedges; e++) {
         ff_free(m->edges[e].label);
+        ff_free(m->edges[e].extra);
+    }
     ff_free(m->names);
     ff_free(m->hash);
     ff_free(m->edges);
     ff_free(m->title);
+    ff_free(m->extra);
 }
 
 static enum ff_err parse(struct mm *m)
@@ -985,10 +1032,10 @@ static enum ff_err parse(struct mm *m)
     if (m->err != FF_OK)
         return m->err;
     if (m->depth)
-        note(m, FF_SEV_ERROR, m->names[m->open[m->depth - 1]].pos, "", "mermaid-syntax",
+        note(m, FF_SEV_ERROR, m->names[m->open[m->depth - 1]].pos, NULL, "mermaid-syntax",
              "subgraph '%s' has no 'end'", m->names[m->open[m->depth - 1]].name);
     if (!m->errors && !m->nnames)
-        note(m, FF_SEV_ERROR, m->at, "", "mermaid-empty", "the flowchart has no nodes");
+        note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-empty", "the flowchart has no nodes");
     return m->errors ? FF_EPARSE : m->err;
 }
 
@@ -999,15 +1046,14 @@ enum ff_err ff_imp_read_mermaid(const char *buf, size_t len, const char *file,
     out->file = file;
     out->format = "mermaid";
     if (len > MM_MAX_BYTES) {
-        note(&m, FF_SEV_ERROR, (struct ff_pos){0, 0}, "", "mermaid-limit",
-             "%zu bytes: larger than the %u bytes a Mermaid flowchart may have", len,
-             MM_MAX_BYTES);
+        note(&m, FF_SEV_ERROR, (struct ff_pos){0, 0}, NULL, "mermaid-limit",
+             "%zu bytes: larger than the %u bytes a Mermaid flowchart may have", len, MM_MAX_BYTES);
         return m.err == FF_ENOMEM ? FF_ENOMEM : FF_ELIMIT;
     }
     size_t bad = ff_imp_utf8_check(buf, len);
     if (bad < len) {
         adv(&m, bad);
-        note(&m, FF_SEV_ERROR, m.at, "", "mermaid-encoding", "not UTF-8 (byte 0x%02x)",
+        note(&m, FF_SEV_ERROR, m.at, NULL, "mermaid-encoding", "not UTF-8 (byte 0x%02x)",
              (unsigned char)buf[bad]);
         return m.err == FF_ENOMEM ? FF_ENOMEM : FF_EPARSE;
     }
@@ -1020,7 +1066,9 @@ enum ff_err ff_imp_read_mermaid(const char *buf, size_t len, const char *file,
         err = build(&m, out);
     if (err == FF_OK) {
         out->title = m.title;
-        m.title = NULL;
+        out->extra = m.extra;
+        out->pos = m.head;
+        m.title = m.extra = NULL;
         err = ff_imp_file_stem(file, &out->name);
     }
     mm_free(&m);

@@ -65,8 +65,8 @@ static void put_cp(struct out *o, uint32_t cp)
 static const struct {
     const char *name;
     uint32_t cp;
-} entities[] = {{"amp", '&'},  {"lt", '<'},     {"gt", '>'},     {"quot", '"'},
-                {"apos", '\''}, {"nbsp", ' '},   {"ndash", 0x2013}, {"mdash", 0x2014},
+} entities[] = {{"amp", '&'},       {"lt", '<'},      {"gt", '>'},       {"quot", '"'},
+                {"apos", '\''},     {"nbsp", ' '},    {"ndash", 0x2013}, {"mdash", 0x2014},
                 {"hellip", 0x2026}, {"euro", 0x20AC}, {"copy", 0xA9}};
 
 /* An entity body after '&' or Mermaid's '#': "amp;", "#35;", "#x41;", "35;" (Mermaid).
@@ -89,7 +89,7 @@ static size_t entity(const char *s, size_t n, bool numeric_bare, uint32_t *cp)
         size_t digits = 0;
         for (; k < n && digits < 8; k++, digits++) {
             char c = s[k];
-            unsigned d = c >= '0' && c <= '9'                ? (unsigned)(c - '0')
+            unsigned d = c >= '0' && c <= '9'                 ? (unsigned)(c - '0')
                          : base == 16 && c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
                          : base == 16 && c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
                                                               : 99;
@@ -121,9 +121,9 @@ static bool tag_is(const char *name, size_t l, const char *const *list)
 }
 
 static const char *const break_tags[] = {"br", "div", "p", "li", "tr", "h1", "h2", "h3", NULL};
-static const char *const inline_tags[] = {"b",    "i",      "u",   "em",  "strong", "small",
-                                          "code", "span",   "sub", "sup", "font",   "strike",
-                                          "s",    "ul",     "ol",  "a",   "big",    "mark",
+static const char *const inline_tags[] = {"b",     "i",     "u",   "em",         "strong", "small",
+                                          "code",  "span",  "sub", "sup",        "font",   "strike",
+                                          "s",     "ul",    "ol",  "a",          "big",    "mark",
                                           "table", "tbody", "td",  "blockquote", NULL};
 
 /* A tag at s[0] == '<': returns its length (0: not a tag) and whether it breaks the line. */
@@ -142,7 +142,8 @@ static size_t tag(const char *s, size_t n, bool any, bool *brk)
     char lower[16];
     for (size_t i = 0; i < l && i < sizeof lower; i++)
         lower[i] = (char)(s[name + i] | 0x20);
-    bool known = l < sizeof lower && (tag_is(lower, l, break_tags) || tag_is(lower, l, inline_tags));
+    bool known =
+        l < sizeof lower && (tag_is(lower, l, break_tags) || tag_is(lower, l, inline_tags));
     if (!known && !any)
         return 0;
     if (k < n && !strchr(" \t\r\n/>", s[k]) && !(any && s[k] == '!'))
