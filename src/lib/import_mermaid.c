@@ -281,7 +281,8 @@ static bool label_decode(struct mm *m, const char *s, size_t n, char **out)
         s++, n -= 2;
         markdown = true;
     }
-    enum ff_err err = ff_imp_text_plain(s, n, markdown ? FF_IMP_TEXT_MARKDOWN : 0, out);
+    enum ff_err err =
+        ff_imp_text_plain(s, n, FF_IMP_TEXT_MERMAID | (markdown ? FF_IMP_TEXT_MARKDOWN : 0), out);
     if (err != FF_OK) {
         m->err = err;
         return false;
