@@ -276,11 +276,14 @@ static char *inflate_raw(struct dio *d, const unsigned char *in, size_t n, size_
         z.avail_out = (uInt)(cap - len);
         rc = inflate(&z, Z_NO_FLUSH);
         len = cap - z.avail_out;
-        if (rc == Z_STREAM_END || (rc == Z_BUF_ERROR && z.avail_in == 0 && z.avail_out > 0))
+        if (rc == Z_STREAM_END)
             break;
-        if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        if ((rc != Z_OK && rc != Z_BUF_ERROR) || (z.avail_in == 0 && z.avail_out > 0)) {
             note(d, FF_SEV_ERROR, d->diagram, NULL, "drawio-compressed",
-                 "the compressed page does not inflate (%s)", z.msg ? z.msg : "bad data");
+                 "the compressed page does not inflate (%s)",
+                 z.msg                             ? z.msg
+                 : rc == Z_OK || rc == Z_BUF_ERROR ? "it ends early"
+                                                   : "bad data");
             goto out_fail;
         }
         if (len == cap)
