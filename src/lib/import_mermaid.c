@@ -293,10 +293,9 @@ static bool label_decode(struct mm *m, const char *s, size_t n, char **out)
 /* Reads delimited text ending at `close` (or `close2` when not NULL) on the cursor; a quoted
  * text may hold the closer and may span lines (markdown strings do). The cursor ends after
  * the closer. Returns false after reporting when the closer is missing. */
-static bool read_delimited(struct mm *m, const char *close, const char *close2, char **label,
-                           const char **which)
+static bool read_delimited(struct mm *m, struct ff_pos start, const char *close, const char *close2,
+                           char **label, const char **which)
 {
-    struct ff_pos start = m->at;
     size_t from = m->p;
     skip_blank(m);
     bool quoted = peek(m, 0) == '"';
@@ -462,8 +461,9 @@ static bool read_shape(struct mm *m, size_t i)
             continue;
         char *label = NULL;
         const char *which = NULL;
+        struct ff_pos open = m->at;
         adv(m, strlen(forms[f].open));
-        if (!read_delimited(m, forms[f].close, forms[f].close2, &label, &which))
+        if (!read_delimited(m, open, forms[f].close, forms[f].close2, &label, &which))
             return false;
         bool alt = forms[f].close2 && which == forms[f].close2;
         set_shape(m, i, alt ? forms[f].shape2 : forms[f].shape,
@@ -702,7 +702,7 @@ static void read_subgraph(struct mm *m)
     if (peek(m, 0) == '"') {
         const char *which;
         adv(m, 1);
-        if (!read_delimited(m, "\"", NULL, &title, &which))
+        if (!read_delimited(m, pos, "\"", NULL, &title, &which))
             return;
         i = title ? name_get(m, title, strlen(title), pos) : -1;
     } else {
@@ -717,7 +717,7 @@ static void read_subgraph(struct mm *m)
         if (i >= 0 && peek(m, 0) == '[') {
             const char *which;
             adv(m, 1);
-            if (!read_delimited(m, "]", NULL, &title, &which))
+            if (!read_delimited(m, pos, "]", NULL, &title, &which))
                 return;
         } else if (i >= 0) {
             skip_line(m); /* `subgraph Two words` titles: the first word names it */
@@ -742,8 +742,40 @@ static void read_subgraph(struct mm *m)
     m->nsubs++;
 }
 
+/* `accTitle: text` becomes the title when front matter gave none; `accDescr: text` and
+ * `accDescr { ... }` are skipped (a chart has no description). True when it was one. */
+static bool read_accessibility(struct mm *m)
+{
+    bool title = at_str(m, "accTitle"), descr = at_str(m, "accDescr");
+    if (!title && !descr)
+        return false;
+    size_t save = m->p;
+    struct ff_pos at = m->at;
+    adv(m, 8);
+    skip_blank(m);
+    if (peek(m, 0) == ':') {
+        adv(m, 1);
+        size_t from = m->p;
+        skip_line(m);
+        if (title && !m->title)
+            label_decode(m, m->s + from, m->p - from, &m->title);
+        return true;
+    }
+    if (descr && peek(m, 0) == '{') {
+        while (m->p < m->len && m->s[m->p] != '}')
+            adv(m, 1);
+        adv(m, 1);
+        return true;
+    }
+    m->p = save; /* an id that begins with the word */
+    m->at = at;
+    return false;
+}
+
 static void read_statement(struct mm *m)
 {
+    if (read_accessibility(m))
+        return;
     if (keyword(m, "subgraph")) {
         read_subgraph(m);
         return;

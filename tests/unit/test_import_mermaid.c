@@ -276,6 +276,18 @@ static void test_subgraphs(void)
     mm_free(&r);
 }
 
+/* accTitle names the chart; accDescr (one line or a block) is skipped. */
+static void test_accessibility(void)
+{
+    struct mm r;
+    read_mm(&r, "flowchart TD\n  accTitle: Fix the boiler\n  accDescr {\n  many lines\n  }\n"
+                "  accDescr: one line\n  accTitleX --> b\n");
+    CHECK_INT(r.err, FF_OK);
+    CHECK_STR(r.g.title ? r.g.title : "", "Fix the boiler");
+    CHECK_INT(r.g.nnodes, 2);
+    mm_free(&r);
+}
+
 /* Refusals: the code and the position of the first error. */
 static void test_refused(void)
 {
@@ -289,7 +301,7 @@ static void test_refused(void)
         {"%% only a comment\n\n  pie title Pets\n", FF_EPARSE, "mermaid-not-flowchart", 3, 3},
         {"", FF_EPARSE, "mermaid-not-flowchart", 1, 1},
         {"flowchart TD\n", FF_EPARSE, "mermaid-empty", 2, 1},
-        {"flowchart TD\n  a[never closed\n", FF_EPARSE, "mermaid-syntax", 2, 5},
+        {"flowchart TD\n  a[never closed\n", FF_EPARSE, "mermaid-syntax", 2, 4},
         {"flowchart TD\n  a --> b c\n", FF_EPARSE, "mermaid-syntax", 2, 11},
         {"flowchart TD\n  a -->|open b\n", FF_EPARSE, "mermaid-syntax", 2, 15},
         {"flowchart TD\n  a --> \n", FF_EPARSE, "mermaid-syntax", 3, 1},
@@ -479,6 +491,7 @@ int main(void)
     test_chains();
     test_positions();
     test_subgraphs();
+    test_accessibility();
     test_refused();
     test_bounds();
     test_round_trips("assets/flowcharts");
