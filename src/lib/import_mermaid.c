@@ -849,6 +849,8 @@ static void read_comment(struct mm *m)
         long i = idend > id ? name_get(m, m->s + id, idend - id, pos) : -1;
         if (i < 0)
             return;
+        json = memchr(m->s + idend, '{', end - idend); /* after the id, not inside it */
+        j = json ? (size_t)(json - m->s) : end;
         size_t hint = idend;
         while (hint < j && m->s[hint] == ' ')
             hint++;
