@@ -57,6 +57,10 @@ check "nothing on stdout when refused" test ! -s "$TMP/out"
 run import "$CORPORA/dot/Latin1.gv"
 expect "latin1" 0 out '"title": {"en": "áâãäåæçèéêëìíîïðñòóôõöøùúûü"}'
 
+# --locale names the language the drawing is written in.
+run import "$SRC/tests/charts/import/real/tel_flow.dot" --locale de
+expect "locale de" 0 out '"locales": ["de"]' '"title": {"de": "Danke! Mit welchem Thema'
+
 # The format: guessed from the extension or the content, or said with --from.
 cp "$SRC/tests/charts/import/real/flowchart_os.dot" "$TMP/drawing.txt"
 run import "$TMP/drawing.txt"

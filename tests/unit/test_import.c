@@ -427,13 +427,12 @@ static void test_edited_export(void)
     ff_diags_free(&d);
 }
 
-static enum ff_err fault_import(void)
+static enum ff_err fault_import(const char *dot)
 {
     struct ff_diags d;
     char *out = NULL;
     ff_diags_init(&d);
-    enum ff_err err =
-        ff_import(FF_IMPORT_DOT, messy_dot, strlen(messy_dot), "m.dot", "en", &d, &out);
+    enum ff_err err = ff_import(FF_IMPORT_DOT, dot, strlen(dot), "m.dot", "en", &d, &out);
     CHECK((err == FF_OK) == (out != NULL));
     ff_free(out);
     ff_diags_free(&d);
@@ -442,19 +441,37 @@ static enum ff_err fault_import(void)
 
 /* Fails the Nth allocation for N = 0, 1, 2... until the import succeeds: every failure is
  * FF_ENOMEM and leaks nothing (LeakSanitizer checks the latter). */
-static void test_faults(void)
+static void fault_loop(const char *dot, const char *name)
 {
     for (long n = 0; n < 100000; n++) {
         ff_mem_fail_after(n);
-        enum ff_err err = fault_import();
+        enum ff_err err = fault_import(dot);
         ff_mem_fail_after(-1);
         if (err == FF_OK)
             return;
-        CHECK_INT(err, FF_ENOMEM);
+        CHECK_MSG(err == FF_ENOMEM, name);
         if (err != FF_ENOMEM)
             return;
     }
-    CHECK_MSG(false, "import never succeeded");
+    CHECK_MSG(false, name);
+}
+
+/* A hand-drawn DOT, and our own export with its marks (parsed by cJSON through the seam). */
+static void test_faults(void)
+{
+    struct ff_diags d;
+    struct ff_chart *c = NULL;
+    char *dot = NULL;
+    fault_loop(messy_dot, "messy");
+    ff_diags_init(&d);
+    if (ff_chart_load(ff_test_src("tests/charts/good/demo.json"), &d, &c) == FF_OK &&
+        ff_chart_to_dot(c, NULL, NULL, &dot, NULL) == FF_OK)
+        fault_loop(dot, "own export");
+    else
+        CHECK_MSG(false, "demo.json exports");
+    ff_free(dot);
+    ff_chart_free(c);
+    ff_diags_free(&d);
 }
 
 int main(void)
