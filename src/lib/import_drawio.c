@@ -698,16 +698,19 @@ static const xmlNode *first_page(struct dio *d, const xmlNode *top, xmlDoc **doc
             }
             const char *t = (const char *)text;
             t += strspn(t, " \t\r\n");
-            if (*t) {
-                *doc2 = unpack(d, t);
-                model = *doc2 ? xmlDocGetRootElement(*doc2) : NULL;
-                if (*doc2 && !is(model, "mxGraphModel")) {
-                    note(d, FF_SEV_ERROR, d->diagram, NULL, "drawio-not-drawio",
-                         "the compressed page holds no <mxGraphModel>");
-                    model = NULL;
-                }
-            } else {
+            if (!*t) {
                 note(d, FF_SEV_ERROR, d->diagram, NULL, "drawio-empty", "the first page is empty");
+            } else if (*t == '<') { /* the model as escaped text, not compressed */
+                d->packed = true;
+                *doc2 = parse_xml(d, t, strlen(t), d->diagram);
+            } else {
+                *doc2 = unpack(d, t);
+            }
+            model = *doc2 ? xmlDocGetRootElement(*doc2) : NULL;
+            if (*doc2 && !is(model, "mxGraphModel")) {
+                note(d, FF_SEV_ERROR, d->diagram, NULL, "drawio-not-drawio",
+                     "the page holds no <mxGraphModel>");
+                model = NULL;
             }
             xmlFree(text);
         }

@@ -218,6 +218,30 @@ static void test_compressed(void)
     free(b);
 }
 
+/* The model written as escaped text inside <diagram> (neither a child element nor
+ * compressed) reads the same. */
+static void test_escaped(void)
+{
+    size_t cap = sizeof model * 6 + 64, k = 0;
+    char *file = malloc(cap);
+    if (!file)
+        return;
+    k += (size_t)snprintf(file, cap, "<mxfile><diagram>");
+    for (const char *p = model; *p; p++) {
+        const char *e = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;" : NULL;
+        if (e)
+            k += (size_t)snprintf(file + k, cap - k, "%s", e);
+        else
+            file[k++] = *p;
+    }
+    k += (size_t)snprintf(file + k, cap - k, "</diagram></mxfile>");
+    struct dio r;
+    read_dio(&r, file, k);
+    check_model(&r);
+    dio_free(&r);
+    free(file);
+}
+
 /* Refusals: the result, the code and the position of the first error. */
 static void test_refused(void)
 {
@@ -235,6 +259,8 @@ static void test_refused(void)
         {"<mxfile>\n</mxfile>", FF_EPARSE, "drawio-empty", 1, 1},
         {"<mxfile>\n<diagram>@@@@</diagram></mxfile>", FF_EPARSE, "drawio-compressed", 2, 1},
         {"<mxfile>\n<diagram>AAAA</diagram></mxfile>", FF_EPARSE, "drawio-compressed", 2, 1},
+        {"<mxfile>\n<diagram>&lt;svg/&gt;</diagram></mxfile>", FF_EPARSE, "drawio-not-drawio", 2,
+         1},
         {"<mxGraphModel><root><mxCell id=\"0\"/></root></mxGraphModel>", FF_EPARSE, "drawio-empty",
          1, 1},
         {"<mxGraphModel><root>\n<mxCell id=\"a\" vertex=\"1\"/>\n<mxCell id=\"a\" "
@@ -364,6 +390,7 @@ int main(void)
 {
     test_plain();
     test_compressed();
+    test_escaped();
     test_refused();
     test_bounds();
     test_import();

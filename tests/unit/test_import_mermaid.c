@@ -288,6 +288,24 @@ static void test_accessibility(void)
     mm_free(&r);
 }
 
+/* Our marks: a node mark gives the chart id; a mark whose id holds '{' (found by the
+ * fuzzer: it once read past its line) is taken without data. */
+static void test_marks(void)
+{
+    struct mm r;
+    read_mm(&r, "flowchart TD\n  a_1[A] --> b\n  %% ff-node a_1 id=a.1 ff-step {\"at\":0}\n"
+                "  %% ff-node b{x ff-end\n  %% ff-edge {\"id\":\"y\"}\n");
+    CHECK_INT(r.err, FF_OK);
+    const struct ff_imp_node *n = node(&r, "a.1");
+    if (n) {
+        CHECK_STR(n->hint ? n->hint : "", "ff-step");
+        CHECK_STR(n->extra ? n->extra : "", "{\"at\":0}");
+    }
+    if (r.g.nedges == 1)
+        CHECK_STR(r.g.edges[0].extra ? r.g.edges[0].extra : "", "{\"id\":\"y\"}");
+    mm_free(&r);
+}
+
 /* Refusals: the code and the position of the first error. */
 static void test_refused(void)
 {
@@ -492,6 +510,7 @@ int main(void)
     test_positions();
     test_subgraphs();
     test_accessibility();
+    test_marks();
     test_refused();
     test_bounds();
     test_round_trips("assets/flowcharts");
