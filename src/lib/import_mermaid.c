@@ -15,7 +15,8 @@
  * diagram type is refused at the line and column of its keyword.
  *
  * Names are collected first (an id may be used before its subgraph or shape is written)
- * and the graph is built at the end, nodes in order of first mention.
+ * and the graph is built at the end, nodes in order of first mention. Labels, shapes and
+ * the lines around the diagram are read in import_mermaid_text.c.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -23,142 +24,11 @@
 #include <string.h>
 
 #include "fieldflow/mem.h"
-#include "import_int.h"
+#include "import_mermaid_int.h"
 #include "import_text.h"
 
-#define MM_MAX_BYTES (1024u * 1024u)
-#define MM_MAX_NAMES 10000u /* nodes and subgraph ids */
-#define MM_MAX_EDGES 50000u /* after & fan-out */
-#define MM_MAX_DEPTH 32     /* subgraph nesting */
-#define MM_MAX_LABEL 4096u  /* bytes of one label as written */
-#define MM_MAX_ERRORS 20    /* syntax errors reported before giving up */
-#define MM_MAX_MARK 65536u  /* bytes of one of our own %% ff- marks */
-
-enum mm_skip { SKIP_CLASSDEF, SKIP_CLASS, SKIP_STYLE, SKIP_CLICK, SKIP_LINKSTYLE, SKIP_COUNT };
 static const char *const skip_words[SKIP_COUNT] = {"classDef", "class", "style", "click",
                                                    "linkStyle"};
-
-/* One name: a node, or a subgraph id (is_sub) an edge may point at. */
-struct mm_name {
-    char *name;
-    char *label; /* decoded; NULL until a shape gives one */
-    enum ff_imp_shape shape;
-    const char *shape_name; /* static */
-    struct ff_pos pos;      /* first mention */
-    bool is_sub;
-    long first, last; /* subgraph: first and last node written inside, -1 when none */
-    char *hint;       /* our export's kind marks (%% ff-node), or NULL */
-    char *extra;      /* our export's JSON data (%% ff-node), or NULL */
-    char *id;         /* our export's chart node id (%% ff-node id=), or NULL */
-};
-
-struct mm_edge {
-    size_t from, to; /* into names */
-    char *label;
-    char *extra; /* our export's option data (%% ff-edge), or NULL */
-    struct ff_pos pos;
-};
-
-struct mm {
-    const char *s;
-    size_t len, p;
-    struct ff_pos at; /* line and column of s[p] */
-    const char *file;
-    struct ff_diags *diags;
-    struct mm_name *names;
-    size_t nnames, capnames;
-    size_t *hash; /* open addressing: index + 1 into names, 0 = empty */
-    size_t hashcap;
-    struct mm_edge *edges;
-    size_t nedges, capedges;
-    size_t open[MM_MAX_DEPTH]; /* names of the subgraphs being read */
-    size_t depth;
-    size_t skipped[SKIP_COUNT];
-    struct ff_pos skipped_at[SKIP_COUNT];
-    size_t nsubs;
-    char *title;
-    char *extra;        /* our export's chart data (%% ff-chart), or NULL */
-    struct ff_pos head; /* of the flowchart keyword */
-    int errors;
-    enum ff_err err; /* first hard failure: FF_ENOMEM or FF_ELIMIT */
-};
-
-/* ---- cursor ---- */
-
-static int peek(const struct mm *m, size_t k)
-{
-    return m->p + k < m->len ? (unsigned char)m->s[m->p + k] : -1;
-}
-
-static bool at_str(const struct mm *m, const char *w)
-{
-    size_t n = strlen(w);
-    return m->len - m->p >= n && !memcmp(m->s + m->p, w, n);
-}
-
-static void adv(struct mm *m, size_t n)
-{
-    for (; n && m->p < m->len; n--, m->p++) {
-        unsigned char c = (unsigned char)m->s[m->p];
-        if (c == '\n') {
-            m->at.line++;
-            m->at.col = 1;
-        } else if ((c & 0xC0) != 0x80) {
-            m->at.col++;
-        }
-    }
-}
-
-static bool at_eol(const struct mm *m)
-{
-    return m->p >= m->len || m->s[m->p] == '\n';
-}
-
-static void skip_blank(struct mm *m)
-{
-    while (peek(m, 0) == ' ' || peek(m, 0) == '\t' || peek(m, 0) == '\r')
-        adv(m, 1);
-}
-
-static void skip_line(struct mm *m)
-{
-    while (!at_eol(m))
-        adv(m, 1);
-}
-
-/* ---- findings ---- */
-
-static void note(struct mm *m, enum ff_severity sev, struct ff_pos pos, const char *path,
-                 const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void note(struct mm *m, enum ff_severity sev, struct ff_pos pos, const char *path,
-                 const char *code, const char *fmt, ...)
-{
-    char msg[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (sev == FF_SEV_ERROR)
-        m->errors++;
-    if (!ff_imp_note(m->diags, sev, m->file, pos, path, code, "%s", msg))
-        m->err = FF_ENOMEM;
-}
-
-/* A syntax error at the cursor; the rest of the line is skipped. */
-static void syntax(struct mm *m, const char *msg)
-{
-    note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-syntax", "%s", msg);
-    skip_line(m);
-}
-
-static void limit(struct mm *m, const char *what, unsigned max)
-{
-    if (m->err == FF_OK)
-        note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-limit", "more than %u %s", max, what);
-    if (m->err == FF_OK)
-        m->err = FF_ELIMIT;
-}
 
 /* ---- names ---- */
 
@@ -200,7 +70,7 @@ static long name_get(struct mm *m, const char *s, size_t n, struct ff_pos pos)
         }
     }
     if (m->nnames >= MM_MAX_NAMES) {
-        limit(m, "nodes and subgraphs", MM_MAX_NAMES);
+        ff_mm_limit(m, "nodes and subgraphs", MM_MAX_NAMES);
         return -1;
     }
     if ((m->nnames + 1) * 2 > m->hashcap && !hash_grow(m))
@@ -242,7 +112,7 @@ static void mention(struct mm *m, size_t i)
 static void add_edge(struct mm *m, size_t from, size_t to, const char *label, struct ff_pos pos)
 {
     if (m->nedges >= MM_MAX_EDGES) {
-        limit(m, "edges", MM_MAX_EDGES);
+        ff_mm_limit(m, "edges", MM_MAX_EDGES);
         return;
     }
     if (m->nedges == m->capedges) {
@@ -261,216 +131,6 @@ static void add_edge(struct mm *m, size_t from, size_t to, const char *label, st
         return;
     }
     m->edges[m->nedges++] = (struct mm_edge){.from = from, .to = to, .label = copy, .pos = pos};
-}
-
-/* ---- labels ---- */
-
-/* Decodes a label written between delimiters: quotes and markdown backticks removed,
- * Mermaid #codes; and HTML reduced (import_text.h). *out NULL for an empty label. */
-static bool label_decode(struct mm *m, const char *s, size_t n, char **out)
-{
-    bool markdown = false;
-    *out = NULL;
-    while (n && (*s == ' ' || *s == '\t'))
-        s++, n--;
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        n--;
-    if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
-        s++, n -= 2;
-    if (n >= 2 && s[0] == '`' && s[n - 1] == '`') {
-        s++, n -= 2;
-        markdown = true;
-    }
-    enum ff_err err =
-        ff_imp_text_plain(s, n, FF_IMP_TEXT_MERMAID | (markdown ? FF_IMP_TEXT_MARKDOWN : 0), out);
-    if (err != FF_OK) {
-        m->err = err;
-        return false;
-    }
-    return true;
-}
-
-/* Reads delimited text ending at `close` (or `close2` when not NULL) on the cursor; a quoted
- * text may hold the closer and may span lines (markdown strings do). The cursor ends after
- * the closer. Returns false after reporting when the closer is missing. */
-static bool read_delimited(struct mm *m, struct ff_pos start, const char *close, const char *close2,
-                           char **label, const char **which)
-{
-    size_t from = m->p;
-    skip_blank(m);
-    bool quoted = peek(m, 0) == '"';
-    if (quoted) {
-        adv(m, 1);
-        while (m->p < m->len && m->s[m->p] != '"')
-            adv(m, 1);
-        adv(m, 1);
-        skip_blank(m);
-    }
-    for (;;) {
-        if (m->p >= m->len || (m->s[m->p] == '\n' && !quoted)) {
-            note(m, FF_SEV_ERROR, start, NULL, "mermaid-syntax", "text not closed by '%s'", close);
-            return false;
-        }
-        if (m->p - from > MM_MAX_LABEL) {
-            note(m, FF_SEV_ERROR, start, NULL, "mermaid-limit", "a label longer than %u bytes",
-                 MM_MAX_LABEL);
-            m->err = FF_ELIMIT;
-            return false;
-        }
-        if (at_str(m, close) || (close2 && at_str(m, close2)))
-            break;
-        adv(m, 1);
-    }
-    *which = at_str(m, close) ? close : close2;
-    size_t end = m->p;
-    adv(m, strlen(*which));
-    return label_decode(m, m->s + from, end - from, label);
-}
-
-/* ---- shapes ---- */
-
-struct shape_form {
-    const char *open, *close, *close2;
-    enum ff_imp_shape shape, shape2; /* shape2 when the text ends with close2 */
-    const char *name, *name2;
-};
-
-/* Longest openers first. */
-static const struct shape_form forms[] = {
-    {"(((", ")))", NULL, FF_IMP_SHAPE_END, 0, "double circle", NULL},
-    {"((", "))", NULL, FF_IMP_SHAPE_TERMINAL, 0, "circle", NULL},
-    {"([", "])", NULL, FF_IMP_SHAPE_TERMINAL, 0, "stadium", NULL},
-    {"[(", ")]", NULL, FF_IMP_SHAPE_OTHER, 0, "cylinder", NULL},
-    {"[[", "]]", NULL, FF_IMP_SHAPE_SUBROUTINE, 0, "subroutine", NULL},
-    {"[/", "/]", "\\]", FF_IMP_SHAPE_DATA, FF_IMP_SHAPE_OTHER, "parallelogram", "trapezoid"},
-    {"[\\", "\\]", "/]", FF_IMP_SHAPE_DATA, FF_IMP_SHAPE_OTHER, "parallelogram (alt)",
-     "trapezoid (alt)"},
-    {"{{", "}}", NULL, FF_IMP_SHAPE_OTHER, 0, "hexagon", NULL},
-    {"[", "]", NULL, FF_IMP_SHAPE_PROCESS, 0, "rectangle", NULL},
-    {"(", ")", NULL, FF_IMP_SHAPE_TERMINAL, 0, "rounded rectangle", NULL},
-    {"{", "}", NULL, FF_IMP_SHAPE_DECISION, 0, "rhombus", NULL},
-    {">", "]", NULL, FF_IMP_SHAPE_OTHER, 0, "asymmetric", NULL},
-};
-
-/* The v11 shape names (`A@{ shape: diam }`), short and long. */
-static const struct {
-    const char *name;
-    enum ff_imp_shape shape;
-} v11_shapes[] = {
-    {"rect", FF_IMP_SHAPE_PROCESS},          {"proc", FF_IMP_SHAPE_PROCESS},
-    {"process", FF_IMP_SHAPE_PROCESS},       {"rectangle", FF_IMP_SHAPE_PROCESS},
-    {"rounded", FF_IMP_SHAPE_TERMINAL},      {"event", FF_IMP_SHAPE_TERMINAL},
-    {"stadium", FF_IMP_SHAPE_TERMINAL},      {"terminal", FF_IMP_SHAPE_TERMINAL},
-    {"pill", FF_IMP_SHAPE_TERMINAL},         {"circle", FF_IMP_SHAPE_TERMINAL},
-    {"circ", FF_IMP_SHAPE_TERMINAL},         {"sm-circ", FF_IMP_SHAPE_START},
-    {"start", FF_IMP_SHAPE_START},           {"small-circle", FF_IMP_SHAPE_START},
-    {"dbl-circ", FF_IMP_SHAPE_END},          {"double-circle", FF_IMP_SHAPE_END},
-    {"fr-circ", FF_IMP_SHAPE_END},           {"stop", FF_IMP_SHAPE_END},
-    {"diam", FF_IMP_SHAPE_DECISION},         {"diamond", FF_IMP_SHAPE_DECISION},
-    {"decision", FF_IMP_SHAPE_DECISION},     {"question", FF_IMP_SHAPE_DECISION},
-    {"lean-r", FF_IMP_SHAPE_DATA},           {"lean-right", FF_IMP_SHAPE_DATA},
-    {"in-out", FF_IMP_SHAPE_DATA},           {"lean-l", FF_IMP_SHAPE_DATA},
-    {"lean-left", FF_IMP_SHAPE_DATA},        {"out-in", FF_IMP_SHAPE_DATA},
-    {"doc", FF_IMP_SHAPE_DOCUMENT},          {"document", FF_IMP_SHAPE_DOCUMENT},
-    {"subproc", FF_IMP_SHAPE_SUBROUTINE},    {"subprocess", FF_IMP_SHAPE_SUBROUTINE},
-    {"subroutine", FF_IMP_SHAPE_SUBROUTINE}, {"fr-rect", FF_IMP_SHAPE_SUBROUTINE},
-};
-
-static void set_shape(struct mm *m, size_t i, enum ff_imp_shape shape, const char *shape_name,
-                      char *label)
-{
-    struct mm_name *n = &m->names[i];
-    ff_free(n->label);
-    n->label = label;
-    n->shape = shape;
-    n->shape_name = shape_name;
-}
-
-/* `@{ shape: diam, label: "text" }`: the cursor is on '@'. */
-static bool read_v11(struct mm *m, size_t i)
-{
-    struct ff_pos start = m->at;
-    size_t from = m->p + 2, end;
-    adv(m, 2);
-    while (m->p < m->len && m->s[m->p] != '}') {
-        if (m->s[m->p] == '"') {
-            adv(m, 1);
-            while (m->p < m->len && m->s[m->p] != '"')
-                adv(m, 1);
-        }
-        adv(m, 1);
-    }
-    if (m->p >= m->len || m->p - from > MM_MAX_LABEL) {
-        note(m, FF_SEV_ERROR, start, m->names[i].name, "mermaid-syntax", "'@{' not closed by '}'");
-        return false;
-    }
-    end = m->p;
-    adv(m, 1);
-    enum ff_imp_shape shape = FF_IMP_SHAPE_PROCESS;
-    const char *shape_name = "rect";
-    char *label = NULL;
-    for (size_t k = from; k < end;) {
-        while (k < end && strchr(" \t\r\n,", m->s[k]))
-            k++;
-        size_t key = k;
-        while (k < end && m->s[k] != ':')
-            k++;
-        size_t keyend = k++;
-        while (k < end && strchr(" \t", m->s[k]))
-            k++;
-        size_t val = k;
-        if (k < end && m->s[k] == '"') {
-            for (k++; k < end && m->s[k] != '"'; k++)
-                ;
-            k++;
-        } else {
-            while (k < end && m->s[k] != ',' && m->s[k] != '\n')
-                k++;
-        }
-        size_t valend = k < end ? k : end;
-        while (keyend > key && m->s[keyend - 1] == ' ')
-            keyend--;
-        if (keyend - key == 5 && !memcmp(m->s + key, "shape", 5)) {
-            shape = FF_IMP_SHAPE_OTHER;
-            shape_name = "v11 shape";
-            for (size_t s = 0; s < sizeof v11_shapes / sizeof *v11_shapes; s++) {
-                size_t n = strlen(v11_shapes[s].name);
-                if (valend - val >= n && !memcmp(m->s + val, v11_shapes[s].name, n) &&
-                    (valend - val == n || strchr(" \t\r", m->s[val + n]))) {
-                    shape = v11_shapes[s].shape;
-                    shape_name = v11_shapes[s].name;
-                }
-            }
-        } else if (keyend - key == 5 && !memcmp(m->s + key, "label", 5)) {
-            ff_free(label);
-            if (!label_decode(m, m->s + val, valend - val, &label))
-                return false;
-        }
-    }
-    set_shape(m, i, shape, shape_name, label);
-    return true;
-}
-
-/* The shape after a node id, if any; the cursor is right after the id. */
-static bool read_shape(struct mm *m, size_t i)
-{
-    if (peek(m, 0) == '@' && peek(m, 1) == '{')
-        return read_v11(m, i);
-    for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
-        if (!at_str(m, forms[f].open))
-            continue;
-        char *label = NULL;
-        const char *which = NULL;
-        struct ff_pos open = m->at;
-        adv(m, strlen(forms[f].open));
-        if (!read_delimited(m, open, forms[f].close, forms[f].close2, &label, &which))
-            return false;
-        bool alt = forms[f].close2 && which == forms[f].close2;
-        set_shape(m, i, alt ? forms[f].shape2 : forms[f].shape,
-                  alt ? forms[f].name2 : forms[f].name, label);
-        return true;
-    }
-    return true;
 }
 
 /* ---- nodes and edges ---- */
@@ -495,13 +155,13 @@ static bool read_node(struct mm *m, size_t *out)
     while (id_byte(m, m->p))
         adv(m, 1);
     if (m->p == from) {
-        syntax(m, "expected a node id");
+        ff_mm_syntax(m, "expected a node id");
         return false;
     }
     long i = name_get(m, m->s + from, m->p - from, pos);
     if (i < 0)
         return false;
-    if (!read_shape(m, (size_t)i))
+    if (!ff_mm_shape(m, (size_t)i))
         return false;
     if (at_str(m, ":::")) {
         adv(m, 3);
@@ -528,7 +188,7 @@ static bool read_group(struct mm *m, struct group *g)
     g->n = 0;
     for (;;) {
         if (g->n == MM_GROUP_MAX) {
-            limit(m, "nodes joined by '&'", MM_GROUP_MAX);
+            ff_mm_limit(m, "nodes joined by '&'", MM_GROUP_MAX);
             return false;
         }
         if (!read_node(m, &g->v[g->n++]))
@@ -572,11 +232,12 @@ static bool link_text(struct mm *m, const char *end, char **label)
     while (!at_eol(m) && !at_str(m, end))
         adv(m, 1);
     if (at_eol(m)) {
-        note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-syntax", "edge text not closed by '%s'", end);
+        ff_mm_note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-syntax", "edge text not closed by '%s'",
+                   end);
         return false;
     }
     if (m->p - from > MM_MAX_LABEL) {
-        limit(m, "bytes in an edge text", MM_MAX_LABEL);
+        ff_mm_limit(m, "bytes in an edge text", MM_MAX_LABEL);
         return false;
     }
     size_t to = m->p;
@@ -584,7 +245,7 @@ static bool link_text(struct mm *m, const char *end, char **label)
     run_of(m, end[1]);
     run_of(m, end[0]);
     arrowhead(m);
-    return label_decode(m, m->s + from, to - from, label);
+    return ff_mm_label(m, m->s + from, to - from, label);
 }
 
 /* Reads one edge operator with its optional text; the cursor is on link_start(). */
@@ -595,8 +256,8 @@ static bool read_link(struct mm *m, char **label)
     bool both = peek(m, 0) == '<' || peek(m, 0) == 'o' || peek(m, 0) == 'x';
     if (both) {
         adv(m, 1);
-        note(m, FF_SEV_WARNING, pos, NULL, "mermaid-both-ways",
-             "an edge with two arrowheads is read as one from left to right");
+        ff_mm_note(m, FF_SEV_WARNING, pos, NULL, "mermaid-both-ways",
+                   "an edge with two arrowheads is read as one from left to right");
     }
     bool ok = true;
     if (peek(m, 0) == '-' && peek(m, 1) == '.') {
@@ -627,7 +288,8 @@ static bool read_link(struct mm *m, char **label)
         while (!at_eol(m) && peek(m, 0) != '|')
             adv(m, 1);
         if (at_eol(m)) {
-            note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-syntax", "edge text not closed by '|'");
+            ff_mm_note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-syntax",
+                       "edge text not closed by '|'");
             return false;
         }
         size_t to = m->p;
@@ -635,10 +297,10 @@ static bool read_link(struct mm *m, char **label)
         ff_free(*label);
         if (to - from > MM_MAX_LABEL) {
             *label = NULL;
-            limit(m, "bytes in an edge text", MM_MAX_LABEL);
+            ff_mm_limit(m, "bytes in an edge text", MM_MAX_LABEL);
             return false;
         }
-        if (!label_decode(m, m->s + from, to - from, label))
+        if (!ff_mm_label(m, m->s + from, to - from, label))
             return false;
     }
     return true;
@@ -676,20 +338,10 @@ static void read_chain(struct mm *m)
         adv(m, 1);
     skip_blank(m);
     if (!at_eol(m) && !at_str(m, "%%"))
-        syntax(m, "unexpected text after a node or edge");
+        ff_mm_syntax(m, "unexpected text after a node or edge");
 }
 
 /* ---- statements ---- */
-
-/* The keyword at the cursor when it is followed by a blank, ';' or the end of the line. */
-static bool keyword(const struct mm *m, const char *w)
-{
-    size_t n = strlen(w);
-    if (!at_str(m, w))
-        return false;
-    int c = peek(m, n);
-    return c < 0 || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';';
-}
 
 static void read_subgraph(struct mm *m)
 {
@@ -702,14 +354,14 @@ static void read_subgraph(struct mm *m)
     if (peek(m, 0) == '"') {
         const char *which;
         adv(m, 1);
-        if (!read_delimited(m, pos, "\"", NULL, &title, &which))
+        if (!ff_mm_delimited(m, pos, "\"", NULL, &title, &which))
             return;
         i = title ? name_get(m, title, strlen(title), pos) : -1;
     } else {
         while (id_byte(m, m->p))
             adv(m, 1);
         if (m->p == from) {
-            syntax(m, "'subgraph' needs an id or a title");
+            ff_mm_syntax(m, "'subgraph' needs an id or a title");
             return;
         }
         i = name_get(m, m->s + from, m->p - from, pos);
@@ -717,7 +369,7 @@ static void read_subgraph(struct mm *m)
         if (i >= 0 && peek(m, 0) == '[') {
             const char *which;
             adv(m, 1);
-            if (!read_delimited(m, pos, "]", NULL, &title, &which))
+            if (!ff_mm_delimited(m, pos, "]", NULL, &title, &which))
                 return;
         } else if (i >= 0) {
             skip_line(m); /* `subgraph Two words` titles: the first word names it */
@@ -726,12 +378,12 @@ static void read_subgraph(struct mm *m)
     if (i < 0) {
         ff_free(title);
         if (m->err == FF_OK)
-            syntax(m, "'subgraph' needs an id or a title");
+            ff_mm_syntax(m, "'subgraph' needs an id or a title");
         return;
     }
     if (m->depth == MM_MAX_DEPTH) {
         ff_free(title);
-        limit(m, "nested subgraphs", MM_MAX_DEPTH);
+        ff_mm_limit(m, "nested subgraphs", MM_MAX_DEPTH);
         return;
     }
     m->names[i].is_sub = true;
@@ -742,58 +394,28 @@ static void read_subgraph(struct mm *m)
     m->nsubs++;
 }
 
-/* `accTitle: text` becomes the title when front matter gave none; `accDescr: text` and
- * `accDescr { ... }` are skipped (a chart has no description). True when it was one. */
-static bool read_accessibility(struct mm *m)
-{
-    bool title = at_str(m, "accTitle"), descr = at_str(m, "accDescr");
-    if (!title && !descr)
-        return false;
-    size_t save = m->p;
-    struct ff_pos at = m->at;
-    adv(m, 8);
-    skip_blank(m);
-    if (peek(m, 0) == ':') {
-        adv(m, 1);
-        size_t from = m->p;
-        skip_line(m);
-        if (title && !m->title)
-            label_decode(m, m->s + from, m->p - from, &m->title);
-        return true;
-    }
-    if (descr && peek(m, 0) == '{') {
-        while (m->p < m->len && m->s[m->p] != '}')
-            adv(m, 1);
-        adv(m, 1);
-        return true;
-    }
-    m->p = save; /* an id that begins with the word */
-    m->at = at;
-    return false;
-}
-
 static void read_statement(struct mm *m)
 {
-    if (read_accessibility(m))
+    if (ff_mm_accessibility(m))
         return;
-    if (keyword(m, "subgraph")) {
+    if (ff_mm_keyword(m, "subgraph")) {
         read_subgraph(m);
         return;
     }
-    if (keyword(m, "end")) {
+    if (ff_mm_keyword(m, "end")) {
         if (!m->depth)
-            syntax(m, "'end' without a subgraph");
+            ff_mm_syntax(m, "'end' without a subgraph");
         else
             m->depth--;
         adv(m, 3);
         return;
     }
-    if (keyword(m, "direction")) {
+    if (ff_mm_keyword(m, "direction")) {
         skip_line(m);
         return;
     }
     for (size_t k = 0; k < SKIP_COUNT; k++) {
-        if (keyword(m, skip_words[k])) {
+        if (ff_mm_keyword(m, skip_words[k])) {
             if (!m->skipped[k]++)
                 m->skipped_at[k] = m->at;
             skip_line(m);
@@ -831,8 +453,8 @@ static void read_comment(struct mm *m)
     while (end > from && (m->s[end - 1] == '\r' || m->s[end - 1] == ' '))
         end--;
     if (end - from > MM_MAX_MARK) {
-        note(m, FF_SEV_WARNING, pos, NULL, "mermaid-mark-ignored",
-             "a fieldflow mark longer than %u bytes is ignored", MM_MAX_MARK);
+        ff_mm_note(m, FF_SEV_WARNING, pos, NULL, "mermaid-mark-ignored",
+                   "a fieldflow mark longer than %u bytes is ignored", MM_MAX_MARK);
         return;
     }
     const char *json = memchr(m->s + from, '{', end - from);
@@ -871,83 +493,6 @@ static void read_comment(struct mm *m)
     }
 }
 
-/* Front matter `--- ... ---` (its title: kept) and blank or %% lines before the header. */
-static void read_preamble(struct mm *m)
-{
-    if (at_str(m, "\xEF\xBB\xBF"))
-        adv(m, 3);
-    skip_blank(m);
-    if (at_str(m, "---")) {
-        skip_line(m);
-        while (m->p < m->len) {
-            adv(m, 1);
-            skip_blank(m);
-            if (at_str(m, "---")) {
-                skip_line(m);
-                break;
-            }
-            if (at_str(m, "title:") && !m->title) {
-                adv(m, 6);
-                size_t from = m->p;
-                skip_line(m);
-                if (!label_decode(m, m->s + from, m->p - from, &m->title))
-                    return;
-            }
-            skip_line(m);
-        }
-    }
-    for (;;) {
-        while (peek(m, 0) == ' ' || peek(m, 0) == '\t' || peek(m, 0) == '\r' || peek(m, 0) == '\n')
-            adv(m, 1);
-        if (at_str(m, "%%{")) {
-            while (m->p < m->len && !at_str(m, "}%%"))
-                adv(m, 1);
-            adv(m, 3);
-        } else if (at_str(m, "%%")) {
-            skip_line(m);
-        } else {
-            return;
-        }
-    }
-}
-
-static bool read_header(struct mm *m)
-{
-    struct ff_pos pos = m->head = m->at;
-    if (!keyword(m, "flowchart") && !keyword(m, "graph") && !at_str(m, "flowchart-elk")) {
-        size_t n = 0;
-        while (m->p + n < m->len && n < 40 && !strchr(" \t\r\n;", m->s[m->p + n]))
-            n++;
-        if (m->p >= m->len)
-            note(m, FF_SEV_ERROR, pos, NULL, "mermaid-not-flowchart",
-                 "no diagram: a Mermaid flowchart begins with 'flowchart' or 'graph'");
-        else
-            note(m, FF_SEV_ERROR, pos, NULL, "mermaid-not-flowchart",
-                 "'%.*s' is not a Mermaid flowchart (only 'flowchart' and 'graph' are read)",
-                 (int)n, m->s + m->p);
-        return false;
-    }
-    while (!at_eol(m) && !strchr(" \t\r;", m->s[m->p]))
-        adv(m, 1);
-    skip_blank(m);
-    static const char *const dirs[] = {"TD", "TB", "BT", "LR", "RL", "v", "^", "<", ">"};
-    for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
-        if (at_str(m, dirs[k])) {
-            adv(m, strlen(dirs[k]));
-            break;
-        }
-    }
-    skip_blank(m);
-    if (peek(m, 0) == ';')
-        adv(m, 1);
-    skip_blank(m);
-    if (!at_eol(m) && !at_str(m, "%%")) {
-        syntax(m, "unexpected text after the flowchart header");
-        return false;
-    }
-    return true;
-}
-
 /* ---- the graph ---- */
 
 static void report_skipped(struct mm *m)
@@ -956,17 +501,18 @@ static void report_skipped(struct mm *m)
         if (!m->skipped[k])
             continue;
         const char *w = k == SKIP_CLASS ? "class and :::class" : skip_words[k];
-        note(m, FF_SEV_WARNING, m->skipped_at[k], NULL, "mermaid-style-ignored",
-             "%zu %s statement%s ignored (styling has no meaning in a chart); the first is here",
-             m->skipped[k], w, m->skipped[k] == 1 ? "" : "s");
+        ff_mm_note(
+            m, FF_SEV_WARNING, m->skipped_at[k], NULL, "mermaid-style-ignored",
+            "%zu %s statement%s ignored (styling has no meaning in a chart); the first is here",
+            m->skipped[k], w, m->skipped[k] == 1 ? "" : "s");
     }
     for (size_t i = 0; i < m->nnames; i++) {
         const struct mm_name *n = &m->names[i];
         if (n->is_sub)
-            note(m, FF_SEV_WARNING, n->pos, n->name, "mermaid-subgraph",
-                 "subgraph '%s' flattened: its nodes join the chart; edges to it go to its "
-                 "first node, edges from it leave its last node",
-                 n->label ? n->label : n->name);
+            ff_mm_note(m, FF_SEV_WARNING, n->pos, n->name, "mermaid-subgraph",
+                       "subgraph '%s' flattened: its nodes join the chart; edges to it go to its "
+                       "first node, edges from it leave its last node",
+                       n->label ? n->label : n->name);
     }
 }
 
@@ -982,8 +528,9 @@ static long resolve(struct mm *m, size_t i, bool from, struct ff_pos pos)
         i = (size_t)next;
     }
     if (m->names[i].is_sub) {
-        note(m, FF_SEV_WARNING, pos, sub->name, "mermaid-empty-subgraph",
-             "edge %s subgraph '%s' dropped: it holds no node", from ? "from" : "to", sub->name);
+        ff_mm_note(m, FF_SEV_WARNING, pos, sub->name, "mermaid-empty-subgraph",
+                   "edge %s subgraph '%s' dropped: it holds no node", from ? "from" : "to",
+                   sub->name);
         return -1;
     }
     return (long)i;
@@ -1050,10 +597,10 @@ static void mm_free(struct mm *m)
 
 static enum ff_err parse(struct mm *m)
 {
-    read_preamble(m);
+    ff_mm_preamble(m);
     if (m->err != FF_OK)
         return m->err;
-    if (!read_header(m))
+    if (!ff_mm_header(m))
         return m->err != FF_OK ? m->err : FF_EPARSE;
     while (m->p < m->len && m->err == FF_OK && m->errors < MM_MAX_ERRORS) {
         skip_blank(m);
@@ -1067,10 +614,10 @@ static enum ff_err parse(struct mm *m)
     if (m->err != FF_OK)
         return m->err;
     if (m->depth)
-        note(m, FF_SEV_ERROR, m->names[m->open[m->depth - 1]].pos, NULL, "mermaid-syntax",
-             "subgraph '%s' has no 'end'", m->names[m->open[m->depth - 1]].name);
+        ff_mm_note(m, FF_SEV_ERROR, m->names[m->open[m->depth - 1]].pos, NULL, "mermaid-syntax",
+                   "subgraph '%s' has no 'end'", m->names[m->open[m->depth - 1]].name);
     if (!m->errors && !m->nnames)
-        note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-empty", "the flowchart has no nodes");
+        ff_mm_note(m, FF_SEV_ERROR, m->at, NULL, "mermaid-empty", "the flowchart has no nodes");
     return m->errors ? FF_EPARSE : m->err;
 }
 
@@ -1081,15 +628,16 @@ enum ff_err ff_imp_read_mermaid(const char *buf, size_t len, const char *file,
     out->file = file;
     out->format = "mermaid";
     if (len > MM_MAX_BYTES) {
-        note(&m, FF_SEV_ERROR, (struct ff_pos){0, 0}, NULL, "mermaid-limit",
-             "%zu bytes: larger than the %u bytes a Mermaid flowchart may have", len, MM_MAX_BYTES);
+        ff_mm_note(&m, FF_SEV_ERROR, (struct ff_pos){0, 0}, NULL, "mermaid-limit",
+                   "%zu bytes: larger than the %u bytes a Mermaid flowchart may have", len,
+                   MM_MAX_BYTES);
         return m.err == FF_ENOMEM ? FF_ENOMEM : FF_ELIMIT;
     }
     size_t bad = ff_imp_utf8_check(buf, len);
     if (bad < len) {
         adv(&m, bad);
-        note(&m, FF_SEV_ERROR, m.at, NULL, "mermaid-encoding", "not UTF-8 (byte 0x%02x)",
-             (unsigned char)buf[bad]);
+        ff_mm_note(&m, FF_SEV_ERROR, m.at, NULL, "mermaid-encoding", "not UTF-8 (byte 0x%02x)",
+                   (unsigned char)buf[bad]);
         return m.err == FF_ENOMEM ? FF_ENOMEM : FF_EPARSE;
     }
     enum ff_err err = parse(&m);
