@@ -391,7 +391,6 @@ static void read_subgraph(struct mm *m)
     ff_free(m->names[i].label);
     m->names[i].label = title;
     m->open[m->depth++] = (size_t)i;
-    m->nsubs++;
 }
 
 static void read_statement(struct mm *m)

@@ -26,48 +26,47 @@ enum mm_skip { SKIP_CLASSDEF, SKIP_CLASS, SKIP_STYLE, SKIP_CLICK, SKIP_LINKSTYLE
 
 /* One name: a node, or a subgraph id (is_sub) an edge may point at. */
 struct mm_name {
-    char *name;
-    char *label; /* decoded; NULL until a shape gives one */
-    enum ff_imp_shape shape;
-    const char *shape_name; /* static */
-    struct ff_pos pos;      /* first mention */
-    bool is_sub;
-    long first, last; /* subgraph: first and last node written inside, -1 when none */
-    char *hint;       /* our export's kind marks (%% ff-node), or NULL */
-    char *extra;      /* our export's JSON data (%% ff-node), or NULL */
-    char *id;         /* our export's chart node id (%% ff-node id=), or NULL */
+    char *name;              /* as written (ff_malloc'd) */
+    char *label;             /* decoded; NULL until a shape gives one */
+    enum ff_imp_shape shape; /* the last shape written; DEFAULT when none */
+    const char *shape_name;  /* static */
+    struct ff_pos pos;       /* first mention */
+    bool is_sub;             /* opened by `subgraph`: not a node */
+    long first, last;        /* subgraph: first and last node written inside, -1 when none */
+    char *hint;              /* our export's kind marks (%% ff-node), or NULL */
+    char *extra;             /* our export's JSON data (%% ff-node), or NULL */
+    char *id;                /* our export's chart node id (%% ff-node id=), or NULL */
 };
 
 struct mm_edge {
-    size_t from, to; /* into names */
-    char *label;
-    char *extra; /* our export's option data (%% ff-edge), or NULL */
-    struct ff_pos pos;
+    size_t from, to;   /* into names */
+    char *label;       /* decoded; NULL when unlabelled */
+    char *extra;       /* our export's option data (%% ff-edge), or NULL */
+    struct ff_pos pos; /* of the edge operator */
 };
 
 /* The reader: the cursor over the text, what it collected, and how it failed. */
 struct mm {
-    const char *s;
-    size_t len, p;
-    struct ff_pos at; /* line and column of s[p] */
-    const char *file;
-    struct ff_diags *diags;
-    struct mm_name *names;
+    const char *s;          /* the text (borrowed, not NUL-terminated) */
+    size_t len, p;          /* its length and the cursor */
+    struct ff_pos at;       /* line and column of s[p] */
+    const char *file;       /* names the input in findings */
+    struct ff_diags *diags; /* the caller's */
+    struct mm_name *names;  /* in order of first mention */
     size_t nnames, capnames;
-    size_t *hash; /* open addressing: index + 1 into names, 0 = empty */
-    size_t hashcap;
-    struct mm_edge *edges;
+    size_t *hash;          /* open addressing: index + 1 into names, 0 = empty */
+    size_t hashcap;        /* a power of two, at least twice nnames */
+    struct mm_edge *edges; /* in source order, & fan-outs expanded */
     size_t nedges, capedges;
-    size_t open[MM_MAX_DEPTH]; /* names of the subgraphs being read */
-    size_t depth;
-    size_t skipped[SKIP_COUNT];
-    struct ff_pos skipped_at[SKIP_COUNT];
-    size_t nsubs;
-    char *title;
-    char *extra;        /* our export's chart data (%% ff-chart), or NULL */
-    struct ff_pos head; /* of the flowchart keyword */
-    int errors;
-    enum ff_err err; /* first hard failure: FF_ENOMEM or FF_ELIMIT */
+    size_t open[MM_MAX_DEPTH];            /* names of the subgraphs being read */
+    size_t depth;                         /* subgraphs open */
+    size_t skipped[SKIP_COUNT];           /* styling statements skipped, by kind */
+    struct ff_pos skipped_at[SKIP_COUNT]; /* the first of each */
+    char *title;                          /* front matter title or accTitle; NULL */
+    char *extra;                          /* our export's chart data (%% ff-chart), or NULL */
+    struct ff_pos head;                   /* of the flowchart keyword */
+    int errors;                           /* errors reported */
+    enum ff_err err;                      /* first hard failure: FF_ENOMEM or FF_ELIMIT */
 };
 
 /* ---- cursor ---- */
