@@ -39,13 +39,12 @@ enum ckind { C_OTHER, C_NODE, C_EDGE, C_LABEL, C_TEXT, C_CONTAINER, C_JUNCTION }
 
 struct cell {
     const char *id, *value, *style, *parent, *source, *target; /* borrowed from the doc */
-    enum ckind kind;
-    enum ff_imp_shape shape;
-    const char *shape_name;
-    struct ff_pos pos;
-    long node;     /* C_NODE: index in the graph */
-    long lab;      /* C_EDGE: the first label cell, or -1 */
-    long from, to; /* C_EDGE: cell indexes, -1 when missing */
+    enum ckind kind;         /* what the cell is for the chart (classify()) */
+    enum ff_imp_shape shape; /* C_NODE: from its style */
+    struct ff_pos pos;       /* its tag, or the <diagram> tag of a compressed page */
+    long node;               /* C_NODE: index in the graph */
+    long lab;                /* C_EDGE: the first label cell, or -1 */
+    long from, to;           /* C_EDGE: cell indexes, -1 when missing */
 };
 
 struct idref {
@@ -60,20 +59,20 @@ struct dedge {
 };
 
 struct dio {
-    const char *file;
-    struct ff_diags *diags;
-    const char *buf; /* the file, for columns */
+    const char *file;       /* names the input in findings */
+    struct ff_diags *diags; /* the caller's */
+    const char *buf;        /* the file, for columns (borrowed) */
     size_t len;
-    size_t *lines; /* offset of each line start; lines[0] is line 1 */
-    size_t nlines;
+    size_t *lines;         /* offset of each line start; lines[0] is line 1 */
+    size_t nlines;         /* lines in the file */
     bool packed;           /* the page was compressed: positions are its <diagram> tag */
     struct ff_pos diagram; /* of the <diagram> tag */
-    struct cell *cells;
+    struct cell *cells;    /* the first page's cells, in document order */
     size_t ncells;
-    struct idref *byid; /* cells sorted by id */
-    struct dedge *edges;
+    struct idref *byid;  /* cells sorted by id */
+    struct dedge *edges; /* between shapes, junctions joined through */
     size_t nedges, capedges;
-    enum ff_err err;
+    enum ff_err err; /* first hard failure: FF_ENOMEM or FF_ELIMIT */
 };
 
 static void note(struct dio *d, enum ff_severity sev, struct ff_pos pos, const char *path,
@@ -538,7 +537,6 @@ static void classify(struct dio *d)
         }
         char name[64] = "";
         x->kind = style_shape(x->style, &x->shape, name, sizeof name);
-        x->shape_name = NULL;
         cell_path(d, x, path, sizeof path);
         if (x->kind == C_TEXT) {
             char *t = text_of(d, x->value, x->style);
