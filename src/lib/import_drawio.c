@@ -383,6 +383,7 @@ static const struct {
     {"mxgraph.flowchart.decision", FF_IMP_SHAPE_DECISION},
     {"mxgraph.flowchart.data", FF_IMP_SHAPE_DATA},
     {"mxgraph.flowchart.manual_input", FF_IMP_SHAPE_DATA},
+    {"manualInput", FF_IMP_SHAPE_DATA},
     {"mxgraph.flowchart.process", FF_IMP_SHAPE_PROCESS},
     {"mxgraph.flowchart.document", FF_IMP_SHAPE_DOCUMENT},
     {"mxgraph.flowchart.multi-document", FF_IMP_SHAPE_DOCUMENT},
