@@ -512,10 +512,21 @@ static void mermaid_node(struct ff_gbuf *b, const struct ff_chart *c, int i, con
     ff_gbuf_puts(b, ":::");
     ff_gbuf_puts(b, n->kind == FF_NODE_END && !n->success ? "failure" : cls[shape]);
     ff_gbuf_puts(b, "\n");
+    /* Our mark, as in DOT: the kind and what Mermaid cannot show, for ff_import(). */
+    ff_gbuf_puts(b, "    %% ff-node ");
+    mermaid_id(b, c, i);
+    ff_gbuf_printf(b, " id=%s", n->id);
+    if (n->kind == FF_NODE_END)
+        ff_gbuf_printf(b, " ff-end ff-%s ff-outcome-%s ", n->success ? "success" : "failure",
+                       ff_outcome_name(n->outcome));
+    else
+        ff_gbuf_printf(b, " ff-%s ", ff_node_kind_name(n->kind));
+    node_data(b, c, n, (size_t)i);
+    ff_gbuf_puts(b, "\n");
 }
 
 static void mermaid_edge(struct ff_gbuf *b, const struct ff_chart *c, int from, int to,
-                         const char *label)
+                         const char *label, int option)
 {
     if (to < 0)
         return;
@@ -530,6 +541,16 @@ static void mermaid_edge(struct ff_gbuf *b, const struct ff_chart *c, int from, 
     ff_gbuf_puts(b, " ");
     mermaid_id(b, c, to);
     ff_gbuf_puts(b, "\n");
+    if (option < 0)
+        return;
+    const struct ff_option *o = &c->nodes[from].options[option];
+    ff_gbuf_puts(b, "    %% ff-edge {");
+    json_key(b, "id");
+    mark_str(b, o->id);
+    json_key(b, "label");
+    json_text(b, c, &o->label);
+    json_key(b, "at");
+    ff_gbuf_printf(b, "%d}\n", option);
 }
 
 static const char mermaid_classes[] = "    classDef start fill:#cfe2f3,stroke:#3d6fa8\n"
@@ -553,16 +574,18 @@ enum ff_err ff_chart_to_mermaid(const struct ff_chart *chart, const char *locale
     if (!chart)
         return FF_EINVAL;
     locale = ff_graph_locale(chart, locale);
-    ff_gbuf_puts(&b, "flowchart TD\n");
+    ff_gbuf_puts(&b, "flowchart TD\n%% ff-chart ");
+    chart_data(&b, chart);
+    ff_gbuf_puts(&b, "\n");
     for (size_t i = 0; i < chart->nnodes; i++)
         mermaid_node(&b, chart, (int)i, locale);
     for (size_t i = 0; i < chart->nnodes; i++) {
         const struct ff_node *n = &chart->nodes[i];
         for (size_t k = 0; n->kind == FF_NODE_DECISION && k < n->noptions; k++)
             mermaid_edge(&b, chart, (int)i, n->options[k].target_index,
-                         ff_text_get(chart, &n->options[k].label, locale));
+                         ff_text_get(chart, &n->options[k].label, locale), (int)k);
         if (n->kind != FF_NODE_DECISION && n->kind != FF_NODE_END && n->next)
-            mermaid_edge(&b, chart, (int)i, n->next_index, NULL);
+            mermaid_edge(&b, chart, (int)i, n->next_index, NULL, -1);
     }
     ff_gbuf_puts(&b, mermaid_classes);
     return ff_gbuf_take(&b, out, len);

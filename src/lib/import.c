@@ -19,6 +19,8 @@ typedef enum ff_err (*reader_fn)(const char *buf, size_t len, const char *file,
 /* One front end a line; a format without one here is FF_EINVAL. */
 static const reader_fn readers[] = {
     [FF_IMPORT_DOT] = ff_imp_read_dot,
+    [FF_IMPORT_MERMAID] = ff_imp_read_mermaid,
+    [FF_IMPORT_DRAWIO] = ff_imp_read_drawio,
 };
 
 enum ff_err ff_import_format_parse(const char *name, enum ff_import_format *out)
