@@ -15,8 +15,9 @@
  * never allocates after ui_create: every buffer has a capacity fixed at creation and a frame
  * that overflows one is cut short and flagged, never grown.
  *
- * Units: every coordinate and size in this API is in physical pixels, the backend's. The
- * core multiplies its logical sizes (48 px targets, 8 px gaps, 18 px text) by the scale.
+ * Units: positions and rects (input, commands, widgets) are physical pixels, the backend's;
+ * sizes the caller asks for (heights, widths, text sizes) are logical px, which the core
+ * multiplies by the scale, as it does its own (48 px targets, 8 px gaps, 18 px text).
  * Ownership: string arguments are borrowed for the call; strings in ui_cmd and ui_widget
  * belong to the handle and live until the next ui_frame_begin.
  * Naming: the module's prefix is `ui_` (STYLE.md 11), not ff_ui_, to keep widget calls short.
@@ -183,12 +184,15 @@ void ui_frame_end(struct ui *ui, struct ui_frame_result *out);
  * row. ui_layout_push narrows placement to a rect (a side panel in landscape); containers
  * (lists, dialogs) push their own. Everything scales with ui_scale. */
 
-/* The next `n` widgets share the current line in equal widths; height 0 = their natural
- * height (at least 48 px). */
+/* The next `n` widgets share the current line in equal widths; height in logical px, 0 = their
+ * natural height (at least 48 px), -1 = the rest of the container. */
 void ui_layout_row(struct ui *ui, int n, int height);
 /* Like ui_layout_row with weights: widths[i] is a share of the line (e.g. {2, 1}). */
 void ui_layout_row_weights(struct ui *ui, int n, const int *weights, int height);
-/* The next widget is placed exactly at r (ignores the flow). */
+/* Takes the next slot of the flow, h logical px high (or the row's height), for a
+ * sub-container (ui_layout_push) or the caller's own drawing. */
+struct ui_rect ui_layout_take(struct ui *ui, int h);
+/* The next widget is placed exactly at r (physical px; ignores the flow). */
 void ui_layout_set_next(struct ui *ui, struct ui_rect r);
 /* Place widgets inside r (with padding) until ui_layout_pop; bounded depth (16). */
 void ui_layout_push(struct ui *ui, struct ui_rect r);

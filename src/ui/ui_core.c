@@ -489,6 +489,8 @@ int ui_behave(struct ui *ui, uint64_t id, struct ui_rect r, int widget)
         for (size_t i = 0; i < ui->nev; i++)
             if (ui->ev[i].kind == UI_EV_KEY && ui->ev[i].key == UI_KEY_ENTER)
                 res |= UI_RES_CLICK;
+    if (res)
+        ui_want_timer(ui, ui->now); /* the caller reacts after this frame: draw that at once */
     if (widget >= 0) {
         struct ui_widget *w = &ui->widgets[widget];
         w->interactive = true;

@@ -85,6 +85,8 @@ int ui_textfield(struct ui *ui, const char *id, char *buf, size_t cap, const cha
     bool focused = ui->focus == hid && ui_live(ui);
     if (focused)
         res |= edit(ui, &e);
+    if (res)
+        ui_want_timer(ui, ui->now);
     int cx = ui_measure(ui, e.buf, e.cursor, px, UI_FONT_REGULAR);
     if (cx - scroll > in.w)
         scroll = cx - in.w;

@@ -58,6 +58,8 @@ static void row_set(struct ui *ui, int n, const int *weights, int height)
     b->row_n = b->row_count = n;
     b->row_i = 0;
     b->row_h = height > 0 ? ui_px(ui, height) : 0;
+    if (height < 0)
+        b->row_h = ui_layout_free(ui).h;
     b->row_total = 0;
     b->row_tallest = 0;
     for (int i = 0; i < n; i++) {
@@ -74,6 +76,11 @@ void ui_layout_row(struct ui *ui, int n, int height)
 void ui_layout_row_weights(struct ui *ui, int n, const int *weights, int height)
 {
     row_set(ui, n, weights, height);
+}
+
+struct ui_rect ui_layout_take(struct ui *ui, int h)
+{
+    return ui_layout_next(ui, ui_px(ui, h));
 }
 
 void ui_layout_set_next(struct ui *ui, struct ui_rect r)

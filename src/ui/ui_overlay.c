@@ -46,6 +46,8 @@ int ui_dialog_begin(struct ui *ui, const char *id, const char *title)
     for (size_t i = 0; i < ui->nev; i++)
         if (ui->ev[i].kind == UI_EV_KEY && ui->ev[i].key == UI_KEY_ESCAPE)
             res |= UI_RES_DISMISS;
+    if (res)
+        ui_want_timer(ui, ui->now);
     return res;
 }
 
@@ -79,7 +81,7 @@ bool ui_toast(struct ui *ui, const char *id, const char *text, uint32_t duration
     struct ui_state *st = ui_state_get(ui, ui_hash(id), UI_ST_TOAST);
     if (!st)
         return false;
-    if (st->u.toast.seen_frame + 1 != ui->frame)
+    if (st->u.toast.seen_frame == 0 || st->u.toast.seen_frame + 1 != ui->frame)
         st->u.toast.start_ms = ui->now;
     st->u.toast.seen_frame = ui->frame;
     uint64_t end = st->u.toast.start_ms + duration_ms;

@@ -151,6 +151,7 @@ static int group_member(struct ui *ui, const char *id, int i, int n, const char 
         want = i;
     int step = arrow_step(ui, h);
     if (step) {
+        ui_want_timer(ui, ui->now);
         want = i + step < 0 ? 0 : i + step >= n ? n - 1 : i + step;
         snprintf(cid, sizeof cid, "%s.%d", id, want);
         ui->focus = ui_hash(cid);
