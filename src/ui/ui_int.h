@@ -39,7 +39,8 @@ struct ui_state {
             double content_h;    /* the rows' height last frame */
             double drag_offset0; /* offset when the drag started */
             int drag_y0;         /* pointer y when the drag started */
-            int last_y;          /* pointer y last frame, for the velocity */
+            int last_y;          /* pointer y at the last movement, for the velocity */
+            uint64_t last_move;  /* now_ms of that movement */
             bool dragging;       /* a finger is dragging it */
             bool moving;         /* flinging or springing back: wants timer frames */
         } list;

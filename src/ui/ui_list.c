@@ -16,9 +16,10 @@
 #define STEP_MS 16      /* physics step and timer period while moving */
 #define FLING_TAU 325.0 /* ms for a fling's speed to fall to 1/e */
 #define SPRING_TAU 90.0 /* ms for a rubber-band overshoot to fall to 1/e */
-#define OUT_TAU 40.0    /* ms for the speed to die once past an end */
+#define OUT_TAU 20.0    /* ms for the speed to die once past an end */
 #define MIN_VEL 0.02    /* px/ms below which a list is at rest */
 #define RUBBER 0.55     /* rubber band stiffness: the first px past an end move 0.55 px */
+#define HOLD_MS 50      /* a finger still this long before it lifts means no fling */
 
 static double max_offset(const struct ui_state *st, struct ui_rect view)
 {
@@ -36,12 +37,15 @@ static double rubber(double d, double dim)
 static void drag(struct ui *ui, struct ui_state *st, struct ui_rect view, int y)
 {
     double raw = st->u.list.drag_offset0 + (st->u.list.drag_y0 - y), max = max_offset(st, view);
-    double dt = (double)(ui->now - ui->prev_now);
-    if (dt > 0) {
-        double inst = (st->u.list.last_y - y) / dt;
+    double dt = (double)(ui->now - st->u.list.last_move);
+    if (y != st->u.list.last_y) {
+        double inst = (st->u.list.last_y - y) / (dt > 1 ? dt : 1);
         st->u.list.vel = 0.8 * inst + 0.2 * st->u.list.vel;
+        st->u.list.last_y = y;
+        st->u.list.last_move = ui->now;
+    } else if (dt > HOLD_MS) {
+        st->u.list.vel = 0;
     }
-    st->u.list.last_y = y;
     st->u.list.offset = raw < 0     ? rubber(raw, view.h)
                         : raw > max ? max + rubber(raw - max, view.h)
                                     : raw;
@@ -101,6 +105,7 @@ static void pointer(struct ui *ui, struct ui_state *st, struct ui_rect view, uin
         st->u.list.drag_offset0 = st->u.list.offset;
         st->u.list.drag_y0 = ui->down_y;
         st->u.list.last_y = ui->down_y;
+        st->u.list.last_move = ui->prev_now;
         st->u.list.vel = 0;
         ui->active = id; /* the rows under the finger lose their press */
         drag(ui, st, view, ui->py);
