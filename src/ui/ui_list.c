@@ -60,7 +60,7 @@ static void animate(struct ui *ui, struct ui_state *st, struct ui_rect view)
         if (*o != target) {
             bool outward = (*o < 0 && *v < 0) || (*o > max && *v > 0);
             if (outward && fabs(*v) > MIN_VEL) {
-                *o += *v * s;
+                *o += *v * OUT_TAU * (1 - exp(-s / OUT_TAU)); /* exact for v(t) = v e^-t/tau */
                 *v *= exp(-s / OUT_TAU);
             } else {
                 *v = 0;
@@ -69,7 +69,7 @@ static void animate(struct ui *ui, struct ui_state *st, struct ui_rect view)
                     *o = target;
             }
         } else {
-            *o += *v * s;
+            *o += *v * FLING_TAU * (1 - exp(-s / FLING_TAU));
             *v *= exp(-s / FLING_TAU);
         }
     }
