@@ -71,7 +71,10 @@ static int gap(struct ui_rect a, struct ui_rect b)
 
 static void check_one(const struct ui_widget *w, const struct ui_check_opts *o, struct sink *s)
 {
-    struct ui_rect vis = ui_intersect(w->rect, w->clip);
+    /* inside a list, what the viewport hides is not off screen; elsewhere the clip is the
+     * screen itself and says nothing */
+    bool in_view = memcmp(&w->clip, &o->screen, sizeof w->clip) != 0;
+    struct ui_rect vis = in_view ? ui_intersect(w->rect, w->clip) : w->rect;
     int min = (int)(48 * o->scale + 0.5);
     if (w->interactive && (w->rect.w < min || w->rect.h < min))
         add(s, UI_FIND_TARGET_SIZE, w->id, "%dx%d px, targets need %dx%d px (scale %.2f)",
@@ -85,8 +88,11 @@ static void check_one(const struct ui_widget *w, const struct ui_check_opts *o, 
     if (w->text_clipped)
         add(s, UI_FIND_CLIPPED, w->id, "text does not fit and was cut: \"%.60s\"", w->text);
     if (vis.w > 0 && vis.h > 0 && !inside(o->screen, vis))
-        add(s, UI_FIND_OFF_SCREEN, w->id, "at %d,%d %dx%d, partly outside the %dx%d screen", vis.x,
-            vis.y, vis.w, vis.h, o->screen.w, o->screen.h);
+        add(s, UI_FIND_OFF_SCREEN, w->id, "at %d,%d %dx%d, %s outside the %dx%d screen", vis.x,
+            vis.y, vis.w, vis.h,
+            ui_intersect(vis, o->screen).h && ui_intersect(vis, o->screen).w ? "partly"
+                                                                             : "entirely",
+            o->screen.w, o->screen.h);
     else if (w->rect.w > 0 && w->rect.h > 0 && (vis.w == 0 || vis.h == 0) &&
              w->role != UI_ROLE_LIST_ITEM)
         add(s, UI_FIND_OFF_SCREEN, w->id, "at %d,%d %dx%d, not visible at all", w->rect.x,
