@@ -272,13 +272,9 @@ static uint64_t sort_and_hash(struct ui *ui)
     }
     for (size_t i = 0; i < ui->nout; i++) {
         const struct ui_cmd *c = &ui->out[i];
-        int nums[12] = {
-            c->type,      c->rect.x,
-            c->rect.y,    c->rect.w,
-            c->rect.h,    c->radius,
-            c->thickness, c->x2,
-            c->y2,        c->font_px,
-            c->style,     c->color.r << 24 | c->color.g << 16 | c->color.b << 8 | c->color.a};
+        int nums[15] = {c->type,       c->rect.x,    c->rect.y,  c->rect.w,  c->rect.h,
+                        c->radius,     c->thickness, c->x2,      c->y2,      c->font_px,
+                        (int)c->style, c->color.r,   c->color.g, c->color.b, c->color.a};
         h = hash_bytes(h, nums, sizeof nums);
         if (c->text)
             h = hash_bytes(h, c->text, strlen(c->text) + 1);

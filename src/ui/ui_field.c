@@ -71,20 +71,21 @@ int ui_textfield(struct ui *ui, const char *id, char *buf, size_t cap, const cha
     if (!buf || cap == 0)
         return 0;
     struct ui_edit e = {.buf = buf, .cap = cap};
-    size_t before = strnlen(buf, cap);
+    buf[cap - 1] = '\0';
+    uint64_t before = ui_hash(buf); /* "changed" means different after the frame's edits */
     if (st) {
         e.cursor = st->u.field.cursor;
         e.anchor = st->u.field.anchor;
     }
     ui_edit_fix(&e);
-    if (e.len != before)
-        res |= UI_RES_CHANGE; /* invalid bytes from the caller were dropped */
     int scroll = st ? st->u.field.scroll_x : 0;
     if (ui->active == hid && ui->pressed_edge)
         e.cursor = e.anchor = boundary_at(ui, e.buf, e.len, px, ui->down_x - in.x + scroll);
     bool focused = ui->focus == hid && ui_live(ui);
     if (focused)
-        res |= edit(ui, &e);
+        res |= edit(ui, &e) & ~UI_RES_CHANGE;
+    if (ui_hash(buf) != before)
+        res |= UI_RES_CHANGE;
     if (res)
         ui_want_timer(ui, ui->now);
     int cx = ui_measure(ui, e.buf, e.cursor, px, UI_FONT_REGULAR);
