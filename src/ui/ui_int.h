@@ -176,6 +176,8 @@ void ui_draw_focus(struct ui *ui, struct ui_rect r, int widget);
 
 /* ui_layout.c */
 struct ui_rect ui_layout_next(struct ui *ui, int natural_h);
+/* The width the next ui_layout_next will give, to measure text before placing it. */
+int ui_layout_next_w(const struct ui *ui);
 void ui_layout_reset(struct ui *ui);
 /* Pushes a container at r with pad px of padding; false (and overflow) when too deep. */
 bool ui_layout_push_pad(struct ui *ui, struct ui_rect r, int pad);

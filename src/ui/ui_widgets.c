@@ -48,9 +48,9 @@ static void text_in(struct ui *ui, int w, struct ui_rect r, const char *s, int p
 void ui_label(struct ui *ui, const char *id, const char *text, int size, enum ui_font_style st)
 {
     int px = ui_text_px(ui, size > 0 ? size : UI_BODY_PX), lh = ui_line_h(px);
-    struct ui_rect free = ui_layout_free(ui);
     size_t starts[64];
-    size_t n = ui_wrap(ui->measure, ui->measure_user, text, px, st, free.w, starts, 64);
+    size_t n =
+        ui_wrap(ui->measure, ui->measure_user, text, px, st, ui_layout_next_w(ui), starts, 64);
     size_t shown = n < 64 ? n : 64, len = strlen(text);
     struct ui_rect r = ui_layout_next(ui, (int)shown * lh);
     int w = ui_push_widget(ui, id, UI_ROLE_LABEL, r);
@@ -163,7 +163,7 @@ static int group_member(struct ui *ui, const char *id, int i, int n, const char 
 bool ui_chips(struct ui *ui, const char *id, const char *const *labels, int n, int *selected)
 {
     int px = ui_text_px(ui, UI_BODY_PX), gap = ui_px(ui, UI_GAP), ch = target_h(ui, px);
-    int maxw = ui_layout_free(ui).w, x = 0, lines = 1, want = -1;
+    int maxw = ui_layout_next_w(ui), x = 0, lines = 1, want = -1;
     for (int i = 0; i < n; i++) { /* first pass: how many lines */
         int cw =
             ui_measure(ui, labels[i], strlen(labels[i]), px, UI_FONT_REGULAR) + 2 * ui_px(ui, 20);

@@ -228,6 +228,18 @@ static void test_wrap_and_ellipsis(void)
     struct ui_finding f[4];
     CHECK_INT(ui_check(ui, f, 4), 1);
     CHECK(f[0].kind == UI_FIND_CLIPPED && !strcmp(f[0].id, "b"));
+
+    /* in a row, a label wraps to its slot, not to the whole width (46 letters, 9 px each) */
+    ui_frame_begin(ui, 10);
+    ui_label(ui, "wide", "We will call you back within two working days.", 0, UI_FONT_REGULAR);
+    ui_layout_row(ui, 2, 0);
+    ui_label(ui, "half", "We will call you back within two working days.", 0, UI_FONT_REGULAR);
+    ui_button(ui, "ok", "OK");
+    ui_frame_end(ui, &fr);
+    CHECK_INT(kit_rect(ui, "wide").h, 23);
+    CHECK_INT(kit_rect(ui, "half").w, 220);
+    CHECK_INT(kit_rect(ui, "half").h, 2 * 23);
+    CHECK(kit_rect(ui, "ok").x == 16 + 220 + 8);
     ui_destroy(ui);
 }
 
