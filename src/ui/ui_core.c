@@ -174,7 +174,7 @@ void ui_pointer_up(struct ui *ui, int x, int y)
 void ui_key(struct ui *ui, enum ui_key key, unsigned mods)
 {
     if (ui->nev == UI_MAX_EVENTS) {
-        ui_error(ui, "input: more than %d keys between two frames; key dropped", UI_MAX_EVENTS);
+        ui->input_lost = true;
         return;
     }
     ui->ev[ui->nev++] = (struct ui_event){.kind = UI_EV_KEY, .key = key, .mods = mods};
@@ -183,7 +183,11 @@ void ui_key(struct ui *ui, enum ui_key key, unsigned mods)
 void ui_text(struct ui *ui, const char *utf8)
 {
     size_t n = strlen(utf8), room = sizeof ui->evtext - ui->evtext_len;
-    if (ui->nev == UI_MAX_EVENTS || n == 0 || room == 0)
+    if (n == 0)
+        return;
+    if (ui->nev == UI_MAX_EVENTS || n > room)
+        ui->input_lost = true;
+    if (ui->nev == UI_MAX_EVENTS || room == 0)
         return;
     if (n > room)
         n = room; /* the text field drops a code point cut here as invalid */
@@ -225,12 +229,17 @@ void ui_frame_begin(struct ui *ui, uint64_t now_ms)
     ui->prev_now = ui->frame ? ui->now : now_ms;
     ui->now = now_ms > ui->prev_now ? now_ms : ui->prev_now;
     ui->frame++;
-    ui->in_frame = true;
     ui->ncmd = ui->nwidgets = ui->norder = 0;
     ui->arena_used = 0;
     ui->timer = UI_NO_TIMER;
-    ui->overflow = false;
+    ui->overflow = ui->input_lost;
     ui->err[0] = '\0';
+    if (ui->input_lost)
+        ui_error(ui,
+                 "input: more than %d events or %d bytes of text since the last frame; "
+                 "the rest was dropped",
+                 UI_MAX_EVENTS, UI_EVENT_TEXT);
+    ui->input_lost = false;
     ui->layer = 0;
     ui->modal = 0;
     ui->dialog_widget = -1;
@@ -305,7 +314,6 @@ void ui_frame_end(struct ui *ui, struct ui_frame_result *out)
     ui->last_hash = h;
     out->next_timer_ms = ui->timer;
     out->overflow = ui->overflow;
-    ui->in_frame = false;
 }
 
 void ui_want_timer(struct ui *ui, uint64_t at_ms)

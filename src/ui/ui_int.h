@@ -90,7 +90,6 @@ struct ui {
     /* time */
     uint64_t now, prev_now; /* this frame's and last frame's now_ms */
     uint64_t frame;         /* frame counter, from 1 */
-    bool in_frame;
 
     /* pointer: positions are the latest; the edges say what happened since the last frame */
     int px, py;
@@ -106,6 +105,7 @@ struct ui {
     size_t nev;
     char evtext[UI_EVENT_TEXT];
     size_t evtext_len;
+    bool input_lost; /* the queue was full: reported by the next frame */
 
     /* focus */
     uint64_t focus;               /* the focused widget, 0 = none */
