@@ -237,7 +237,9 @@ int ui_textfield(struct ui *ui, const char *id, char *buf, size_t cap, const cha
 
 /* A vertical list of height h logical px (0 = the rest of the container) that scrolls by
  * drag, fling with inertia and a rubber band at its ends. Widgets between begin and end are
- * its rows; rows outside the viewport are skipped (no commands), so 1,000 rows are cheap. */
+ * its rows; rows outside the viewport are only placed (no widget, no commands), so 1,000 rows
+ * cost what the visible ones cost. The row just beyond each edge is in the focus order but
+ * not drawn, so Down/Tab walk the whole list, scrolling it. Lists do not nest. */
 void ui_list_begin(struct ui *ui, const char *id, int h);
 /* A row of the list: a full-width button; true when tapped (not when the list was dragged). */
 bool ui_list_item(struct ui *ui, const char *id, const char *text);
@@ -246,7 +248,8 @@ void ui_list_end(struct ui *ui);
 double ui_list_offset(const struct ui *ui, const char *id);
 
 /* A modal dialog over a scrim; the widgets until ui_dialog_end are its content and the only
- * ones that take input while it is open (from its second frame on). Returns UI_RES_DISMISS
+ * ones that take input while it is open (from its second frame on, until the frame after the
+ * last one that called it). Returns UI_RES_DISMISS
  * when Esc was pressed. Always pair with ui_dialog_end. */
 int ui_dialog_begin(struct ui *ui, const char *id, const char *title);
 void ui_dialog_end(struct ui *ui);
