@@ -317,6 +317,15 @@ const struct ui_widget *ui_widgets(const struct ui *ui, size_t *n);
 /* The widget with this id in the last frame, or NULL. */
 const struct ui_widget *ui_find(const struct ui *ui, const char *id);
 
+/* The last frame's widget tree as text, one line per widget, children indented under their
+ * list or dialog, e.g.
+ *   button ok 16,16 448x48 "OK" fg #FFFFFF bg #0B5CAD focused pressed
+ * into out (cap bytes, NUL-terminated, cut at a line end if short). Returns the length the
+ * whole dump needs, without the NUL (as snprintf does). For the script driver and reviews. */
+size_t ui_dump(const struct ui *ui, char *out, size_t cap);
+/* "button", "list-item", ... */
+const char *ui_role_name(enum ui_role role);
+
 /* ---- text helpers (ui_text.c), exposed for the backend and tests ---- */
 
 /* Byte offsets where a word-wrapped text breaks into lines of at most max_w px: line i is

@@ -300,6 +300,12 @@ void ui_frame_end(struct ui *ui, struct ui_frame_result *out)
     ui->pressed_edge = ui->released_edge = false;
     if (ui->focus && !ui->focus_seen)
         ui->focus = 0; /* the focused widget went away */
+    for (size_t i = 0; i < ui->nwidgets; i++) {
+        /* a press or an arrow key later in the frame may have moved the focus */
+        struct ui_widget *w = &ui->widgets[i];
+        w->focused = w->interactive && ui->focus && ui_hash(w->id) == ui->focus;
+        w->focus_visible = w->focused && ui->focus_visible;
+    }
     uint64_t *t = ui->order_prev;
     ui->order_prev = ui->order;
     ui->order = t;

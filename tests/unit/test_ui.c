@@ -409,8 +409,36 @@ static void test_create_and_reset(void)
     ui_destroy(ui);
 }
 
+static void test_dump(void)
+{
+    struct ui *ui = kit_new(480, 800, 1.0, UI_THEME_NORMAL);
+    struct ui_frame_result fr;
+    three_buttons(ui, 0, &fr);
+    ui_key(ui, UI_KEY_TAB, 0);
+    struct ui_rect c = kit_rect(ui, "cancel");
+    three_buttons(ui, 1, &fr);
+    ui_pointer_down(ui, kit_cx(c), kit_cy(c));
+    three_buttons(ui, 2, &fr);
+    char out[1024];
+    size_t n = ui_dump(ui, out, sizeof out);
+    CHECK(n == strlen(out));
+    CHECK_STR(out, "label title 16,16 448x35 \"How can we help?\" fg #1A1A1A bg #F5F5F0\n"
+                   "button ok 16,59 448x48 \"OK\" fg #FFFFFF bg #0B5CAD\n"
+                   "button cancel 16,115 448x48 \"Cancel\" fg #FFFFFF bg #083F78 focused "
+                   "pressed\n"
+                   "button help 16,171 448x48 \"Talk to a person\" fg #FFFFFF bg #0B5CAD\n");
+    char small[100];
+    size_t need = ui_dump(ui, small, sizeof small);
+    CHECK(need == n);
+    CHECK(strlen(small) < sizeof small && small[strlen(small) - 1] == '\n');
+    CHECK(!strncmp(small, out, strlen(small)));
+    CHECK_STR(ui_role_name(UI_ROLE_LIST_ITEM), "list-item");
+    ui_destroy(ui);
+}
+
 int main(void)
 {
+    test_dump();
     test_tap();
     test_keyboard();
     test_controls();
