@@ -157,6 +157,9 @@ enum ui_mod {
 void ui_pointer_down(struct ui *ui, int x, int y);
 void ui_pointer_move(struct ui *ui, int x, int y);
 void ui_pointer_up(struct ui *ui, int x, int y);
+/* A mouse wheel or touchpad: dy physical px towards the end (positive = down the list). The
+ * list under the pointer scrolls, stopping at its ends. */
+void ui_scroll(struct ui *ui, int dy);
 /* A key press with UI_MOD_* bits. Tab/Shift-Tab/Up/Down move focus at the next frame's
  * begin; the other keys go to the focused widget in the order they came. */
 void ui_key(struct ui *ui, enum ui_key key, unsigned mods);

@@ -171,6 +171,12 @@ void ui_pointer_up(struct ui *ui, int x, int y)
     ui->released_edge = true;
 }
 
+void ui_scroll(struct ui *ui, int dy)
+{
+    long w = (long)ui->wheel + dy;
+    ui->wheel = w > 1 << 20 ? 1 << 20 : w < -(1 << 20) ? -(1 << 20) : (int)w;
+}
+
 void ui_key(struct ui *ui, enum ui_key key, unsigned mods)
 {
     if (ui->nev == UI_MAX_EVENTS) {
@@ -298,6 +304,7 @@ void ui_frame_end(struct ui *ui, struct ui_frame_result *out)
     if (ui->released_edge)
         ui->active = 0;
     ui->pressed_edge = ui->released_edge = false;
+    ui->wheel = 0;
     if (ui->focus && !ui->focus_seen)
         ui->focus = 0; /* the focused widget went away */
     for (size_t i = 0; i < ui->nwidgets; i++) {

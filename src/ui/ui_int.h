@@ -99,6 +99,7 @@ struct ui {
     int down_x, down_y; /* where it went down */
     int up_x, up_y;     /* where it went up */
     uint64_t active;    /* the widget that captured the pointer, 0 = none */
+    int wheel;          /* wheel px since the last frame, for the list under the pointer */
 
     /* keys and text */
     struct ui_event ev[UI_MAX_EVENTS];

@@ -98,6 +98,13 @@ static void pointer(struct ui *ui, struct ui_state *st, struct ui_rect view, uin
         if (!ui->active)
             ui->active = id;
     }
+    if (live && ui->wheel && ui_contains(view, ui->px, ui->py)) {
+        double max = max_offset(st, view), o = st->u.list.offset + ui->wheel;
+        st->u.list.offset = o < 0 ? 0 : o > max ? max : o;
+        st->u.list.vel = 0;
+        st->u.list.moving = false;
+        ui->wheel = 0; /* one list takes it */
+    }
     int slop = ui_px(ui, UI_TOUCH_SLOP), dy = ui->py - ui->down_y;
     if (live && in && ui->down && (dy > slop || dy < -slop)) {
         st->u.list.dragging = true;

@@ -243,8 +243,30 @@ static void test_keyboard_scrolls(void)
     ui_destroy(ui);
 }
 
+static void test_wheel(void)
+{
+    struct ui *ui = kit_new(480, 800, 1.0, UI_THEME_NORMAL);
+    struct ui_frame_result fr;
+    list(ui, 0, &fr);
+    ui_pointer_move(ui, 240, 400);
+    ui_scroll(ui, 120);
+    ui_scroll(ui, 60);
+    list(ui, 16, &fr);
+    CHECK(offset(ui) == 180 && fr.changed);
+    ui_scroll(ui, -1000); /* stops at the top, no rubber band */
+    list(ui, 32, &fr);
+    CHECK(offset(ui) == 0);
+    ui_pointer_move(ui, 240, 20); /* over the title, not the list */
+    ui_scroll(ui, 100);
+    list(ui, 48, &fr);
+    CHECK(offset(ui) == 0 && !fr.changed);
+    CHECK(fr.next_timer_ms == UI_NO_TIMER);
+    ui_destroy(ui);
+}
+
 int main(void)
 {
+    test_wheel();
     test_keyboard_scrolls();
     test_tap_and_virtual_rows();
     test_drag();
