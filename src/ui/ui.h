@@ -210,10 +210,11 @@ struct ui_rect ui_screen(const struct ui *ui);
 /* ---- widgets (ui_widgets.c, ui_list.c, ui_field.c, ui_overlay.c) ---- */
 
 enum ui_result {
-    UI_RES_CLICK = 1,   /* tapped or Enter while focused */
-    UI_RES_CHANGE = 2,  /* the value changed */
-    UI_RES_SUBMIT = 4,  /* Enter in a text field */
-    UI_RES_DISMISS = 8, /* Esc in a dialog */
+    UI_RES_CLICK = 1,       /* tapped or Enter while focused */
+    UI_RES_CHANGE = 2,      /* the value changed */
+    UI_RES_SUBMIT = 4,      /* Enter in a text field */
+    UI_RES_DISMISS = 8,     /* Esc in a dialog */
+    UI_RES_LONG_PRESS = 16, /* held down 500 ms (ui_button_hold) */
 };
 
 /* Wrapped text, not interactive. `size` is a text size in logical px (0 = body, 18). */
@@ -221,6 +222,11 @@ void ui_label(struct ui *ui, const char *id, const char *text, int size, enum ui
 /* A button; true when it was tapped (down and up on it) or Enter was pressed on it. The label
  * is ellipsized if it does not fit. */
 bool ui_button(struct ui *ui, const char *id, const char *label);
+/* A button that also reports a long press: UI_RES_LONG_PRESS once it has been held 500 ms
+ * (the core asks for the timer frame), and then no click when it is let go. For keys of the
+ * on-screen keyboard that offer accents. Returns UI_RES_* bits. Plain buttons never do this,
+ * so a slow press still clicks them. */
+int ui_button_hold(struct ui *ui, const char *id, const char *label);
 /* A switch with a label; flips *on and returns true when tapped. */
 bool ui_toggle(struct ui *ui, const char *id, const char *label, bool *on);
 /* One-of-n choice chips (large buttons, wrapping onto more lines); *selected is -1 or an

@@ -251,8 +251,11 @@ void ui_frame_begin(struct ui *ui, uint64_t now_ms)
     ui->dialog_widget = -1;
     ui->focus_seen = false;
     memset(&ui->list, 0, sizeof ui->list);
-    if (ui->pressed_edge)
+    if (ui->pressed_edge) {
         ui->focus_visible = false; /* touching hides the keyboard's focus ring */
+        ui->press_ms = ui->now;
+        ui->held = false;
+    }
     move_focus(ui);
     ui_layout_reset(ui);
     ui_push_clip(ui, ui_screen(ui));
@@ -525,4 +528,20 @@ void ui_draw_focus(struct ui *ui, struct ui_rect r, int widget)
     int g = ui_px(ui, 3);
     struct ui_rect ring = {r.x - g, r.y - g, r.w + 2 * g, r.h + 2 * g};
     ui_push_rect(ui, ring, ui->theme->focus, ui_px(ui, 10), g);
+}
+
+int ui_behave_hold(struct ui *ui, uint64_t id, struct ui_rect r, int widget)
+{
+    int res = ui_behave(ui, id, r, widget);
+    bool on = widget >= 0 && ui->widgets[widget].pressed;
+    if (on && !ui->held && ui->now >= ui->press_ms + UI_HOLD_MS) {
+        ui->held = true;
+        res |= UI_RES_LONG_PRESS;
+        ui_want_timer(ui, ui->now);
+    } else if (on && !ui->held) {
+        ui_want_timer(ui, ui->press_ms + UI_HOLD_MS);
+    }
+    if (ui->held && ui->active == id)
+        res &= ~UI_RES_CLICK; /* the long press was the answer */
+    return res;
 }

@@ -12,6 +12,7 @@
 #define UI_TARGET 48       /* logical px: the smallest touch target */
 #define UI_GAP 8           /* logical px between targets */
 #define UI_PAD 16          /* logical px of padding in containers */
+#define UI_HOLD_MS 500     /* ms held down for a long press */
 #define UI_BODY_PX 18      /* logical px of body text */
 
 enum ui_event_kind { UI_EV_KEY = 1, UI_EV_TEXT };
@@ -99,6 +100,8 @@ struct ui {
     int down_x, down_y; /* where it went down */
     int up_x, up_y;     /* where it went up */
     uint64_t active;    /* the widget that captured the pointer, 0 = none */
+    uint64_t press_ms;  /* now_ms of the frame that saw the press */
+    bool held;          /* the current press has fired a long press */
     int wheel;          /* wheel px since the last frame, for the list under the pointer */
 
     /* keys and text */
@@ -170,6 +173,8 @@ int ui_measure(const struct ui *ui, const char *s, size_t len, int px, enum ui_f
 /* Pointer and keyboard behaviour shared by every target: claims the pointer on a press inside
  * r, reports a click on release inside r or Enter while focused, fills w's state flags. */
 int ui_behave(struct ui *ui, uint64_t id, struct ui_rect r, int widget);
+/* ui_behave plus UI_RES_LONG_PRESS after UI_HOLD_MS held; no click after a long press. */
+int ui_behave_hold(struct ui *ui, uint64_t id, struct ui_rect r, int widget);
 /* Whether widgets in the current layer take input (a dialog open last frame blocks layer 0). */
 bool ui_live(const struct ui *ui);
 /* The focus ring around r when w is focused by keyboard. */

@@ -70,20 +70,30 @@ void ui_label(struct ui *ui, const char *id, const char *text, int size, enum ui
     }
 }
 
-bool ui_button(struct ui *ui, const char *id, const char *label)
+static int button(struct ui *ui, const char *id, const char *label, bool hold)
 {
     const struct ui_theme *t = ui->theme;
     int px = ui_text_px(ui, UI_BODY_PX);
     struct ui_rect r = ui_layout_next(ui, target_h(ui, px));
     uint64_t h = ui_hash(id);
     int w = ui_push_widget(ui, id, UI_ROLE_BUTTON, r);
-    int res = ui_behave(ui, h, r, w);
+    int res = hold ? ui_behave_hold(ui, h, r, w) : ui_behave(ui, h, r, w);
     bool down = w >= 0 && ui->widgets[w].pressed;
     struct ui_color bg = down ? t->pressed : t->primary, fg = down ? t->on_pressed : t->on_primary;
     ui_push_rect(ui, r, bg, ui_px(ui, 8), 0);
     text_in(ui, w, r, label, px, UI_FONT_BOLD, fg, bg, true);
     ui_draw_focus(ui, r, w);
-    return res & UI_RES_CLICK;
+    return res;
+}
+
+bool ui_button(struct ui *ui, const char *id, const char *label)
+{
+    return button(ui, id, label, false) & UI_RES_CLICK;
+}
+
+int ui_button_hold(struct ui *ui, const char *id, const char *label)
+{
+    return button(ui, id, label, true);
 }
 
 bool ui_toggle(struct ui *ui, const char *id, const char *label, bool *on)

@@ -436,8 +436,66 @@ static void test_dump(void)
     ui_destroy(ui);
 }
 
+static int hold_res;
+static bool plain;
+
+static void keys(struct ui *ui, uint64_t now, struct ui_frame_result *fr)
+{
+    ui_frame_begin(ui, now);
+    ui_layout_row(ui, 2, 0);
+    hold_res = ui_button_hold(ui, "key.a", "a");
+    plain = ui_button(ui, "plain", "OK");
+    ui_frame_end(ui, fr);
+}
+
+static void test_long_press(void)
+{
+    struct ui *ui = kit_new(480, 800, 1.0, UI_THEME_NORMAL);
+    struct ui_frame_result fr;
+    keys(ui, 1000, &fr);
+    struct ui_rect a = kit_rect(ui, "key.a"), p = kit_rect(ui, "plain");
+    /* a short tap is a click */
+    ui_pointer_down(ui, kit_cx(a), kit_cy(a));
+    keys(ui, 1010, &fr);
+    CHECK(fr.next_timer_ms == 1510); /* wake up when it becomes a long press */
+    ui_pointer_up(ui, kit_cx(a), kit_cy(a));
+    keys(ui, 1100, &fr);
+    CHECK(hold_res == UI_RES_CLICK);
+    /* held: a long press at 500 ms, once, and no click on release */
+    ui_pointer_down(ui, kit_cx(a), kit_cy(a));
+    keys(ui, 2000, &fr);
+    CHECK(hold_res == 0);
+    keys(ui, 2400, &fr);
+    CHECK(hold_res == 0 && fr.next_timer_ms == 2500);
+    keys(ui, 2500, &fr);
+    CHECK(hold_res == UI_RES_LONG_PRESS);
+    keys(ui, 2600, &fr);
+    CHECK(hold_res == 0 && fr.next_timer_ms == UI_NO_TIMER);
+    ui_pointer_up(ui, kit_cx(a), kit_cy(a));
+    keys(ui, 2700, &fr);
+    CHECK(hold_res == 0);
+    /* held, but slid off before 500 ms: nothing */
+    ui_pointer_down(ui, kit_cx(a), kit_cy(a));
+    keys(ui, 3000, &fr);
+    ui_pointer_move(ui, kit_cx(p), kit_cy(p));
+    keys(ui, 3600, &fr);
+    CHECK(hold_res == 0);
+    ui_pointer_up(ui, kit_cx(p), kit_cy(p));
+    keys(ui, 3700, &fr);
+    CHECK(hold_res == 0 && !plain);
+    /* a plain button pressed slowly still clicks */
+    ui_pointer_down(ui, kit_cx(p), kit_cy(p));
+    keys(ui, 4000, &fr);
+    CHECK(fr.next_timer_ms == UI_NO_TIMER);
+    ui_pointer_up(ui, kit_cx(p), kit_cy(p));
+    keys(ui, 6000, &fr);
+    CHECK(plain);
+    ui_destroy(ui);
+}
+
 int main(void)
 {
+    test_long_press();
     test_dump();
     test_tap();
     test_keyboard();
