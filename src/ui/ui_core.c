@@ -304,6 +304,8 @@ void ui_frame_end(struct ui *ui, struct ui_frame_result *out)
 {
     if (ui->list.open)
         ui_list_end(ui);
+    if (ui->layer == 1)
+        ui_dialog_end(ui); /* forgiving a missing end keeps the next frame sane */
     if (ui->released_edge)
         ui->active = 0;
     ui->pressed_edge = ui->released_edge = false;

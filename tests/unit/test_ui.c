@@ -395,6 +395,27 @@ static void test_create_and_reset(void)
     three_buttons(s, 0, &fr);
     CHECK(fr.overflow && strstr(ui_last_error(s), "widgets"));
     ui_destroy(s);
+    /* every capacity tiny: frames are cut short, never out of bounds (ASan) */
+    for (size_t cap = 4; cap < 40; cap += 5) {
+        struct ui_config tiny = {.width = 480,
+                                 .height = 800,
+                                 .measure = kit_measure,
+                                 .max_commands = cap,
+                                 .max_widgets = cap,
+                                 .arena_bytes = cap * 4,
+                                 .max_states = 1};
+        CHECK(ui_create(&tiny, &s) == FF_OK);
+        with_dialog(s, 0, &fr);
+        CHECK(fr.overflow && *ui_last_error(s));
+        screen(s, 10, &fr);
+        with_toast(s, 20, &fr);
+        size_t n;
+        ui_commands(s, &n);
+        CHECK(n <= cap);
+        ui_widgets(s, &n);
+        CHECK(n <= cap);
+        ui_destroy(s);
+    }
 
     /* reset: the session's text leaves the arena, focus goes */
     screen(ui, 0, &fr);
