@@ -127,7 +127,8 @@ double ui_scale(const struct ui *ui);
 /* logical px -> physical px at the current scale, rounded. */
 int ui_px(const struct ui *ui, int logical);
 /* Forgets focus, presses, drags and every retained state, and zeroes the text arena: for a
- * kiosk session ending, so that no personal text stays in the process. */
+ * kiosk session ending, so that no personal text stays in the process (text fields'
+ * buffers belong to the caller, who clears them). */
 void ui_reset(struct ui *ui);
 /* The last error text (an overflow this frame, a bad call), "" if none. */
 const char *ui_last_error(const struct ui *ui);
