@@ -17,7 +17,9 @@
  * FF_CHART_MAX_NODES nodes; every pass is linear in nodes plus edges except making ids
  * unique (quadratic in nodes: a 9000-node drawing imports in about 0.5 s).
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -654,22 +656,37 @@ static bool prepare(struct bld *b)
     return reach(b) && !b->oom;
 }
 
+/* Reads "<prefix><digits>]" at the start of s: *n gets the number, *rest what follows. */
+static bool index_after(const char *s, const char *prefix, size_t *n, const char **rest)
+{
+    size_t len = strlen(prefix);
+    if (strncmp(s, prefix, len) || s[len] < '0' || s[len] > '9')
+        return false;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s + len, &end, 10);
+    if (errno || *end != ']' || v > SIZE_MAX)
+        return false;
+    *n = (size_t)v;
+    *rest = end + 1;
+    return true;
+}
+
 /* Where a loader finding on the generated chart belongs in the source: `path` is its JSON
  * path ("$.nodes[3].options[1].target"); *where gets the node or edge it names. */
 static struct ff_pos source_pos(const struct bld *b, const char *path, char *where, size_t size)
 {
-    size_t k = 0, opt = 0;
-    int used = 0;
     snprintf(where, size, "graph");
-    if (sscanf(path, "$.nodes[%zu]%n", &k, &used) != 1 || used == 0 || k >= b->norder)
+    size_t k = 0, opt = 0;
+    const char *rest = NULL;
+    if (!index_after(path, "$.nodes[", &k, &rest) || k >= b->norder)
         return b->g->pos;
     size_t i = b->order[k];
     if (i == SYNTH_START) {
         snprintf(where, size, "the added start");
         return b->g->nodes[b->starts[0]].pos;
     }
-    const char *rest = path + used;
-    if (b->n[i].kind == FF_NODE_DECISION && sscanf(rest, ".options[%zu]", &opt) == 1 &&
+    if (b->n[i].kind == FF_NODE_DECISION && index_after(rest, ".options[", &opt, &rest) &&
         opt < b->n[i].nout) {
         size_t e = b->out[b->n[i].first + opt];
         edge_path(b, e, where, size);
@@ -748,7 +765,7 @@ enum ff_err ff_imp_build(const struct ff_imp_graph *g, const char *locale, struc
     b.starts = ff_calloc(g->nnodes, sizeof *b.starts);
     b.order = ff_calloc(g->nnodes + 2, sizeof *b.order);
     b.seq = ff_calloc(g->nnodes, sizeof *b.seq);
-    b.eextra = ff_calloc(g->nedges ? g->nedges : 1, sizeof *b.eextra);
+    b.eextra = ff_calloc(g->nedges ? g->nedges : 1, sizeof(cJSON *));
     if (b.n && b.starts && b.order && b.seq && b.eextra && group_edges(&b) && prepare(&b))
         err = write_json(&b, &json, &len);
     else if (b.refused && !b.oom)

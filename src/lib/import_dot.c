@@ -125,7 +125,7 @@ static void squeeze(char *s)
         bool ws = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
         if (ws && space)
             continue;
-        s[n++] = ws ? ' ' : *p;
+        s[n++] = (char)(ws ? ' ' : *p);
         space = ws;
     }
     while (n > 0 && s[n - 1] == ' ')
@@ -334,13 +334,13 @@ static int cmp_seq(const void *a, const void *b)
 static bool read_edges(struct rd *r)
 {
     size_t n = (size_t)agnedges(r->g), k = 0;
-    Agedge_t **v = ff_calloc(n ? n : 1, sizeof *v);
+    Agedge_t **v = ff_calloc(n ? n : 1, sizeof(Agedge_t *));
     if (!v)
         return false;
     for (Agnode_t *a = agfstnode(r->g); a; a = agnxtnode(r->g, a))
         for (Agedge_t *e = agfstout(r->g, a); e && k < n; e = agnxtout(r->g, e))
             v[k++] = e;
-    qsort(v, k, sizeof *v, cmp_seq);
+    qsort(v, k, sizeof(Agedge_t *), cmp_seq);
     bool ok = true;
     for (size_t i = 0; i < k && ok; i++) {
         Agedge_t *e = v[i];
