@@ -333,9 +333,26 @@ static enum ff_err load_identity(struct ff_store *s, const char *device)
     return FF_OK;
 }
 
+/* SQLite does not always call the busy handler for the switch to WAL while another process
+ * sets up the same new file, so the switch is retried for as long as the busy wait allows;
+ * the last try reports the failure. */
+static enum ff_err wal_on(struct ff_store *s, int busy_ms)
+{
+    for (int waited = 0; waited < busy_ms; waited += 10) {
+        int rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return FF_OK;
+        if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+            break;
+        sqlite3_sleep(10);
+    }
+    return exec_sql(s, "PRAGMA journal_mode = WAL", "switching to WAL");
+}
+
 static enum ff_err configure(struct ff_store *s, int busy_ms)
 {
-    sqlite3_busy_timeout(s->db, busy_ms > 0 ? busy_ms : FF_STORE_BUSY_MS);
+    busy_ms = busy_ms > 0 ? busy_ms : FF_STORE_BUSY_MS;
+    sqlite3_busy_timeout(s->db, busy_ms);
     sqlite3_extended_result_codes(s->db, 1);
     if (!s->readonly && sqlite3_db_readonly(s->db, "main") == 1)
         return ff_store__fail(s, FF_EREADONLY, "%s: the file is read-only",
@@ -347,7 +364,7 @@ static enum ff_err configure(struct ff_store *s, int busy_ms)
                              "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;",
                              "configuring");
     if (!e && !s->readonly)
-        e = exec_sql(s, "PRAGMA journal_mode = WAL", "switching to WAL");
+        e = wal_on(s, busy_ms);
     return e;
 }
 

@@ -97,14 +97,15 @@ static void racer(const char *path, int go_fd)
     char buf;
     if (read(go_fd, &buf, 1) < 0) /* all start together, when the pipe closes */
         _exit(3);
-    struct ff_store_opts o = {.path = path, .device = "shared"};
+    char why[512] = "";
+    struct ff_store_opts o = {.path = path, .device = "shared", .why = why, .why_len = sizeof why};
     struct ff_store *s = NULL;
     enum ff_err e = ff_store_open(&o, &s);
     if (!e)
         e = ff_store_append(s, "case.note_added", "k", "{\"text\":\"racer\"}", NULL);
     if (e)
         fprintf(stderr, "racer %d: %s: %s\n", (int)getpid(), ff_strerror(e),
-                s ? ff_store_errmsg(s) : "open failed");
+                s ? ff_store_errmsg(s) : why);
     ff_store_close(s);
     _exit(e ? 1 : 0);
 }
