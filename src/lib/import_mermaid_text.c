@@ -104,6 +104,8 @@ bool ff_mm_delimited(struct mm *m, struct ff_pos start, const char *close, const
         adv(m, 1);
     }
     *which = at_str(m, close) ? close : close2;
+    if (!*which) /* the loop stops only at one of them; said for the analyzer */
+        return false;
     size_t end = m->p;
     adv(m, strlen(*which));
     return ff_mm_label(m, m->s + from, end - from, label);

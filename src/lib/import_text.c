@@ -178,17 +178,15 @@ enum ff_err ff_imp_text_plain(const char *s, size_t n, unsigned flags, char **ou
             if (brk)
                 put_byte(&o, '\n');
             i += k;
-        } else if (c == '&' && (k = entity(s + i + 1, n - i - 1, false, &cp))) {
-            put_cp(&o, cp);
-            i += k + 1;
-        } else if (c == '#' && (flags & FF_IMP_TEXT_MERMAID) &&
-                   (k = entity(s + i + 1, n - i - 1, true, &cp))) {
-            put_cp(&o, cp);
+        } else if ((c == '&' && (k = entity(s + i + 1, n - i - 1, false, &cp))) ||
+                   (c == '#' && (flags & FF_IMP_TEXT_MERMAID) &&
+                    (k = entity(s + i + 1, n - i - 1, true, &cp)))) {
+            put_cp(&o, cp); /* &name; and &#n; anywhere, Mermaid's #name; and #n; too */
             i += k + 1;
         } else if ((flags & FF_IMP_TEXT_MARKDOWN) && md_marker(s, i, n)) {
             i++;
         } else {
-            put_byte(&o, (c == '\n' && (flags & FF_IMP_TEXT_HTML)) ? ' ' : c);
+            put_byte(&o, (char)((c == '\n' && (flags & FF_IMP_TEXT_HTML)) ? ' ' : c));
             i++;
         }
     }

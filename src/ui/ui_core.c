@@ -7,6 +7,7 @@
  * Invariants: the widget and command arrays, and every string they point to, stay valid from
  * ui_frame_end until the next ui_frame_begin; ids are the FNV-1a 64 hash of the id string.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -120,7 +121,7 @@ int ui_px(const struct ui *ui, int logical)
 
 int ui_text_px(const struct ui *ui, int logical)
 {
-    return ui_px(ui, logical) * ui->theme->text_scale + 0.5;
+    return (int)lround(ui_px(ui, logical) * ui->theme->text_scale);
 }
 
 int ui_line_h(int font_px)

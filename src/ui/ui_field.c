@@ -31,11 +31,11 @@ static int edit(struct ui *ui, struct ui_edit *e)
     int res = 0;
     for (size_t i = 0; i < ui->nev; i++) {
         const struct ui_event *ev = &ui->ev[i];
-        if (ev->kind == UI_EV_TEXT && ui_edit_insert(e, ui->evtext + ev->off, ev->len))
-            res |= UI_RES_CHANGE;
-        else if (ev->kind == UI_EV_KEY && ev->key == UI_KEY_ENTER)
+        bool enter = ev->kind == UI_EV_KEY && ev->key == UI_KEY_ENTER;
+        if (enter)
             res |= UI_RES_SUBMIT;
-        else if (ev->kind == UI_EV_KEY && ui_edit_key(e, ev->key, ev->mods))
+        else if ((ev->kind == UI_EV_TEXT && ui_edit_insert(e, ui->evtext + ev->off, ev->len)) ||
+                 (ev->kind == UI_EV_KEY && ui_edit_key(e, ev->key, ev->mods)))
             res |= UI_RES_CHANGE;
     }
     return res;

@@ -54,8 +54,9 @@ static void drag(struct ui *ui, struct ui_state *st, struct ui_rect view, int y)
 static void animate(struct ui *ui, struct ui_state *st, struct ui_rect view)
 {
     double max = max_offset(st, view), *o = &st->u.list.offset, *v = &st->u.list.vel;
-    for (double left = (double)(ui->now - ui->prev_now); left > 0; left -= STEP_MS) {
-        double s = left < STEP_MS ? left : STEP_MS;
+    for (uint64_t left = ui->now - ui->prev_now; left > 0;
+         left -= left < STEP_MS ? left : STEP_MS) {
+        double s = (double)(left < STEP_MS ? left : STEP_MS);
         double target = *o < 0 ? 0 : *o > max ? max : *o;
         if (*o != target) {
             bool outward = (*o < 0 && *v < 0) || (*o > max && *v > 0);
