@@ -139,8 +139,9 @@ static enum ff_err set_key(struct ff_app_config *c, const char *key, const char 
             goto bad_hash;
         memcpy(c->admin_pin_hash, v, strlen(v) + 1);
     } else {
-        snprintf(why, why_len, "unknown setting (known: store, mode, size, fullscreen, locale, "
-                               "theme, idle, admin_pin_hash)");
+        snprintf(why, why_len,
+                 "unknown setting (known: store, mode, size, fullscreen, locale, "
+                 "theme, idle, admin_pin_hash)");
         return FF_ENOTFOUND;
     }
     return FF_OK;
@@ -166,8 +167,9 @@ bad_size:
     snprintf(why, why_len, "expected WIDTHxHEIGHT from 320x320 to 7680x4320, e.g. 1280x800");
     return FF_EINVALID;
 bad_hash:
-    snprintf(why, why_len, "expected an argon2id hash ($argon2id$v=19$...), never the PIN; "
-                           "make one with `argon2` or ff_pin_hash()");
+    snprintf(why, why_len,
+             "expected an argon2id hash ($argon2id$v=19$...), never the PIN; "
+             "make one with `argon2` or ff_pin_hash()");
     return FF_EINVALID;
 }
 
@@ -292,8 +294,12 @@ static enum ff_err read_file(const char *path, char **out, size_t *len, bool *mi
 static const char *flag_key(const char *flag)
 {
     static const char *const map[][2] = {
-        {"--store", "store"},   {"--mode", "mode"},   {"--size", "size"},
-        {"--locale", "locale"}, {"--theme", "theme"}, {"--idle", "idle"},
+        {"--store", "store"},
+        {"--mode", "mode"},
+        {"--size", "size"},
+        {"--locale", "locale"},
+        {"--theme", "theme"},
+        {"--idle", "idle"},
         {"--admin-pin-hash", "admin_pin_hash"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)

@@ -32,16 +32,16 @@ enum ff_app_mode { FF_MODE_KIOSK, FF_MODE_ENGINEER, FF_MODE_DESK };
 enum ff_app_theme { FF_APP_THEME_NORMAL, FF_APP_THEME_HIGH_CONTRAST, FF_APP_THEME_LARGE };
 
 struct ff_app_config {
-    char store[FF_CONFIG_PATH_MAX]; /* "" = the store's default path */
-    enum ff_app_mode mode;          /* default kiosk */
-    int width, height;              /* default 1280x800 */
-    bool fullscreen;                /* default true in kiosk mode */
-    char locale[8];                 /* default "en" */
-    enum ff_app_theme theme;        /* default normal */
-    int idle_s;                     /* default 90 */
+    char store[FF_CONFIG_PATH_MAX];          /* "" = the store's default path */
+    enum ff_app_mode mode;                   /* default kiosk */
+    int width, height;                       /* default 1280x800 */
+    bool fullscreen;                         /* default true in kiosk mode */
+    char locale[8];                          /* default "en" */
+    enum ff_app_theme theme;                 /* default normal */
+    int idle_s;                              /* default 90 */
     char admin_pin_hash[FF_CONFIG_HASH_MAX]; /* "" = no admin exit configured */
-    char file[FF_CONFIG_PATH_MAX];  /* the config file read, "" when none */
-    bool help;                      /* --help was given: print ff_app_config_help() */
+    char file[FF_CONFIG_PATH_MAX];           /* the config file read, "" when none */
+    bool help;                               /* --help was given: print ff_app_config_help() */
 };
 
 void ff_app_config_defaults(struct ff_app_config *c);

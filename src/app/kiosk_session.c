@@ -36,18 +36,18 @@ struct seen_node {
 };
 
 struct ff_kiosk {
-    struct ff_kiosk_opts opts;         /* copied; the strings below are owned copies */
-    char *store_path, *snapshot_path;  /* owned */
-    char default_locale[8];            /* the attract screen's language */
-    struct ff_store *store;            /* owned; reopened on every wipe */
-    struct ff_kiosk_progress *progress; /* per-chart shortest paths, kept across sessions */
-    enum ff_kiosk_state state;         /* state before STILL_THERE is applied */
-    bool still_there;                  /* idle countdown showing */
-    int64_t last_input;                /* ms of the last input: the idle clock */
-    struct ff_run *run;                /* NULL outside a session */
-    struct ff_kiosk_saved saved;       /* what a restart needs (run_id "" outside one) */
-    size_t recorded;                   /* transcript entries already turned into events */
-    int history;                       /* forward steps on the current path */
+    struct ff_kiosk_opts opts;                /* copied; the strings below are owned copies */
+    char *store_path, *snapshot_path;         /* owned */
+    char default_locale[8];                   /* the attract screen's language */
+    struct ff_store *store;                   /* owned; reopened on every wipe */
+    struct ff_kiosk_progress *progress;       /* per-chart shortest paths, kept across sessions */
+    enum ff_kiosk_state state;                /* state before STILL_THERE is applied */
+    bool still_there;                         /* idle countdown showing */
+    int64_t last_input;                       /* ms of the last input: the idle clock */
+    struct ff_run *run;                       /* NULL outside a session */
+    struct ff_kiosk_saved saved;              /* what a restart needs (run_id "" outside one) */
+    size_t recorded;                          /* transcript entries already turned into events */
+    int history;                              /* forward steps on the current path */
     const char *own_err[FF_CHART_MAX_FIELDS]; /* engine's own per-field messages */
     bool has_own_err;
     const char *message;      /* ENDING: what to tell the customer */
@@ -88,8 +88,8 @@ static uint64_t rand64(struct ff_kiosk *k)
 static void new_uuid(struct ff_kiosk *k, char out[37])
 {
     uint64_t a = rand64(k), b = rand64(k);
-    a = (a & ~0xf000ull) | 0x4000ull;                         /* version 4 */
-    b = (b & ~(0xc000ull << 48)) | (0x8000ull << 48);         /* variant 10 */
+    a = (a & ~0xf000ull) | 0x4000ull;                 /* version 4 */
+    b = (b & ~(0xc000ull << 48)) | (0x8000ull << 48); /* variant 10 */
     snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(a >> 32),
              (unsigned)((a >> 16) & 0xffff), (unsigned)(a & 0xffff), (unsigned)(b >> 48),
              (unsigned long long)(b & 0xffffffffffffull));
@@ -189,10 +189,10 @@ static enum ff_err record_transcript(struct ff_kiosk *k)
 static const char *request_type_of(const char *chart_id)
 {
     static const char *const map[][2] = {
-        {"technical-query", "technical_query"},  {"order", "order"},
-        {"service-request", "service_request"},  {"complaint-escalation", "complaint"},
-        {"software-complaint", "complaint"},     {"payment", "payment"},
-        {"new-connection", "new_application"},   {"after-sales-feedback", "feedback"},
+        {"technical-query", "technical_query"}, {"order", "order"},
+        {"service-request", "service_request"}, {"complaint-escalation", "complaint"},
+        {"software-complaint", "complaint"},    {"payment", "payment"},
+        {"new-connection", "new_application"},  {"after-sales-feedback", "feedback"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(map[i][0], chart_id))
@@ -243,15 +243,16 @@ static enum ff_err ensure_case(struct ff_kiosk *k, const struct ff_node *n)
     cJSON *answers = answers_now(k);
     cJSON *p = cJSON_CreateObject();
     const cJSON *desc = cJSON_GetObjectItemCaseSensitive(answers, "description");
-    bool ok = answers && p && cJSON_AddStringToObject(answers, "ticket", ticket) &&
-              cJSON_AddStringToObject(p, "touchpoint", "kiosk") &&
-              cJSON_AddStringToObject(p, "request_type", k->saved.request_type) &&
-              cJSON_AddStringToObject(p, "run_id", k->saved.run_id) &&
-              cJSON_AddStringToObject(p, "chart_id", c->id) &&
-              cJSON_AddNumberToObject(p, "chart_version", c->version) &&
-              (!category || cJSON_AddStringToObject(p, "category", category)) &&
-              (!priority || cJSON_AddNumberToObject(p, "priority", priority)) &&
-              (!cJSON_IsString(desc) || cJSON_AddStringToObject(p, "description", desc->valuestring));
+    bool ok =
+        answers && p && cJSON_AddStringToObject(answers, "ticket", ticket) &&
+        cJSON_AddStringToObject(p, "touchpoint", "kiosk") &&
+        cJSON_AddStringToObject(p, "request_type", k->saved.request_type) &&
+        cJSON_AddStringToObject(p, "run_id", k->saved.run_id) &&
+        cJSON_AddStringToObject(p, "chart_id", c->id) &&
+        cJSON_AddNumberToObject(p, "chart_version", c->version) &&
+        (!category || cJSON_AddStringToObject(p, "category", category)) &&
+        (!priority || cJSON_AddNumberToObject(p, "priority", priority)) &&
+        (!cJSON_IsString(desc) || cJSON_AddStringToObject(p, "description", desc->valuestring));
     if (ok && cJSON_AddItemToObject(p, "answers", answers))
         answers = NULL;
     cJSON_Delete(answers);
@@ -274,9 +275,10 @@ static enum ff_err escalate(struct ff_kiosk *k, int level, int eta_min, const ch
     if (e)
         return e;
     cJSON *p = cJSON_CreateObject();
-    if (p && (!cJSON_AddNumberToObject(p, "level", level) ||
-              !cJSON_AddStringToObject(p, "reason", reason) ||
-              (eta_min > 0 && !cJSON_AddNumberToObject(p, "eta", (double)(now + eta_min * 60000LL))))) {
+    if (p &&
+        (!cJSON_AddNumberToObject(p, "level", level) ||
+         !cJSON_AddStringToObject(p, "reason", reason) ||
+         (eta_min > 0 && !cJSON_AddNumberToObject(p, "eta", (double)(now + eta_min * 60000LL))))) {
         cJSON_Delete(p);
         p = NULL;
     }
@@ -910,9 +912,8 @@ enum ff_err ff_kiosk_person(struct ff_kiosk *k, int64_t now_ms)
             eta = pn->actions[a].eta_minutes;
         }
     char reason[200];
-    snprintf(reason, sizeof reason, "%s (%s/%s)",
-             ff_kiosk_text(FF_KT_PERSON_REASON, "en"), ff_run_chart(k->run)->id,
-             ff_run_node(k->run)->id);
+    snprintf(reason, sizeof reason, "%s (%s/%s)", ff_kiosk_text(FF_KT_PERSON_REASON, "en"),
+             ff_run_chart(k->run)->id, ff_run_node(k->run)->id);
     if ((e = escalate(k, level, eta, reason, now_ms)))
         return e;
     const struct ff_chart *root = ff_library_find(k->opts.lib, FF_KIOSK_ROOT_CHART, 0);

@@ -26,19 +26,19 @@ struct item {
 };
 
 struct ff_speech {
-    ff_speech_sink sink;  /* where samples go (on the worker thread) */
-    void *ctx;            /* the sink's context */
-    bool available;       /* espeak-ng initialized */
-    int rate;             /* samples per second */
-    char errmsg[256];     /* why not available */
-    pthread_t worker;     /* the synthesis thread (when available) */
-    pthread_mutex_t mu;   /* guards everything below */
-    pthread_cond_t cv;    /* queue changed, or idle reached */
+    ff_speech_sink sink; /* where samples go (on the worker thread) */
+    void *ctx;           /* the sink's context */
+    bool available;      /* espeak-ng initialized */
+    int rate;            /* samples per second */
+    char errmsg[256];    /* why not available */
+    pthread_t worker;    /* the synthesis thread (when available) */
+    pthread_mutex_t mu;  /* guards everything below */
+    pthread_cond_t cv;   /* queue changed, or idle reached */
     struct item q[FF_SPEECH_QUEUE];
-    size_t head, n;       /* ring buffer */
-    bool busy;            /* an item is being synthesized */
-    bool stop;            /* the worker should exit */
-    atomic_uint gen;      /* cancel generation */
+    size_t head, n;  /* ring buffer */
+    bool busy;       /* an item is being synthesized */
+    bool stop;       /* the worker should exit */
+    atomic_uint gen; /* cancel generation */
 };
 
 static atomic_flag instance = ATOMIC_FLAG_INIT; /* espeak-ng is one per process */
@@ -119,8 +119,7 @@ static bool init_espeak(struct ff_speech *sp, const char *data_dir)
         char why[160];
         espeak_ng_GetStatusCodeMessage(st, why, sizeof why);
         snprintf(sp->errmsg, sizeof sp->errmsg,
-                 "read aloud is off: espeak-ng could not start (%s); install espeak-ng-data",
-                 why);
+                 "read aloud is off: espeak-ng could not start (%s); install espeak-ng-data", why);
         espeak_ng_ClearErrorContext(&ctx);
         return false;
     }

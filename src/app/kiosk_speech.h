@@ -21,8 +21,8 @@
 
 #include "fieldflow/err.h"
 
-#define FF_SPEECH_QUEUE 8        /* items waiting; a full queue drops the oldest */
-#define FF_SPEECH_MAX_TEXT 4096  /* bytes of one item */
+#define FF_SPEECH_QUEUE 8       /* items waiting; a full queue drops the oldest */
+#define FF_SPEECH_MAX_TEXT 4096 /* bytes of one item */
 
 struct ff_speech;
 

@@ -60,8 +60,8 @@ static void test_bad(void)
         ff_app_config_defaults(&c);
         before = c;
         char err[512] = "";
-        enum ff_err e = ff_app_config_parse(&c, bad[i].text, strlen(bad[i].text), "t.conf", err,
-                                            sizeof err);
+        enum ff_err e =
+            ff_app_config_parse(&c, bad[i].text, strlen(bad[i].text), "t.conf", err, sizeof err);
         CHECK_INT(e, bad[i].err);
         CHECK_MSG(!strncmp(err, bad[i].where, strlen(bad[i].where)), err);
         CHECK(!memcmp(&c, &before, sizeof c)); /* nothing changed */
@@ -84,8 +84,10 @@ static void test_load(void)
     snprintf(xdg, sizeof xdg, "%s/xdg", dir);
     snprintf(path, sizeof path, "%s/fieldflow", xdg);
     char cmd[8600];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && printf 'locale = es\\nidle = 30\\n' > "
-                              "'%s/fieldflow.conf'", path, path);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s' && printf 'locale = es\\nidle = 30\\n' > "
+             "'%s/fieldflow.conf'",
+             path, path);
     CHECK(system(cmd) == 0);
     setenv("XDG_CONFIG_HOME", xdg, 1);
     struct ff_app_config c;

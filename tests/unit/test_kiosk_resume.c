@@ -21,9 +21,13 @@ static char store[4096], snap[4200];
 
 static struct ff_kiosk *open_kiosk(int64_t now, uint64_t *seed)
 {
-    struct ff_kiosk_opts o = {.store_path = store, .lib = lib, .snapshot_path = snap,
-                              .idle_ms = 90000, .countdown_ms = 20000,
-                              .random = kt_random, .random_ctx = seed};
+    struct ff_kiosk_opts o = {.store_path = store,
+                              .lib = lib,
+                              .snapshot_path = snap,
+                              .idle_ms = 90000,
+                              .countdown_ms = 20000,
+                              .random = kt_random,
+                              .random_ctx = seed};
     struct ff_kiosk *k = NULL;
     CHECK(ff_kiosk_new(&o, now, &k) == FF_OK);
     return k;
@@ -45,8 +49,8 @@ static enum ff_err step(struct ff_kiosk *k, int64_t now)
     if (!strcmp(n, "engineer-available"))
         return ff_kiosk_choose(k, "slot", now);
     if (!strcmp(n, "identify")) {
-        struct ff_run_value id[] = {{"phone", "+45 12 34 56 78"}, {"name", "Ana Lund"},
-                                    {"address", "Nørregade 1"}};
+        struct ff_run_value id[] = {
+            {"phone", "+45 12 34 56 78"}, {"name", "Ana Lund"}, {"address", "Nørregade 1"}};
         return ff_kiosk_submit(k, id, 3, now);
     }
     if (!strcmp(n, "record-details")) {
@@ -151,7 +155,7 @@ static void kill_and_resume(int lock_steps, long usec, int64_t *now, const char 
     waitpid(pid, &status, 0);
     close(go[1]);
     close(done[0]);
-    *now += 60000; /* within the idle time: offered to resume */
+    *now += 60000;            /* within the idle time: offered to resume */
     static uint64_t seed = 7; /* one stream for all sessions of this process: fresh ids */
     struct ff_kiosk *k = open_kiosk(*now, &seed);
     if (!k)

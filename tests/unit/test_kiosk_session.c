@@ -68,7 +68,8 @@ static bool drive(struct env *e, struct ff_kiosk *k, const char *script)
             struct ff_run_value vals[16];
             size_t n = 0;
             char *s2 = NULL;
-            for (char *kv = strtok_r(st + 2, "|", &s2); kv && n < 16; kv = strtok_r(NULL, "|", &s2)) {
+            for (char *kv = strtok_r(st + 2, "|", &s2); kv && n < 16;
+                 kv = strtok_r(NULL, "|", &s2)) {
                 char *eq = strchr(kv, '=');
                 if (!eq)
                     break;
@@ -159,7 +160,9 @@ static void test_case(struct env *e, struct ff_kiosk *k, const char *locale)
     start(e, k, locale);
     CHECK(drive(e, k, "n; c:information; c:other"));
     /* a wrong phone number: refused with a message in the session's language */
-    struct ff_run_value bad[] = {{"question", "Noise from the boiler"}, {"name", "Ana"}, {"phone", "12"},
+    struct ff_run_value bad[] = {{"question", "Noise from the boiler"},
+                                 {"name", "Ana"},
+                                 {"phone", "12"},
                                  {"best_time", "morning"}};
     e->now += 1000;
     CHECK(ff_kiosk_submit(k, bad, 4, e->now) == FF_EINVALID);
@@ -170,7 +173,8 @@ static void test_case(struct env *e, struct ff_kiosk *k, const char *locale)
     if (f.error && !strcmp(locale, "da"))
         CHECK_MSG(strstr(f.error, "Skriv") != NULL, f.error);
     CHECK(ff_kiosk_field(k, 0, &f) && f.error == NULL);
-    CHECK(drive(e, k, "s:question=Boiler noise|name=Ana Lund|phone=+45 12 34 56 78|best_time=morning"));
+    CHECK(drive(e, k,
+                "s:question=Boiler noise|name=Ana Lund|phone=+45 12 34 56 78|best_time=morning"));
     const struct ff_kiosk_view *v = ff_kiosk_view(k);
     CHECK(v->state == FF_KIOSK_ENDING);
     CHECK(v->ending == FF_KIOSK_END_CASE);
@@ -315,17 +319,24 @@ static const char *candidate(struct explorer *x, size_t i, const struct ff_kiosk
     struct ff_kiosk_option ch;
     int y, m, d;
     switch (f->type) {
-    case FF_FIELD_NUMBER: return "2";
-    case FF_FIELD_PHONE: return "+45 12 34 56 78";
-    case FF_FIELD_EMAIL: return "ana@example.dk";
-    case FF_FIELD_POSTCODE: return "2100";
-    case FF_FIELD_YES_NO: return "yes";
-    case FF_FIELD_CHOICE: return ff_kiosk_choice(x->k, i, 0, &ch) ? ch.id : "";
+    case FF_FIELD_NUMBER:
+        return "2";
+    case FF_FIELD_PHONE:
+        return "+45 12 34 56 78";
+    case FF_FIELD_EMAIL:
+        return "ana@example.dk";
+    case FF_FIELD_POSTCODE:
+        return "2100";
+    case FF_FIELD_YES_NO:
+        return "yes";
+    case FF_FIELD_CHOICE:
+        return ff_kiosk_choice(x->k, i, 0, &ch) ? ch.id : "";
     case FF_FIELD_DATE:
         ff_civil_from_days(x->e->now / 86400000 + days[c % 3], &y, &m, &d);
         snprintf(date, 16, "%04d-%02d-%02d", y, m, d);
         return date;
-    default: return texts[c % 3];
+    default:
+        return texts[c % 3];
     }
 }
 
@@ -436,8 +447,8 @@ int main(void)
     x.e = &e;
     x.k = k;
     explore(&x, NULL, 0);
-    printf("explored %d sessions, %zu options: %d information, %d case, %d visit, %d escalated\n", x.sessions,
-           x.ncovered, x.endings[0], x.endings[1], x.endings[2], x.endings[3]);
+    printf("explored %d sessions, %zu options: %d information, %d case, %d visit, %d escalated\n",
+           x.sessions, x.ncovered, x.endings[0], x.endings[1], x.endings[2], x.endings[3]);
     CHECK(x.sessions > 30);
     CHECK(x.ncovered >= 50); /* every customer-facing option of the shipped charts: 56 */
     CHECK(x.endings[FF_KIOSK_END_INFORMATION] > 0 && x.endings[FF_KIOSK_END_CASE] > 0 &&

@@ -13,7 +13,7 @@
 struct buffer_sink {
     atomic_size_t samples; /* total received */
     atomic_size_t calls;
-    atomic_long peak;      /* largest |sample|: real audio, not silence */
+    atomic_long peak; /* largest |sample|: real audio, not silence */
 };
 
 static void sink(const int16_t *s, size_t n, int rate, void *ctx)

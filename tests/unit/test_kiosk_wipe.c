@@ -70,9 +70,13 @@ int main(void)
     snprintf(store, sizeof store, "%s", kt_store(dir, "wipe.db"));
     snprintf(snap, sizeof snap, "%s/kiosk-run.json", dir);
     uint64_t seed = 42;
-    struct ff_kiosk_opts o = {.store_path = store, .lib = lib, .snapshot_path = snap,
-                              .idle_ms = 90000, .countdown_ms = 20000,
-                              .random = kt_random, .random_ctx = &seed};
+    struct ff_kiosk_opts o = {.store_path = store,
+                              .lib = lib,
+                              .snapshot_path = snap,
+                              .idle_ms = 90000,
+                              .countdown_ms = 20000,
+                              .random = kt_random,
+                              .random_ctx = &seed};
     int64_t now = T0;
     struct ff_kiosk *k = NULL;
     CHECK(ff_kiosk_new(&o, now, &k) == FF_OK);
@@ -99,7 +103,8 @@ int main(void)
     CHECK(ff_kiosk_next(k, now += 1000) == FF_OK);
     CHECK(ff_kiosk_choose(k, "service", now += 1000) == FF_OK);
     CHECK(ff_kiosk_choose(k, "none", now += 1000) == FF_OK);
-    struct ff_run_value id[] = {{"phone", v[3]}, {"name", v[0]}, {"address", v[1]}, {"email", v[2]}};
+    struct ff_run_value id[] = {
+        {"phone", v[3]}, {"name", v[0]}, {"address", v[1]}, {"email", v[2]}};
     CHECK(ff_kiosk_submit(k, id, 4, now += 1000) == FF_OK);
     CHECK(ff_kiosk_choose(k, "new-fault", now += 1000) == FF_OK);
     struct ff_run_value det[] = {{"appliance", "gas_boiler"}, {"description", v[4]}};
