@@ -4,7 +4,6 @@
  * one. The buffer holds every personal value of the log, so it is wiped before it is
  * freed. Decoding failures cannot happen for a log the store wrote; such a line is skipped.
  */
-#define _DEFAULT_SOURCE
 #include "kiosk_log.h"
 
 #include <cJSON.h>

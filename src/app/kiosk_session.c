@@ -10,7 +10,6 @@
  * Personal data (answers) lives in the runner, the snapshot text and the outbox; ending a
  * session wipes each (kiosk_heap.c wipes what the libraries free) and reopens the store.
  */
-#define _DEFAULT_SOURCE
 #include "kiosk_session.h"
 
 #include <cJSON.h>
@@ -311,9 +310,9 @@ static enum ff_err request_visit(struct ff_kiosk *k, int64_t now)
     int h0 = 0, h1 = 0;
     const char *date = ff_run_answer(k->run, "visit_date");
     const char *window = ff_run_answer(k->run, "time_window");
-    int y, m, d;
-    if (date && sscanf(date, "%4d-%2d-%2d", &y, &m, &d) == 3) {
-        int64_t day = ff_days_from_civil(y, m, d) * 86400000LL;
+    if (date && strlen(date) == 10 && date[4] == '-' && date[7] == '-') { /* normal form */
+        int y = (int)strtol(date, NULL, 10), m = (int)strtol(date + 5, NULL, 10);
+        int64_t day = ff_days_from_civil(y, m, (int)strtol(date + 8, NULL, 10)) * 86400000LL;
         from = day > now ? day : now;
     }
     if (window && !strcmp(window, "morning"))
