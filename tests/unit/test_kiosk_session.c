@@ -129,7 +129,7 @@ static void start(struct env *e, struct ff_kiosk *k, const char *locale)
     CHECK_STR(v->node_id, "welcome");
     CHECK_STR(v->title, node_title(e, "kiosk-triage", "welcome", locale));
     CHECK_INT(v->step, 1);
-    CHECK(v->steps >= 3);
+    CHECK_INT(v->steps, 3); /* welcome, ask-request, call-staff (a hand-off) */
     CHECK(!v->can_back);
 }
 
@@ -141,7 +141,8 @@ static void test_information(struct env *e, struct ff_kiosk *k, const char *loca
     CHECK(v->kind == FF_NODE_KB);
     CHECK_MSG(strlen(v->article_body) > 20, v->node_id); /* the article, from the store */
     CHECK(strlen(v->article_title) > 0);
-    CHECK_INT(v->step, 4);
+    CHECK_INT(v->step, 4); /* welcome, ask-request, query-topic were steps 1-3... */
+    CHECK_INT(v->steps, 7); /* ...kb, answered, then anything-else and call-staff */
     CHECK(drive(e, k, "n; c:yes; c:no; n; c:no"));
     v = ff_kiosk_view(k);
     CHECK(v->state == FF_KIOSK_ENDING);
