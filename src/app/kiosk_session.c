@@ -22,6 +22,7 @@
 #include "fieldflow/kb.h"
 #include "fieldflow/mem.h"
 #include "fieldflow/store.h"
+#include "kiosk_heap.h"
 #include "kiosk_log.h"
 #include "kiosk_progress.h"
 #include "kiosk_resume.h"
@@ -600,6 +601,22 @@ static enum ff_err settle(struct ff_kiosk *k, int64_t now)
     return fail(k, FF_ELIMIT, "settle", "more than 64 nodes passed without a question");
 }
 
+/* Snapshot (with the outbox), then append the outbox; at an ending the snapshot goes once
+ * the events are in the store. Also at an ending the snapshot is written first: a crash
+ * between the appends and the removal then resumes into the same ending, and the outbox
+ * keys keep its events single (an older snapshot would redo the last step). */
+static enum ff_err persist(struct ff_kiosk *k)
+{
+    enum ff_err e;
+    if (k->opts.snapshot_path && (e = ff_kiosk_snapshot_write(&k->saved, k->snapshot_path)))
+        return fail(k, e, k->snapshot_path, "cannot write the snapshot");
+    if ((e = ff_kiosk_outbox_flush(&k->saved, k->store)))
+        return fail(k, e, "store", ff_store_errmsg(k->store));
+    if (k->opts.snapshot_path && k->state == FF_KIOSK_ENDING)
+        ff_kiosk_snapshot_remove(k->snapshot_path);
+    return FF_OK;
+}
+
 /* After every runner operation: settle, record, snapshot, append. */
 static enum ff_err commit_op(struct ff_kiosk *k, int64_t now)
 {
@@ -618,14 +635,9 @@ static enum ff_err commit_op(struct ff_kiosk *k, int64_t now)
         ff_free(k->saved.run_json);
     }
     k->saved.run_json = snap;
-    if (k->opts.snapshot_path && k->state == FF_KIOSK_STEP &&
-        (e = ff_kiosk_snapshot_write(&k->saved, k->snapshot_path)))
-        return fail(k, e, k->snapshot_path, "cannot write the snapshot");
-    if ((e = ff_kiosk_outbox_flush(&k->saved, k->store)))
-        return fail(k, e, "store", ff_store_errmsg(k->store));
+    if ((e = persist(k)))
+        return e;
     if (k->state == FF_KIOSK_ENDING) {
-        if (k->opts.snapshot_path)
-            ff_kiosk_snapshot_remove(k->snapshot_path);
         k->ending = ending_of(k);
         refresh_visit_status(k);
     }
@@ -668,6 +680,9 @@ enum ff_err ff_kiosk_new(const struct ff_kiosk_opts *opts, int64_t now_ms, struc
     if (!opts || !opts->store_path || !opts->lib || opts->idle_ms <= 0 || opts->countdown_ms <= 0 ||
         !ff_library_find(opts->lib, FF_KIOSK_ROOT_CHART, 0))
         return FF_EINVAL;
+    /* Referencing the heap module links the wiping free() into every program that runs a
+       session (a static library member is linked only when something refers to it). */
+    (void)ff_kiosk_heap_wipes();
     struct ff_kiosk *k = ff_calloc(1, sizeof *k);
     if (!k)
         return FF_ENOMEM;
@@ -922,10 +937,8 @@ enum ff_err ff_kiosk_person(struct ff_kiosk *k, int64_t now_ms)
     k->state = FF_KIOSK_ENDING;
     k->last_input = now_ms;
     k->saved.last_ms = now_ms;
-    if ((e = ff_kiosk_outbox_flush(&k->saved, k->store)))
-        return fail(k, e, "store", ff_store_errmsg(k->store));
-    if (k->opts.snapshot_path)
-        ff_kiosk_snapshot_remove(k->snapshot_path);
+    if ((e = persist(k)))
+        return e;
     k->ending = ending_of(k);
     refresh_visit_status(k);
     fill_view(k);

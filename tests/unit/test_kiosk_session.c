@@ -141,7 +141,7 @@ static void test_information(struct env *e, struct ff_kiosk *k, const char *loca
     CHECK(v->kind == FF_NODE_KB);
     CHECK_MSG(strlen(v->article_body) > 20, v->node_id); /* the article, from the store */
     CHECK(strlen(v->article_title) > 0);
-    CHECK_INT(v->step, 4); /* welcome, ask-request, query-topic were steps 1-3... */
+    CHECK_INT(v->step, 4);  /* welcome, ask-request, query-topic were steps 1-3... */
     CHECK_INT(v->steps, 7); /* ...kb, answered, then anything-else and call-staff */
     CHECK(drive(e, k, "n; c:yes; c:no; n; c:no"));
     v = ff_kiosk_view(k);
@@ -304,10 +304,18 @@ static bool covered(struct explorer *x, const char *key)
     return false;
 }
 
+/* Copies a key of at most 119 bytes (longer ones are cut; ours are far shorter). */
+static void copy_key(char to[120], const char *from)
+{
+    size_t n = strnlen(from, 119);
+    memcpy(to, from, n);
+    to[n] = '\0';
+}
+
 static void cover(struct explorer *x, const char *key)
 {
     if (!covered(x, key) && x->ncovered < MAX_COVERED)
-        snprintf(x->covered[x->ncovered++], sizeof x->covered[0], "%s", key);
+        copy_key(x->covered[x->ncovered++], key);
 }
 
 /* Valid values by type; a field refused with one candidate gets the next one (patterns,
@@ -395,7 +403,7 @@ static void explore(struct explorer *x, char (*prefix)[120], size_t np)
             char key[120];
             snprintf(key, sizeof key, "%s%s", here, o.id);
             if (!covered(x, key) && np < 30)
-                snprintf(fresh[nfresh++], sizeof fresh[0], "%s", key);
+                copy_key(fresh[nfresh++], key);
         }
         if (nfresh == 0) {
             /* everything here was walked: the last option leaves loops (anything-else) */
