@@ -101,6 +101,9 @@ struct ff_kiosk_view {
     const char *visit_status; /* "requested" until the store has a confirmation, then
                                  "confirmed" (or "rejected"); "" without a visit */
     bool rated;               /* a rating was given */
+    /* Any state: events made but not yet in the store (it refused them: disk full, I/O);
+       they are kept in the snapshot and retried with the next operation. 0 normally. */
+    size_t pending_events;
 };
 
 struct ff_kiosk_option {
