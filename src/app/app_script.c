@@ -1,0 +1,283 @@
+/* app_script.c - runs --script files against the kiosk (see app_script.h).
+ *
+ * Each command settles the UI first (runs frames until nothing changes), so a tap always
+ * hits what is on screen. Taps land on the centre of the visible part of the widget (its
+ * rect within its clip), as a finger would. `wait` advances the fake clock, stopping at
+ * every timer the core or the kiosk asked for, so a 60 s idle wait takes no real time and
+ * runs the same frames the real clock would.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_script.h"
+
+#define LINE_BYTES 1024
+
+struct script {
+    struct app_host *h;
+    const char *file; /* for messages */
+    int line;         /* current line, 1-based */
+};
+
+__attribute__((format(printf, 2, 3))) static int fail(const struct script *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s:%d: ", s->file, s->line);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (screen %s)\n", app_kiosk_screen(s->h->kiosk));
+    return 1;
+}
+
+static bool widget_center(struct ui *ui, const char *id, int *x, int *y)
+{
+    const struct ui_widget *w = ui_find(ui, id);
+    if (!w)
+        return false;
+    int x0 = w->rect.x > w->clip.x ? w->rect.x : w->clip.x;
+    int y0 = w->rect.y > w->clip.y ? w->rect.y : w->clip.y;
+    int x1 = w->rect.x + w->rect.w, cx1 = w->clip.x + w->clip.w;
+    int y1 = w->rect.y + w->rect.h, cy1 = w->clip.y + w->clip.h;
+    x1 = x1 < cx1 ? x1 : cx1;
+    y1 = y1 < cy1 ? y1 : cy1;
+    if (x1 <= x0 || y1 <= y0)
+        return false;
+    *x = (x0 + x1) / 2;
+    *y = (y0 + y1) / 2;
+    return true;
+}
+
+static void advance(struct app_host *h, uint64_t ms)
+{
+    uint64_t target = h->now + ms;
+    while (h->now < target) {
+        uint64_t t = h->next_timer < target ? h->next_timer : target;
+        h->now = t > h->now ? t : h->now + 1;
+        app_host_frame(h);
+    }
+    app_host_settle(h);
+}
+
+static int cmd_tap(struct script *s, const char *id)
+{
+    int x, y;
+    if (!widget_center(s->h->ui, id, &x, &y))
+        return fail(s, "tap: no visible widget \"%s\"", id);
+    ui_pointer_down(s->h->ui, x, y);
+    app_host_input(s->h);
+    app_host_frame(s->h);
+    s->h->now += 80; /* a finger rests on the glass for a moment */
+    ui_pointer_up(s->h->ui, x, y);
+    app_host_input(s->h);
+    app_host_settle(s->h);
+    return 0;
+}
+
+static int cmd_drag(struct script *s, const char *args)
+{
+    char id[256];
+    int dx, dy, x, y;
+    if (sscanf(args, "%255s %d %d", id, &dx, &dy) != 3)
+        return fail(s, "drag: expected ID DX DY, got \"%s\"", args);
+    if (!widget_center(s->h->ui, id, &x, &y))
+        return fail(s, "drag: no visible widget \"%s\"", id);
+    ui_pointer_down(s->h->ui, x, y);
+    app_host_input(s->h);
+    app_host_frame(s->h);
+    for (int i = 1; i <= 10; i++) {
+        s->h->now += 16;
+        ui_pointer_move(s->h->ui, x + dx * i / 10, y + dy * i / 10);
+        app_host_frame(s->h);
+    }
+    ui_pointer_up(s->h->ui, x + dx, y + dy);
+    app_host_input(s->h);
+    app_host_settle(s->h);
+    return 0;
+}
+
+static int cmd_key(struct script *s, const char *name)
+{
+    static const struct {
+        const char *name;
+        enum ui_key key;
+        unsigned mods;
+    } keys[] = {
+        {"tab", UI_KEY_TAB, 0},
+        {"shift-tab", UI_KEY_TAB, UI_MOD_SHIFT},
+        {"enter", UI_KEY_ENTER, 0},
+        {"escape", UI_KEY_ESCAPE, 0},
+        {"left", UI_KEY_LEFT, 0},
+        {"right", UI_KEY_RIGHT, 0},
+        {"up", UI_KEY_UP, 0},
+        {"down", UI_KEY_DOWN, 0},
+        {"backspace", UI_KEY_BACKSPACE, 0},
+        {"delete", UI_KEY_DELETE, 0},
+        {"home", UI_KEY_HOME, 0},
+        {"end", UI_KEY_END, 0},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (!strcmp(keys[i].name, name)) {
+            ui_key(s->h->ui, keys[i].key, keys[i].mods);
+            app_host_input(s->h);
+            app_host_settle(s->h);
+            return 0;
+        }
+    }
+    return fail(s, "key: unknown key \"%s\" (tab, shift-tab, enter, escape, arrows, ...)", name);
+}
+
+static bool text_on_screen(const struct ui *ui, const char *text)
+{
+    size_t n;
+    const struct ui_widget *w = ui_widgets(ui, &n);
+    for (size_t i = 0; i < n; i++)
+        if (w[i].text && strstr(w[i].text, text))
+            return true;
+    return false;
+}
+
+static int cmd_screenshot(struct script *s, const char *name)
+{
+    char path[4096], err[256];
+    if (!*name || strchr(name, '/'))
+        return fail(s, "screenshot: \"%s\" must be a plain name", name);
+    snprintf(path, sizeof path, "%s/%s.png", s->h->shots, name);
+    ui_sdl_draw(s->h->sdl, s->h->ui);
+    if (ui_sdl_screenshot(s->h->sdl, path, err, sizeof err) != FF_OK)
+        return fail(s, "screenshot: %s", err);
+    printf("screenshot %s\n", path);
+    return 0;
+}
+
+static int cmd_check(struct script *s)
+{
+    struct ui_finding f[16];
+    size_t n = ui_check(s->h->ui, f, 16);
+    uint32_t cp = 0;
+    size_t missing = ui_sdl_missing_glyphs(s->h->sdl, &cp);
+    for (size_t i = 0; i < n && i < 16; i++)
+        fprintf(stderr, "%s:%d: check-ui: %s: %s\n", s->file, s->line, ui_finding_name(f[i].kind),
+                f[i].message);
+    if (missing)
+        fprintf(stderr, "%s:%d: check-ui: missing-glyph: %zu codepoints, first U+%04X\n", s->file,
+                s->line, missing, (unsigned)cp);
+    if (n || missing)
+        return fail(s, "check-ui: %s", "findings above");
+    return 0;
+}
+
+static int cmd_size(struct script *s, const char *arg)
+{
+    char *end;
+    errno = 0;
+    long w = strtol(arg, &end, 10), hgt = 0;
+    if (*end == 'x')
+        hgt = strtol(end + 1, &end, 10);
+    if (*end || errno || w < 200 || hgt < 200 || w > 8192 || hgt > 8192)
+        return fail(s, "size: expected WxH (200..8192), got \"%s\"", arg);
+    int dw, dh;
+    double scale;
+    ui_sdl_set_size(s->h->sdl, (int)w, (int)hgt);
+    ui_sdl_size(s->h->sdl, &dw, &dh, &scale);
+    ui_set_screen(s->h->ui, dw, dh, ui_scale(s->h->ui));
+    app_host_settle(s->h);
+    return 0;
+}
+
+static int cmd_theme(struct script *s, const char *arg)
+{
+    for (int t = 0; t < UI_THEME_COUNT; t++) {
+        if (!strcmp(ui_theme_get((enum ui_theme_id)t)->name, arg)) {
+            app_kiosk_set_theme(s->h->kiosk, (enum ui_theme_id)t);
+            app_host_settle(s->h);
+            return 0;
+        }
+    }
+    return fail(s, "theme: unknown theme \"%s\" (normal, high-contrast, large-text)", arg);
+}
+
+static int run_line(struct script *s, char *line)
+{
+    char *arg = line + strcspn(line, " ");
+    if (*arg)
+        *arg++ = '\0';
+    struct app_host *h = s->h;
+    app_host_settle(h);
+    if (!strcmp(line, "tap"))
+        return cmd_tap(s, arg);
+    if (!strcmp(line, "type")) {
+        ui_text(h->ui, arg);
+        app_host_input(h);
+        app_host_settle(h);
+        return 0;
+    }
+    if (!strcmp(line, "key"))
+        return cmd_key(s, arg);
+    if (!strcmp(line, "drag"))
+        return cmd_drag(s, arg);
+    if (!strcmp(line, "wait")) {
+        char *end;
+        long ms = strtol(arg, &end, 10);
+        if (end == arg || *end || ms < 0 || ms > 86400000L)
+            return fail(s, "wait: expected milliseconds, got \"%s\"", arg);
+        advance(h, (uint64_t)ms);
+        return 0;
+    }
+    if (!strcmp(line, "expect-text"))
+        return text_on_screen(h->ui, arg) ? 0 : fail(s, "expect-text: \"%s\" not on screen", arg);
+    if (!strcmp(line, "expect-no-text"))
+        return !text_on_screen(h->ui, arg) ? 0
+                                           : fail(s, "expect-no-text: \"%s\" is on screen", arg);
+    if (!strcmp(line, "expect-screen"))
+        return !strcmp(app_kiosk_screen(h->kiosk), arg)
+                   ? 0
+                   : fail(s, "expect-screen: expected \"%s\"", arg);
+    if (!strcmp(line, "screenshot"))
+        return cmd_screenshot(s, arg);
+    if (!strcmp(line, "size"))
+        return cmd_size(s, arg);
+    if (!strcmp(line, "theme"))
+        return cmd_theme(s, arg);
+    if (!strcmp(line, "locale")) {
+        if (strcmp(arg, "en") && strcmp(arg, "da") && strcmp(arg, "es"))
+            return fail(s, "locale: expected en, da or es, got \"%s\"", arg);
+        app_kiosk_set_locale(h->kiosk, arg);
+        app_host_settle(h);
+        return 0;
+    }
+    if (!strcmp(line, "check-ui"))
+        return cmd_check(s);
+    return fail(s, "unknown command \"%s\"", line);
+}
+
+int app_script_run(struct app_host *h, const char *file)
+{
+    FILE *f = fopen(file, "r");
+    if (!f) {
+        fprintf(stderr, "fieldflow: %s: %s\n", file, strerror(errno));
+        return 3;
+    }
+    struct script s = {h, file, 0};
+    char line[LINE_BYTES];
+    int rc = 0;
+    app_host_settle(h);
+    while (!rc && fgets(line, sizeof line, f)) {
+        s.line++;
+        size_t n = strlen(line);
+        if (n == sizeof line - 1 && line[n - 1] != '\n') {
+            rc = fail(&s, "line longer than %s bytes", "1023");
+            break;
+        }
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
+            line[--n] = '\0';
+        char *p = line + strspn(line, " \t");
+        if (*p && *p != '#')
+            rc = run_line(&s, p);
+    }
+    fclose(f);
+    return rc;
+}

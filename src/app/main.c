@@ -1,0 +1,139 @@
+/* main.c - the program `fieldflow`: loads the shipped charts and knowledge base, opens the
+ * store, the window and the widget layer, and runs the kiosk interactively or from a
+ * --script on a fake clock. Exit codes: 0 ok, 1 a script step failed, 2 usage, 3 failure.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_args.h"
+#include "app_host.h"
+#include "app_kiosk.h"
+#include "app_script.h"
+#include "fieldflow/chart.h"
+#include "fieldflow/field.h"
+#include "fieldflow/kb.h"
+#include "fieldflow/store.h"
+
+/* Every *.json chart of dir, as one library (subcharts refer to each other by id). A chart
+ * that fails to load is reported and stops start-up: a kiosk with a broken chart is worse
+ * than no kiosk. */
+static int load_charts(const char *dir, struct ff_library **out)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "fieldflow: %s: cannot open the charts folder\n", dir);
+        return 3;
+    }
+    struct ff_library *lib = NULL;
+    struct ff_diags diags;
+    ff_diags_init(&diags);
+    int rc = ff_library_new(&lib) == FF_OK ? 0 : 3;
+    struct dirent *e;
+    while (!rc && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".json"))
+            continue;
+        char path[4096];
+        struct ff_chart *c = NULL;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (ff_chart_load(path, &diags, &c) != FF_OK || ff_library_add(lib, c, &diags) != FF_OK)
+            rc = 3;
+    }
+    closedir(d);
+    if (!rc && ff_library_check(lib, &diags) != FF_OK)
+        rc = 3;
+    for (size_t i = 0; rc && i < diags.n; i++) {
+        char buf[1024];
+        ff_diag_format(&diags.v[i], buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
+    ff_diags_free(&diags);
+    if (rc)
+        ff_library_free(lib);
+    else
+        *out = lib;
+    return rc;
+}
+
+static enum ui_theme_id theme_of(const char *name)
+{
+    for (int t = 0; t < UI_THEME_COUNT; t++)
+        if (!strcmp(ui_theme_get((enum ui_theme_id)t)->name, name))
+            return (enum ui_theme_id)t;
+    return UI_THEME_NORMAL;
+}
+
+/* The script's clock starts at a fixed instant, so its screens are the same on every run. */
+static uint64_t fake_epoch(void)
+{
+    return (uint64_t)ff_days_from_civil(2026, 12, 1) * 86400000u + 9u * 3600000u;
+}
+
+static int run(const struct app_opts *o, const char *exe, struct ff_library *lib, struct ff_kb *kb)
+{
+    char err[512] = "";
+    struct app_host h = {.shots = o->screenshots, .next_timer = UI_NO_TIMER};
+    struct ui_sdl_opts so = {
+        o->width, o->height, o->fullscreen, o->software, false, "fieldflow", NULL, NULL, 0};
+    if (ui_sdl_create(&so, &h.sdl, err, sizeof err) != FF_OK) {
+        fprintf(stderr, "fieldflow: display: %s\n", err);
+        return 3;
+    }
+    int w, hgt;
+    double scale;
+    ui_sdl_size(h.sdl, &w, &hgt, &scale);
+    struct ui_config cfg = {.width = w,
+                            .height = hgt,
+                            .scale = scale,
+                            .theme = theme_of(o->theme),
+                            .measure = ui_sdl_measure,
+                            .measure_user = h.sdl};
+    struct app_kiosk_opts ko = {lib, kb, exe, o->locale, cfg.theme, o->idle_s};
+    int rc = 3;
+    if (ui_create(&cfg, &h.ui) != FF_OK)
+        fprintf(stderr, "fieldflow: the widget layer could not start\n");
+    else if (app_kiosk_create(&ko, &h.kiosk) != FF_OK)
+        fprintf(stderr, "fieldflow: the charts have no kiosk-triage chart\n");
+    else if (o->script) {
+        h.now = fake_epoch();
+        rc = app_script_run(&h, o->script);
+    } else
+        rc = app_host_loop(&h);
+    app_kiosk_destroy(h.kiosk);
+    ui_destroy(h.ui);
+    ui_sdl_destroy(h.sdl);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct app_opts o;
+    int rc = app_args_parse(argc, argv, &o);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    if (o.script && !getenv("SDL_VIDEODRIVER") && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
+        setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    struct ff_library *lib = NULL;
+    struct ff_kb *kb = NULL;
+    struct ff_store *store = NULL;
+    char why[512] = "";
+    struct ff_store_opts sopts = {.path = o.store, .why = why, .why_len = sizeof why};
+    rc = load_charts(o.charts ? o.charts : FF_ASSETS_DIR "/flowcharts", &lib);
+    if (rc)
+        return rc;
+    const char *kbdir = o.kb ? o.kb : FF_ASSETS_DIR "/kb";
+    if (ff_kb_new(&kb) != FF_OK || ff_kb_load_dir(kb, kbdir) != FF_OK) {
+        fprintf(stderr, "fieldflow: knowledge base %s: %s\n", kbdir, kb ? ff_kb_errmsg(kb) : "");
+        rc = 3;
+    } else if (ff_store_open(&sopts, &store) != FF_OK) {
+        fprintf(stderr, "fieldflow: store %s: %s\n", o.store ? o.store : "(default)", why);
+        rc = 3;
+    } else
+        rc = run(&o, argv[0], lib, kb);
+    ff_store_close(store);
+    ff_kb_free(kb);
+    ff_library_free(lib);
+    return rc;
+}
