@@ -20,7 +20,7 @@ enum app_pad app_pad_for(enum ff_field_type t)
 }
 
 /* Keys as space-separated UTF-8 strings. */
-static const char *keys_of(enum app_pad pad, const char *lang)
+static const char *keys_of(enum app_pad pad, const char *lang, bool digits)
 {
     bool comma = strcmp(lang, "en") != 0;
     switch (pad) {
@@ -29,17 +29,18 @@ static const char *keys_of(enum app_pad pad, const char *lang)
     case APP_PAD_PHONE:
         return "1 2 3 4 5 6 7 8 9 0 +";
     case APP_PAD_EMAIL:
-        return "1 2 3 4 5 6 7 8 9 0 q w e r t y u i o p a s d f g h j k l z x c v b n m @ . - _";
+        return digits ? "1 2 3 4 5 6 7 8 9 0 @ . - _ +"
+                      : "q w e r t y u i o p a s d f g h j k l z x c v b n m @ . - _";
     case APP_PAD_TEXT:
         break;
     }
+    if (digits)
+        return "1 2 3 4 5 6 7 8 9 0 , . - / ' @ + ( ) & ? !";
     if (!strcmp(lang, "da"))
-        return "q w e r t y u i o p å a s d f g h j k l æ ø z x c v b n m , . - 1 2 3 4 5 6 7 "
-               "8 9 0";
+        return "q w e r t y u i o p å a s d f g h j k l æ ø z x c v b n m , . -";
     if (!strcmp(lang, "es"))
-        return "q w e r t y u i o p a s d f g h j k l ñ z x c v b n m á é í ó ú ü , . - 1 2 3 "
-               "4 5 6 7 8 9 0";
-    return "q w e r t y u i o p a s d f g h j k l z x c v b n m , . - ' 1 2 3 4 5 6 7 8 9 0";
+        return "q w e r t y u i o p a s d f g h j k l ñ z x c v b n m á é í ó ú ü , .";
+    return "q w e r t y u i o p a s d f g h j k l z x c v b n m , . - '";
 }
 
 static void backspace(char *buf)
@@ -62,15 +63,16 @@ static bool append(char *buf, size_t cap, const char *s)
     return true;
 }
 
-bool app_keys(struct ui *ui, enum app_pad pad, const char *lang, char *buf, size_t cap)
+bool app_keys(struct ui *ui, enum app_pad pad, const char *lang, bool *digits, char *buf,
+              size_t cap)
 {
     struct ui_rect free = ui_layout_free(ui);
     int cell = ui_px(ui, 60), cols = (free.w + ui_px(ui, 8)) / cell;
     if (cols < 3)
         cols = 3;
-    if (cols > 12)
-        cols = 12;
-    const char *p = keys_of(pad, lang);
+    if (cols > 8)
+        cols = 8;
+    const char *p = keys_of(pad, lang, *digits);
     bool changed = false;
     int col = 0;
     char key[8], id[24];
@@ -93,13 +95,16 @@ bool app_keys(struct ui *ui, enum app_pad pad, const char *lang, char *buf, size
         ui_layout_take(ui, 0);
         col = (col + 1) % cols;
     }
-    int weights[2] = {3, 1};
-    if (pad == APP_PAD_TEXT)
-        ui_layout_row_weights(ui, 2, weights, 0);
-    else
+    int weights[3] = {1, 2, 1};
+    if (pad == APP_PAD_TEXT || pad == APP_PAD_EMAIL) {
+        ui_layout_row_weights(ui, 3, weights, 0);
+        if (ui_button(ui, "kb.mode", *digits ? "abc" : "123"))
+            *digits = !*digits;
+        if (ui_button(ui, "kb.space", TR("Space")))
+            changed |= append(buf, cap, " ");
+    } else {
         ui_layout_row(ui, 1, 0);
-    if (pad == APP_PAD_TEXT && ui_button(ui, "kb.space", TR("Space")))
-        changed |= append(buf, cap, " ");
+    }
     if (ui_button(ui, "kb.backspace", TR("Delete")) && buf[0]) {
         backspace(buf);
         changed = true;

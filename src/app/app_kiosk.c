@@ -38,7 +38,9 @@ struct app_kiosk {
     uint64_t last_input;                /* now_ms of the last input, for the idle timer */
     uint64_t now;                       /* now_ms of the current frame */
     int steps;                          /* nodes shown this session, for the progress hint */
-    int active;                         /* index of the field the keyboard types into */
+    int active;                         /* the input node's field on screen (one at a time) */
+    bool errors_shown;                  /* the runner's field errors are current */
+    bool digits;                        /* the keyboard shows its digits page */
     int rating;                         /* -1 or 0..4 */
     bool confusing;                     /* "this step was confusing" */
     bool wipe;                          /* end the session at the next frame */
@@ -69,6 +71,7 @@ static void clear_values(struct app_kiosk *k)
     for (size_t i = 0; i < sizeof k->vals; i++)
         p[i] = 0;
     k->active = 0;
+    k->errors_shown = false;
 }
 
 void app_kiosk_destroy(struct app_kiosk *k)
@@ -172,10 +175,16 @@ static void start_session(struct app_kiosk *k)
     settle(k);
 }
 
+static void submit_input(struct app_kiosk *k);
+
 static void go_back(struct app_kiosk *k)
 {
     if (k->scr == SCR_PERSON && k->run) {
         settle(k);
+        return;
+    }
+    if (k->scr == SCR_NODE && k->active > 0) {
+        k->active--;
         return;
     }
     if (k->run && ff_run_can_back(k->run) && ff_run_back(k->run, (int64_t)k->now) == FF_OK) {
@@ -220,11 +229,12 @@ static int remaining_steps(const struct ff_run *run)
 
 /* ---- the parts on every screen ---- */
 
-static void header(struct app_kiosk *k, struct ui *ui)
+static void header(struct app_kiosk *k, struct ui *ui, bool side)
 {
     static const char *const langs[] = {"en", "da", "es"};
     static const char *const names[] = {"English", "Dansk", "Español"};
-    ui_layout_row(ui, 3, 0);
+    if (!side)
+        ui_layout_row(ui, 3, 0);
     for (int i = 0; i < 3; i++) {
         char id[32];
         snprintf(id, sizeof id, "kiosk.lang.%s", langs[i]);
@@ -238,13 +248,21 @@ static void header(struct app_kiosk *k, struct ui *ui)
     ui_toggle(ui, "kiosk.read", TR("Read aloud"), &k->read_aloud);
 }
 
-static void footer(struct app_kiosk *k, struct ui *ui, bool back)
+/* The bottom bar: back on every step, Continue at an input node (always in reach of the
+ * thumb, above the keyboard's reach), "talk to a person" everywhere. */
+static void footer(struct app_kiosk *k, struct ui *ui)
 {
-    ui_layout_row(ui, back ? 2 : 1, 0);
-    if (back && ui_button(ui, "kiosk.back", TR("Back")))
-        go_back(k);
+    bool back = k->scr == SCR_NODE;
+    bool input = back && ff_run_node(k->run)->kind == FF_NODE_INPUT;
+    ui_layout_row(ui, 1 + back + input, 0);
+    bool go = back && ui_button(ui, "kiosk.back", TR("Back"));
+    bool next = input && ui_button(ui, "q.submit", TR("Continue"));
     if (ui_button(ui, "kiosk.person", TR("Talk to a person")))
         k->scr = SCR_PERSON;
+    else if (go)
+        go_back(k);
+    else if (next)
+        submit_input(k);
 }
 
 static void still_there(struct app_kiosk *k, struct ui *ui)
@@ -330,8 +348,9 @@ static void field_input(struct app_kiosk *k, struct ui *ui, const struct ff_fiel
 {
     char id[96];
     char *val = k->vals[i];
+    snprintf(id, sizeof id, "q.field.%s.label", f->name);
+    ui_label(ui, id, ff_run_text(k->run, &f->label), 0, UI_FONT_BOLD);
     snprintf(id, sizeof id, "q.field.%s", f->name);
-    ui_label(ui, NULL, ff_run_text(k->run, &f->label), 0, UI_FONT_BOLD);
     if (f->type == FF_FIELD_CHOICE || f->type == FF_FIELD_YES_NO) {
         const char *labels[16];
         const char *yn[2] = {TR("Yes"), TR("No")};
@@ -350,44 +369,72 @@ static void field_input(struct app_kiosk *k, struct ui *ui, const struct ff_fiel
     } else if (f->type == FF_FIELD_DATE) {
         date_chips(k, ui, id, val);
     } else {
-        ui_textfield(ui, id, val, VALUE_BYTES, ff_run_text(k->run, &f->hint));
-        const struct ui_widget *w = ui_find(ui, id);
-        if (w && w->focused)
-            k->active = (int)i;
+        const char *hint = f->hint.s ? ff_run_text(k->run, &f->hint) : NULL;
+        ui_textfield(ui, id, val, VALUE_BYTES, hint ? hint : "");
     }
-    const char *err = ff_run_field_error(k->run, i);
+    const char *err = k->errors_shown ? ff_run_field_error(k->run, i) : NULL;
     if (err) {
         snprintf(id, sizeof id, "q.field.%s.error", f->name);
         ui_label(ui, id, err, 0, UI_FONT_BOLD);
     }
 }
 
+/* One field at a time: Continue moves to the next field, and on the last one submits; a
+ * refused submit comes back to the first field the runner names, its error in place. */
+static void submit_input(struct app_kiosk *k)
+{
+    const struct ff_node *n = ff_run_node(k->run);
+    size_t nf = n->nfields < MAX_FIELDS ? n->nfields : MAX_FIELDS;
+    if (k->active + 1 < (int)nf) {
+        k->active++;
+        k->digits = false;
+        return;
+    }
+    struct ff_run_value v[MAX_FIELDS];
+    for (size_t i = 0; i < nf; i++)
+        v[i] = (struct ff_run_value){n->fields[i].name, k->vals[i]};
+    if (ff_run_submit(k->run, v, nf, (int64_t)k->now) == FF_OK) {
+        k->steps++;
+        settle(k);
+        return;
+    }
+    for (size_t i = 0; i < nf; i++)
+        if (ff_run_field_error(k->run, i)) {
+            k->active = (int)i;
+            break;
+        }
+    k->errors_shown = true;
+}
+
+static bool wants_keys(const struct ff_field *f)
+{
+    return f->type != FF_FIELD_CHOICE && f->type != FF_FIELD_YES_NO && f->type != FF_FIELD_DATE;
+}
+
 static void node_input(struct app_kiosk *k, struct ui *ui, const struct ff_node *n)
 {
     size_t nf = n->nfields < MAX_FIELDS ? n->nfields : MAX_FIELDS;
-    for (size_t i = 0; i < nf; i++)
-        field_input(k, ui, &n->fields[i], i);
-    if (ui_button(ui, "q.submit", TR("Continue"))) {
-        struct ff_run_value v[MAX_FIELDS];
-        for (size_t i = 0; i < nf; i++)
-            v[i] = (struct ff_run_value){n->fields[i].name, k->vals[i]};
-        if (ff_run_submit(k->run, v, nf, (int64_t)k->now) == FF_OK) {
-            k->steps++;
-            settle(k);
-            return;
-        }
-    }
-    const struct ff_field *f = &n->fields[k->active < (int)nf ? k->active : 0];
-    if (nf && f->type != FF_FIELD_CHOICE && f->type != FF_FIELD_YES_NO && f->type != FF_FIELD_DATE)
-        app_keys(ui, app_pad_for(f->type), k->locale, k->vals[k->active], VALUE_BYTES);
+    if (!nf)
+        return;
+    if (k->active >= (int)nf)
+        k->active = 0;
+    const struct ff_field *f = &n->fields[k->active];
+    field_input(k, ui, f, (size_t)k->active);
+    if (wants_keys(f))
+        app_keys(ui, app_pad_for(f->type), k->locale, &k->digits, k->vals[k->active], VALUE_BYTES);
 }
 
 static void screen_node(struct app_kiosk *k, struct ui *ui)
 {
     const struct ff_node *n = ff_run_node(k->run);
+    struct ui_rect scr = ui_screen(ui);
+    bool typing = n->kind == FF_NODE_INPUT && n->nfields &&
+                  wants_keys(&n->fields[k->active < (int)n->nfields ? k->active : 0]);
     progress(k, ui);
-    ui_label(ui, "q.title", ff_run_text(k->run, &n->title), 28, UI_FONT_BOLD);
-    if (n->body.s)
+    /* portrait with a keyboard: the field's label is the question; the title gives way */
+    if (!typing || scr.w > scr.h)
+        ui_label(ui, "q.title", ff_run_text(k->run, &n->title), 28, UI_FONT_BOLD);
+    if (n->body.s && !typing)
         ui_label(ui, "q.body", ff_run_text(k->run, &n->body), 0, UI_FONT_REGULAR);
     if (n->kind == FF_NODE_KB && k->o.kb && n->kb_article) {
         const struct ff_kb_article *a = ff_kb_find(k->o.kb, n->kb_article, k->locale);
@@ -442,16 +489,8 @@ static void screen_rating(struct app_kiosk *k, struct ui *ui)
         end_session(k);
 }
 
-void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
+static void content(struct app_kiosk *k, struct ui *ui)
 {
-    k->now = now_ms;
-    if (k->scr != SCR_ATTRACT && !k->run)
-        k->scr = SCR_ATTRACT;
-    /* the bottom bar is pinned so the keyboard or a long article never pushes it away */
-    struct ui_rect scr = ui_screen(ui);
-    int bar = ui_px(ui, 48 + 2 * 16);
-    ui_layout_push(ui, (struct ui_rect){scr.x, scr.y, scr.w, scr.h - bar});
-    header(k, ui);
     switch (k->scr) {
     case SCR_ATTRACT:
         screen_attract(k, ui);
@@ -469,10 +508,38 @@ void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
         screen_rating(k, ui);
         break;
     }
-    ui_layout_pop(ui);
-    ui_layout_push(ui, (struct ui_rect){scr.x, scr.y + scr.h - bar, scr.w, bar});
+}
+
+/* Portrait: language and accessibility on top, the screen below. Landscape: they sit in a
+ * side panel on the left. The bottom bar is pinned in both, so a keyboard or a long article
+ * never pushes it away. */
+void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
+{
+    k->now = now_ms;
+    if (k->scr != SCR_ATTRACT && !k->run)
+        k->scr = SCR_ATTRACT;
+    struct ui_rect scr = ui_screen(ui);
+    int bar = ui_px(ui, 48 + 2 * 16);
+    struct ui_rect top = {scr.x, scr.y, scr.w, scr.h - bar};
+    if (scr.w > scr.h) {
+        int side = scr.w * 28 / 100;
+        if (side < ui_px(ui, 300))
+            side = ui_px(ui, 300);
+        ui_layout_push(ui, (struct ui_rect){top.x, top.y, side, top.h});
+        header(k, ui, true);
+        ui_layout_pop(ui);
+        ui_layout_push(ui, (struct ui_rect){top.x + side, top.y, top.w - side, top.h});
+        content(k, ui);
+        ui_layout_pop(ui);
+    } else {
+        ui_layout_push(ui, top);
+        header(k, ui, false);
+        content(k, ui);
+        ui_layout_pop(ui);
+    }
+    ui_layout_push(ui, (struct ui_rect){scr.x, scr.y + top.h, scr.w, bar});
     if (k->scr != SCR_PERSON)
-        footer(k, ui, k->scr == SCR_NODE);
+        footer(k, ui);
     ui_layout_pop(ui);
     still_there(k, ui);
 }

@@ -249,6 +249,14 @@ static int run_line(struct script *s, char *line)
         app_host_settle(h);
         return 0;
     }
+    if (!strcmp(line, "dump")) {
+        size_t n;
+        const struct ui_widget *w = ui_widgets(h->ui, &n);
+        for (size_t i = 0; i < n; i++)
+            printf("%s:%d: %s \"%s\"\n", s->file, s->line, w[i].id ? w[i].id : "-",
+                   w[i].text ? w[i].text : "");
+        return 0;
+    }
     if (!strcmp(line, "check-ui"))
         return cmd_check(s);
     return fail(s, "unknown command \"%s\"", line);
