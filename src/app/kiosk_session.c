@@ -1,0 +1,1023 @@
+/* kiosk_session.c - the kiosk's session engine (see kiosk_session.h).
+ *
+ * Workload: one customer at a time, a few dozen operations per session, each followed by
+ * a snapshot write (one fsync) and the appends of the events it made (one fsync each), so
+ * a tap costs a few milliseconds of disk on a kiosk board. Invariants between calls:
+ *   - in STEP the runner stands on a node a customer may see (never a staff node);
+ *   - every transcript entry up to k->recorded has its run.step_recorded event in the
+ *     outbox or the store (kiosk_resume.h says why that order survives a crash);
+ *   - the view's strings point into the charts, the runner or k's own buffers.
+ * Personal data (answers) lives in the runner, the snapshot text and the outbox; ending a
+ * session wipes each (kiosk_heap.c wipes what the libraries free) and reopens the store.
+ */
+#define _DEFAULT_SOURCE
+#include "kiosk_session.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "fieldflow/field.h"
+#include "fieldflow/kb.h"
+#include "fieldflow/mem.h"
+#include "fieldflow/store.h"
+#include "kiosk_log.h"
+#include "kiosk_progress.h"
+#include "kiosk_resume.h"
+#include "kiosk_text.h"
+
+#define MAX_SEEN 256 /* distinct nodes one session can offer for a remark */
+
+struct seen_node {
+    const struct ff_chart *chart; /* the chart of the node (borrowed from the library) */
+    int node;                     /* index in chart->nodes */
+};
+
+struct ff_kiosk {
+    struct ff_kiosk_opts opts;         /* copied; the strings below are owned copies */
+    char *store_path, *snapshot_path;  /* owned */
+    char default_locale[8];            /* the attract screen's language */
+    struct ff_store *store;            /* owned; reopened on every wipe */
+    struct ff_kiosk_progress *progress; /* per-chart shortest paths, kept across sessions */
+    enum ff_kiosk_state state;         /* state before STILL_THERE is applied */
+    bool still_there;                  /* idle countdown showing */
+    int64_t last_input;                /* ms of the last input: the idle clock */
+    struct ff_run *run;                /* NULL outside a session */
+    struct ff_kiosk_saved saved;       /* what a restart needs (run_id "" outside one) */
+    size_t recorded;                   /* transcript entries already turned into events */
+    int history;                       /* forward steps on the current path */
+    const char *own_err[FF_CHART_MAX_FIELDS]; /* engine's own per-field messages */
+    bool has_own_err;
+    const char *message; /* ENDING: what to tell the customer */
+    enum ff_kiosk_ending ending;
+    bool rated;
+    int score;
+    char visit_status[16];
+    char article_title[FF_KB_TITLE_MAX + 1];
+    char article_body[FF_KB_BODY_MAX + 1];
+    struct seen_node seen[MAX_SEEN];
+    size_t nseen;
+    struct ff_kiosk_view view;
+    char errmsg[512];
+};
+
+static enum ff_err fail(struct ff_kiosk *k, enum ff_err e, const char *what, const char *detail)
+{
+    snprintf(k->errmsg, sizeof k->errmsg, "kiosk: %s: %s", what, detail ? detail : ff_strerror(e));
+    return e;
+}
+
+const char *ff_kiosk_errmsg(const struct ff_kiosk *k)
+{
+    return k->errmsg;
+}
+
+static uint64_t rand64(struct ff_kiosk *k)
+{
+    if (k->opts.random)
+        return k->opts.random(k->opts.random_ctx);
+    uint64_t v = 0;
+    if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
+        v ^= (uint64_t)k->last_input * 6364136223846793005u + 1442695040888963407u;
+    return v;
+}
+
+static void new_uuid(struct ff_kiosk *k, char out[37])
+{
+    uint64_t a = rand64(k), b = rand64(k);
+    a = (a & ~0xf000ull) | 0x4000ull;                         /* version 4 */
+    b = (b & ~(0xc000ull << 48)) | (0x8000ull << 48);         /* variant 10 */
+    snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(a >> 32),
+             (unsigned)((a >> 16) & 0xffff), (unsigned)(a & 0xffff), (unsigned)(b >> 48),
+             (unsigned long long)(b & 0xffffffffffffull));
+}
+
+/* ---- store and wipe ---------------------------------------------------------------- */
+
+static enum ff_err open_store(struct ff_kiosk *k)
+{
+    char why[256] = "";
+    struct ff_store_opts so = {.path = k->store_path, .why = why, .why_len = sizeof why};
+    enum ff_err e = ff_store_open(&so, &k->store);
+    if (e)
+        return fail(k, e, k->store_path, why[0] ? why : NULL);
+    return ff_store_set_author(k->store, "kiosk");
+}
+
+static void reset_choices(struct ff_kiosk *k)
+{
+    snprintf(k->saved.locale, sizeof k->saved.locale, "%s", k->default_locale);
+    k->saved.theme = FF_THEME_NORMAL;
+    k->saved.read_aloud = false;
+}
+
+/* Ends whatever session there is: pending events are appended, every buffer that held
+ * answers is wiped, the snapshot file removed and the store reopened. */
+static enum ff_err wipe(struct ff_kiosk *k)
+{
+    enum ff_err e = FF_OK;
+    if (k->store && k->saved.noutbox)
+        e = ff_kiosk_outbox_flush(&k->saved, k->store);
+    if (k->opts.snapshot_path && !e)
+        ff_kiosk_snapshot_remove(k->snapshot_path);
+    ff_run_free(k->run);
+    k->run = NULL;
+    ff_kiosk_saved_clear(&k->saved);
+    explicit_bzero(k->article_title, sizeof k->article_title);
+    explicit_bzero(k->article_body, sizeof k->article_body);
+    explicit_bzero(&k->view, sizeof k->view);
+    k->recorded = 0;
+    k->history = 0;
+    k->nseen = 0;
+    k->rated = false;
+    k->score = 0;
+    k->message = "";
+    k->has_own_err = false;
+    memset(k->own_err, 0, sizeof k->own_err);
+    k->visit_status[0] = '\0';
+    k->state = FF_KIOSK_ATTRACT;
+    k->still_there = false;
+    reset_choices(k);
+    ff_store_close(k->store);
+    k->store = NULL;
+    enum ff_err e2 = open_store(k);
+    return e ? e : e2;
+}
+
+/* ---- events ------------------------------------------------------------------------ */
+
+static enum ff_err emit(struct ff_kiosk *k, const char *type, const char *entity_id, cJSON *payload)
+{
+    char *text = payload ? cJSON_PrintUnformatted(payload) : NULL;
+    cJSON_Delete(payload);
+    if (!text)
+        return fail(k, FF_ENOMEM, type, NULL);
+    enum ff_err e = ff_kiosk_outbox_add(&k->saved, type, entity_id, text);
+    explicit_bzero(text, strlen(text));
+    free(text);
+    return e ? fail(k, e, type, "cannot queue the event") : FF_OK;
+}
+
+static enum ff_err record_transcript(struct ff_kiosk *k)
+{
+    size_t n = ff_run_transcript_count(k->run);
+    for (; k->recorded < n; k->recorded++) {
+        struct ff_run_entry en;
+        if (!ff_run_transcript_at(k->run, k->recorded, &en))
+            break;
+        cJSON *p = cJSON_CreateObject();
+        if (p && (!cJSON_AddStringToObject(p, "chart_id", en.chart_id) ||
+                  !cJSON_AddNumberToObject(p, "chart_version", en.chart_version) ||
+                  !cJSON_AddStringToObject(p, "node", en.node_id) ||
+                  !cJSON_AddNumberToObject(p, "step", (double)en.seq) ||
+                  !cJSON_AddStringToObject(p, "event", ff_run_event_name(en.event)) ||
+                  !cJSON_AddNumberToObject(p, "at", (double)en.time_ms) ||
+                  (en.answer && !cJSON_AddStringToObject(p, "answer", en.answer)))) {
+            cJSON_Delete(p);
+            p = NULL;
+        }
+        enum ff_err e = emit(k, "run.step_recorded", k->saved.run_id, p);
+        if (e)
+            return e;
+    }
+    return FF_OK;
+}
+
+static const char *request_type_of(const char *chart_id)
+{
+    static const char *const map[][2] = {
+        {"technical-query", "technical_query"},  {"order", "order"},
+        {"service-request", "service_request"},  {"complaint-escalation", "complaint"},
+        {"software-complaint", "complaint"},     {"payment", "payment"},
+        {"new-connection", "new_application"},   {"after-sales-feedback", "feedback"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (!strcmp(map[i][0], chart_id))
+            return map[i][1];
+    return "information";
+}
+
+static int priority_of(const char *v)
+{
+    static const char *const names[] = {"urgent", "high", "normal", "low"};
+    for (int i = 0; i < 4; i++)
+        if (v && !strcmp(v, names[i]))
+            return i + 1;
+    return 0;
+}
+
+/* The answers on the current path, from the runner's snapshot (caller deletes). */
+static cJSON *answers_now(struct ff_kiosk *k)
+{
+    char *snap = NULL;
+    if (ff_run_snapshot(k->run, &snap))
+        return NULL;
+    cJSON *o = cJSON_Parse(snap);
+    explicit_bzero(snap, strlen(snap));
+    ff_free(snap);
+    cJSON *a = cJSON_DetachItemFromObjectCaseSensitive(o, "answers");
+    cJSON_Delete(o);
+    return cJSON_IsObject(a) ? a : (cJSON_Delete(a), cJSON_CreateObject());
+}
+
+static enum ff_err ensure_case(struct ff_kiosk *k, const struct ff_node *n)
+{
+    if (k->saved.case_id[0])
+        return FF_OK;
+    const struct ff_chart *c = ff_run_chart(k->run);
+    const char *category = NULL;
+    int priority = 0;
+    for (size_t i = 0; n && i < n->nactions; i++) {
+        if (n->actions[i].kind == FF_ACTION_SET_CATEGORY)
+            category = n->actions[i].value;
+        if (n->actions[i].kind == FF_ACTION_SET_PRIORITY)
+            priority = priority_of(n->actions[i].value);
+    }
+    char id[37], ticket[FF_TICKET_TEXT_SIZE];
+    new_uuid(k, id);
+    ff_ticket_make(rand64(k), ticket);
+    snprintf(k->saved.request_type, sizeof k->saved.request_type, "%s", request_type_of(c->id));
+    cJSON *answers = answers_now(k);
+    cJSON *p = cJSON_CreateObject();
+    const cJSON *desc = cJSON_GetObjectItemCaseSensitive(answers, "description");
+    bool ok = answers && p && cJSON_AddStringToObject(answers, "ticket", ticket) &&
+              cJSON_AddStringToObject(p, "touchpoint", "kiosk") &&
+              cJSON_AddStringToObject(p, "request_type", k->saved.request_type) &&
+              cJSON_AddStringToObject(p, "run_id", k->saved.run_id) &&
+              cJSON_AddStringToObject(p, "chart_id", c->id) &&
+              cJSON_AddNumberToObject(p, "chart_version", c->version) &&
+              (!category || cJSON_AddStringToObject(p, "category", category)) &&
+              (!priority || cJSON_AddNumberToObject(p, "priority", priority)) &&
+              (!cJSON_IsString(desc) || cJSON_AddStringToObject(p, "description", desc->valuestring));
+    if (ok && cJSON_AddItemToObject(p, "answers", answers))
+        answers = NULL;
+    cJSON_Delete(answers);
+    if (!ok) {
+        cJSON_Delete(p);
+        p = NULL;
+    }
+    enum ff_err e = emit(k, "case.created", id, p);
+    if (!e) {
+        memcpy(k->saved.case_id, id, sizeof id);
+        memcpy(k->saved.ticket, ticket, sizeof ticket);
+    }
+    return e;
+}
+
+static enum ff_err escalate(struct ff_kiosk *k, int level, int eta_min, const char *reason,
+                            int64_t now)
+{
+    enum ff_err e = ensure_case(k, NULL);
+    if (e)
+        return e;
+    cJSON *p = cJSON_CreateObject();
+    if (p && (!cJSON_AddNumberToObject(p, "level", level) ||
+              !cJSON_AddStringToObject(p, "reason", reason) ||
+              (eta_min > 0 && !cJSON_AddNumberToObject(p, "eta", (double)(now + eta_min * 60000LL))))) {
+        cJSON_Delete(p);
+        p = NULL;
+    }
+    if ((e = emit(k, "case.escalated", k->saved.case_id, p)))
+        return e;
+    if (level > k->saved.esc_level)
+        k->saved.esc_level = level;
+    k->saved.esc_eta = eta_min;
+    return FF_OK;
+}
+
+static enum ff_err note(struct ff_kiosk *k, const char *text)
+{
+    cJSON *p = cJSON_CreateObject();
+    if (p && !cJSON_AddStringToObject(p, "text", text)) {
+        cJSON_Delete(p);
+        p = NULL;
+    }
+    return emit(k, "case.note_added", k->saved.case_id, p);
+}
+
+/* The visit slot wanted: the date and time window the customer chose, when the chart
+ * asked for them (fields visit_date and time_window), else the earliest free slot. */
+static enum ff_err request_visit(struct ff_kiosk *k, int64_t now)
+{
+    enum ff_err e = ensure_case(k, NULL);
+    if (e)
+        return e;
+    int64_t from = now;
+    int h0 = 0, h1 = 0;
+    const char *date = ff_run_answer(k->run, "visit_date");
+    const char *window = ff_run_answer(k->run, "time_window");
+    int y, m, d;
+    if (date && sscanf(date, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+        int64_t day = ff_days_from_civil(y, m, d) * 86400000LL;
+        from = day > now ? day : now;
+    }
+    if (window && !strcmp(window, "morning"))
+        h0 = 8, h1 = 12;
+    else if (window && !strcmp(window, "afternoon"))
+        h0 = 12, h1 = 17;
+    else if (window && !strcmp(window, "evening"))
+        h0 = 17, h1 = 21;
+    struct ff_kiosk_slot slot;
+    bool found = false;
+    if ((e = ff_kiosk_log_slot(k->store, from, h0, h1, &slot, &found)))
+        return fail(k, e, "availability", ff_store_errmsg(k->store));
+    if (!found && (e = ff_kiosk_log_slot(k->store, now, 0, 0, &slot, &found)))
+        return fail(k, e, "availability", ff_store_errmsg(k->store));
+    if (!found)
+        return note(k, "Kiosk: the customer asked for a visit; no engineer availability was "
+                       "known on this device, please call back to book one");
+    char id[37];
+    new_uuid(k, id);
+    cJSON *p = cJSON_CreateObject();
+    if (p && (!cJSON_AddStringToObject(p, "case_id", k->saved.case_id) ||
+              !cJSON_AddStringToObject(p, "engineer_id", slot.engineer_id) ||
+              !cJSON_AddNumberToObject(p, "start", (double)slot.start_ms) ||
+              !cJSON_AddNumberToObject(p, "end", (double)slot.end_ms))) {
+        cJSON_Delete(p);
+        p = NULL;
+    }
+    if ((e = emit(k, "visit.requested", id, p)))
+        return e;
+    k->saved.has_visit = true;
+    k->saved.visit = slot;
+    return FF_OK;
+}
+
+static bool performed(struct ff_kiosk *k, const char *key)
+{
+    for (size_t i = 0; i < k->saved.nperformed; i++)
+        if (!strcmp(k->saved.performed[i], key))
+            return true;
+    return false;
+}
+
+/* Does node n's actions once per session (back and forth over it does not repeat them). */
+static enum ff_err perform(struct ff_kiosk *k, const struct ff_node *n, int64_t now)
+{
+    char key[FF_KIOSK_KEY_MAX];
+    snprintf(key, sizeof key, "%s/%s", ff_run_chart(k->run)->id, n->id);
+    if (n->kind != FF_NODE_ACTION || performed(k, key))
+        return FF_OK;
+    if (k->saved.nperformed == FF_KIOSK_MAX_PERFORMED)
+        return fail(k, FF_ELIMIT, key, "too many action nodes in one session");
+    enum ff_err e = FF_OK;
+    for (size_t i = 0; !e && i < n->nactions; i++) {
+        const struct ff_action *a = &n->actions[i];
+        char text[160];
+        switch (a->kind) {
+        case FF_ACTION_CREATE_CASE:
+            e = ensure_case(k, n);
+            break;
+        case FF_ACTION_ESCALATE:
+            e = escalate(k, a->level, a->eta_minutes, key, now);
+            break;
+        case FF_ACTION_CALL_BACK:
+            if (!(e = ensure_case(k, n))) {
+                snprintf(text, sizeof text, "Kiosk: call the customer back within %d minutes (%s)",
+                         a->eta_minutes, key);
+                e = note(k, text);
+                k->saved.esc_eta = a->eta_minutes;
+            }
+            break;
+        case FF_ACTION_REQUEST_VISIT:
+            e = request_visit(k, now);
+            break;
+        default: /* category/priority go into case.created; outcome and feedback are in
+                    the transcript */
+            break;
+        }
+    }
+    if (!e)
+        memcpy(k->saved.performed[k->saved.nperformed++], key, sizeof key);
+    return e;
+}
+
+/* ---- position, progress and view --------------------------------------------------- */
+
+static bool is_staff(const struct ff_node *n)
+{
+    return ff_audience_is_staff(n->audience);
+}
+
+static void note_seen(struct ff_kiosk *k)
+{
+    const struct ff_chart *c = ff_run_chart(k->run);
+    int idx = ff_run_node_index(k->run);
+    for (size_t i = 0; i < k->nseen; i++)
+        if (k->seen[i].chart == c && k->seen[i].node == idx)
+            return;
+    if (k->nseen < MAX_SEEN)
+        k->seen[k->nseen++] = (struct seen_node){c, idx};
+}
+
+/* Frames and history depth from the runner's snapshot (already in k->saved.run_json). */
+static int remaining_steps(struct ff_kiosk *k)
+{
+    cJSON *o = cJSON_Parse(k->saved.run_json);
+    const cJSON *subs = cJSON_GetObjectItemCaseSensitive(o, "subcharts");
+    const cJSON *frames = cJSON_GetObjectItemCaseSensitive(o, "frames");
+    k->history = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "history"));
+    struct ff_kiosk_frame fr[FF_RUN_MAX_DEPTH];
+    size_t n = 0;
+    const cJSON *f;
+    cJSON_ArrayForEach(f, frames)
+    {
+        const cJSON *ci = cJSON_GetObjectItemCaseSensitive(f, "chart");
+        const cJSON *node = cJSON_GetObjectItemCaseSensitive(f, "node");
+        if (n == FF_RUN_MAX_DEPTH || !cJSON_IsNumber(ci) || !cJSON_IsString(node))
+            break;
+        const struct ff_chart *c = NULL;
+        if (ci->valueint == 0) {
+            const cJSON *ver = cJSON_GetObjectItemCaseSensitive(o, "version");
+            c = ff_library_find(k->opts.lib, FF_KIOSK_ROOT_CHART,
+                                cJSON_IsNumber(ver) ? ver->valueint : 0);
+        } else {
+            const cJSON *s = cJSON_GetArrayItem(subs, ci->valueint - 1);
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(s, "id");
+            const cJSON *ver = cJSON_GetObjectItemCaseSensitive(s, "version");
+            if (cJSON_IsString(id) && cJSON_IsNumber(ver))
+                c = ff_library_find(k->opts.lib, id->valuestring, ver->valueint);
+        }
+        if (!c)
+            break;
+        fr[n++] = (struct ff_kiosk_frame){c, ff_chart_find_node(c, node->valuestring)};
+    }
+    cJSON_Delete(o);
+    return ff_kiosk_progress_remaining(k->progress, fr, n);
+}
+
+static void fill_view(struct ff_kiosk *k)
+{
+    struct ff_kiosk_view *v = &k->view;
+    memset(v, 0, sizeof *v);
+    v->state = k->still_there ? FF_KIOSK_STILL_THERE : k->state;
+    v->locale = k->saved.locale;
+    v->theme = (enum ff_kiosk_theme)k->saved.theme;
+    v->read_aloud = k->saved.read_aloud;
+    v->title = v->body = v->article_title = v->article_body = v->message = "";
+    v->ticket = k->saved.ticket;
+    v->case_id = k->saved.case_id;
+    v->visit_status = k->visit_status;
+    v->rated = k->rated;
+    if (k->still_there)
+        v->countdown_left_ms = k->opts.countdown_ms; /* ff_kiosk_tick refines it */
+    if (k->state == FF_KIOSK_STEP && k->run) {
+        const struct ff_node *n = ff_run_node(k->run);
+        v->kind = n->kind;
+        v->chart_id = ff_run_chart(k->run)->id;
+        v->node_id = n->id;
+        v->title = ff_run_text(k->run, &n->title);
+        v->body = n->body.s ? ff_run_text(k->run, &n->body) : "";
+        v->noptions = n->kind == FF_NODE_DECISION ? n->noptions : 0;
+        v->nfields = n->kind == FF_NODE_INPUT ? n->nfields : 0;
+        v->article_title = k->article_title;
+        v->article_body = k->article_body;
+        v->can_back = ff_run_can_back(k->run);
+        int rem = remaining_steps(k);
+        v->step = k->history + 1;
+        v->steps = rem >= FF_PROGRESS_FAR ? v->step : k->history + (rem > 0 ? rem : 1);
+    }
+    if (k->state == FF_KIOSK_ENDING) {
+        v->ending = k->ending;
+        v->message = k->message;
+        v->escalation_level = k->saved.esc_level;
+        v->eta_minutes = k->saved.esc_eta;
+        v->visit_start_ms = k->saved.has_visit ? k->saved.visit.start_ms : 0;
+        v->visit_end_ms = k->saved.has_visit ? k->saved.visit.end_ms : 0;
+    }
+}
+
+/* "requested" until the store holds a confirmation or rejection of the session's visit. */
+static void refresh_visit_status(struct ff_kiosk *k)
+{
+    k->visit_status[0] = '\0';
+    if (!k->saved.has_visit || !k->saved.case_id[0])
+        return;
+    snprintf(k->visit_status, sizeof k->visit_status, "requested");
+    char *detail = NULL;
+    if (ff_store_case_detail(k->store, k->saved.case_id, &detail))
+        return;
+    cJSON *o = cJSON_Parse(detail);
+    explicit_bzero(detail, strlen(detail));
+    ff_free(detail);
+    const cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "visits"), 0);
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(v, "status");
+    if (cJSON_IsString(st))
+        snprintf(k->visit_status, sizeof k->visit_status, "%s", st->valuestring);
+    cJSON_Delete(o);
+}
+
+static enum ff_kiosk_ending ending_of(const struct ff_kiosk *k)
+{
+    if (k->saved.esc_level > 0)
+        return FF_KIOSK_END_ESCALATED;
+    if (k->saved.has_visit)
+        return FF_KIOSK_END_VISIT;
+    if (k->saved.case_id[0])
+        return FF_KIOSK_END_CASE;
+    return FF_KIOSK_END_INFORMATION;
+}
+
+/* Moves over what the customer is not asked about (the start of a called chart, action
+ * nodes' work) and stops at a hand-off, a staff node or the root end. */
+static enum ff_err settle(struct ff_kiosk *k, int64_t now)
+{
+    for (int guard = 0; guard < 64; guard++) {
+        if (ff_run_ended(k->run)) {
+            k->message = ff_run_text(k->run, &ff_run_node(k->run)->title);
+            k->state = FF_KIOSK_ENDING;
+            return FF_OK;
+        }
+        const struct ff_node *n = ff_run_node(k->run);
+        if (n->handoff || is_staff(n)) {
+            enum ff_err e = n->handoff ? perform(k, n, now) : FF_OK;
+            if (!e)
+                e = ensure_case(k, n);
+            if (e)
+                return e;
+            k->message = n->handoff ? ff_run_text(k->run, &n->title)
+                                    : ff_kiosk_text(FF_KT_STAFF_CONTINUES, k->saved.locale);
+            k->state = FF_KIOSK_ENDING;
+            return FF_OK;
+        }
+        if (n->kind == FF_NODE_START && ff_run_depth(k->run) > 1) {
+            enum ff_err e = ff_run_next(k->run, now);
+            if (e)
+                return fail(k, e, n->id, ff_run_errmsg(k->run));
+            continue;
+        }
+        enum ff_err e = perform(k, n, now);
+        if (e)
+            return e;
+        if (n->kind == FF_NODE_KB) {
+            e = ff_kiosk_log_article(k->store, n->kb_article, k->saved.locale, k->article_title,
+                                     sizeof k->article_title, k->article_body,
+                                     sizeof k->article_body);
+            if (e)
+                return fail(k, e, n->kb_article, ff_store_errmsg(k->store));
+        }
+        k->state = FF_KIOSK_STEP;
+        note_seen(k);
+        return FF_OK;
+    }
+    return fail(k, FF_ELIMIT, "settle", "more than 64 nodes passed without a question");
+}
+
+/* After every runner operation: settle, record, snapshot, append. */
+static enum ff_err commit_op(struct ff_kiosk *k, int64_t now)
+{
+    k->last_input = now;
+    k->saved.last_ms = now;
+    enum ff_err e = settle(k, now);
+    if (!e)
+        e = record_transcript(k);
+    if (e)
+        return e;
+    char *snap = NULL;
+    if ((e = ff_run_snapshot(k->run, &snap)))
+        return fail(k, e, "snapshot", ff_run_errmsg(k->run));
+    if (k->saved.run_json) {
+        explicit_bzero(k->saved.run_json, strlen(k->saved.run_json));
+        ff_free(k->saved.run_json);
+    }
+    k->saved.run_json = snap;
+    if (k->opts.snapshot_path && k->state == FF_KIOSK_STEP &&
+        (e = ff_kiosk_snapshot_write(&k->saved, k->snapshot_path)))
+        return fail(k, e, k->snapshot_path, "cannot write the snapshot");
+    if ((e = ff_kiosk_outbox_flush(&k->saved, k->store)))
+        return fail(k, e, "store", ff_store_errmsg(k->store));
+    if (k->state == FF_KIOSK_ENDING) {
+        if (k->opts.snapshot_path)
+            ff_kiosk_snapshot_remove(k->snapshot_path);
+        k->ending = ending_of(k);
+        refresh_visit_status(k);
+    }
+    fill_view(k);
+    return FF_OK;
+}
+
+/* ---- lifecycle ----------------------------------------------------------------------- */
+
+static enum ff_err restore_found(struct ff_kiosk *k, int64_t now)
+{
+    char why[512];
+    enum ff_err e = ff_kiosk_snapshot_read(k->snapshot_path, &k->saved, why, sizeof why);
+    if (e == FF_ENOTFOUND)
+        return FF_OK;
+    if (e) {
+        ff_kiosk_snapshot_remove(k->snapshot_path); /* unreadable: nothing to resume */
+        return FF_OK;
+    }
+    if ((e = ff_kiosk_outbox_dedupe(&k->saved, k->store)) ||
+        (e = ff_kiosk_outbox_flush(&k->saved, k->store)))
+        return fail(k, e, "resume", ff_store_errmsg(k->store));
+    char *err = NULL;
+    if (!k->saved.run_json ||
+        ff_run_restore(k->opts.lib, k->saved.run_json, strlen(k->saved.run_json), &k->run, &err)) {
+        ff_free(err);
+        return wipe(k); /* a snapshot of charts this build no longer has */
+    }
+    k->last_input = k->saved.last_ms;
+    if (now - k->saved.last_ms >= k->opts.idle_ms)
+        return wipe(k);
+    k->recorded = ff_run_transcript_count(k->run);
+    k->state = FF_KIOSK_RESUME_OFFER;
+    return FF_OK;
+}
+
+enum ff_err ff_kiosk_new(const struct ff_kiosk_opts *opts, int64_t now_ms, struct ff_kiosk **out)
+{
+    *out = NULL;
+    if (!opts || !opts->store_path || !opts->lib || opts->idle_ms <= 0 || opts->countdown_ms <= 0 ||
+        !ff_library_find(opts->lib, FF_KIOSK_ROOT_CHART, 0))
+        return FF_EINVAL;
+    struct ff_kiosk *k = ff_calloc(1, sizeof *k);
+    if (!k)
+        return FF_ENOMEM;
+    k->opts = *opts;
+    k->store_path = ff_strdup(opts->store_path);
+    k->snapshot_path = opts->snapshot_path ? ff_strdup(opts->snapshot_path) : NULL;
+    snprintf(k->default_locale, sizeof k->default_locale, "%s",
+             opts->default_locale ? opts->default_locale : "en");
+    k->message = "";
+    k->last_input = now_ms;
+    reset_choices(k);
+    enum ff_err e = FF_ENOMEM;
+    if (!k->store_path || (opts->snapshot_path && !k->snapshot_path) ||
+        ff_kiosk_progress_new(opts->lib, &k->progress))
+        goto out_free;
+    if ((e = open_store(k)))
+        goto out_free;
+    if (opts->snapshot_path && (e = restore_found(k, now_ms)))
+        goto out_free;
+    fill_view(k);
+    *out = k;
+    return FF_OK;
+out_free:
+    ff_kiosk_free(k);
+    return e;
+}
+
+void ff_kiosk_free(struct ff_kiosk *k)
+{
+    if (!k)
+        return;
+    if (k->store && k->saved.noutbox)
+        (void)ff_kiosk_outbox_flush(&k->saved, k->store);
+    ff_run_free(k->run);
+    ff_kiosk_saved_clear(&k->saved);
+    ff_store_close(k->store);
+    ff_kiosk_progress_free(k->progress);
+    ff_free(k->store_path);
+    ff_free(k->snapshot_path);
+    explicit_bzero(k, sizeof *k);
+    ff_free(k);
+}
+
+const struct ff_kiosk_view *ff_kiosk_view(struct ff_kiosk *k)
+{
+    return &k->view;
+}
+
+enum ff_err ff_kiosk_tick(struct ff_kiosk *k, int64_t now_ms)
+{
+    if (k->state == FF_KIOSK_ATTRACT)
+        return FF_OK;
+    int64_t idle = now_ms - k->last_input;
+    if (idle >= k->opts.idle_ms + k->opts.countdown_ms) {
+        enum ff_err e = wipe(k);
+        fill_view(k);
+        return e;
+    }
+    if (idle >= k->opts.idle_ms) {
+        k->still_there = true;
+        fill_view(k);
+        k->view.countdown_left_ms = k->opts.idle_ms + k->opts.countdown_ms - idle;
+    }
+    return FF_OK;
+}
+
+void ff_kiosk_touch(struct ff_kiosk *k, int64_t now_ms)
+{
+    k->last_input = now_ms;
+    if (k->still_there) {
+        k->still_there = false;
+        fill_view(k);
+    }
+}
+
+static enum ff_err need(struct ff_kiosk *k, enum ff_kiosk_state st, const char *what)
+{
+    if (k->state != st || k->still_there)
+        return fail(k, FF_ESTATE, what, "not possible on this screen");
+    return FF_OK;
+}
+
+enum ff_err ff_kiosk_set_locale(struct ff_kiosk *k, const char *locale, int64_t now_ms)
+{
+    if (!locale || (strcmp(locale, "en") && strcmp(locale, "da") && strcmp(locale, "es")))
+        return fail(k, FF_EINVAL, "language", "only en, da and es");
+    if (k->run) {
+        enum ff_err e = ff_run_set_locale(k->run, locale);
+        if (e)
+            return fail(k, e, "language", ff_run_errmsg(k->run));
+    }
+    snprintf(k->saved.locale, sizeof k->saved.locale, "%s", locale);
+    ff_kiosk_touch(k, now_ms);
+    if (k->state == FF_KIOSK_STEP && k->run && ff_run_node(k->run)->kind == FF_NODE_KB)
+        (void)ff_kiosk_log_article(k->store, ff_run_node(k->run)->kb_article, locale,
+                                   k->article_title, sizeof k->article_title, k->article_body,
+                                   sizeof k->article_body);
+    fill_view(k);
+    return FF_OK;
+}
+
+void ff_kiosk_set_theme(struct ff_kiosk *k, enum ff_kiosk_theme theme, int64_t now_ms)
+{
+    k->saved.theme = (int)theme;
+    ff_kiosk_touch(k, now_ms);
+    fill_view(k);
+}
+
+void ff_kiosk_set_read_aloud(struct ff_kiosk *k, bool on, int64_t now_ms)
+{
+    k->saved.read_aloud = on;
+    ff_kiosk_touch(k, now_ms);
+    fill_view(k);
+}
+
+enum ff_err ff_kiosk_begin(struct ff_kiosk *k, int64_t now_ms)
+{
+    enum ff_err e = need(k, FF_KIOSK_ATTRACT, "begin");
+    if (e)
+        return e;
+    new_uuid(k, k->saved.run_id);
+    if ((e = ff_run_start(k->opts.lib, FF_KIOSK_ROOT_CHART, 0, k->saved.locale, now_ms, &k->run))) {
+        k->saved.run_id[0] = '\0';
+        return fail(k, e, "begin", "cannot start the triage chart");
+    }
+    k->recorded = 0;
+    if ((e = commit_op(k, now_ms)))
+        return e;
+    return FF_OK;
+}
+
+enum ff_err ff_kiosk_resume(struct ff_kiosk *k, int64_t now_ms)
+{
+    enum ff_err e = need(k, FF_KIOSK_RESUME_OFFER, "resume");
+    if (e)
+        return e;
+    k->state = FF_KIOSK_STEP;
+    return commit_op(k, now_ms);
+}
+
+enum ff_err ff_kiosk_discard(struct ff_kiosk *k, int64_t now_ms)
+{
+    enum ff_err e = need(k, FF_KIOSK_RESUME_OFFER, "discard");
+    if (e)
+        return e;
+    k->last_input = now_ms;
+    e = wipe(k);
+    fill_view(k);
+    return e;
+}
+
+static enum ff_err after_run(struct ff_kiosk *k, enum ff_err e, const char *what, int64_t now)
+{
+    if (e)
+        return fail(k, e, what, ff_run_errmsg(k->run));
+    k->has_own_err = false;
+    memset(k->own_err, 0, sizeof k->own_err);
+    return commit_op(k, now);
+}
+
+enum ff_err ff_kiosk_next(struct ff_kiosk *k, int64_t now_ms)
+{
+    enum ff_err e = need(k, FF_KIOSK_STEP, "next");
+    return e ? e : after_run(k, ff_run_next(k->run, now_ms), "next", now_ms);
+}
+
+enum ff_err ff_kiosk_choose(struct ff_kiosk *k, const char *option_id, int64_t now_ms)
+{
+    enum ff_err e = need(k, FF_KIOSK_STEP, "choose");
+    return e ? e : after_run(k, ff_run_choose(k->run, option_id, now_ms), "choose", now_ms);
+}
+
+enum ff_err ff_kiosk_submit(struct ff_kiosk *k, const struct ff_run_value *values, size_t n,
+                            int64_t now_ms)
+{
+    enum ff_err e = need(k, FF_KIOSK_STEP, "submit");
+    if (e)
+        return e;
+    const struct ff_node *node = ff_run_node(k->run);
+    memset(k->own_err, 0, sizeof k->own_err);
+    k->has_own_err = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!values[i].value || strlen(values[i].value) <= FF_KIOSK_MAX_VALUE)
+            continue;
+        for (size_t f = 0; f < node->nfields && f < FF_CHART_MAX_FIELDS; f++)
+            if (!strcmp(node->fields[f].name, values[i].name)) {
+                k->own_err[f] = ff_kiosk_text(FF_KT_TOO_LONG, k->saved.locale);
+                k->has_own_err = true;
+            }
+    }
+    k->last_input = now_ms;
+    if (k->has_own_err)
+        return fail(k, FF_EINVALID, node->id, "a value is too long");
+    e = ff_run_submit(k->run, values, n, now_ms);
+    if (e == FF_EINVALID) {
+        k->has_own_err = true; /* keeps the runner's per-field messages visible */
+        return fail(k, e, node->id, ff_run_errmsg(k->run));
+    }
+    return after_run(k, e, "submit", now_ms);
+}
+
+enum ff_err ff_kiosk_back(struct ff_kiosk *k, int64_t now_ms)
+{
+    enum ff_err e = need(k, FF_KIOSK_STEP, "back");
+    return e ? e : after_run(k, ff_run_back(k->run, now_ms), "back", now_ms);
+}
+
+/* Where a customer who asks for a person goes: the root chart's hand-off node that
+ * escalates (kiosk-triage's call-staff), else a fixed sentence. */
+static const struct ff_node *person_node(const struct ff_kiosk *k)
+{
+    const struct ff_chart *root = ff_library_find(k->opts.lib, FF_KIOSK_ROOT_CHART, 0);
+    for (size_t i = 0; i < root->nnodes; i++) {
+        const struct ff_node *n = &root->nodes[i];
+        for (size_t a = 0; n->handoff && a < n->nactions; a++)
+            if (n->actions[a].kind == FF_ACTION_ESCALATE)
+                return n;
+    }
+    return NULL;
+}
+
+enum ff_err ff_kiosk_person(struct ff_kiosk *k, int64_t now_ms)
+{
+    enum ff_err e = need(k, FF_KIOSK_STEP, "talk to a person");
+    if (e)
+        return e;
+    const struct ff_node *pn = person_node(k);
+    int level = 1, eta = 0;
+    for (size_t a = 0; pn && a < pn->nactions; a++)
+        if (pn->actions[a].kind == FF_ACTION_ESCALATE) {
+            level = pn->actions[a].level;
+            eta = pn->actions[a].eta_minutes;
+        }
+    char reason[200];
+    snprintf(reason, sizeof reason, "%s (%s/%s)",
+             ff_kiosk_text(FF_KT_PERSON_REASON, "en"), ff_run_chart(k->run)->id,
+             ff_run_node(k->run)->id);
+    if ((e = escalate(k, level, eta, reason, now_ms)))
+        return e;
+    const struct ff_chart *root = ff_library_find(k->opts.lib, FF_KIOSK_ROOT_CHART, 0);
+    k->message = pn ? ff_text_get(root, &pn->title, k->saved.locale)
+                    : ff_kiosk_text(FF_KT_PERSON, k->saved.locale);
+    k->state = FF_KIOSK_ENDING;
+    k->last_input = now_ms;
+    k->saved.last_ms = now_ms;
+    if ((e = ff_kiosk_outbox_flush(&k->saved, k->store)))
+        return fail(k, e, "store", ff_store_errmsg(k->store));
+    if (k->opts.snapshot_path)
+        ff_kiosk_snapshot_remove(k->snapshot_path);
+    k->ending = ending_of(k);
+    refresh_visit_status(k);
+    fill_view(k);
+    return FF_OK;
+}
+
+bool ff_kiosk_option(struct ff_kiosk *k, size_t i, struct ff_kiosk_option *out)
+{
+    if (k->state != FF_KIOSK_STEP || !k->run)
+        return false;
+    const struct ff_node *n = ff_run_node(k->run);
+    if (n->kind != FF_NODE_DECISION || i >= n->noptions)
+        return false;
+    out->id = n->options[i].id;
+    out->label = ff_run_text(k->run, &n->options[i].label);
+    return true;
+}
+
+bool ff_kiosk_field(struct ff_kiosk *k, size_t i, struct ff_kiosk_field *out)
+{
+    if (k->state != FF_KIOSK_STEP || !k->run)
+        return false;
+    const struct ff_node *n = ff_run_node(k->run);
+    if (n->kind != FF_NODE_INPUT || i >= n->nfields)
+        return false;
+    const struct ff_field *f = &n->fields[i];
+    out->name = f->name;
+    out->type = f->type;
+    out->required = f->required;
+    out->label = ff_run_text(k->run, &f->label);
+    out->hint = f->hint.s ? ff_run_text(k->run, &f->hint) : "";
+    out->error = NULL;
+    if (k->has_own_err)
+        out->error = i < FF_CHART_MAX_FIELDS && k->own_err[i] ? k->own_err[i]
+                                                              : ff_run_field_error(k->run, i);
+    out->nchoices = f->nchoices;
+    return true;
+}
+
+bool ff_kiosk_choice(struct ff_kiosk *k, size_t f, size_t i, struct ff_kiosk_option *out)
+{
+    struct ff_kiosk_field fv;
+    if (!ff_kiosk_field(k, f, &fv) || i >= fv.nchoices)
+        return false;
+    const struct ff_field *fd = &ff_run_node(k->run)->fields[f];
+    out->id = fd->choices[i];
+    out->label = ff_run_text(k->run, &fd->choice_labels[i]);
+    return true;
+}
+
+static enum ff_err feedback(struct ff_kiosk *k, const char *node, const char *text)
+{
+    cJSON *p = cJSON_CreateObject();
+    if (p && (!cJSON_AddNumberToObject(p, "score", k->score) ||
+              !cJSON_AddStringToObject(p, "run_id", k->saved.run_id) ||
+              !cJSON_AddStringToObject(p, "chart_id", FF_KIOSK_ROOT_CHART) ||
+              (k->saved.case_id[0] && !cJSON_AddStringToObject(p, "case_id", k->saved.case_id)) ||
+              (node && !cJSON_AddStringToObject(p, "node", node)) ||
+              (text && !cJSON_AddStringToObject(p, "comment", text)))) {
+        cJSON_Delete(p);
+        p = NULL;
+    }
+    char id[37];
+    new_uuid(k, id);
+    enum ff_err e = emit(k, "feedback.given", id, p);
+    if (!e && (e = ff_kiosk_outbox_flush(&k->saved, k->store)))
+        fail(k, e, "store", ff_store_errmsg(k->store));
+    return e;
+}
+
+enum ff_err ff_kiosk_rate(struct ff_kiosk *k, int score, int64_t now_ms)
+{
+    enum ff_err e = need(k, FF_KIOSK_ENDING, "rate");
+    if (e)
+        return e;
+    if (k->rated)
+        return fail(k, FF_ESTATE, "rate", "this session was rated already");
+    if (score < 1 || score > 5)
+        return fail(k, FF_EINVAL, "rate", "the score must be 1 to 5");
+    k->score = score;
+    k->last_input = now_ms;
+    if ((e = feedback(k, NULL, NULL)))
+        return e;
+    k->rated = true;
+    fill_view(k);
+    return FF_OK;
+}
+
+enum ff_err ff_kiosk_remark(struct ff_kiosk *k, const char *node_id, const char *text,
+                            int64_t now_ms)
+{
+    enum ff_err e = need(k, FF_KIOSK_ENDING, "remark");
+    if (e)
+        return e;
+    if (!k->rated)
+        return fail(k, FF_ESTATE, "remark", "rate first: a remark goes with the rating");
+    if (text && strlen(text) > FF_KIOSK_MAX_REMARK)
+        return fail(k, FF_EINVAL, "remark", "at most 1000 bytes");
+    char key[FF_KIOSK_KEY_MAX] = "";
+    for (size_t i = 0; i < k->nseen && !key[0]; i++)
+        if (!strcmp(k->seen[i].chart->nodes[k->seen[i].node].id, node_id))
+            snprintf(key, sizeof key, "%s/%s", k->seen[i].chart->id, node_id);
+    if (!key[0])
+        return fail(k, FF_ENOTFOUND, node_id, "not a step of this session");
+    k->last_input = now_ms;
+    return feedback(k, key, text && *text ? text : "This step was confusing");
+}
+
+size_t ff_kiosk_seen_count(const struct ff_kiosk *k)
+{
+    return k->nseen;
+}
+
+bool ff_kiosk_seen(struct ff_kiosk *k, size_t i, struct ff_kiosk_option *out)
+{
+    if (i >= k->nseen)
+        return false;
+    const struct ff_chart *c = k->seen[i].chart;
+    const struct ff_node *n = &c->nodes[k->seen[i].node];
+    out->id = n->id;
+    out->label = ff_text_get(c, &n->title, k->saved.locale);
+    return true;
+}
+
+enum ff_err ff_kiosk_finish(struct ff_kiosk *k, int64_t now_ms)
+{
+    enum ff_err e = need(k, FF_KIOSK_ENDING, "finish");
+    if (e)
+        return e;
+    k->last_input = now_ms;
+    e = wipe(k);
+    fill_view(k);
+    return e;
+}
+
+const char *ff_kiosk_run_id(const struct ff_kiosk *k)
+{
+    return k->saved.run_id;
+}
