@@ -13,6 +13,10 @@ bool app_host_frame(struct app_host *h)
     app_kiosk_frame(h->kiosk, h->ui, h->now);
     ui_frame_end(h->ui, &res);
     uint64_t kt = app_kiosk_after_frame(h->kiosk, h->ui);
+    const unsigned char *bits;
+    int size;
+    if (app_kiosk_qr(h->kiosk, &bits, &size))
+        ui_sdl_image_bitmap(h->sdl, "ticket-qr", bits, size, size, 4);
     h->next_timer = res.next_timer_ms < kt ? res.next_timer_ms : kt;
     h->frames++;
     if (res.changed) {
@@ -45,7 +49,7 @@ int app_host_loop(struct app_host *h)
     bool quit = false;
     h->now = wall_ms();
     app_host_settle(h);
-    while (!quit) {
+    while (!quit && !app_kiosk_quit(h->kiosk)) {
         uint64_t now = wall_ms();
         uint32_t wait = 3600000u; /* nothing due: sleep until input */
         if (h->next_timer != UI_NO_TIMER)

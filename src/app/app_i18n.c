@@ -14,12 +14,11 @@
 
 #include "app_i18n.h"
 
-static void catalog_dir(const char *exe, char *dir, size_t size)
+static void catalog_dir(char *dir, size_t size)
 {
     char buf[PATH_MAX];
     struct stat st;
     ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    (void)exe;
     if (n > 0) {
         buf[n] = '\0';
         char *slash = strrchr(buf, '/');
@@ -33,10 +32,10 @@ static void catalog_dir(const char *exe, char *dir, size_t size)
     snprintf(dir, size, "%s", FF_LOCALEDIR);
 }
 
-void app_i18n_set(const char *exe, const char *lang)
+void app_i18n_set(const char *lang)
 {
     char dir[PATH_MAX];
-    catalog_dir(exe, dir, sizeof dir);
+    catalog_dir(dir, sizeof dir);
     bindtextdomain("fieldflow", dir);
     bind_textdomain_codeset("fieldflow", "UTF-8");
     if (!setlocale(LC_MESSAGES, "C.UTF-8"))

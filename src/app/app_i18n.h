@@ -9,6 +9,6 @@
 
 /* Binds the catalogs (<exe dir>/locale first, then FF_LOCALEDIR) and selects the language
  * ("en", "da", "es"); may be called again to switch at run time. */
-void app_i18n_set(const char *exe, const char *lang);
+void app_i18n_set(const char *lang);
 
 #endif

@@ -1,294 +1,207 @@
-/* app_kiosk.c - the kiosk screens over a run of the triage chart.
+/* app_kiosk.c - the kiosk's frame: the parts on every screen, the attract and resume
+ * screens, "still there?", the hidden way out, and keeping ui in step with the engine.
  *
- * Screens: attract; the chart one node at a time (a decision's options as large buttons,
- * an input node's fields with the on-screen keyboard and the runner's per-field errors in
- * place, a knowledge-base article in place, steps); the hand-off (the first node that is a
- * marked hand-off or not meant for the kiosk: staff steps are never shown); "talk to a
- * person"; the ending with a 1-5 rating. Every screen has the language buttons, the
- * accessibility choices and "talk to a person"; every step has back.
- * Invariant: personal values live only in k->vals and the run; a session end frees the run,
- * zeroes k->vals and resets the ui (which zeroes its text arena).
+ * Every screen has the language buttons, the accessibility choices (high contrast, larger
+ * text, read aloud) and "talk to a person"; every step has back. Portrait puts them on top;
+ * landscape in a side panel; the bottom bar (back, Continue, talk to a person) is pinned.
+ * The way out of kiosk mode is hidden in plain sight: the language buttons tapped Español,
+ * Dansk, English, Español, Dansk, English within 6 s on the attract screen open the admin
+ * PIN dialog (docs/decisions.md). Invariant: when the engine goes back to its attract screen
+ * (finished, idle, discarded) the typed values are zeroed and ui is reset.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "app_i18n.h"
-#include "app_keys.h"
-#include "app_kiosk.h"
-#include "fieldflow/field.h"
+#include "app_kiosk_int.h"
 #include "fieldflow/mem.h"
-#include "fieldflow/runner.h"
 
-#define TRIAGE_CHART "kiosk-triage"
-#define MAX_FIELDS 8
-#define VALUE_BYTES 256
-#define COUNTDOWN_MS 20000u
+#define KNOCK_MS 6000u
+static const char knock_seq[] = "sdesde"; /* s = es, d = da, e = en */
 
-enum screen { SCR_ATTRACT, SCR_NODE, SCR_HANDOFF, SCR_PERSON, SCR_RATING };
-
-static const char *const screen_names[] = {"attract", "question", "handoff", "person", "rating"};
-
-struct app_kiosk {
-    struct app_kiosk_opts o;            /* borrowed library and kb; defaults of a session */
-    struct ff_run *run;                 /* the session's run; NULL on the attract screen */
-    enum screen scr;                    /* what is shown */
-    char locale[8];                     /* current language */
-    enum ui_theme_id theme, ui_theme;   /* wanted theme, and the one ui has */
-    bool read_aloud;                    /* speak questions (the kiosk engine speaks) */
-    uint64_t last_input;                /* now_ms of the last input, for the idle timer */
-    uint64_t now;                       /* now_ms of the current frame */
-    int steps;                          /* nodes shown this session, for the progress hint */
-    int active;                         /* the input node's field on screen (one at a time) */
-    bool errors_shown;                  /* the runner's field errors are current */
-    bool digits;                        /* the keyboard shows its digits page */
-    int rating;                         /* -1 or 0..4 */
-    bool confusing;                     /* "this step was confusing" */
-    bool wipe;                          /* end the session at the next frame */
-    char vals[MAX_FIELDS][VALUE_BYTES]; /* personal: the input node's values being typed */
-};
-
-enum ff_err app_kiosk_create(const struct app_kiosk_opts *o, struct app_kiosk **out)
+enum ff_err app_kiosk_create(const struct app_kiosk_opts *o, uint64_t now_ms,
+                             struct app_kiosk **out, char *why, size_t why_len)
 {
     *out = NULL;
-    if (!o || !o->lib || !ff_library_find(o->lib, TRIAGE_CHART, 0))
+    if (!o || !o->lib || !ff_library_find(o->lib, FF_KIOSK_ROOT_CHART, 0)) {
+        snprintf(why, why_len, "the charts have no %s chart", FF_KIOSK_ROOT_CHART);
         return FF_ENOTFOUND;
+    }
     struct app_kiosk *k = ff_calloc(1, sizeof *k);
     if (!k)
         return FF_ENOMEM;
     k->o = *o;
-    k->rating = -1;
-    snprintf(k->locale, sizeof k->locale, "%s", o->locale);
-    k->theme = k->ui_theme = o->theme;
-    app_i18n_set(o->exe, k->locale);
+    struct ff_kiosk_opts eo = {.store_path = o->store_path,
+                               .lib = o->lib,
+                               .snapshot_path = o->snapshot_path,
+                               .default_locale = o->locale,
+                               .idle_ms = (int64_t)o->idle_s * 1000,
+                               .countdown_ms = 20000};
+    enum ff_err e = ff_kiosk_new(&eo, (int64_t)now_ms, &k->eng);
+    if (e) {
+        snprintf(why, why_len, "%s", ff_strerror(e));
+        ff_free(k);
+        return e;
+    }
+    k->ui_theme = o->theme;
+    k->rating = k->remark = -1;
+    ff_kiosk_set_theme(k->eng, (enum ff_kiosk_theme)o->theme, (int64_t)now_ms);
+    ff_pin_gate_init(&k->pin, o->pin_hash);
+    snprintf(k->lang, sizeof k->lang, "%s", o->locale);
+    app_i18n_set(k->lang);
     *out = k;
     return FF_OK;
 }
 
-static void clear_values(struct app_kiosk *k)
+void app_kiosk_clear(struct app_kiosk *k)
 {
-    /* volatile so the compiler cannot drop the stores to memory about to be freed */
     volatile char *p = (volatile char *)k->vals;
     for (size_t i = 0; i < sizeof k->vals; i++)
         p[i] = 0;
+    p = (volatile char *)k->pin_buf;
+    for (size_t i = 0; i < sizeof k->pin_buf; i++)
+        p[i] = 0;
     k->active = 0;
-    k->errors_shown = false;
+    k->digits = k->errors_shown = false;
 }
 
 void app_kiosk_destroy(struct app_kiosk *k)
 {
     if (!k)
         return;
-    ff_run_free(k->run);
-    clear_values(k);
+    ff_kiosk_free(k->eng);
+    ff_qr_clear(&k->qr);
+    app_kiosk_clear(k);
     ff_free(k);
 }
 
 const char *app_kiosk_screen(const struct app_kiosk *k)
 {
-    return screen_names[k->scr];
+    static const char *const names[] = {"attract", "resume", "question", "still-there", "ending"};
+    if (k->admin)
+        return "admin";
+    return names[ff_kiosk_view(k->eng)->state];
+}
+
+bool app_kiosk_quit(const struct app_kiosk *k)
+{
+    return k->quit;
 }
 
 void app_kiosk_input(struct app_kiosk *k, uint64_t now_ms)
 {
-    k->last_input = now_ms;
+    ff_kiosk_touch(k->eng, (int64_t)now_ms);
 }
 
 void app_kiosk_set_locale(struct app_kiosk *k, const char *locale)
 {
-    snprintf(k->locale, sizeof k->locale, "%s", locale);
-    app_i18n_set(k->o.exe, k->locale);
-    if (k->run)
-        ff_run_set_locale(k->run, k->locale);
+    ff_kiosk_set_locale(k->eng, locale, (int64_t)k->now);
 }
 
 void app_kiosk_set_theme(struct app_kiosk *k, enum ui_theme_id theme)
 {
-    k->theme = theme;
+    ff_kiosk_set_theme(k->eng, (enum ff_kiosk_theme)theme, (int64_t)k->now);
+}
+
+bool app_kiosk_qr(struct app_kiosk *k, const unsigned char **bits, int *size)
+{
+    if (!k->qr_new || !k->qr.modules)
+        return false;
+    k->qr_new = false;
+    *bits = k->qr.modules;
+    *size = k->qr.size;
+    return true;
 }
 
 uint64_t app_kiosk_after_frame(struct app_kiosk *k, struct ui *ui)
 {
-    if (k->theme != k->ui_theme) {
-        ui_set_theme(ui, k->theme);
-        k->ui_theme = k->theme;
+    const struct ff_kiosk_view *v = ff_kiosk_view(k->eng);
+    enum ui_theme_id want = (enum ui_theme_id)v->theme;
+    if (want != k->ui_theme) {
+        ui_set_theme(ui, want);
+        k->ui_theme = want;
     }
     if (k->wipe) {
         k->wipe = false;
         ui_reset(ui);
-        return k->now; /* the attract screen right away */
+        return k->now; /* draw the clean attract screen right away */
     }
-    if (k->scr == SCR_ATTRACT)
-        return UI_NO_TIMER;
-    uint64_t warn = k->last_input + (uint64_t)k->o.idle_s * 1000u;
-    if (k->now < warn)
-        return warn;
-    return k->now + 1000u - (k->now - warn) % 1000u; /* the countdown's next second */
-}
-
-/* ---- session ---- */
-
-static void end_session(struct app_kiosk *k)
-{
-    ff_run_free(k->run);
-    k->run = NULL;
-    clear_values(k);
-    k->scr = SCR_ATTRACT;
-    k->steps = 0;
-    k->rating = -1;
-    k->confusing = false;
-    k->wipe = true;
-    app_kiosk_set_locale(k, k->o.locale);
-    k->theme = k->o.theme;
-}
-
-static bool is_handoff(const struct ff_node *n)
-{
-    return n->handoff || (n->audience != FF_AUDIENCE_ANY && n->audience != FF_AUDIENCE_KIOSK);
-}
-
-/* Moves past nodes that need no customer (start, subchart) and stops at a hand-off or an
- * end, choosing the screen. */
-static void settle(struct app_kiosk *k)
-{
-    for (int guard = 0; guard < 64 && k->run; guard++) {
-        const struct ff_node *n = ff_run_node(k->run);
-        if (ff_run_ended(k->run)) {
-            k->scr = SCR_RATING;
-            return;
-        }
-        if (is_handoff(n)) {
-            k->scr = SCR_HANDOFF;
-            return;
-        }
-        if (n->kind != FF_NODE_START || ff_run_next(k->run, (int64_t)k->now) != FF_OK)
-            break;
+    if (v->state == FF_KIOSK_ATTRACT)
+        return k->knock ? k->knock_at + KNOCK_MS : UI_NO_TIMER;
+    if (v->state == FF_KIOSK_STILL_THERE) {
+        int64_t left = v->countdown_left_ms % 1000;
+        return k->now + (uint64_t)(left > 0 ? left : 1000);
     }
-    k->scr = SCR_NODE;
-    clear_values(k);
-}
-
-static void start_session(struct app_kiosk *k)
-{
-    if (ff_run_start(k->o.lib, TRIAGE_CHART, 0, k->locale, (int64_t)k->now, &k->run) != FF_OK)
-        return;
-    k->steps = 1;
-    settle(k);
-}
-
-static void submit_input(struct app_kiosk *k);
-
-static void go_back(struct app_kiosk *k)
-{
-    if (k->scr == SCR_PERSON && k->run) {
-        settle(k);
-        return;
-    }
-    if (k->scr == SCR_NODE && k->active > 0) {
-        k->active--;
-        return;
-    }
-    if (k->run && ff_run_can_back(k->run) && ff_run_back(k->run, (int64_t)k->now) == FF_OK) {
-        k->steps = k->steps > 1 ? k->steps - 1 : 1;
-        settle(k);
-        return;
-    }
-    end_session(k);
-}
-
-/* Shortest number of nodes from the current one to an end of its chart (breadth first). */
-static int remaining_steps(const struct ff_run *run)
-{
-    const struct ff_chart *c = ff_run_chart(run);
-    int start = ff_run_node_index(run);
-    int dist[256], queue[256], head = 0, tail = 0;
-    if (!c || start < 0 || c->nnodes > 256)
-        return 1;
-    for (size_t i = 0; i < c->nnodes; i++)
-        dist[i] = -1;
-    dist[start] = 0;
-    queue[tail++] = start;
-    while (head < tail) {
-        int i = queue[head++];
-        const struct ff_node *n = &c->nodes[i];
-        if (n->kind == FF_NODE_END)
-            return dist[i];
-        int next[64], nn = 0;
-        if (n->next_index >= 0)
-            next[nn++] = n->next_index;
-        for (size_t o = 0; o < n->noptions && nn < 64; o++)
-            if (n->options[o].target_index >= 0)
-                next[nn++] = n->options[o].target_index;
-        for (int j = 0; j < nn; j++)
-            if (dist[next[j]] < 0) {
-                dist[next[j]] = dist[i] + 1;
-                queue[tail++] = next[j];
-            }
-    }
-    return 1;
+    return k->now + 1000u; /* the engine's idle clock is checked every second */
 }
 
 /* ---- the parts on every screen ---- */
 
-static void header(struct app_kiosk *k, struct ui *ui, bool side)
+static void knock(struct app_kiosk *k, char which)
+{
+    if (ff_kiosk_view(k->eng)->state != FF_KIOSK_ATTRACT)
+        return;
+    if (k->knock && k->now - k->knock_at > KNOCK_MS)
+        k->knock = 0;
+    if (knock_seq[k->knock] != which) {
+        k->knock = which == knock_seq[0];
+        k->knock_at = k->now;
+        return;
+    }
+    if (!k->knock)
+        k->knock_at = k->now;
+    if (!knock_seq[++k->knock]) {
+        k->knock = 0;
+        k->admin = true;
+        k->pin_wrong = false;
+    }
+}
+
+static void header(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v, bool side)
 {
     static const char *const langs[] = {"en", "da", "es"};
     static const char *const names[] = {"English", "Dansk", "Español"};
+    static const char knocks[] = "eds";
     if (!side)
         ui_layout_row(ui, 3, 0);
     for (int i = 0; i < 3; i++) {
         char id[32];
         snprintf(id, sizeof id, "kiosk.lang.%s", langs[i]);
-        if (ui_button(ui, id, names[i]))
-            app_kiosk_set_locale(k, langs[i]);
+        if (ui_button(ui, id, names[i])) {
+            ff_kiosk_set_locale(k->eng, langs[i], (int64_t)k->now);
+            knock(k, knocks[i]);
+        }
     }
     const char *themes[] = {TR("Standard"), TR("High contrast"), TR("Larger text")};
-    int sel = (int)k->theme;
+    int sel = (int)v->theme;
     if (ui_chips(ui, "kiosk.theme", themes, 3, &sel) && sel >= 0)
-        k->theme = (enum ui_theme_id)sel;
-    ui_toggle(ui, "kiosk.read", TR("Read aloud"), &k->read_aloud);
+        ff_kiosk_set_theme(k->eng, (enum ff_kiosk_theme)sel, (int64_t)k->now);
+    bool read = v->read_aloud;
+    if (ui_toggle(ui, "kiosk.read", TR("Read aloud"), &read))
+        ff_kiosk_set_read_aloud(k->eng, read, (int64_t)k->now);
 }
 
-/* The bottom bar: back on every step, Continue at an input node (always in reach of the
- * thumb, above the keyboard's reach), "talk to a person" everywhere. */
-static void footer(struct app_kiosk *k, struct ui *ui)
+static void footer(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v)
 {
-    bool back = k->scr == SCR_NODE;
-    bool input = back && ff_run_node(k->run)->kind == FF_NODE_INPUT;
-    ui_layout_row(ui, 1 + back + input, 0);
-    bool go = back && ui_button(ui, "kiosk.back", TR("Back"));
+    bool step = v->state == FF_KIOSK_STEP;
+    bool input = step && v->kind == FF_NODE_INPUT;
+    ui_layout_row(ui, 1 + step + input, 0);
+    bool back = step && ui_button(ui, "kiosk.back", TR("Back"));
     bool next = input && ui_button(ui, "q.submit", TR("Continue"));
-    if (ui_button(ui, "kiosk.person", TR("Talk to a person")))
-        k->scr = SCR_PERSON;
-    else if (go)
-        go_back(k);
-    else if (next)
-        submit_input(k);
-}
-
-static void still_there(struct app_kiosk *k, struct ui *ui)
-{
-    uint64_t warn = k->last_input + (uint64_t)k->o.idle_s * 1000u;
-    if (k->scr == SCR_ATTRACT || k->now < warn)
-        return;
-    uint64_t gone = k->now - warn;
-    if (gone >= COUNTDOWN_MS) {
-        end_session(k);
-        return;
+    if (ui_button(ui, "kiosk.person", TR("Talk to a person"))) {
+        if (v->state == FF_KIOSK_ATTRACT && ff_kiosk_begin(k->eng, (int64_t)k->now) != FF_OK)
+            return;
+        ff_kiosk_person(k->eng, (int64_t)k->now);
+    } else if (back && k->active > 0) {
+        k->active--;
+    } else if (back) {
+        ff_kiosk_back(k->eng, (int64_t)k->now);
+    } else if (next) {
+        app_step_submit(k, v);
     }
-    char msg[128];
-    snprintf(msg, sizeof msg, TR("The screen will be cleared in %u seconds."),
-             (unsigned)((COUNTDOWN_MS - gone + 999) / 1000));
-    ui_dialog_begin(ui, "kiosk.idle", TR("Still there?"));
-    ui_label(ui, "kiosk.idle.msg", msg, 0, UI_FONT_REGULAR);
-    ui_layout_row(ui, 2, 0);
-    if (ui_button(ui, "kiosk.idle.stay", TR("Yes, continue")))
-        k->last_input = k->now;
-    if (ui_button(ui, "kiosk.idle.end", TR("Start over")))
-        end_session(k);
-    ui_dialog_end(ui);
 }
 
-/* ---- screens ---- */
+/* ---- attract, resume, still there, admin ---- */
 
 static void screen_attract(struct app_kiosk *k, struct ui *ui)
 {
@@ -300,224 +213,132 @@ static void screen_attract(struct app_kiosk *k, struct ui *ui)
     ui_layout_space(ui, 24);
     ui_layout_row(ui, 1, 120);
     if (ui_button(ui, "attract.start", TR("Touch here to start")))
-        start_session(k);
+        ff_kiosk_begin(k->eng, (int64_t)k->now);
 }
 
-static void progress(struct app_kiosk *k, struct ui *ui)
+static void screen_resume(struct app_kiosk *k, struct ui *ui)
 {
-    int total = k->steps + remaining_steps(k->run);
-    char label[64];
-    snprintf(label, sizeof label, TR("Step %d of about %d"), k->steps, total);
-    ui_progress(ui, "q.progress", (double)k->steps / total, label);
-}
-
-static void node_options(struct app_kiosk *k, struct ui *ui, const struct ff_node *n)
-{
-    for (size_t i = 0; i < n->noptions; i++) {
-        char id[96];
-        snprintf(id, sizeof id, "q.opt.%s", n->options[i].id);
-        if (ui_button(ui, id, ff_run_text(k->run, &n->options[i].label)) &&
-            ff_run_choose(k->run, n->options[i].id, (int64_t)k->now) == FF_OK) {
-            k->steps++;
-            settle(k);
-            return;
-        }
-    }
-}
-
-/* A date field: the next 14 days as chips (no past days); the value is YYYY-MM-DD. */
-static void date_chips(struct app_kiosk *k, struct ui *ui, const char *id, char *val)
-{
-    const char *labels[14];
-    char days[14][16];
-    int sel = -1;
-    int64_t today = (int64_t)(k->now / 86400000u);
-    for (int i = 0; i < 14; i++) {
-        int y, m, d;
-        ff_civil_from_days(today + i, &y, &m, &d);
-        snprintf(days[i], sizeof days[i], "%04d-%02d-%02d", y, m, d);
-        labels[i] = days[i];
-        if (!strcmp(val, days[i]))
-            sel = i;
-    }
-    if (ui_chips(ui, id, labels, 14, &sel) && sel >= 0)
-        snprintf(val, VALUE_BYTES, "%s", days[sel]);
-}
-
-static void field_input(struct app_kiosk *k, struct ui *ui, const struct ff_field *f, size_t i)
-{
-    char id[96];
-    char *val = k->vals[i];
-    snprintf(id, sizeof id, "q.field.%s.label", f->name);
-    ui_label(ui, id, ff_run_text(k->run, &f->label), 0, UI_FONT_BOLD);
-    snprintf(id, sizeof id, "q.field.%s", f->name);
-    if (f->type == FF_FIELD_CHOICE || f->type == FF_FIELD_YES_NO) {
-        const char *labels[16];
-        const char *yn[2] = {TR("Yes"), TR("No")};
-        int n = f->type == FF_FIELD_YES_NO ? 2 : (int)(f->nchoices < 16 ? f->nchoices : 16);
-        int sel = -1;
-        for (int c = 0; c < n; c++) {
-            const char *cid = f->type == FF_FIELD_YES_NO ? (c ? "no" : "yes") : f->choices[c];
-            labels[c] =
-                f->type == FF_FIELD_YES_NO ? yn[c] : ff_run_text(k->run, &f->choice_labels[c]);
-            if (!strcmp(val, cid))
-                sel = c;
-        }
-        if (ui_chips(ui, id, labels, n, &sel) && sel >= 0)
-            snprintf(val, VALUE_BYTES, "%s",
-                     f->type == FF_FIELD_YES_NO ? (sel ? "no" : "yes") : f->choices[sel]);
-    } else if (f->type == FF_FIELD_DATE) {
-        date_chips(k, ui, id, val);
-    } else {
-        const char *hint = f->hint.s ? ff_run_text(k->run, &f->hint) : NULL;
-        ui_textfield(ui, id, val, VALUE_BYTES, hint ? hint : "");
-    }
-    const char *err = k->errors_shown ? ff_run_field_error(k->run, i) : NULL;
-    if (err) {
-        snprintf(id, sizeof id, "q.field.%s.error", f->name);
-        ui_label(ui, id, err, 0, UI_FONT_BOLD);
-    }
-}
-
-/* One field at a time: Continue moves to the next field, and on the last one submits; a
- * refused submit comes back to the first field the runner names, its error in place. */
-static void submit_input(struct app_kiosk *k)
-{
-    const struct ff_node *n = ff_run_node(k->run);
-    size_t nf = n->nfields < MAX_FIELDS ? n->nfields : MAX_FIELDS;
-    if (k->active + 1 < (int)nf) {
-        k->active++;
-        k->digits = false;
-        return;
-    }
-    struct ff_run_value v[MAX_FIELDS];
-    for (size_t i = 0; i < nf; i++)
-        v[i] = (struct ff_run_value){n->fields[i].name, k->vals[i]};
-    if (ff_run_submit(k->run, v, nf, (int64_t)k->now) == FF_OK) {
-        k->steps++;
-        settle(k);
-        return;
-    }
-    for (size_t i = 0; i < nf; i++)
-        if (ff_run_field_error(k->run, i)) {
-            k->active = (int)i;
-            break;
-        }
-    k->errors_shown = true;
-}
-
-static bool wants_keys(const struct ff_field *f)
-{
-    return f->type != FF_FIELD_CHOICE && f->type != FF_FIELD_YES_NO && f->type != FF_FIELD_DATE;
-}
-
-static void node_input(struct app_kiosk *k, struct ui *ui, const struct ff_node *n)
-{
-    size_t nf = n->nfields < MAX_FIELDS ? n->nfields : MAX_FIELDS;
-    if (!nf)
-        return;
-    if (k->active >= (int)nf)
-        k->active = 0;
-    const struct ff_field *f = &n->fields[k->active];
-    field_input(k, ui, f, (size_t)k->active);
-    if (wants_keys(f))
-        app_keys(ui, app_pad_for(f->type), k->locale, &k->digits, k->vals[k->active], VALUE_BYTES);
-}
-
-static void screen_node(struct app_kiosk *k, struct ui *ui)
-{
-    const struct ff_node *n = ff_run_node(k->run);
-    struct ui_rect scr = ui_screen(ui);
-    bool typing = n->kind == FF_NODE_INPUT && n->nfields &&
-                  wants_keys(&n->fields[k->active < (int)n->nfields ? k->active : 0]);
-    progress(k, ui);
-    /* portrait with a keyboard: the field's label is the question; the title gives way */
-    if (!typing || scr.w > scr.h)
-        ui_label(ui, "q.title", ff_run_text(k->run, &n->title), 28, UI_FONT_BOLD);
-    if (n->body.s && !typing)
-        ui_label(ui, "q.body", ff_run_text(k->run, &n->body), 0, UI_FONT_REGULAR);
-    if (n->kind == FF_NODE_KB && k->o.kb && n->kb_article) {
-        const struct ff_kb_article *a = ff_kb_find(k->o.kb, n->kb_article, k->locale);
-        if (a) {
-            ui_label(ui, "q.kb.title", a->title, 22, UI_FONT_BOLD);
-            ui_label(ui, "q.kb.body", a->body, 0, UI_FONT_REGULAR);
-        }
-    }
-    if (n->kind == FF_NODE_DECISION)
-        node_options(k, ui, n);
-    else if (n->kind == FF_NODE_INPUT)
-        node_input(k, ui, n);
-    else if (ui_button(ui, "q.next", TR("Continue")) &&
-             ff_run_next(k->run, (int64_t)k->now) == FF_OK) {
-        k->steps++;
-        settle(k);
-    }
-}
-
-static void screen_handoff(struct app_kiosk *k, struct ui *ui)
-{
-    ui_label(ui, "handoff.title", TR("Thank you - we will take it from here"), 28, UI_FONT_BOLD);
-    ui_label(ui, "handoff.body",
-             TR("A member of our staff will contact you about your request. You do not need "
-                "to do anything more here."),
+    ui_label(ui, "resume.title", TR("Continue where you left off?"), 28, UI_FONT_BOLD);
+    ui_label(ui, "resume.body",
+             TR("The kiosk was restarted in the middle of a visit. You can carry on from the "
+                "last step or start over."),
              0, UI_FONT_REGULAR);
-    if (ui_button(ui, "handoff.done", TR("Continue")))
-        k->scr = SCR_RATING;
+    ui_layout_row(ui, 2, 0);
+    if (ui_button(ui, "resume.yes", TR("Continue")))
+        ff_kiosk_resume(k->eng, (int64_t)k->now);
+    if (ui_button(ui, "resume.no", TR("Start over")))
+        ff_kiosk_discard(k->eng, (int64_t)k->now);
 }
 
-static void screen_person(struct app_kiosk *k, struct ui *ui)
+static void still_there(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v)
 {
-    ui_label(ui, "person.title", TR("A member of staff is on the way"), 28, UI_FONT_BOLD);
-    ui_label(ui, "person.body",
-             TR("Please wait here or go to the service desk. Tell them the kiosk sent you."), 0,
-             UI_FONT_REGULAR);
-    if (ui_button(ui, "person.done", TR("Finish")))
-        end_session(k);
+    char msg[128];
+    snprintf(msg, sizeof msg, TR("The screen will be cleared in %d seconds."),
+             (int)((v->countdown_left_ms + 999) / 1000));
+    ui_dialog_begin(ui, "kiosk.idle", TR("Still there?"));
+    ui_label(ui, "kiosk.idle.msg", msg, 0, UI_FONT_REGULAR);
+    ui_layout_row(ui, 1, 0);
+    if (ui_button(ui, "kiosk.idle.stay", TR("Yes, continue")))
+        ff_kiosk_touch(k->eng, (int64_t)k->now);
+    ui_dialog_end(ui);
 }
 
-static void screen_rating(struct app_kiosk *k, struct ui *ui)
+static void admin_dialog(struct app_kiosk *k, struct ui *ui)
 {
-    static const char *const stars[] = {"1", "2", "3", "4", "5"};
-    if (k->run && ff_run_ended(k->run))
-        ui_label(ui, "end.title", ff_run_text(k->run, &ff_run_node(k->run)->title), 28,
+    static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"};
+    char id[16], dots[40] = "";
+    size_t n = strlen(k->pin_buf);
+    for (size_t i = 0; i < n && i < 12; i++)
+        strncat(dots, "*", sizeof dots - strlen(dots) - 1);
+    ui_dialog_begin(ui, "admin", TR("Staff only: admin PIN"));
+    ui_label(ui, "admin.pin", n ? dots : TR("Enter the PIN"), 22, UI_FONT_BOLD);
+    int64_t wait = ff_pin_wait_ms(&k->pin, (int64_t)k->now);
+    if (wait > 0 || k->pin_wrong)
+        ui_label(ui, "admin.error", wait > 0 ? TR("Locked for a while.") : TR("Wrong PIN."), 0,
                  UI_FONT_BOLD);
-    ui_label(ui, "rate.title", TR("How was your visit? (1 = poor, 5 = very good)"), 0,
-             UI_FONT_REGULAR);
-    ui_chips(ui, "rate", (const char *const *)stars, 5, &k->rating);
-    ui_toggle(ui, "rate.confusing", TR("A step was confusing"), &k->confusing);
-    if (ui_button(ui, "rate.done", TR("Finish")))
-        end_session(k);
+    for (int i = 0; i < 10; i++) {
+        if (i % 5 == 0)
+            ui_layout_row(ui, 5, 0);
+        snprintf(id, sizeof id, "admin.%s", digits[i]);
+        if (ui_button(ui, id, digits[i]) && n + 1 < sizeof k->pin_buf)
+            k->pin_buf[n++] = digits[i][0];
+    }
+    ui_layout_row(ui, 2, 0);
+    if (ui_button(ui, "admin.cancel", TR("Cancel"))) {
+        k->admin = false;
+        app_kiosk_clear(k);
+    }
+    if (ui_button(ui, "admin.ok", TR("OK")) && n) {
+        enum ff_pin_result r = ff_pin_try(&k->pin, k->pin_buf, (int64_t)k->now);
+        k->quit = r == FF_PIN_OK;
+        k->pin_wrong = r != FF_PIN_OK;
+        app_kiosk_clear(k);
+    }
+    ui_dialog_end(ui);
 }
 
-static void content(struct app_kiosk *k, struct ui *ui)
+/* ---- the frame ---- */
+
+/* A new step (or a session that ended) forgets what was typed for the old one. */
+static void follow(struct app_kiosk *k, const struct ff_kiosk_view *v)
 {
-    switch (k->scr) {
-    case SCR_ATTRACT:
+    char node[128] = "";
+    if (v->state == FF_KIOSK_STEP)
+        snprintf(node, sizeof node, "%s:%s:%d", v->chart_id, v->node_id, v->step);
+    if (strcmp(node, k->node)) {
+        app_kiosk_clear(k);
+        snprintf(k->node, sizeof k->node, "%s", node);
+    }
+    bool in = v->state != FF_KIOSK_ATTRACT;
+    if (k->in_session && !in) {
+        k->wipe = true;
+        k->rating = k->remark = -1;
+        ff_qr_clear(&k->qr);
+        k->qr_ticket[0] = '\0';
+    }
+    k->in_session = in;
+    if (strcmp(v->locale, k->lang)) {
+        snprintf(k->lang, sizeof k->lang, "%s", v->locale);
+        app_i18n_set(k->lang);
+    }
+    if (v->state == FF_KIOSK_ENDING && v->ticket && *v->ticket && strcmp(v->ticket, k->qr_ticket)) {
+        char text[128];
+        snprintf(text, sizeof text, "fieldflow:case/%s?ticket=%s", v->case_id, v->ticket);
+        ff_qr_clear(&k->qr);
+        if (ff_qr_encode(text, &k->qr) == FF_OK) {
+            snprintf(k->qr_ticket, sizeof k->qr_ticket, "%s", v->ticket);
+            k->qr_new = true;
+        }
+    }
+}
+
+static void content(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v)
+{
+    switch (v->state) {
+    case FF_KIOSK_ATTRACT:
         screen_attract(k, ui);
         break;
-    case SCR_NODE:
-        screen_node(k, ui);
+    case FF_KIOSK_RESUME_OFFER:
+        screen_resume(k, ui);
         break;
-    case SCR_HANDOFF:
-        screen_handoff(k, ui);
+    case FF_KIOSK_STEP:
+        app_step_screen(k, ui, v);
         break;
-    case SCR_PERSON:
-        screen_person(k, ui);
+    case FF_KIOSK_STILL_THERE:
+        ui_label(ui, "idle.title", TR("Still there?"), 28, UI_FONT_BOLD);
         break;
-    case SCR_RATING:
-        screen_rating(k, ui);
+    case FF_KIOSK_ENDING:
+        app_ending_screen(k, ui, v);
         break;
     }
 }
 
-/* Portrait: language and accessibility on top, the screen below. Landscape: they sit in a
- * side panel on the left. The bottom bar is pinned in both, so a keyboard or a long article
- * never pushes it away. */
 void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
 {
     k->now = now_ms;
-    if (k->scr != SCR_ATTRACT && !k->run)
-        k->scr = SCR_ATTRACT;
+    ff_kiosk_tick(k->eng, (int64_t)now_ms);
+    const struct ff_kiosk_view *v = ff_kiosk_view(k->eng);
+    follow(k, v);
     struct ui_rect scr = ui_screen(ui);
     int bar = ui_px(ui, 48 + 2 * 16);
     struct ui_rect top = {scr.x, scr.y, scr.w, scr.h - bar};
@@ -526,20 +347,24 @@ void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
         if (side < ui_px(ui, 300))
             side = ui_px(ui, 300);
         ui_layout_push(ui, (struct ui_rect){top.x, top.y, side, top.h});
-        header(k, ui, true);
+        header(k, ui, v, true);
         ui_layout_pop(ui);
         ui_layout_push(ui, (struct ui_rect){top.x + side, top.y, top.w - side, top.h});
-        content(k, ui);
-        ui_layout_pop(ui);
     } else {
         ui_layout_push(ui, top);
-        header(k, ui, false);
-        content(k, ui);
-        ui_layout_pop(ui);
+        header(k, ui, v, false);
     }
-    ui_layout_push(ui, (struct ui_rect){scr.x, scr.y + top.h, scr.w, bar});
-    if (k->scr != SCR_PERSON)
-        footer(k, ui);
+    v = ff_kiosk_view(k->eng); /* a header tap may have changed it */
+    content(k, ui, v);
     ui_layout_pop(ui);
-    still_there(k, ui);
+    ui_layout_push(ui, (struct ui_rect){scr.x, scr.y + top.h, scr.w, bar});
+    v = ff_kiosk_view(k->eng);
+    if (v->state != FF_KIOSK_ENDING && v->state != FF_KIOSK_RESUME_OFFER)
+        footer(k, ui, v);
+    ui_layout_pop(ui);
+    v = ff_kiosk_view(k->eng);
+    if (v->state == FF_KIOSK_STILL_THERE)
+        still_there(k, ui, v);
+    if (k->admin)
+        admin_dialog(k, ui);
 }

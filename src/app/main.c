@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "app_args.h"
 #include "app_host.h"
@@ -15,6 +17,7 @@
 #include "fieldflow/field.h"
 #include "fieldflow/kb.h"
 #include "fieldflow/store.h"
+#include "kiosk_seed.h"
 
 /* Every *.json chart of dir, as one library (subcharts refer to each other by id). A chart
  * that fails to load is reported and stops start-up: a kiosk with a broken chart is worse
@@ -65,15 +68,77 @@ static enum ui_theme_id theme_of(const char *name)
     return UI_THEME_NORMAL;
 }
 
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 /* The script's clock starts at a fixed instant, so its screens are the same on every run. */
 static uint64_t fake_epoch(void)
 {
     return (uint64_t)ff_days_from_civil(2026, 12, 1) * 86400000u + 9u * 3600000u;
 }
 
-static int run(const struct app_opts *o, const char *exe, struct ff_library *lib, struct ff_kb *kb)
+/* A store that does not exist yet is filled with what a kiosk reads: the knowledge base
+ * and the demo data (engineer availability until sync brings the real one). */
+static int seed_if_new(const char *path, const char *kbdir)
 {
-    char err[512] = "";
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return 0;
+    char why[512] = "";
+    struct ff_store *store = NULL;
+    struct ff_kb *kb = NULL;
+    struct ff_store_opts so = {.path = path, .why = why, .why_len = sizeof why};
+    int rc = 3;
+    if (ff_store_open(&so, &store) != FF_OK)
+        fprintf(stderr, "fieldflow: store %s: %s\n", path, why);
+    else if (ff_kb_new(&kb) != FF_OK || ff_kb_load_dir(kb, kbdir) != FF_OK)
+        fprintf(stderr, "fieldflow: knowledge base %s: %s\n", kbdir, kb ? ff_kb_errmsg(kb) : "");
+    else if (ff_kiosk_seed_kb(store, kb, why, sizeof why) != FF_OK ||
+             ff_kiosk_seed_events(store, FF_ASSETS_DIR "/demo/availability.jsonl", why,
+                                  sizeof why) != FF_OK)
+        fprintf(stderr, "fieldflow: seeding %s: %s\n", path, why);
+    else
+        rc = 0;
+    ff_kb_free(kb);
+    ff_store_close(store);
+    return rc;
+}
+
+/* The admin PIN's argon2id hash from $XDG_CONFIG_HOME/fieldflow/kiosk.conf (or
+ * ~/.config/...), line "admin_pin_hash = $argon2id$...". Without one the kiosk never
+ * leaves kiosk mode by PIN (closing the window still works where there is one). */
+static void read_pin_hash(char *out, size_t cap)
+{
+    char path[4096];
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    out[0] = '\0';
+    if (xdg && *xdg)
+        snprintf(path, sizeof path, "%s/fieldflow/kiosk.conf", xdg);
+    else if (home)
+        snprintf(path, sizeof path, "%s/.config/fieldflow/kiosk.conf", home);
+    else
+        return;
+    FILE *f = fopen(path, "r");
+    char line[512];
+    while (f && fgets(line, sizeof line, f)) {
+        char *v = strchr(line, '=');
+        if (!v || strncmp(line, "admin_pin_hash", 14))
+            continue;
+        v += 1 + strspn(v + 1, " \t");
+        v[strcspn(v, " \t\r\n")] = '\0';
+        snprintf(out, cap, "%s", v);
+    }
+    if (f)
+        fclose(f);
+}
+
+static int run(const struct app_opts *o, struct ff_library *lib, const char *store_path)
+{
+    char err[512] = "", snap[4200], hash[256];
     struct app_host h = {.shots = o->screenshots, .next_timer = UI_NO_TIMER};
     struct ui_sdl_opts so = {
         o->width, o->height, o->fullscreen, o->software, false, "fieldflow", NULL, NULL, 0};
@@ -90,16 +155,19 @@ static int run(const struct app_opts *o, const char *exe, struct ff_library *lib
                             .theme = theme_of(o->theme),
                             .measure = ui_sdl_measure,
                             .measure_user = h.sdl};
-    struct app_kiosk_opts ko = {lib, kb, exe, o->locale, cfg.theme, o->idle_s};
+    snprintf(snap, sizeof snap, "%s.run", store_path);
+    read_pin_hash(hash, sizeof hash);
+    struct app_kiosk_opts ko = {lib,       store_path,           snap, o->locale, cfg.theme,
+                                o->idle_s, hash[0] ? hash : NULL};
+    h.now = o->script ? fake_epoch() : wall_ms();
     int rc = 3;
     if (ui_create(&cfg, &h.ui) != FF_OK)
         fprintf(stderr, "fieldflow: the widget layer could not start\n");
-    else if (app_kiosk_create(&ko, &h.kiosk) != FF_OK)
-        fprintf(stderr, "fieldflow: the charts have no kiosk-triage chart\n");
-    else if (o->script) {
-        h.now = fake_epoch();
+    else if (app_kiosk_create(&ko, h.now, &h.kiosk, err, sizeof err) != FF_OK)
+        fprintf(stderr, "fieldflow: kiosk: %s\n", err);
+    else if (o->script)
         rc = app_script_run(&h, o->script);
-    } else
+    else
         rc = app_host_loop(&h);
     app_kiosk_destroy(h.kiosk);
     ui_destroy(h.ui);
@@ -115,25 +183,19 @@ int main(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     if (o.script && !getenv("SDL_VIDEODRIVER") && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
         setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    char store_path[4096];
+    if (o.store)
+        snprintf(store_path, sizeof store_path, "%s", o.store);
+    else if (ff_store_default_path(store_path, sizeof store_path) != FF_OK) {
+        fprintf(stderr, "fieldflow: no default store path (set --store)\n");
+        return 3;
+    }
     struct ff_library *lib = NULL;
-    struct ff_kb *kb = NULL;
-    struct ff_store *store = NULL;
-    char why[512] = "";
-    struct ff_store_opts sopts = {.path = o.store, .why = why, .why_len = sizeof why};
     rc = load_charts(o.charts ? o.charts : FF_ASSETS_DIR "/flowcharts", &lib);
-    if (rc)
-        return rc;
-    const char *kbdir = o.kb ? o.kb : FF_ASSETS_DIR "/kb";
-    if (ff_kb_new(&kb) != FF_OK || ff_kb_load_dir(kb, kbdir) != FF_OK) {
-        fprintf(stderr, "fieldflow: knowledge base %s: %s\n", kbdir, kb ? ff_kb_errmsg(kb) : "");
-        rc = 3;
-    } else if (ff_store_open(&sopts, &store) != FF_OK) {
-        fprintf(stderr, "fieldflow: store %s: %s\n", o.store ? o.store : "(default)", why);
-        rc = 3;
-    } else
-        rc = run(&o, argv[0], lib, kb);
-    ff_store_close(store);
-    ff_kb_free(kb);
+    if (!rc)
+        rc = seed_if_new(store_path, o.kb ? o.kb : FF_ASSETS_DIR "/kb");
+    if (!rc)
+        rc = run(&o, lib, store_path);
     ff_library_free(lib);
     return rc;
 }

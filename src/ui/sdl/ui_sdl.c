@@ -381,7 +381,7 @@ enum ff_err ui_sdl_screenshot(struct ui_sdl *s, const char *path, char *errbuf, 
 }
 
 enum ff_err ui_sdl_image_bitmap(struct ui_sdl *s, const char *name, const uint8_t *bits, int w,
-                                int h)
+                                int h, int margin)
 {
     struct ui_sdl_img *slot = &s->images[0];
     for (int i = 0; i < UI_SDL_MAX_IMAGES; i++) {
@@ -390,13 +390,17 @@ enum ff_err ui_sdl_image_bitmap(struct ui_sdl *s, const char *name, const uint8_
             break;
         }
     }
-    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    int W = w + 2 * margin, H = h + 2 * margin;
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!surf)
         return FF_ENOMEM;
-    for (int y = 0; y < h; y++) {
+    for (int y = 0; y < H; y++) {
         Uint32 *row = (Uint32 *)((Uint8 *)surf->pixels + y * surf->pitch);
-        for (int x = 0; x < w; x++)
-            row[x] = bits[y * w + x] ? 0xFF000000u : 0xFFFFFFFFu;
+        for (int x = 0; x < W; x++) {
+            int bx = x - margin, by = y - margin;
+            bool dark = bx >= 0 && by >= 0 && bx < w && by < h && bits[by * w + bx];
+            row[x] = dark ? 0xFF000000u : 0xFFFFFFFFu;
+        }
     }
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest");
     SDL_Texture *tex = SDL_CreateTextureFromSurface(s->ren, surf);

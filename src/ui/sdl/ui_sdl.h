@@ -57,9 +57,10 @@ void ui_sdl_draw(struct ui_sdl *s, const struct ui *ui);
 enum ff_err ui_sdl_screenshot(struct ui_sdl *s, const char *path, char *errbuf, size_t errlen);
 
 /* An image for UI_CMD_IMAGE by name: a w x h bitmap of 0/1 modules (QR codes), each drawn
- * as a dark or light square. Replaces an image of the same name. */
+ * as a dark or light square, inside `margin` light modules (a QR code's quiet zone).
+ * Replaces an image of the same name; at most 8 names. */
 enum ff_err ui_sdl_image_bitmap(struct ui_sdl *s, const char *name, const uint8_t *bits, int w,
-                                int h);
+                                int h, int margin);
 
 /* Codepoints the fonts lacked since the last call (counted while measuring), and the first
  * one; resets the count. For the script's check-ui. */
