@@ -45,7 +45,11 @@ enum ff_err app_kiosk_create(const struct app_kiosk_opts *o, uint64_t now_ms,
     }
     k->ui_theme = o->theme;
     k->rating = k->remark = -1;
-    ff_kiosk_set_theme(k->eng, (enum ff_kiosk_theme)o->theme, (int64_t)now_ms);
+    /* the engine's first view may have no language yet (no snapshot found clears it) */
+    if (ff_kiosk_view(k->eng)->state == FF_KIOSK_ATTRACT) {
+        ff_kiosk_set_locale(k->eng, o->locale, (int64_t)now_ms);
+        ff_kiosk_set_theme(k->eng, (enum ff_kiosk_theme)o->theme, (int64_t)now_ms);
+    }
     ff_pin_gate_init(&k->pin, o->pin_hash);
     snprintf(k->lang, sizeof k->lang, "%s", o->locale);
     app_i18n_set(k->lang);
