@@ -17,6 +17,7 @@
 #include "fieldflow/mem.h"
 
 #define KNOCK_MS 6000u
+#define BAR_ROW 56                        /* logical px: a bottom-bar button, room for 1.5x text */
 static const char knock_seq[] = "sdesde"; /* s = es, d = da, e = en */
 
 enum ff_err app_kiosk_create(const struct app_kiosk_opts *o, uint64_t now_ms,
@@ -185,13 +186,19 @@ static void header(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_vie
         ff_kiosk_set_read_aloud(k->eng, read, (int64_t)k->now);
 }
 
-static void footer(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v)
+/* The bottom bar: back on every step, Continue at an input node (always in reach, never
+ * pushed away by a keyboard), "talk to a person" everywhere. Portrait gives "talk to a
+ * person" a row of its own so its label is never cut. */
+static void footer(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v, bool portrait)
 {
     bool step = v->state == FF_KIOSK_STEP;
     bool input = step && v->kind == FF_NODE_INPUT;
-    ui_layout_row(ui, 1 + step + input, 0);
+    int first = portrait && step ? step + input : 1 + step + input;
+    ui_layout_row(ui, first, BAR_ROW);
     bool back = step && ui_button(ui, "kiosk.back", TR("Back"));
     bool next = input && ui_button(ui, "q.submit", TR("Continue"));
+    if (portrait && step)
+        ui_layout_row(ui, 1, BAR_ROW);
     if (ui_button(ui, "kiosk.person", TR("Talk to a person"))) {
         if (v->state == FF_KIOSK_ATTRACT && ff_kiosk_begin(k->eng, (int64_t)k->now) != FF_OK)
             return;
@@ -316,7 +323,7 @@ static void follow(struct app_kiosk *k, const struct ff_kiosk_view *v)
     }
 }
 
-static void content(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v)
+static void screen(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v)
 {
     switch (v->state) {
     case FF_KIOSK_ATTRACT:
@@ -337,6 +344,17 @@ static void content(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_vi
     }
 }
 
+/* The screen's content scrolls (a long article, larger text on a small screen); one list
+ * per node, so a new step starts at its top. */
+static void content(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v)
+{
+    char id[160];
+    snprintf(id, sizeof id, "scroll.%s", v->state == FF_KIOSK_STEP ? v->node_id : "screen");
+    ui_list_begin(ui, id, 0);
+    screen(k, ui, v);
+    ui_list_end(ui);
+}
+
 void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
 {
     k->now = now_ms;
@@ -344,9 +362,11 @@ void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
     const struct ff_kiosk_view *v = ff_kiosk_view(k->eng);
     follow(k, v);
     struct ui_rect scr = ui_screen(ui);
-    int bar = ui_px(ui, 48 + 2 * 16);
+    bool portrait = scr.w <= scr.h;
+    int rows = portrait && v->state == FF_KIOSK_STEP ? 2 : 1;
+    int bar = ui_px(ui, rows * BAR_ROW + (rows - 1) * 8 + 2 * 16);
     struct ui_rect top = {scr.x, scr.y, scr.w, scr.h - bar};
-    if (scr.w > scr.h) {
+    if (!portrait) {
         int side = scr.w * 28 / 100;
         if (side < ui_px(ui, 300))
             side = ui_px(ui, 300);
@@ -364,7 +384,7 @@ void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
     ui_layout_push(ui, (struct ui_rect){scr.x, scr.y + top.h, scr.w, bar});
     v = ff_kiosk_view(k->eng);
     if (v->state != FF_KIOSK_ENDING && v->state != FF_KIOSK_RESUME_OFFER)
-        footer(k, ui, v);
+        footer(k, ui, v, portrait);
     ui_layout_pop(ui);
     v = ff_kiosk_view(k->eng);
     if (v->state == FF_KIOSK_STILL_THERE)
