@@ -127,7 +127,8 @@ double ui_scale(const struct ui *ui);
 /* logical px -> physical px at the current scale, rounded. */
 int ui_px(const struct ui *ui, int logical);
 /* Forgets focus, presses, drags and every retained state, and zeroes the text arena: for a
- * kiosk session ending, so that no personal text stays in the process. */
+ * kiosk session ending, so that no personal text stays in the process (text fields'
+ * buffers belong to the caller, who clears them). */
 void ui_reset(struct ui *ui);
 /* The last error text (an overflow this frame, a bad call), "" if none. */
 const char *ui_last_error(const struct ui *ui);
@@ -157,6 +158,9 @@ enum ui_mod {
 void ui_pointer_down(struct ui *ui, int x, int y);
 void ui_pointer_move(struct ui *ui, int x, int y);
 void ui_pointer_up(struct ui *ui, int x, int y);
+/* A mouse wheel or touchpad: dy physical px towards the end (positive = down the list). The
+ * list under the pointer scrolls, stopping at its ends. */
+void ui_scroll(struct ui *ui, int dy);
 /* A key press with UI_MOD_* bits. Tab/Shift-Tab/Up/Down move focus at the next frame's
  * begin; the other keys go to the focused widget in the order they came. */
 void ui_key(struct ui *ui, enum ui_key key, unsigned mods);
@@ -207,10 +211,11 @@ struct ui_rect ui_screen(const struct ui *ui);
 /* ---- widgets (ui_widgets.c, ui_list.c, ui_field.c, ui_overlay.c) ---- */
 
 enum ui_result {
-    UI_RES_CLICK = 1,   /* tapped or Enter while focused */
-    UI_RES_CHANGE = 2,  /* the value changed */
-    UI_RES_SUBMIT = 4,  /* Enter in a text field */
-    UI_RES_DISMISS = 8, /* Esc in a dialog */
+    UI_RES_CLICK = 1,       /* tapped or Enter while focused */
+    UI_RES_CHANGE = 2,      /* the value changed */
+    UI_RES_SUBMIT = 4,      /* Enter in a text field */
+    UI_RES_DISMISS = 8,     /* Esc in a dialog */
+    UI_RES_LONG_PRESS = 16, /* held down 500 ms (ui_button_hold) */
 };
 
 /* Wrapped text, not interactive. `size` is a text size in logical px (0 = body, 18). */
@@ -218,6 +223,11 @@ void ui_label(struct ui *ui, const char *id, const char *text, int size, enum ui
 /* A button; true when it was tapped (down and up on it) or Enter was pressed on it. The label
  * is ellipsized if it does not fit. */
 bool ui_button(struct ui *ui, const char *id, const char *label);
+/* A button that also reports a long press: UI_RES_LONG_PRESS once it has been held 500 ms
+ * (the core asks for the timer frame), and then no click when it is let go. For keys of the
+ * on-screen keyboard that offer accents. Returns UI_RES_* bits. Plain buttons never do this,
+ * so a slow press still clicks them. */
+int ui_button_hold(struct ui *ui, const char *id, const char *label);
 /* A switch with a label; flips *on and returns true when tapped. */
 bool ui_toggle(struct ui *ui, const char *id, const char *label, bool *on);
 /* One-of-n choice chips (large buttons, wrapping onto more lines); *selected is -1 or an
@@ -237,7 +247,9 @@ int ui_textfield(struct ui *ui, const char *id, char *buf, size_t cap, const cha
 
 /* A vertical list of height h logical px (0 = the rest of the container) that scrolls by
  * drag, fling with inertia and a rubber band at its ends. Widgets between begin and end are
- * its rows; rows outside the viewport are skipped (no commands), so 1,000 rows are cheap. */
+ * its rows; rows outside the viewport are only placed (no widget, no commands), so 1,000 rows
+ * cost what the visible ones cost. The row just beyond each edge is in the focus order but
+ * not drawn, so Down/Tab walk the whole list, scrolling it. Lists do not nest. */
 void ui_list_begin(struct ui *ui, const char *id, int h);
 /* A row of the list: a full-width button; true when tapped (not when the list was dragged). */
 bool ui_list_item(struct ui *ui, const char *id, const char *text);
@@ -246,7 +258,8 @@ void ui_list_end(struct ui *ui);
 double ui_list_offset(const struct ui *ui, const char *id);
 
 /* A modal dialog over a scrim; the widgets until ui_dialog_end are its content and the only
- * ones that take input while it is open (from its second frame on). Returns UI_RES_DISMISS
+ * ones that take input while it is open (from its second frame on, until the frame after the
+ * last one that called it). Returns UI_RES_DISMISS
  * when Esc was pressed. Always pair with ui_dialog_end. */
 int ui_dialog_begin(struct ui *ui, const char *id, const char *title);
 void ui_dialog_end(struct ui *ui);
@@ -313,6 +326,15 @@ const struct ui_cmd *ui_commands(const struct ui *ui, size_t *n);
 const struct ui_widget *ui_widgets(const struct ui *ui, size_t *n);
 /* The widget with this id in the last frame, or NULL. */
 const struct ui_widget *ui_find(const struct ui *ui, const char *id);
+
+/* The last frame's widget tree as text, one line per widget, children indented under their
+ * list or dialog, e.g.
+ *   button ok 16,16 448x48 "OK" fg #FFFFFF bg #0B5CAD focused pressed
+ * into out (cap bytes, NUL-terminated, cut at a line end if short). Returns the length the
+ * whole dump needs, without the NUL (as snprintf does). For the script driver and reviews. */
+size_t ui_dump(const struct ui *ui, char *out, size_t cap);
+/* "button", "list-item", ... */
+const char *ui_role_name(enum ui_role role);
 
 /* ---- text helpers (ui_text.c), exposed for the backend and tests ---- */
 

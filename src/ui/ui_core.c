@@ -171,10 +171,16 @@ void ui_pointer_up(struct ui *ui, int x, int y)
     ui->released_edge = true;
 }
 
+void ui_scroll(struct ui *ui, int dy)
+{
+    long w = (long)ui->wheel + dy;
+    ui->wheel = w > 1 << 20 ? 1 << 20 : w < -(1 << 20) ? -(1 << 20) : (int)w;
+}
+
 void ui_key(struct ui *ui, enum ui_key key, unsigned mods)
 {
     if (ui->nev == UI_MAX_EVENTS) {
-        ui_error(ui, "input: more than %d keys between two frames; key dropped", UI_MAX_EVENTS);
+        ui->input_lost = true;
         return;
     }
     ui->ev[ui->nev++] = (struct ui_event){.kind = UI_EV_KEY, .key = key, .mods = mods};
@@ -183,7 +189,11 @@ void ui_key(struct ui *ui, enum ui_key key, unsigned mods)
 void ui_text(struct ui *ui, const char *utf8)
 {
     size_t n = strlen(utf8), room = sizeof ui->evtext - ui->evtext_len;
-    if (ui->nev == UI_MAX_EVENTS || n == 0 || room == 0)
+    if (n == 0)
+        return;
+    if (ui->nev == UI_MAX_EVENTS || n > room)
+        ui->input_lost = true;
+    if (ui->nev == UI_MAX_EVENTS || room == 0)
         return;
     if (n > room)
         n = room; /* the text field drops a code point cut here as invalid */
@@ -225,19 +235,27 @@ void ui_frame_begin(struct ui *ui, uint64_t now_ms)
     ui->prev_now = ui->frame ? ui->now : now_ms;
     ui->now = now_ms > ui->prev_now ? now_ms : ui->prev_now;
     ui->frame++;
-    ui->in_frame = true;
     ui->ncmd = ui->nwidgets = ui->norder = 0;
     ui->arena_used = 0;
     ui->timer = UI_NO_TIMER;
-    ui->overflow = false;
+    ui->overflow = ui->input_lost;
     ui->err[0] = '\0';
+    if (ui->input_lost)
+        ui_error(ui,
+                 "input: more than %d events or %d bytes of text since the last frame; "
+                 "the rest was dropped",
+                 UI_MAX_EVENTS, UI_EVENT_TEXT);
+    ui->input_lost = false;
     ui->layer = 0;
     ui->modal = 0;
     ui->dialog_widget = -1;
     ui->focus_seen = false;
     memset(&ui->list, 0, sizeof ui->list);
-    if (ui->pressed_edge)
+    if (ui->pressed_edge) {
         ui->focus_visible = false; /* touching hides the keyboard's focus ring */
+        ui->press_ms = ui->now;
+        ui->held = false;
+    }
     move_focus(ui);
     ui_layout_reset(ui);
     ui_push_clip(ui, ui_screen(ui));
@@ -286,11 +304,20 @@ void ui_frame_end(struct ui *ui, struct ui_frame_result *out)
 {
     if (ui->list.open)
         ui_list_end(ui);
+    if (ui->layer == 1)
+        ui_dialog_end(ui); /* forgiving a missing end keeps the next frame sane */
     if (ui->released_edge)
         ui->active = 0;
     ui->pressed_edge = ui->released_edge = false;
+    ui->wheel = 0;
     if (ui->focus && !ui->focus_seen)
         ui->focus = 0; /* the focused widget went away */
+    for (size_t i = 0; i < ui->nwidgets; i++) {
+        /* a press or an arrow key later in the frame may have moved the focus */
+        struct ui_widget *w = &ui->widgets[i];
+        w->focused = w->interactive && ui->focus && ui_hash(w->id) == ui->focus;
+        w->focus_visible = w->focused && ui->focus_visible;
+    }
     uint64_t *t = ui->order_prev;
     ui->order_prev = ui->order;
     ui->order = t;
@@ -305,7 +332,6 @@ void ui_frame_end(struct ui *ui, struct ui_frame_result *out)
     ui->last_hash = h;
     out->next_timer_ms = ui->timer;
     out->overflow = ui->overflow;
-    ui->in_frame = false;
 }
 
 void ui_want_timer(struct ui *ui, uint64_t at_ms)
@@ -504,4 +530,20 @@ void ui_draw_focus(struct ui *ui, struct ui_rect r, int widget)
     int g = ui_px(ui, 3);
     struct ui_rect ring = {r.x - g, r.y - g, r.w + 2 * g, r.h + 2 * g};
     ui_push_rect(ui, ring, ui->theme->focus, ui_px(ui, 10), g);
+}
+
+int ui_behave_hold(struct ui *ui, uint64_t id, struct ui_rect r, int widget)
+{
+    int res = ui_behave(ui, id, r, widget);
+    bool on = widget >= 0 && ui->widgets[widget].pressed;
+    if (on && !ui->held && ui->now >= ui->press_ms + UI_HOLD_MS) {
+        ui->held = true;
+        res |= UI_RES_LONG_PRESS;
+        ui_want_timer(ui, ui->now);
+    } else if (on && !ui->held) {
+        ui_want_timer(ui, ui->press_ms + UI_HOLD_MS);
+    }
+    if (ui->held && ui->active == id)
+        res &= ~UI_RES_CLICK; /* the long press was the answer */
+    return res;
 }

@@ -12,6 +12,7 @@
 #define UI_TARGET 48       /* logical px: the smallest touch target */
 #define UI_GAP 8           /* logical px between targets */
 #define UI_PAD 16          /* logical px of padding in containers */
+#define UI_HOLD_MS 500     /* ms held down for a long press */
 #define UI_BODY_PX 18      /* logical px of body text */
 
 enum ui_event_kind { UI_EV_KEY = 1, UI_EV_TEXT };
@@ -90,7 +91,6 @@ struct ui {
     /* time */
     uint64_t now, prev_now; /* this frame's and last frame's now_ms */
     uint64_t frame;         /* frame counter, from 1 */
-    bool in_frame;
 
     /* pointer: positions are the latest; the edges say what happened since the last frame */
     int px, py;
@@ -100,12 +100,16 @@ struct ui {
     int down_x, down_y; /* where it went down */
     int up_x, up_y;     /* where it went up */
     uint64_t active;    /* the widget that captured the pointer, 0 = none */
+    uint64_t press_ms;  /* now_ms of the frame that saw the press */
+    bool held;          /* the current press has fired a long press */
+    int wheel;          /* wheel px since the last frame, for the list under the pointer */
 
     /* keys and text */
     struct ui_event ev[UI_MAX_EVENTS];
     size_t nev;
     char evtext[UI_EVENT_TEXT];
     size_t evtext_len;
+    bool input_lost; /* the queue was full: reported by the next frame */
 
     /* focus */
     uint64_t focus;               /* the focused widget, 0 = none */
@@ -169,6 +173,8 @@ int ui_measure(const struct ui *ui, const char *s, size_t len, int px, enum ui_f
 /* Pointer and keyboard behaviour shared by every target: claims the pointer on a press inside
  * r, reports a click on release inside r or Enter while focused, fills w's state flags. */
 int ui_behave(struct ui *ui, uint64_t id, struct ui_rect r, int widget);
+/* ui_behave plus UI_RES_LONG_PRESS after UI_HOLD_MS held; no click after a long press. */
+int ui_behave_hold(struct ui *ui, uint64_t id, struct ui_rect r, int widget);
 /* Whether widgets in the current layer take input (a dialog open last frame blocks layer 0). */
 bool ui_live(const struct ui *ui);
 /* The focus ring around r when w is focused by keyboard. */
@@ -176,6 +182,8 @@ void ui_draw_focus(struct ui *ui, struct ui_rect r, int widget);
 
 /* ui_layout.c */
 struct ui_rect ui_layout_next(struct ui *ui, int natural_h);
+/* The width the next ui_layout_next will give, to measure text before placing it. */
+int ui_layout_next_w(const struct ui *ui);
 void ui_layout_reset(struct ui *ui);
 /* Pushes a container at r with pad px of padding; false (and overflow) when too deep. */
 bool ui_layout_push_pad(struct ui *ui, struct ui_rect r, int pad);

@@ -101,6 +101,30 @@ struct ui_rect ui_layout_free(const struct ui *ui)
     return (struct ui_rect){b->r.x, b->y, b->r.w, h > 0 ? h : 0};
 }
 
+/* The x and width of the row's next slot. */
+static void row_slot(const struct ui *ui, const struct ui_box *b, int *x, int *w)
+{
+    int gap = ui_px(ui, UI_GAP), avail = b->r.w - gap * (b->row_count - 1), before = 0;
+    for (int i = 0; i < b->row_i; i++)
+        before += b->row_weights[i];
+    *x = b->r.x + avail * before / b->row_total + gap * b->row_i;
+    int x_end =
+        b->r.x + avail * (before + b->row_weights[b->row_i]) / b->row_total + gap * b->row_i;
+    *w = x_end - *x;
+}
+
+int ui_layout_next_w(const struct ui *ui)
+{
+    const struct ui_box *b = &ui->box[ui->depth];
+    int x, w;
+    if (ui->has_next)
+        return ui->next.w;
+    if (b->row_n == 0)
+        return b->r.w;
+    row_slot(ui, b, &x, &w);
+    return w;
+}
+
 struct ui_rect ui_layout_next(struct ui *ui, int natural_h)
 {
     if (ui->has_next) {
@@ -114,14 +138,10 @@ struct ui_rect ui_layout_next(struct ui *ui, int natural_h)
         b->y += natural_h + gap;
         return r;
     }
-    int avail = b->r.w - gap * (b->row_count - 1), x = b->r.x, before = 0;
-    for (int i = 0; i < b->row_i; i++)
-        before += b->row_weights[i];
-    x += avail * before / b->row_total + gap * b->row_i;
-    int x_end =
-        b->r.x + avail * (before + b->row_weights[b->row_i]) / b->row_total + gap * b->row_i;
+    int x, w;
+    row_slot(ui, b, &x, &w);
     int h = b->row_h ? b->row_h : natural_h;
-    struct ui_rect r = {x, b->y, x_end - x, h};
+    struct ui_rect r = {x, b->y, w, h};
     if (h > b->row_tallest)
         b->row_tallest = h;
     b->row_i++;

@@ -98,6 +98,13 @@ static void pointer(struct ui *ui, struct ui_state *st, struct ui_rect view, uin
         if (!ui->active)
             ui->active = id;
     }
+    if (live && ui->wheel && ui_contains(view, ui->px, ui->py)) {
+        double max = max_offset(st, view), o = st->u.list.offset + ui->wheel;
+        st->u.list.offset = o < 0 ? 0 : o > max ? max : o;
+        st->u.list.vel = 0;
+        st->u.list.moving = false;
+        ui->wheel = 0; /* one list takes it */
+    }
     int slop = ui_px(ui, UI_TOUCH_SLOP), dy = ui->py - ui->down_y;
     if (live && in && ui->down && (dy > slop || dy < -slop)) {
         st->u.list.dragging = true;
@@ -153,11 +160,21 @@ bool ui_list_item(struct ui *ui, const char *id, const char *text)
     int px = ui_text_px(ui, UI_BODY_PX), hmin = ui_px(ui, UI_TARGET);
     int h = ui_line_h(px) + 2 * ui_px(ui, 12);
     struct ui_rect r = ui_layout_next(ui, h > hmin ? h : hmin);
-    if (!ui->list.open || ui_intersect(r, ui->list.view).h == 0)
+    struct ui_rect v = ui->list.view;
+    int reach = r.h + ui_px(ui, UI_GAP);
+    struct ui_rect near = {v.x, v.y - reach, v.w, v.h + 2 * reach};
+    if (!ui->list.open || ui_intersect(r, near).h == 0)
         return false; /* scrolled out: placed, not built */
     uint64_t hid = ui_hash(id);
     int w = ui_push_widget(ui, id, UI_ROLE_LIST_ITEM, r);
     int res = ui_behave(ui, hid, r, w);
+    if (ui_intersect(r, v).h == 0) {
+        /* the row just beyond each edge is in the focus order (so Down and Tab reach it and
+         * it scrolls in) but draws nothing */
+        if (w >= 0 && ui->widgets[w].focus_visible)
+            ui_list_scroll_to(ui, r);
+        return res & UI_RES_CLICK;
+    }
     bool down = w >= 0 && ui->widgets[w].pressed;
     struct ui_color bg = down ? t->pressed : t->control, fg = down ? t->on_pressed : t->on_control;
     ui_push_rect(ui, r, bg, ui_px(ui, 6), 0);

@@ -27,8 +27,9 @@ int ui_dialog_begin(struct ui *ui, const char *id, const char *title)
     int y = (screen.h - h) / 2;
     struct ui_rect panel = {(screen.w - w) / 2, y > margin ? y : margin, w, h};
     ui_push_rect(ui, screen, t->scrim, 0, 0);
-    ui->dialog_cmd = ui->ncmd;
+    size_t at = ui->ncmd;
     ui_push_rect(ui, panel, t->surface, ui_px(ui, 12), 0);
+    ui->dialog_cmd = ui->ncmd > at ? at : SIZE_MAX; /* SIZE_MAX: the frame overflowed */
     int wi = ui_push_widget(ui, id, UI_ROLE_DIALOG, panel);
     ui->dialog_widget = wi;
     ui_layout_push(ui, panel);

@@ -48,9 +48,9 @@ static void text_in(struct ui *ui, int w, struct ui_rect r, const char *s, int p
 void ui_label(struct ui *ui, const char *id, const char *text, int size, enum ui_font_style st)
 {
     int px = ui_text_px(ui, size > 0 ? size : UI_BODY_PX), lh = ui_line_h(px);
-    struct ui_rect free = ui_layout_free(ui);
     size_t starts[64];
-    size_t n = ui_wrap(ui->measure, ui->measure_user, text, px, st, free.w, starts, 64);
+    size_t n =
+        ui_wrap(ui->measure, ui->measure_user, text, px, st, ui_layout_next_w(ui), starts, 64);
     size_t shown = n < 64 ? n : 64, len = strlen(text);
     struct ui_rect r = ui_layout_next(ui, (int)shown * lh);
     int w = ui_push_widget(ui, id, UI_ROLE_LABEL, r);
@@ -70,20 +70,30 @@ void ui_label(struct ui *ui, const char *id, const char *text, int size, enum ui
     }
 }
 
-bool ui_button(struct ui *ui, const char *id, const char *label)
+static int button(struct ui *ui, const char *id, const char *label, bool hold)
 {
     const struct ui_theme *t = ui->theme;
     int px = ui_text_px(ui, UI_BODY_PX);
     struct ui_rect r = ui_layout_next(ui, target_h(ui, px));
     uint64_t h = ui_hash(id);
     int w = ui_push_widget(ui, id, UI_ROLE_BUTTON, r);
-    int res = ui_behave(ui, h, r, w);
+    int res = hold ? ui_behave_hold(ui, h, r, w) : ui_behave(ui, h, r, w);
     bool down = w >= 0 && ui->widgets[w].pressed;
     struct ui_color bg = down ? t->pressed : t->primary, fg = down ? t->on_pressed : t->on_primary;
     ui_push_rect(ui, r, bg, ui_px(ui, 8), 0);
     text_in(ui, w, r, label, px, UI_FONT_BOLD, fg, bg, true);
     ui_draw_focus(ui, r, w);
-    return res & UI_RES_CLICK;
+    return res;
+}
+
+bool ui_button(struct ui *ui, const char *id, const char *label)
+{
+    return button(ui, id, label, false) & UI_RES_CLICK;
+}
+
+int ui_button_hold(struct ui *ui, const char *id, const char *label)
+{
+    return button(ui, id, label, true);
 }
 
 bool ui_toggle(struct ui *ui, const char *id, const char *label, bool *on)
@@ -163,7 +173,7 @@ static int group_member(struct ui *ui, const char *id, int i, int n, const char 
 bool ui_chips(struct ui *ui, const char *id, const char *const *labels, int n, int *selected)
 {
     int px = ui_text_px(ui, UI_BODY_PX), gap = ui_px(ui, UI_GAP), ch = target_h(ui, px);
-    int maxw = ui_layout_free(ui).w, x = 0, lines = 1, want = -1;
+    int maxw = ui_layout_next_w(ui), x = 0, lines = 1, want = -1;
     for (int i = 0; i < n; i++) { /* first pass: how many lines */
         int cw =
             ui_measure(ui, labels[i], strlen(labels[i]), px, UI_FONT_REGULAR) + 2 * ui_px(ui, 20);

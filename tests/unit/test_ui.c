@@ -395,6 +395,27 @@ static void test_create_and_reset(void)
     three_buttons(s, 0, &fr);
     CHECK(fr.overflow && strstr(ui_last_error(s), "widgets"));
     ui_destroy(s);
+    /* every capacity tiny: frames are cut short, never out of bounds (ASan) */
+    for (size_t cap = 4; cap < 40; cap += 5) {
+        struct ui_config tiny = {.width = 480,
+                                 .height = 800,
+                                 .measure = kit_measure,
+                                 .max_commands = cap,
+                                 .max_widgets = cap,
+                                 .arena_bytes = cap * 4,
+                                 .max_states = 1};
+        CHECK(ui_create(&tiny, &s) == FF_OK);
+        with_dialog(s, 0, &fr);
+        CHECK(fr.overflow && *ui_last_error(s));
+        screen(s, 10, &fr);
+        with_toast(s, 20, &fr);
+        size_t n;
+        ui_commands(s, &n);
+        CHECK(n <= cap);
+        ui_widgets(s, &n);
+        CHECK(n <= cap);
+        ui_destroy(s);
+    }
 
     /* reset: the session's text leaves the arena, focus goes */
     screen(ui, 0, &fr);
@@ -409,8 +430,94 @@ static void test_create_and_reset(void)
     ui_destroy(ui);
 }
 
+static void test_dump(void)
+{
+    struct ui *ui = kit_new(480, 800, 1.0, UI_THEME_NORMAL);
+    struct ui_frame_result fr;
+    three_buttons(ui, 0, &fr);
+    ui_key(ui, UI_KEY_TAB, 0);
+    struct ui_rect c = kit_rect(ui, "cancel");
+    three_buttons(ui, 1, &fr);
+    ui_pointer_down(ui, kit_cx(c), kit_cy(c));
+    three_buttons(ui, 2, &fr);
+    char out[1024];
+    size_t n = ui_dump(ui, out, sizeof out);
+    CHECK(n == strlen(out));
+    CHECK_STR(out, "label title 16,16 448x35 \"How can we help?\" fg #1A1A1A bg #F5F5F0\n"
+                   "button ok 16,59 448x48 \"OK\" fg #FFFFFF bg #0B5CAD\n"
+                   "button cancel 16,115 448x48 \"Cancel\" fg #FFFFFF bg #083F78 focused "
+                   "pressed\n"
+                   "button help 16,171 448x48 \"Talk to a person\" fg #FFFFFF bg #0B5CAD\n");
+    char small[100];
+    size_t need = ui_dump(ui, small, sizeof small);
+    CHECK(need == n);
+    CHECK(strlen(small) < sizeof small && small[strlen(small) - 1] == '\n');
+    CHECK(!strncmp(small, out, strlen(small)));
+    CHECK_STR(ui_role_name(UI_ROLE_LIST_ITEM), "list-item");
+    ui_destroy(ui);
+}
+
+static int hold_res;
+static bool plain;
+
+static void keys(struct ui *ui, uint64_t now, struct ui_frame_result *fr)
+{
+    ui_frame_begin(ui, now);
+    ui_layout_row(ui, 2, 0);
+    hold_res = ui_button_hold(ui, "key.a", "a");
+    plain = ui_button(ui, "plain", "OK");
+    ui_frame_end(ui, fr);
+}
+
+static void test_long_press(void)
+{
+    struct ui *ui = kit_new(480, 800, 1.0, UI_THEME_NORMAL);
+    struct ui_frame_result fr;
+    keys(ui, 1000, &fr);
+    struct ui_rect a = kit_rect(ui, "key.a"), p = kit_rect(ui, "plain");
+    /* a short tap is a click */
+    ui_pointer_down(ui, kit_cx(a), kit_cy(a));
+    keys(ui, 1010, &fr);
+    CHECK(fr.next_timer_ms == 1510); /* wake up when it becomes a long press */
+    ui_pointer_up(ui, kit_cx(a), kit_cy(a));
+    keys(ui, 1100, &fr);
+    CHECK(hold_res == UI_RES_CLICK);
+    /* held: a long press at 500 ms, once, and no click on release */
+    ui_pointer_down(ui, kit_cx(a), kit_cy(a));
+    keys(ui, 2000, &fr);
+    CHECK(hold_res == 0);
+    keys(ui, 2400, &fr);
+    CHECK(hold_res == 0 && fr.next_timer_ms == 2500);
+    keys(ui, 2500, &fr);
+    CHECK(hold_res == UI_RES_LONG_PRESS);
+    keys(ui, 2600, &fr);
+    CHECK(hold_res == 0 && fr.next_timer_ms == UI_NO_TIMER);
+    ui_pointer_up(ui, kit_cx(a), kit_cy(a));
+    keys(ui, 2700, &fr);
+    CHECK(hold_res == 0);
+    /* held, but slid off before 500 ms: nothing */
+    ui_pointer_down(ui, kit_cx(a), kit_cy(a));
+    keys(ui, 3000, &fr);
+    ui_pointer_move(ui, kit_cx(p), kit_cy(p));
+    keys(ui, 3600, &fr);
+    CHECK(hold_res == 0);
+    ui_pointer_up(ui, kit_cx(p), kit_cy(p));
+    keys(ui, 3700, &fr);
+    CHECK(hold_res == 0 && !plain);
+    /* a plain button pressed slowly still clicks */
+    ui_pointer_down(ui, kit_cx(p), kit_cy(p));
+    keys(ui, 4000, &fr);
+    CHECK(fr.next_timer_ms == UI_NO_TIMER);
+    ui_pointer_up(ui, kit_cx(p), kit_cy(p));
+    keys(ui, 6000, &fr);
+    CHECK(plain);
+    ui_destroy(ui);
+}
+
 int main(void)
 {
+    test_long_press();
+    test_dump();
     test_tap();
     test_keyboard();
     test_controls();

@@ -219,8 +219,55 @@ static void test_rubber_band(void)
     nrows = 1000;
 }
 
+static void test_keyboard_scrolls(void)
+{
+    struct ui *ui = kit_new(480, 800, 1.0, UI_THEME_NORMAL);
+    struct ui_frame_result fr;
+    uint64_t t = 0;
+    list(ui, t, &fr);
+    for (int k = 0; k < 30; k++) {
+        ui_key(ui, UI_KEY_DOWN, 0);
+        list(ui, t += 16, &fr);
+        if (fr.next_timer_ms <= t)
+            list(ui, t, &fr); /* the frame it asked for: drawn where it scrolled to */
+    }
+    CHECK(offset(ui) > 500);
+    const struct ui_widget *w = ui_find(ui, "kb.29");
+    const struct ui_widget *l = ui_find(ui, "kb");
+    CHECK(w && w->focused && w->focus_visible);
+    if (w && l)
+        CHECK(w->rect.y >= l->rect.y && w->rect.y + w->rect.h <= l->rect.y + l->rect.h);
+    ui_key(ui, UI_KEY_ENTER, 0);
+    list(ui, t += 16, &fr);
+    CHECK_INT(clicked, 29);
+    ui_destroy(ui);
+}
+
+static void test_wheel(void)
+{
+    struct ui *ui = kit_new(480, 800, 1.0, UI_THEME_NORMAL);
+    struct ui_frame_result fr;
+    list(ui, 0, &fr);
+    ui_pointer_move(ui, 240, 400);
+    ui_scroll(ui, 120);
+    ui_scroll(ui, 60);
+    list(ui, 16, &fr);
+    CHECK(offset(ui) == 180 && fr.changed);
+    ui_scroll(ui, -1000); /* stops at the top, no rubber band */
+    list(ui, 32, &fr);
+    CHECK(offset(ui) == 0);
+    ui_pointer_move(ui, 240, 20); /* over the title, not the list */
+    ui_scroll(ui, 100);
+    list(ui, 48, &fr);
+    CHECK(offset(ui) == 0 && !fr.changed);
+    CHECK(fr.next_timer_ms == UI_NO_TIMER);
+    ui_destroy(ui);
+}
+
 int main(void)
 {
+    test_wheel();
+    test_keyboard_scrolls();
     test_tap_and_virtual_rows();
     test_drag();
     test_fling();

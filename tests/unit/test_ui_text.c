@@ -156,12 +156,20 @@ static void test_field(void)
     for (size_t i = 0; i < n; i++)
         if (c[i].type == UI_CMD_LINE)
             CHECK(c[i].rect.x >= r.x && c[i].rect.x <= r.x + r.w);
+    /* more typed between two frames than the queue holds: kept valid, reported */
+    snprintf(field, sizeof field, "%s", "");
+    for (int i = 0; i < 100; i++)
+        ui_text(ui, "\xC3\xA6");
+    form(ui, 105, &fr);
+    CHECK(fr.overflow && strstr(ui_last_error(ui), "dropped"));
+    CHECK(strlen(field) == 30 && ui_utf8_valid(field, 30));
     /* Tab leaves the field: typing goes nowhere */
     ui_key(ui, UI_KEY_TAB, UI_MOD_SHIFT);
     ui_text(ui, "zz");
     form(ui, 110, &fr);
     CHECK(ui_find(ui, "before")->focused);
-    CHECK_INT(strlen(field), 31);
+    CHECK(!fr.overflow);
+    CHECK_INT(strlen(field), 30);
     ui_destroy(ui);
 }
 
@@ -228,6 +236,18 @@ static void test_wrap_and_ellipsis(void)
     struct ui_finding f[4];
     CHECK_INT(ui_check(ui, f, 4), 1);
     CHECK(f[0].kind == UI_FIND_CLIPPED && !strcmp(f[0].id, "b"));
+
+    /* in a row, a label wraps to its slot, not to the whole width (46 letters, 9 px each) */
+    ui_frame_begin(ui, 10);
+    ui_label(ui, "wide", "We will call you back within two working days.", 0, UI_FONT_REGULAR);
+    ui_layout_row(ui, 2, 0);
+    ui_label(ui, "half", "We will call you back within two working days.", 0, UI_FONT_REGULAR);
+    ui_button(ui, "ok", "OK");
+    ui_frame_end(ui, &fr);
+    CHECK_INT(kit_rect(ui, "wide").h, 23);
+    CHECK_INT(kit_rect(ui, "half").w, 220);
+    CHECK_INT(kit_rect(ui, "half").h, 2 * 23);
+    CHECK(kit_rect(ui, "ok").x == 16 + 220 + 8);
     ui_destroy(ui);
 }
 
