@@ -186,17 +186,18 @@ static void header(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_vie
         ff_kiosk_set_read_aloud(k->eng, read, (int64_t)k->now);
 }
 
-/* The bottom bar: back on every step, Continue at an input node (always in reach, never
- * pushed away by a keyboard), "talk to a person" everywhere. Portrait gives "talk to a
- * person" a row of its own so its label is never cut. */
+/* The bottom bar: back on every step, Continue wherever a step is not answered by its own
+ * buttons (always in reach, never pushed away by a keyboard or a long article), "talk to a person"
+ * everywhere. Portrait gives "talk to a person" a row of its own so its label is never cut. */
 static void footer(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v, bool portrait)
 {
     bool step = v->state == FF_KIOSK_STEP;
     bool input = step && v->kind == FF_NODE_INPUT;
-    int first = portrait && step ? step + input : 1 + step + input;
+    bool cont = step && v->kind != FF_NODE_DECISION;
+    int first = portrait && step ? step + cont : 1 + step + cont;
     ui_layout_row(ui, first, BAR_ROW);
     bool back = step && ui_button(ui, "kiosk.back", TR("Back"));
-    bool next = input && ui_button(ui, "q.submit", TR("Continue"));
+    bool next = cont && ui_button(ui, input ? "q.submit" : "q.next", TR("Continue"));
     if (portrait && step)
         ui_layout_row(ui, 1, BAR_ROW);
     if (ui_button(ui, "kiosk.person", TR("Talk to a person"))) {
@@ -207,8 +208,10 @@ static void footer(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_vie
         k->active--;
     } else if (back) {
         ff_kiosk_back(k->eng, (int64_t)k->now);
-    } else if (next) {
+    } else if (next && input) {
         app_step_submit(k, v);
+    } else if (next) {
+        ff_kiosk_next(k->eng, (int64_t)k->now);
     }
 }
 
@@ -218,13 +221,12 @@ static void screen_attract(struct app_kiosk *k, struct ui *ui)
 {
     ui_layout_space(ui, 24);
     ui_label(ui, "attract.title", TR("Welcome! How can we help you today?"), 36, UI_FONT_BOLD);
-    ui_label(ui, "attract.sub",
-             TR("Questions, orders, repairs, complaints and payments - one step at a time."), 0,
-             UI_FONT_REGULAR);
-    ui_layout_space(ui, 24);
     ui_layout_row(ui, 1, 120);
     if (ui_button(ui, "attract.start", TR("Touch here to start")))
         ff_kiosk_begin(k->eng, (int64_t)k->now);
+    ui_label(ui, "attract.sub",
+             TR("Questions, orders, repairs, complaints and payments - one step at a time."), 0,
+             UI_FONT_REGULAR);
 }
 
 static void screen_resume(struct app_kiosk *k, struct ui *ui)
@@ -355,6 +357,9 @@ static void content(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_vi
     ui_list_end(ui);
 }
 
+/* The bottom bar is laid out first, then the side panel or header, then the content: the
+ * checker reports a pair of targets on the later one, and the content's rows are the ones a
+ * list may clip (app_script.c's check-ui). */
 void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
 {
     k->now = now_ms;
@@ -366,6 +371,11 @@ void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
     int rows = portrait && v->state == FF_KIOSK_STEP ? 2 : 1;
     int bar = ui_px(ui, rows * BAR_ROW + (rows - 1) * 8 + 2 * 16);
     struct ui_rect top = {scr.x, scr.y, scr.w, scr.h - bar};
+    ui_layout_push(ui, (struct ui_rect){scr.x, scr.y + top.h, scr.w, bar});
+    if (v->state != FF_KIOSK_ENDING && v->state != FF_KIOSK_RESUME_OFFER)
+        footer(k, ui, v, portrait);
+    ui_layout_pop(ui);
+    v = ff_kiosk_view(k->eng); /* a tap may have changed it */
     if (!portrait) {
         int side = scr.w * 28 / 100;
         if (side < ui_px(ui, 300))
@@ -378,13 +388,8 @@ void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
         ui_layout_push(ui, top);
         header(k, ui, v, false);
     }
-    v = ff_kiosk_view(k->eng); /* a header tap may have changed it */
-    content(k, ui, v);
-    ui_layout_pop(ui);
-    ui_layout_push(ui, (struct ui_rect){scr.x, scr.y + top.h, scr.w, bar});
     v = ff_kiosk_view(k->eng);
-    if (v->state != FF_KIOSK_ENDING && v->state != FF_KIOSK_RESUME_OFFER)
-        footer(k, ui, v, portrait);
+    content(k, ui, v);
     ui_layout_pop(ui);
     v = ff_kiosk_view(k->eng);
     if (v->state == FF_KIOSK_STILL_THERE)

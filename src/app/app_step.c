@@ -3,8 +3,8 @@
  * A step shows the progress hint, the question and what answers it: a decision's options
  * as large buttons; an input node one field at a time, with the keyboard or pad its type
  * wants and the engine's per-field error in place; a knowledge-base article in place; or a
- * message with Continue. The ending tells the customer what happens next (ticket code and
- * QR, the visit as *requested*, the escalation's level and time), then asks for a rating
+ * message (Continue is in the bottom bar). The ending tells the customer what happens next (ticket
+ * code and QR, the visit as *requested*, the escalation's level and time), then asks for a rating
  * and an optional "this step was confusing" on a node they saw.
  */
 #include <stdio.h>
@@ -150,8 +150,6 @@ void app_step_screen(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_v
         options(k, ui, v);
     else if (has_field)
         field(k, ui, &f, (size_t)k->active);
-    else if (v->kind != FF_NODE_INPUT && ui_button(ui, "q.next", TR("Continue")))
-        ff_kiosk_next(k->eng, (int64_t)k->now);
 }
 
 /* ---- the ending ---- */
