@@ -102,14 +102,6 @@ static const int *dist_of(struct ff_kiosk_progress *p, const struct ff_chart *c,
             return p->v[i].dist;
     if (depth > FF_RUN_MAX_DEPTH || c->nnodes == 0)
         return NULL;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 8;
-        struct cached *v = ff_realloc(p->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        p->v = v;
-        p->cap = cap;
-    }
     int *dist = ff_calloc(c->nnodes, sizeof *dist);
     int *sub = ff_calloc(c->nnodes, sizeof *sub);
     if (!dist || !sub) {
@@ -126,6 +118,17 @@ static const int *dist_of(struct ff_kiosk_progress *p, const struct ff_chart *c,
     for (size_t pass = 0; pass <= c->nnodes && relax(c, dist, sub); pass++)
         ;
     ff_free(sub);
+    /* grown only now: the recursion above may have added the callees */
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 8;
+        struct cached *v = ff_realloc(p->v, cap * sizeof *v);
+        if (!v) {
+            ff_free(dist);
+            return NULL;
+        }
+        p->v = v;
+        p->cap = cap;
+    }
     p->v[p->n].chart = c;
     p->v[p->n].dist = dist;
     p->n++;

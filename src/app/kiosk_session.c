@@ -50,7 +50,8 @@ struct ff_kiosk {
     int history;                       /* forward steps on the current path */
     const char *own_err[FF_CHART_MAX_FIELDS]; /* engine's own per-field messages */
     bool has_own_err;
-    const char *message; /* ENDING: what to tell the customer */
+    const char *message;      /* ENDING: what to tell the customer */
+    const char *message_body; /* ENDING: more of it, "" when none */
     enum ff_kiosk_ending ending;
     bool rated;
     int score;
@@ -133,7 +134,7 @@ static enum ff_err wipe(struct ff_kiosk *k)
     k->nseen = 0;
     k->rated = false;
     k->score = 0;
-    k->message = "";
+    k->message = k->message_body = "";
     k->has_own_err = false;
     memset(k->own_err, 0, sizeof k->own_err);
     k->visit_status[0] = '\0';
@@ -396,6 +397,12 @@ static enum ff_err perform(struct ff_kiosk *k, const struct ff_node *n, int64_t 
 
 /* ---- position, progress and view --------------------------------------------------- */
 
+/* The start of a called chart is passed by settle(), so back goes past it too. */
+static bool passed_by_settle(const struct ff_run *run)
+{
+    return ff_run_depth(run) > 1 && ff_run_node(run)->kind == FF_NODE_START;
+}
+
 static bool is_staff(const struct ff_node *n)
 {
     return ff_audience_is_staff(n->audience);
@@ -418,7 +425,31 @@ static int remaining_steps(struct ff_kiosk *k)
     cJSON *o = cJSON_Parse(k->saved.run_json);
     const cJSON *subs = cJSON_GetObjectItemCaseSensitive(o, "subcharts");
     const cJSON *frames = cJSON_GetObjectItemCaseSensitive(o, "frames");
-    k->history = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "history"));
+    /* steps the customer took: history entries, less the starts of called charts that
+       settle() passed on its own */
+    k->history = 0;
+    const cJSON *h;
+    cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(o, "history"))
+    {
+        const cJSON *hf = cJSON_GetObjectItemCaseSensitive(h, "frames");
+        const cJSON *top = cJSON_GetArrayItem(hf, cJSON_GetArraySize(hf) - 1);
+        const cJSON *ci = cJSON_GetObjectItemCaseSensitive(top, "chart");
+        const cJSON *node = cJSON_GetObjectItemCaseSensitive(top, "node");
+        bool auto_start = false;
+        if (cJSON_IsNumber(ci) && ci->valueint > 0 && cJSON_IsString(node)) {
+            const cJSON *s = cJSON_GetArrayItem(subs, ci->valueint - 1);
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(s, "id");
+            const cJSON *ver = cJSON_GetObjectItemCaseSensitive(s, "version");
+            const struct ff_chart *c =
+                cJSON_IsString(id) && cJSON_IsNumber(ver)
+                    ? ff_library_find(k->opts.lib, id->valuestring, ver->valueint)
+                    : NULL;
+            int ni = c ? ff_chart_find_node(c, node->valuestring) : -1;
+            auto_start = ni >= 0 && c->nodes[ni].kind == FF_NODE_START;
+        }
+        if (!auto_start)
+            k->history++;
+    }
     struct ff_kiosk_frame fr[FF_RUN_MAX_DEPTH];
     size_t n = 0;
     const cJSON *f;
@@ -482,6 +513,7 @@ static void fill_view(struct ff_kiosk *k)
     if (k->state == FF_KIOSK_ENDING) {
         v->ending = k->ending;
         v->message = k->message;
+        v->body = k->message_body ? k->message_body : "";
         v->escalation_level = k->saved.esc_level;
         v->eta_minutes = k->saved.esc_eta;
         v->visit_start_ms = k->saved.has_visit ? k->saved.visit.start_ms : 0;
@@ -527,6 +559,7 @@ static enum ff_err settle(struct ff_kiosk *k, int64_t now)
     for (int guard = 0; guard < 64; guard++) {
         if (ff_run_ended(k->run)) {
             k->message = ff_run_text(k->run, &ff_run_node(k->run)->title);
+            k->message_body = "";
             k->state = FF_KIOSK_ENDING;
             return FF_OK;
         }
@@ -539,10 +572,11 @@ static enum ff_err settle(struct ff_kiosk *k, int64_t now)
                 return e;
             k->message = n->handoff ? ff_run_text(k->run, &n->title)
                                     : ff_kiosk_text(FF_KT_STAFF_CONTINUES, k->saved.locale);
+            k->message_body = n->handoff && n->body.s ? ff_run_text(k->run, &n->body) : "";
             k->state = FF_KIOSK_ENDING;
             return FF_OK;
         }
-        if (n->kind == FF_NODE_START && ff_run_depth(k->run) > 1) {
+        if (passed_by_settle(k->run)) {
             enum ff_err e = ff_run_next(k->run, now);
             if (e)
                 return fail(k, e, n->id, ff_run_errmsg(k->run));
@@ -685,6 +719,10 @@ enum ff_err ff_kiosk_tick(struct ff_kiosk *k, int64_t now_ms)
 {
     if (k->state == FF_KIOSK_ATTRACT)
         return FF_OK;
+    if (k->state == FF_KIOSK_ENDING && k->saved.has_visit) {
+        refresh_visit_status(k);
+        fill_view(k);
+    }
     int64_t idle = now_ms - k->last_input;
     if (idle >= k->opts.idle_ms + k->opts.countdown_ms) {
         enum ff_err e = wipe(k);
@@ -837,7 +875,12 @@ enum ff_err ff_kiosk_submit(struct ff_kiosk *k, const struct ff_run_value *value
 enum ff_err ff_kiosk_back(struct ff_kiosk *k, int64_t now_ms)
 {
     enum ff_err e = need(k, FF_KIOSK_STEP, "back");
-    return e ? e : after_run(k, ff_run_back(k->run, now_ms), "back", now_ms);
+    if (e)
+        return e;
+    e = ff_run_back(k->run, now_ms);
+    while (!e && passed_by_settle(k->run) && ff_run_can_back(k->run))
+        e = ff_run_back(k->run, now_ms);
+    return after_run(k, e, "back", now_ms);
 }
 
 /* Where a customer who asks for a person goes: the root chart's hand-off node that
@@ -875,6 +918,7 @@ enum ff_err ff_kiosk_person(struct ff_kiosk *k, int64_t now_ms)
     const struct ff_chart *root = ff_library_find(k->opts.lib, FF_KIOSK_ROOT_CHART, 0);
     k->message = pn ? ff_text_get(root, &pn->title, k->saved.locale)
                     : ff_kiosk_text(FF_KT_PERSON, k->saved.locale);
+    k->message_body = pn && pn->body.s ? ff_text_get(root, &pn->body, k->saved.locale) : "";
     k->state = FF_KIOSK_ENDING;
     k->last_input = now_ms;
     k->saved.last_ms = now_ms;

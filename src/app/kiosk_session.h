@@ -91,6 +91,7 @@ struct ff_kiosk_view {
     /* ENDING */
     enum ff_kiosk_ending ending;
     const char *message;     /* what to tell the customer (the hand-off or end node's text) */
+                             /* (body: the rest of that text) */
     const char *ticket;      /* "ABC-DEF" when a case exists, else "" */
     const char *case_id;     /* the case's UUID, else "" */
     int escalation_level;    /* 1..4 when escalated, else 0 */
