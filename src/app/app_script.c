@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app_script.h"
 
@@ -310,6 +311,20 @@ static int run_line(struct script *s, char *line)
     }
     if (!strcmp(line, "check-ui"))
         return cmd_check(s);
+    if (!strcmp(line, "echo")) {
+        printf("%s\n", arg);
+        fflush(stdout);
+        return 0;
+    }
+    if (!strcmp(line, "sleep-real")) {
+        char *end;
+        long ms = strtol(arg, &end, 10);
+        if (end == arg || *end || ms < 0 || ms > 600000L)
+            return fail(s, "sleep-real: expected milliseconds, got \"%s\"", arg);
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        return 0;
+    }
     return fail(s, "unknown command \"%s\"", line);
 }
 

@@ -3,7 +3,8 @@
  * A line language that feeds the same input calls as SDL does, on a fake clock:
  *   tap ID | type TEXT | key NAME | drag ID DX DY | wait MS | expect-text TEXT |
  *   expect-no-text TEXT | screenshot NAME | size WxH | theme X | locale X | check-ui |
- *   expect-screen NAME | dump (the widget tree to stdout) | # comment
+ *   expect-screen NAME | dump (the widget tree to stdout) | echo TEXT (to stdout) |
+ *   sleep-real MS (a real pause, for kill and memory tests) | # comment
  * The first failing line stops the script with "FILE:LINE: why" on stderr.
  */
 #ifndef FIELDFLOW_APP_SCRIPT_H
