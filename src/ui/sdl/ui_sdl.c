@@ -294,6 +294,9 @@ static void draw_rect(struct ui_sdl *s, const struct ui_cmd *c)
                            (Sint16)(r->y + r->h - 1), (Sint16)rad, k.r, k.g, k.b, k.a);
         } else {
             SDL_Rect q = {r->x, r->y, r->w, r->h};
+            /* SDL2_gfx leaves the blend mode at NONE after an opaque shape */
+            SDL_SetRenderDrawBlendMode(s->ren,
+                                       k.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
             SDL_SetRenderDrawColor(s->ren, k.r, k.g, k.b, k.a);
             SDL_RenderFillRect(s->ren, &q);
         }
