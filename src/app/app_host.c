@@ -6,9 +6,17 @@
 
 #include "app_host.h"
 
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 bool app_host_frame(struct app_host *h)
 {
     struct ui_frame_result res;
+    double t0 = h->on_frame ? mono_ms() : 0;
     ui_frame_begin(h->ui, h->now);
     app_kiosk_frame(h->kiosk, h->ui, h->now);
     ui_frame_end(h->ui, &res);
@@ -23,6 +31,8 @@ bool app_host_frame(struct app_host *h)
         ui_sdl_draw(h->sdl, h->ui);
         h->redraws++;
     }
+    if (h->on_frame)
+        h->on_frame(h->frame_ctx, mono_ms() - t0, res.changed);
     return res.changed || h->next_timer <= h->now;
 }
 

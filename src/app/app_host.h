@@ -18,6 +18,9 @@ struct app_host {
     uint64_t next_timer;      /* when a frame is due without input, or UI_NO_TIMER */
     const char *shots;        /* directory for screenshots */
     uint64_t frames, redraws; /* counters for logs and the benchmark */
+    /* Called after each frame with its cost in ms (build + draw); NULL = none. */
+    void (*on_frame)(void *ctx, double ms, bool drawn);
+    void *frame_ctx;
 };
 
 /* Runs one frame at h->now and draws it if it changed; returns whether it changed. */

@@ -115,11 +115,14 @@ void app_step_submit(struct app_kiosk *k, const struct ff_kiosk_view *v)
         k->digits = false;
         return;
     }
-    struct ff_run_value vals[APP_MAX_FIELDS];
+    struct ff_run_value vals[APP_MAX_FIELDS] = {{0}};
     struct ff_kiosk_field f;
-    for (size_t i = 0; i < nf && ff_kiosk_field(k->eng, i, &f); i++)
-        vals[i] = (struct ff_run_value){f.name, k->vals[i]};
-    if (ff_kiosk_submit(k->eng, vals, nf, (int64_t)k->now) == FF_OK)
+    size_t filled = 0;
+    while (filled < nf && ff_kiosk_field(k->eng, filled, &f)) {
+        vals[filled] = (struct ff_run_value){f.name, k->vals[filled]};
+        filled++;
+    }
+    if (ff_kiosk_submit(k->eng, vals, filled, (int64_t)k->now) == FF_OK)
         return;
     k->errors_shown = true;
     for (size_t i = 0; i < nf && ff_kiosk_field(k->eng, i, &f); i++)

@@ -37,6 +37,10 @@ static bool fail(char *errbuf, size_t errlen, const char *what, const char *why)
 
 static bool open_renderer(struct ui_sdl *s, const struct ui_sdl_opts *o, char *eb, size_t el)
 {
+    /* Without this, SDL presents a software renderer's frame through OpenGL, which loads
+     * Mesa (llvmpipe: ~90 MiB resident) to show a picture the CPU already drew. */
+    if (o->software)
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (!o->software)
         s->ren = SDL_CreateRenderer(s->win, -1, SDL_RENDERER_ACCELERATED);
     if (!s->ren)

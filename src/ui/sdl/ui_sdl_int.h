@@ -30,24 +30,31 @@ struct ui_sdl_img {
 };
 
 #define UI_SDL_MAX_IMAGES 8
+#define UI_SDL_MEASURES 2048 /* direct-mapped cache of measured widths */
+
+struct ui_sdl_measure {
+    uint64_t hash; /* of the run, size and style; 0 = empty */
+    int width;     /* its advance width in px */
+};
 
 struct ui_sdl {
     SDL_Window *win;
     SDL_Renderer *ren;
     char renderer_name[32];
-    int win_w, win_h;                            /* window units */
-    int draw_w, draw_h;                          /* drawable, physical px */
-    char font_path[2][512];                      /* regular, bold */
-    struct ui_sdl_font fonts[UI_SDL_MAX_FONTS];  /* font cache */
-    struct ui_sdl_tex *texs;                     /* text texture cache */
-    size_t ntexs;                                /* its capacity */
-    struct ui_sdl_img images[UI_SDL_MAX_IMAGES]; /* named bitmaps */
-    SDL_FingerID finger;                         /* the finger that is the pointer */
-    bool finger_down;                            /* ... while it is down; others are ignored */
-    uint64_t tick;                               /* lookups so far, the caches' clock */
-    size_t missing;                              /* codepoints without a glyph since reset */
-    uint32_t first_missing;                      /* the first of them */
-    char scratch[2048];                          /* NUL-terminated copy of a measured run */
+    int win_w, win_h;                                /* window units */
+    int draw_w, draw_h;                              /* drawable, physical px */
+    char font_path[2][512];                          /* regular, bold */
+    struct ui_sdl_font fonts[UI_SDL_MAX_FONTS];      /* font cache */
+    struct ui_sdl_tex *texs;                         /* text texture cache */
+    size_t ntexs;                                    /* its capacity */
+    struct ui_sdl_img images[UI_SDL_MAX_IMAGES];     /* named bitmaps */
+    SDL_FingerID finger;                             /* the finger that is the pointer */
+    bool finger_down;                                /* ... while it is down; others are ignored */
+    uint64_t tick;                                   /* lookups so far, the caches' clock */
+    size_t missing;                                  /* codepoints without a glyph since reset */
+    uint32_t first_missing;                          /* the first of them */
+    char scratch[2048];                              /* NUL-terminated copy of a measured run */
+    struct ui_sdl_measure measures[UI_SDL_MEASURES]; /* widths by hash: wrapping re-measures */
 };
 
 /* Font of size and style, opened on demand; NULL if the font file cannot be opened. */

@@ -64,20 +64,40 @@ static void count_missing(struct ui_sdl *s, TTF_Font *f, const char *text, size_
     }
 }
 
+static uint64_t run_hash(const char *text, size_t len, int size_px, int style)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
+    h = (h ^ (uint64_t)(unsigned)size_px) * 1099511628211ull;
+    h = (h ^ (uint64_t)(unsigned)style) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+/* Widths are cached by a 64-bit hash of the run (a collision, 1 in 2^64, mis-measures one
+ * run): the core wraps a paragraph by measuring its prefixes again on every frame. Missing
+ * glyphs are counted when a run is first measured. */
 int ui_sdl_measure(void *user, const char *text, size_t len, int size_px, enum ui_font_style st)
 {
     struct ui_sdl *s = user;
+    if (!len)
+        return 0;
+    uint64_t h = run_hash(text, len, size_px, st);
+    struct ui_sdl_measure *m = &s->measures[h % UI_SDL_MEASURES];
+    if (m->hash == h)
+        return m->width;
     TTF_Font *f = ui_sdl_font(s, size_px, st);
-    if (!f || !len)
+    if (!f)
         return 0;
     if (len >= sizeof s->scratch) /* a longer run is measured by its start plus an estimate */
         len = sizeof s->scratch - 1;
     memcpy(s->scratch, text, len);
     s->scratch[len] = '\0';
     count_missing(s, f, text, len);
-    int w = 0, h = 0;
-    if (TTF_SizeUTF8(f, s->scratch, &w, &h) != 0)
+    int w = 0, hh = 0;
+    if (TTF_SizeUTF8(f, s->scratch, &w, &hh) != 0)
         return (int)len * size_px / 2;
+    *m = (struct ui_sdl_measure){h, w};
     return w;
 }
 
