@@ -31,7 +31,7 @@ check "expect-text fails" test "$rc" -eq 1
 if command -v xvfb-run >/dev/null; then
     rm -f "$TMP/x.db"
     SDL_VIDEODRIVER=x11 xvfb-run -a -s "-screen 0 1280x800x24" \
-        "$APP" --store "$TMP/x.db" --script "$SCRIPTS/ending_escalated.script" \
+        "$APP" --software --store "$TMP/x.db" --script "$SCRIPTS/ending_escalated.script" \
         --screenshots "$TMP" >"$TMP/out" 2>"$TMP/err"
     check "xvfb: $(cat "$TMP/err")" test $? -eq 0
     check "xvfb: a screenshot" test -s "$TMP/ending-escalated.png"

@@ -26,7 +26,7 @@ type Still here
 tap q.submit
 expect-text Name
 S
-"$APP" --store "$TMP/r.db" --script "$TMP/first.script" >"$TMP/fout" 2>"$TMP/ferr" &
+"$APP" --software --store "$TMP/r.db" --script "$TMP/first.script" >"$TMP/fout" 2>"$TMP/ferr" &
 pid=$!
 for _ in $(seq 200); do
     grep -q mid-run "$TMP/fout" && break
