@@ -9,6 +9,11 @@ set -u
 app "$TMP/idle.db" "$SCRIPTS/idle.script" --locale da
 check "idle: $(cat "$TMP/err")" test "$rc" -eq 0
 
+# Under ASan, free() is the sanitizer's (the kiosk's wiping free() steps aside) and a core
+# of a sanitized process maps terabytes of shadow: the memory search runs in the other builds.
+if [ -n "${ASAN_OPTIONS:-}" ]; then
+    finish
+fi
 # The secret is typed key by key, so it appears in no file the app reads.
 secret=qzxjvq
 {
