@@ -11,6 +11,7 @@ static const char usage[] =
     "                 [--locale en|da|es] [--theme normal|high-contrast|large-text]\n"
     "                 [--idle SECONDS] [--charts DIR] [--kb DIR] [--software]\n"
     "                 [--script FILE] [--screenshots DIR]\n"
+    "       fieldflow --hash-pin PIN\n"
     "\n"
     "  --mode kiosk        the walk-in kiosk (the only mode so far)\n"
     "  --store PATH        the device store (SQLite); default: the XDG data dir\n"
@@ -27,6 +28,8 @@ static const char usage[] =
     "                      expect-text T, expect-no-text T, screenshot NAME, size WxH,\n"
     "                      theme X, locale X, check-ui; see docs/kiosk.md)\n"
     "  --screenshots DIR   where `screenshot NAME` writes NAME.png (default: .)\n"
+    "  --hash-pin PIN      print the argon2id hash of an admin PIN for kiosk.conf\n"
+    "                      ($XDG_CONFIG_HOME/fieldflow/kiosk.conf: admin_pin_hash = HASH)\n"
     "\n"
     "Exit codes: 0 ok, 1 a script step failed, 2 usage error, 3 failure.\n";
 
@@ -62,6 +65,7 @@ static const char **string_flag(struct app_opts *o, const char *f)
            : !strcmp(f, "--screenshots") ? &o->screenshots
            : !strcmp(f, "--charts")      ? &o->charts
            : !strcmp(f, "--kb")          ? &o->kb
+           : !strcmp(f, "--hash-pin")    ? &o->hash_pin
                                          : NULL;
 }
 

@@ -17,6 +17,7 @@ struct app_opts {
     const char *charts;      /* --charts DIR (the shipped flowcharts) */
     const char *kb;          /* --kb DIR (the knowledge base) */
     bool software;           /* --software: no hardware renderer */
+    const char *hash_pin;    /* --hash-pin PIN: print its argon2id hash for the config, exit */
 };
 
 /* Fills o from argv. Returns 0 to run, 1 after --help (printed), 2 for a usage error (said

@@ -351,6 +351,10 @@ int app_script_run(struct app_host *h, const char *file)
         char *p = line + strspn(line, " \t");
         if (*p && *p != '#')
             rc = run_line(&s, p);
+        if (!rc && app_kiosk_quit(h->kiosk)) {
+            printf("left kiosk mode at %s:%d\n", file, s.line);
+            break;
+        }
     }
     fclose(f);
     return rc;

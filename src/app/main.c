@@ -17,6 +17,7 @@
 #include "fieldflow/field.h"
 #include "fieldflow/kb.h"
 #include "fieldflow/store.h"
+#include "kiosk_pin.h"
 #include "kiosk_seed.h"
 
 /* Every *.json chart of dir, as one library (subcharts refer to each other by id). A chart
@@ -181,6 +182,15 @@ int main(int argc, char **argv)
     int rc = app_args_parse(argc, argv, &o);
     if (rc)
         return rc == 1 ? 0 : rc;
+    if (o.hash_pin) {
+        char hash[256];
+        if (ff_pin_hash(o.hash_pin, hash, sizeof hash) != FF_OK) {
+            fprintf(stderr, "fieldflow: --hash-pin: the PIN must not be empty\n");
+            return 2;
+        }
+        printf("%s\n", hash);
+        return 0;
+    }
     if (o.script && !getenv("SDL_VIDEODRIVER") && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
         setenv("SDL_VIDEODRIVER", "offscreen", 1);
     char store_path[4096];
