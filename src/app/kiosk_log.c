@@ -4,7 +4,6 @@
  * one. The buffer holds every personal value of the log, so it is wiped before it is
  * freed. Decoding failures cannot happen for a log the store wrote; such a line is skipped.
  */
-#define _DEFAULT_SOURCE
 #include "kiosk_log.h"
 
 #include <cJSON.h>
@@ -79,8 +78,8 @@ static bool article_fn(const struct ff_event *ev, void *ctx)
     return true;
 }
 
-enum ff_err ff_kiosk_log_article(struct ff_store *s, const char *id, const char *lang,
-                                 char *title, size_t title_size, char *body, size_t body_size)
+enum ff_err ff_kiosk_log_article(struct ff_store *s, const char *id, const char *lang, char *title,
+                                 size_t title_size, char *body, size_t body_size)
 {
     struct article_scan a = {id, lang, title, body, title_size, body_size, false};
     title[0] = body[0] = '\0';

@@ -24,8 +24,8 @@ enum ff_err ff_kiosk_log_scan(struct ff_store *s, ff_kiosk_log_fn fn, void *ctx)
 
 /* The latest kb.published article `id` in lang, else in "en": title and body copied into
  * the caller's buffers ("" when there is none). */
-enum ff_err ff_kiosk_log_article(struct ff_store *s, const char *id, const char *lang,
-                                 char *title, size_t title_size, char *body, size_t body_size);
+enum ff_err ff_kiosk_log_article(struct ff_store *s, const char *id, const char *lang, char *title,
+                                 size_t title_size, char *body, size_t body_size);
 
 struct ff_kiosk_slot {
     char engineer_id[FF_EVENT_ID_MAX + 1];

@@ -20,8 +20,8 @@
 #define FF_PIN_HASH_MAX 160 /* bytes of an encoded hash, NUL included */
 
 struct ff_pin_gate {
-    const char *hash;    /* borrowed encoded argon2id hash */
-    int failures;        /* failures in a row */
+    const char *hash;     /* borrowed encoded argon2id hash */
+    int failures;         /* failures in a row */
     int64_t locked_until; /* ms; tries before this are refused */
 };
 

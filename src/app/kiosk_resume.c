@@ -5,7 +5,6 @@
  * outside input on read (a crash can leave anything): its size is capped before reading
  * and every member is type-checked; the runner snapshot inside is checked by the runner.
  */
-#define _DEFAULT_SOURCE
 #include "kiosk_resume.h"
 
 #include <cJSON.h>

@@ -22,9 +22,9 @@
 #include "kiosk_ticket.h"
 
 #define FF_KIOSK_SNAPSHOT_FORMAT 1
-#define FF_KIOSK_MAX_PERFORMED 64   /* action nodes whose actions were done, per session */
-#define FF_KIOSK_KEY_MAX 100        /* "chart/node" of a performed action node */
-#define FF_KIOSK_MAX_OUTBOX 64     /* events made by one operation */
+#define FF_KIOSK_MAX_PERFORMED 64 /* action nodes whose actions were done, per session */
+#define FF_KIOSK_KEY_MAX 100      /* "chart/node" of a performed action node */
+#define FF_KIOSK_MAX_OUTBOX 64    /* events made by one operation */
 #define FF_KIOSK_MAX_SNAPSHOT_FILE (16u * 1024u * 1024u + 65536u)
 
 struct ff_kiosk_pending {
@@ -36,12 +36,12 @@ struct ff_kiosk_pending {
 /* The session's state that a restart needs, besides the runner's snapshot. */
 struct ff_kiosk_saved {
     char run_id[37];
-    int64_t last_ms;   /* time of the last operation: the idle clock */
+    int64_t last_ms; /* time of the last operation: the idle clock */
     char locale[8];
     int theme;
     bool read_aloud;
-    long next_key;     /* the next event key number */
-    char case_id[37];  /* "" until a case exists */
+    long next_key;    /* the next event key number */
+    char case_id[37]; /* "" until a case exists */
     char ticket[FF_TICKET_TEXT_SIZE];
     char request_type[32];
     int esc_level, esc_eta; /* escalation (0 = none) */

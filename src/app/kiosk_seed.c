@@ -1,7 +1,6 @@
 /* kiosk_seed.c - knowledge base and demo events into a store (see kiosk_seed.h).
  * Workload: once, when a kiosk is set up; a few hundred events in one batch.
  */
-#define _DEFAULT_SOURCE
 #include "kiosk_seed.h"
 
 #include <cJSON.h>

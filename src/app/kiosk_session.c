@@ -10,7 +10,6 @@
  * Personal data (answers) lives in the runner, the snapshot text and the outbox; ending a
  * session wipes each (kiosk_heap.c wipes what the libraries free) and reopens the store.
  */
-#define _DEFAULT_SOURCE
 #include "kiosk_session.h"
 
 #include <cJSON.h>
@@ -23,6 +22,7 @@
 #include "fieldflow/kb.h"
 #include "fieldflow/mem.h"
 #include "fieldflow/store.h"
+#include "kiosk_heap.h"
 #include "kiosk_log.h"
 #include "kiosk_progress.h"
 #include "kiosk_resume.h"
@@ -36,18 +36,18 @@ struct seen_node {
 };
 
 struct ff_kiosk {
-    struct ff_kiosk_opts opts;         /* copied; the strings below are owned copies */
-    char *store_path, *snapshot_path;  /* owned */
-    char default_locale[8];            /* the attract screen's language */
-    struct ff_store *store;            /* owned; reopened on every wipe */
-    struct ff_kiosk_progress *progress; /* per-chart shortest paths, kept across sessions */
-    enum ff_kiosk_state state;         /* state before STILL_THERE is applied */
-    bool still_there;                  /* idle countdown showing */
-    int64_t last_input;                /* ms of the last input: the idle clock */
-    struct ff_run *run;                /* NULL outside a session */
-    struct ff_kiosk_saved saved;       /* what a restart needs (run_id "" outside one) */
-    size_t recorded;                   /* transcript entries already turned into events */
-    int history;                       /* forward steps on the current path */
+    struct ff_kiosk_opts opts;                /* copied; the strings below are owned copies */
+    char *store_path, *snapshot_path;         /* owned */
+    char default_locale[8];                   /* the attract screen's language */
+    struct ff_store *store;                   /* owned; reopened on every wipe */
+    struct ff_kiosk_progress *progress;       /* per-chart shortest paths, kept across sessions */
+    enum ff_kiosk_state state;                /* state before STILL_THERE is applied */
+    bool still_there;                         /* idle countdown showing */
+    int64_t last_input;                       /* ms of the last input: the idle clock */
+    struct ff_run *run;                       /* NULL outside a session */
+    struct ff_kiosk_saved saved;              /* what a restart needs (run_id "" outside one) */
+    size_t recorded;                          /* transcript entries already turned into events */
+    int history;                              /* forward steps on the current path */
     const char *own_err[FF_CHART_MAX_FIELDS]; /* engine's own per-field messages */
     bool has_own_err;
     const char *message;      /* ENDING: what to tell the customer */
@@ -61,6 +61,7 @@ struct ff_kiosk {
     struct seen_node seen[MAX_SEEN];
     size_t nseen;
     struct ff_kiosk_view view;
+    bool committed; /* the current operation's snapshot is written: it cannot be undone */
     char errmsg[512];
 };
 
@@ -88,8 +89,8 @@ static uint64_t rand64(struct ff_kiosk *k)
 static void new_uuid(struct ff_kiosk *k, char out[37])
 {
     uint64_t a = rand64(k), b = rand64(k);
-    a = (a & ~0xf000ull) | 0x4000ull;                         /* version 4 */
-    b = (b & ~(0xc000ull << 48)) | (0x8000ull << 48);         /* variant 10 */
+    a = (a & ~0xf000ull) | 0x4000ull;                 /* version 4 */
+    b = (b & ~(0xc000ull << 48)) | (0x8000ull << 48); /* variant 10 */
     snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(a >> 32),
              (unsigned)((a >> 16) & 0xffff), (unsigned)(a & 0xffff), (unsigned)(b >> 48),
              (unsigned long long)(b & 0xffffffffffffull));
@@ -189,10 +190,10 @@ static enum ff_err record_transcript(struct ff_kiosk *k)
 static const char *request_type_of(const char *chart_id)
 {
     static const char *const map[][2] = {
-        {"technical-query", "technical_query"},  {"order", "order"},
-        {"service-request", "service_request"},  {"complaint-escalation", "complaint"},
-        {"software-complaint", "complaint"},     {"payment", "payment"},
-        {"new-connection", "new_application"},   {"after-sales-feedback", "feedback"},
+        {"technical-query", "technical_query"}, {"order", "order"},
+        {"service-request", "service_request"}, {"complaint-escalation", "complaint"},
+        {"software-complaint", "complaint"},    {"payment", "payment"},
+        {"new-connection", "new_application"},  {"after-sales-feedback", "feedback"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(map[i][0], chart_id))
@@ -243,15 +244,16 @@ static enum ff_err ensure_case(struct ff_kiosk *k, const struct ff_node *n)
     cJSON *answers = answers_now(k);
     cJSON *p = cJSON_CreateObject();
     const cJSON *desc = cJSON_GetObjectItemCaseSensitive(answers, "description");
-    bool ok = answers && p && cJSON_AddStringToObject(answers, "ticket", ticket) &&
-              cJSON_AddStringToObject(p, "touchpoint", "kiosk") &&
-              cJSON_AddStringToObject(p, "request_type", k->saved.request_type) &&
-              cJSON_AddStringToObject(p, "run_id", k->saved.run_id) &&
-              cJSON_AddStringToObject(p, "chart_id", c->id) &&
-              cJSON_AddNumberToObject(p, "chart_version", c->version) &&
-              (!category || cJSON_AddStringToObject(p, "category", category)) &&
-              (!priority || cJSON_AddNumberToObject(p, "priority", priority)) &&
-              (!cJSON_IsString(desc) || cJSON_AddStringToObject(p, "description", desc->valuestring));
+    bool ok =
+        answers && p && cJSON_AddStringToObject(answers, "ticket", ticket) &&
+        cJSON_AddStringToObject(p, "touchpoint", "kiosk") &&
+        cJSON_AddStringToObject(p, "request_type", k->saved.request_type) &&
+        cJSON_AddStringToObject(p, "run_id", k->saved.run_id) &&
+        cJSON_AddStringToObject(p, "chart_id", c->id) &&
+        cJSON_AddNumberToObject(p, "chart_version", c->version) &&
+        (!category || cJSON_AddStringToObject(p, "category", category)) &&
+        (!priority || cJSON_AddNumberToObject(p, "priority", priority)) &&
+        (!cJSON_IsString(desc) || cJSON_AddStringToObject(p, "description", desc->valuestring));
     if (ok && cJSON_AddItemToObject(p, "answers", answers))
         answers = NULL;
     cJSON_Delete(answers);
@@ -274,9 +276,10 @@ static enum ff_err escalate(struct ff_kiosk *k, int level, int eta_min, const ch
     if (e)
         return e;
     cJSON *p = cJSON_CreateObject();
-    if (p && (!cJSON_AddNumberToObject(p, "level", level) ||
-              !cJSON_AddStringToObject(p, "reason", reason) ||
-              (eta_min > 0 && !cJSON_AddNumberToObject(p, "eta", (double)(now + eta_min * 60000LL))))) {
+    if (p &&
+        (!cJSON_AddNumberToObject(p, "level", level) ||
+         !cJSON_AddStringToObject(p, "reason", reason) ||
+         (eta_min > 0 && !cJSON_AddNumberToObject(p, "eta", (double)(now + eta_min * 60000LL))))) {
         cJSON_Delete(p);
         p = NULL;
     }
@@ -309,9 +312,9 @@ static enum ff_err request_visit(struct ff_kiosk *k, int64_t now)
     int h0 = 0, h1 = 0;
     const char *date = ff_run_answer(k->run, "visit_date");
     const char *window = ff_run_answer(k->run, "time_window");
-    int y, m, d;
-    if (date && sscanf(date, "%4d-%2d-%2d", &y, &m, &d) == 3) {
-        int64_t day = ff_days_from_civil(y, m, d) * 86400000LL;
+    if (date && strlen(date) == 10 && date[4] == '-' && date[7] == '-') { /* normal form */
+        int y = (int)strtol(date, NULL, 10), m = (int)strtol(date + 5, NULL, 10);
+        int64_t day = ff_days_from_civil(y, m, (int)strtol(date + 8, NULL, 10)) * 86400000LL;
         from = day > now ? day : now;
     }
     if (window && !strcmp(window, "morning"))
@@ -492,6 +495,7 @@ static void fill_view(struct ff_kiosk *k)
     v->case_id = k->saved.case_id;
     v->visit_status = k->visit_status;
     v->rated = k->rated;
+    v->pending_events = k->saved.noutbox;
     if (k->still_there)
         v->countdown_left_ms = k->opts.countdown_ms; /* ff_kiosk_tick refines it */
     if (k->state == FF_KIOSK_STEP && k->run) {
@@ -599,6 +603,25 @@ static enum ff_err settle(struct ff_kiosk *k, int64_t now)
     return fail(k, FF_ELIMIT, "settle", "more than 64 nodes passed without a question");
 }
 
+/* Snapshot (with the outbox), then append the outbox; at an ending the snapshot goes once
+ * the events are in the store. Also at an ending the snapshot is written first: a crash
+ * between the appends and the removal then resumes into the same ending, and the outbox
+ * keys keep its events single (an older snapshot would redo the last step). */
+static enum ff_err persist(struct ff_kiosk *k)
+{
+    enum ff_err e;
+    if (k->opts.snapshot_path && (e = ff_kiosk_snapshot_write(&k->saved, k->snapshot_path)))
+        return fail(k, e, k->snapshot_path, "cannot write the snapshot");
+    k->committed = true; /* from here the operation has happened */
+    if ((e = ff_kiosk_outbox_flush(&k->saved, k->store)))
+        /* The events stay queued (in memory and in the snapshot) and go with the next
+           operation's; the operation itself succeeded. view.pending_events shows them. */
+        fail(k, e, "store, events queued", ff_store_errmsg(k->store));
+    if (k->opts.snapshot_path && k->state == FF_KIOSK_ENDING)
+        ff_kiosk_snapshot_remove(k->snapshot_path);
+    return FF_OK;
+}
+
 /* After every runner operation: settle, record, snapshot, append. */
 static enum ff_err commit_op(struct ff_kiosk *k, int64_t now)
 {
@@ -612,24 +635,84 @@ static enum ff_err commit_op(struct ff_kiosk *k, int64_t now)
     char *snap = NULL;
     if ((e = ff_run_snapshot(k->run, &snap)))
         return fail(k, e, "snapshot", ff_run_errmsg(k->run));
-    if (k->saved.run_json) {
-        explicit_bzero(k->saved.run_json, strlen(k->saved.run_json));
-        ff_free(k->saved.run_json);
-    }
-    k->saved.run_json = snap;
-    if (k->opts.snapshot_path && k->state == FF_KIOSK_STEP &&
-        (e = ff_kiosk_snapshot_write(&k->saved, k->snapshot_path)))
-        return fail(k, e, k->snapshot_path, "cannot write the snapshot");
-    if ((e = ff_kiosk_outbox_flush(&k->saved, k->store)))
-        return fail(k, e, "store", ff_store_errmsg(k->store));
+    k->saved.run_json = snap; /* the previous one belongs to the operation's mark */
+    if ((e = persist(k)))
+        return e;
     if (k->state == FF_KIOSK_ENDING) {
-        if (k->opts.snapshot_path)
-            ff_kiosk_snapshot_remove(k->snapshot_path);
         k->ending = ending_of(k);
         refresh_visit_status(k);
     }
     fill_view(k);
     return FF_OK;
+}
+
+/* ---- operations are all or nothing -------------------------------------------------- */
+
+/* What an operation may change before its snapshot is written, kept to undo it. The run is
+ * kept as a second copy made from the last snapshot *before* the operation, so undoing
+ * needs no allocation (under memory pressure the undo itself must not fail). */
+struct op_mark {
+    struct ff_kiosk_saved saved; /* shallow copy: outbox entries up to its noutbox, run_json */
+    struct ff_run *backup;       /* the run as it was; NULL before a run exists */
+    size_t recorded, nseen;
+    enum ff_kiosk_state state;
+    const char *message, *message_body;
+    int64_t last_input;
+};
+
+static void wipe_str(char *p)
+{
+    if (p) {
+        explicit_bzero(p, strlen(p));
+        ff_free(p);
+    }
+}
+
+static enum ff_err op_begin(struct ff_kiosk *k, struct op_mark *m)
+{
+    memset(m, 0, sizeof *m);
+    char *err = NULL;
+    if (k->run && k->saved.run_json &&
+        ff_run_restore(k->opts.lib, k->saved.run_json, strlen(k->saved.run_json), &m->backup,
+                       &err)) {
+        ff_free(err);
+        return fail(k, FF_ENOMEM, "operation", "cannot keep a copy of the run to undo with");
+    }
+    m->saved = k->saved;
+    m->recorded = k->recorded;
+    m->nseen = k->nseen;
+    m->state = k->state;
+    m->message = k->message;
+    m->message_body = k->message_body;
+    m->last_input = k->last_input;
+    k->committed = false;
+    return FF_OK;
+}
+
+/* Ends an operation: on success (or once committed) the mark's copies go; otherwise
+ * everything is put back as it was. Returns e. */
+static enum ff_err op_end(struct ff_kiosk *k, struct op_mark *m, enum ff_err e)
+{
+    if (!e || k->committed) {
+        if (m->saved.run_json != k->saved.run_json)
+            wipe_str(m->saved.run_json);
+        ff_run_free(m->backup);
+        return e;
+    }
+    for (size_t i = m->saved.noutbox; i < k->saved.noutbox; i++)
+        wipe_str(k->saved.outbox[i].payload);
+    if (k->saved.run_json != m->saved.run_json)
+        wipe_str(k->saved.run_json);
+    k->saved = m->saved;
+    ff_run_free(k->run);
+    k->run = m->backup;
+    k->recorded = m->recorded;
+    k->nseen = m->nseen;
+    k->state = m->state;
+    k->message = m->message;
+    k->message_body = m->message_body;
+    k->last_input = m->last_input;
+    return e;
 }
 
 /* ---- lifecycle ----------------------------------------------------------------------- */
@@ -667,6 +750,9 @@ enum ff_err ff_kiosk_new(const struct ff_kiosk_opts *opts, int64_t now_ms, struc
     if (!opts || !opts->store_path || !opts->lib || opts->idle_ms <= 0 || opts->countdown_ms <= 0 ||
         !ff_library_find(opts->lib, FF_KIOSK_ROOT_CHART, 0))
         return FF_EINVAL;
+    /* Referencing the heap module links the wiping free() into every program that runs a
+       session (a static library member is linked only when something refers to it). */
+    (void)ff_kiosk_heap_wipes();
     struct ff_kiosk *k = ff_calloc(1, sizeof *k);
     if (!k)
         return FF_ENOMEM;
@@ -791,15 +877,14 @@ enum ff_err ff_kiosk_begin(struct ff_kiosk *k, int64_t now_ms)
     enum ff_err e = need(k, FF_KIOSK_ATTRACT, "begin");
     if (e)
         return e;
-    new_uuid(k, k->saved.run_id);
-    if ((e = ff_run_start(k->opts.lib, FF_KIOSK_ROOT_CHART, 0, k->saved.locale, now_ms, &k->run))) {
-        k->saved.run_id[0] = '\0';
-        return fail(k, e, "begin", "cannot start the triage chart");
-    }
-    k->recorded = 0;
-    if ((e = commit_op(k, now_ms)))
+    struct op_mark m;
+    if ((e = op_begin(k, &m)))
         return e;
-    return FF_OK;
+    new_uuid(k, k->saved.run_id);
+    if ((e = ff_run_start(k->opts.lib, FF_KIOSK_ROOT_CHART, 0, k->saved.locale, now_ms, &k->run)))
+        return op_end(k, &m, fail(k, e, "begin", "cannot start the triage chart"));
+    k->recorded = 0;
+    return op_end(k, &m, commit_op(k, now_ms));
 }
 
 enum ff_err ff_kiosk_resume(struct ff_kiosk *k, int64_t now_ms)
@@ -807,8 +892,11 @@ enum ff_err ff_kiosk_resume(struct ff_kiosk *k, int64_t now_ms)
     enum ff_err e = need(k, FF_KIOSK_RESUME_OFFER, "resume");
     if (e)
         return e;
+    struct op_mark m;
+    if ((e = op_begin(k, &m)))
+        return e;
     k->state = FF_KIOSK_STEP;
-    return commit_op(k, now_ms);
+    return op_end(k, &m, commit_op(k, now_ms));
 }
 
 enum ff_err ff_kiosk_discard(struct ff_kiosk *k, int64_t now_ms)
@@ -822,25 +910,58 @@ enum ff_err ff_kiosk_discard(struct ff_kiosk *k, int64_t now_ms)
     return e;
 }
 
-static enum ff_err after_run(struct ff_kiosk *k, enum ff_err e, const char *what, int64_t now)
+/* Runs one runner operation as an all-or-nothing kiosk operation. */
+enum run_op { OP_NEXT, OP_CHOOSE, OP_SUBMIT, OP_BACK };
+
+static enum ff_err run_op(struct ff_kiosk *k, enum run_op op, const char *option,
+                          const struct ff_run_value *values, size_t n, int64_t now)
 {
+    static const char *const names[] = {"next", "choose", "submit", "back"};
+    struct op_mark m;
+    enum ff_err e = op_begin(k, &m);
     if (e)
-        return fail(k, e, what, ff_run_errmsg(k->run));
+        return e;
+    switch (op) {
+    case OP_NEXT:
+        e = ff_run_next(k->run, now);
+        break;
+    case OP_CHOOSE:
+        e = ff_run_choose(k->run, option, now);
+        break;
+    case OP_SUBMIT:
+        e = ff_run_submit(k->run, values, n, now);
+        break;
+    case OP_BACK:
+        e = ff_run_back(k->run, now);
+        while (!e && passed_by_settle(k->run) && ff_run_can_back(k->run))
+            e = ff_run_back(k->run, now);
+        break;
+    }
+    if (e == FF_EINVALID && op == OP_SUBMIT) {
+        k->has_own_err = true; /* keeps the runner's per-field messages visible */
+        k->last_input = now;
+        ff_run_free(m.backup);
+        if (m.saved.run_json != k->saved.run_json)
+            wipe_str(m.saved.run_json);
+        return fail(k, e, ff_run_node(k->run)->id, ff_run_errmsg(k->run));
+    }
+    if (e)
+        return op_end(k, &m, fail(k, e, names[op], ff_run_errmsg(k->run)));
     k->has_own_err = false;
     memset(k->own_err, 0, sizeof k->own_err);
-    return commit_op(k, now);
+    return op_end(k, &m, commit_op(k, now));
 }
 
 enum ff_err ff_kiosk_next(struct ff_kiosk *k, int64_t now_ms)
 {
     enum ff_err e = need(k, FF_KIOSK_STEP, "next");
-    return e ? e : after_run(k, ff_run_next(k->run, now_ms), "next", now_ms);
+    return e ? e : run_op(k, OP_NEXT, NULL, NULL, 0, now_ms);
 }
 
 enum ff_err ff_kiosk_choose(struct ff_kiosk *k, const char *option_id, int64_t now_ms)
 {
     enum ff_err e = need(k, FF_KIOSK_STEP, "choose");
-    return e ? e : after_run(k, ff_run_choose(k->run, option_id, now_ms), "choose", now_ms);
+    return e ? e : run_op(k, OP_CHOOSE, option_id, NULL, 0, now_ms);
 }
 
 enum ff_err ff_kiosk_submit(struct ff_kiosk *k, const struct ff_run_value *values, size_t n,
@@ -864,23 +985,13 @@ enum ff_err ff_kiosk_submit(struct ff_kiosk *k, const struct ff_run_value *value
     k->last_input = now_ms;
     if (k->has_own_err)
         return fail(k, FF_EINVALID, node->id, "a value is too long");
-    e = ff_run_submit(k->run, values, n, now_ms);
-    if (e == FF_EINVALID) {
-        k->has_own_err = true; /* keeps the runner's per-field messages visible */
-        return fail(k, e, node->id, ff_run_errmsg(k->run));
-    }
-    return after_run(k, e, "submit", now_ms);
+    return run_op(k, OP_SUBMIT, NULL, values, n, now_ms);
 }
 
 enum ff_err ff_kiosk_back(struct ff_kiosk *k, int64_t now_ms)
 {
     enum ff_err e = need(k, FF_KIOSK_STEP, "back");
-    if (e)
-        return e;
-    e = ff_run_back(k->run, now_ms);
-    while (!e && passed_by_settle(k->run) && ff_run_can_back(k->run))
-        e = ff_run_back(k->run, now_ms);
-    return after_run(k, e, "back", now_ms);
+    return e ? e : run_op(k, OP_BACK, NULL, NULL, 0, now_ms);
 }
 
 /* Where a customer who asks for a person goes: the root chart's hand-off node that
@@ -909,12 +1020,14 @@ enum ff_err ff_kiosk_person(struct ff_kiosk *k, int64_t now_ms)
             level = pn->actions[a].level;
             eta = pn->actions[a].eta_minutes;
         }
-    char reason[200];
-    snprintf(reason, sizeof reason, "%s (%s/%s)",
-             ff_kiosk_text(FF_KT_PERSON_REASON, "en"), ff_run_chart(k->run)->id,
-             ff_run_node(k->run)->id);
-    if ((e = escalate(k, level, eta, reason, now_ms)))
+    struct op_mark m;
+    if ((e = op_begin(k, &m)))
         return e;
+    char reason[200];
+    snprintf(reason, sizeof reason, "%s (%s/%s)", ff_kiosk_text(FF_KT_PERSON_REASON, "en"),
+             ff_run_chart(k->run)->id, ff_run_node(k->run)->id);
+    if ((e = escalate(k, level, eta, reason, now_ms)))
+        return op_end(k, &m, e);
     const struct ff_chart *root = ff_library_find(k->opts.lib, FF_KIOSK_ROOT_CHART, 0);
     k->message = pn ? ff_text_get(root, &pn->title, k->saved.locale)
                     : ff_kiosk_text(FF_KT_PERSON, k->saved.locale);
@@ -922,10 +1035,8 @@ enum ff_err ff_kiosk_person(struct ff_kiosk *k, int64_t now_ms)
     k->state = FF_KIOSK_ENDING;
     k->last_input = now_ms;
     k->saved.last_ms = now_ms;
-    if ((e = ff_kiosk_outbox_flush(&k->saved, k->store)))
-        return fail(k, e, "store", ff_store_errmsg(k->store));
-    if (k->opts.snapshot_path)
-        ff_kiosk_snapshot_remove(k->snapshot_path);
+    if ((e = op_end(k, &m, persist(k))))
+        return e;
     k->ending = ending_of(k);
     refresh_visit_status(k);
     fill_view(k);

@@ -33,8 +33,8 @@
 #include "kiosk_ticket.h"
 
 #define FF_KIOSK_ROOT_CHART "kiosk-triage"
-#define FF_KIOSK_MAX_VALUE 500     /* bytes typed into one field */
-#define FF_KIOSK_MAX_REMARK 1000   /* bytes of a "this step was confusing" remark */
+#define FF_KIOSK_MAX_VALUE 500   /* bytes typed into one field */
+#define FF_KIOSK_MAX_REMARK 1000 /* bytes of a "this step was confusing" remark */
 
 struct ff_kiosk;
 
@@ -74,33 +74,36 @@ struct ff_kiosk_view {
     enum ff_kiosk_theme theme; /* chosen accessibility theme */
     bool read_aloud;           /* chosen: speak questions */
     /* STEP */
-    enum ff_node_kind kind;   /* start/step/action: message; decision; input; kb */
-    const char *chart_id;     /* for analytics and remarks, not for display */
-    const char *node_id;      /* the node shown (never a staff node) */
-    const char *title;        /* the question or message */
-    const char *body;         /* more text, "" when none */
-    size_t noptions;          /* decision: ff_kiosk_option() */
-    size_t nfields;           /* input: ff_kiosk_field() */
+    enum ff_node_kind kind;    /* start/step/action: message; decision; input; kb */
+    const char *chart_id;      /* for analytics and remarks, not for display */
+    const char *node_id;       /* the node shown (never a staff node) */
+    const char *title;         /* the question or message */
+    const char *body;          /* more text, "" when none */
+    size_t noptions;           /* decision: ff_kiosk_option() */
+    size_t nfields;            /* input: ff_kiosk_field() */
     const char *article_title; /* kb: the article from the store; "" when missing */
     const char *article_body;
-    int step;       /* progress hint "step <step> of about <steps>" */
-    int steps;      /* step + the shortest remaining path to an end; >= step */
-    bool can_back;  /* back (undo) is possible */
+    int step;      /* progress hint "step <step> of about <steps>" */
+    int steps;     /* step + the shortest remaining path to an end; >= step */
+    bool can_back; /* back (undo) is possible */
     /* STILL_THERE */
     int64_t countdown_left_ms;
     /* ENDING */
     enum ff_kiosk_ending ending;
-    const char *message;     /* what to tell the customer (the hand-off or end node's text) */
-                             /* (body: the rest of that text) */
-    const char *ticket;      /* "ABC-DEF" when a case exists, else "" */
-    const char *case_id;     /* the case's UUID, else "" */
-    int escalation_level;    /* 1..4 when escalated, else 0 */
-    int eta_minutes;         /* estimated time of the escalation or call back, 0 = none */
-    int64_t visit_start_ms;  /* requested visit slot, 0 when none */
+    const char *message;    /* what to tell the customer (the hand-off or end node's text) */
+                            /* (body: the rest of that text) */
+    const char *ticket;     /* "ABC-DEF" when a case exists, else "" */
+    const char *case_id;    /* the case's UUID, else "" */
+    int escalation_level;   /* 1..4 when escalated, else 0 */
+    int eta_minutes;        /* estimated time of the escalation or call back, 0 = none */
+    int64_t visit_start_ms; /* requested visit slot, 0 when none */
     int64_t visit_end_ms;
     const char *visit_status; /* "requested" until the store has a confirmation, then
                                  "confirmed" (or "rejected"); "" without a visit */
     bool rated;               /* a rating was given */
+    /* Any state: events made but not yet in the store (it refused them: disk full, I/O);
+       they are kept in the snapshot and retried with the next operation. 0 normally. */
+    size_t pending_events;
 };
 
 struct ff_kiosk_option {

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FF_TICKET_LEN 6        /* symbols, check symbol included */
-#define FF_TICKET_TEXT_SIZE 8  /* "ABC-DEF" and its NUL */
+#define FF_TICKET_LEN 6       /* symbols, check symbol included */
+#define FF_TICKET_TEXT_SIZE 8 /* "ABC-DEF" and its NUL */
 #define FF_TICKET_ALPHABET "34679ACDEFGHJKMNPQRTUVWXY"
 
 /* Makes a code from 5 symbols' worth of entropy (any 64-bit value; the caller draws it
