@@ -61,14 +61,6 @@ static int load_charts(const char *dir, struct ff_library **out)
     return rc;
 }
 
-static enum ui_theme_id theme_of(const char *name)
-{
-    for (int t = 0; t < UI_THEME_COUNT; t++)
-        if (!strcmp(ui_theme_get((enum ui_theme_id)t)->name, name))
-            return (enum ui_theme_id)t;
-    return UI_THEME_NORMAL;
-}
-
 static uint64_t wall_ms(void)
 {
     struct timespec ts;
@@ -109,40 +101,13 @@ static int seed_if_new(const char *path, const char *kbdir)
     return rc;
 }
 
-/* The admin PIN's argon2id hash from $XDG_CONFIG_HOME/fieldflow/kiosk.conf (or
- * ~/.config/...), line "admin_pin_hash = $argon2id$...". Without one the kiosk never
- * leaves kiosk mode by PIN (closing the window still works where there is one). */
-static void read_pin_hash(char *out, size_t cap)
-{
-    char path[4096];
-    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    out[0] = '\0';
-    if (xdg && *xdg)
-        snprintf(path, sizeof path, "%s/fieldflow/kiosk.conf", xdg);
-    else if (home)
-        snprintf(path, sizeof path, "%s/.config/fieldflow/kiosk.conf", home);
-    else
-        return;
-    FILE *f = fopen(path, "r");
-    char line[512];
-    while (f && fgets(line, sizeof line, f)) {
-        char *v = strchr(line, '=');
-        if (!v || strncmp(line, "admin_pin_hash", 14))
-            continue;
-        v += 1 + strspn(v + 1, " \t");
-        v[strcspn(v, " \t\r\n")] = '\0';
-        snprintf(out, cap, "%s", v);
-    }
-    if (f)
-        fclose(f);
-}
-
 static int run(const struct app_opts *o, struct ff_library *lib, const char *store_path)
 {
-    char err[512] = "", snap[4200], hash[256];
+    char err[512] = "", snap[4200];
+    const struct ff_app_config *c = &o->cfg;
     struct app_host h = {.shots = o->screenshots, .next_timer = UI_NO_TIMER};
     struct ui_sdl_opts so = {
-        o->width, o->height, o->fullscreen, o->software, false, "fieldflow", NULL, NULL, 0};
+        c->width, c->height, c->fullscreen, o->software, false, "fieldflow", NULL, NULL, 0};
     if (ui_sdl_create(&so, &h.sdl, err, sizeof err) != FF_OK) {
         fprintf(stderr, "fieldflow: display: %s\n", err);
         return 3;
@@ -153,13 +118,17 @@ static int run(const struct app_opts *o, struct ff_library *lib, const char *sto
     struct ui_config cfg = {.width = w,
                             .height = hgt,
                             .scale = scale,
-                            .theme = theme_of(o->theme),
+                            .theme = (enum ui_theme_id)c->theme,
                             .measure = ui_sdl_measure,
                             .measure_user = h.sdl};
     snprintf(snap, sizeof snap, "%s.run", store_path);
-    read_pin_hash(hash, sizeof hash);
-    struct app_kiosk_opts ko = {lib,       store_path,           snap, o->locale, cfg.theme,
-                                o->idle_s, hash[0] ? hash : NULL};
+    struct app_kiosk_opts ko = {lib,
+                                store_path,
+                                snap,
+                                c->locale,
+                                cfg.theme,
+                                c->idle_s,
+                                c->admin_pin_hash[0] ? c->admin_pin_hash : NULL};
     h.now = o->script ? fake_epoch() : wall_ms();
     int rc = 3;
     if (ui_create(&cfg, &h.ui) != FF_OK)
@@ -194,8 +163,8 @@ int main(int argc, char **argv)
     if (o.script && !getenv("SDL_VIDEODRIVER") && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
         setenv("SDL_VIDEODRIVER", "offscreen", 1);
     char store_path[4096];
-    if (o.store)
-        snprintf(store_path, sizeof store_path, "%s", o.store);
+    if (o.cfg.store[0])
+        snprintf(store_path, sizeof store_path, "%s", o.cfg.store);
     else if (ff_store_default_path(store_path, sizeof store_path) != FF_OK) {
         fprintf(stderr, "fieldflow: no default store path (set --store)\n");
         return 3;

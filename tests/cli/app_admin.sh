@@ -30,7 +30,7 @@ check "no hash: never leaves" bash -c "! grep -q 'left kiosk mode' '$TMP/out'"
 hash=$("$APP" --hash-pin 2468)
 check "--hash-pin gives an argon2id hash" grep -q '^\$argon2id\$' <<<"$hash"
 mkdir -p "$XDG_CONFIG_HOME/fieldflow"
-echo "admin_pin_hash = $hash" >"$XDG_CONFIG_HOME/fieldflow/kiosk.conf"
+echo "admin_pin_hash = $hash" >"$XDG_CONFIG_HOME/fieldflow/fieldflow.conf"
 {
     knock
     pin 1357

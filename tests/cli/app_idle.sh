@@ -29,7 +29,7 @@ secret=qzxjvq
     echo "sleep-real 20000"
 } >"$TMP/wipe.script"
 sed -i "s/^expect-text $secret$/expect-screen question/" "$TMP/wipe.script"
-"$APP" --software --store "$TMP/wipe.db" --script "$TMP/wipe.script" >"$TMP/wout" 2>"$TMP/werr" &
+"$APP" --software --idle 60 --store "$TMP/wipe.db" --script "$TMP/wipe.script" >"$TMP/wout" 2>"$TMP/werr" &
 pid=$!
 for _ in $(seq 200); do
     grep -q wiped "$TMP/wout" && break

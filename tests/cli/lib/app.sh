@@ -19,7 +19,7 @@ app() {
     local store=$1 script=$2
     shift 2
     rc=0
-    "$APP" --store "$store" --script "$script" --screenshots "$TMP" --software "$@" \
+    "$APP" --store "$store" --script "$script" --screenshots "$TMP" --software --idle 60 "$@" \
         >"$TMP/out" 2>"$TMP/err" ||
         rc=$?
 }
