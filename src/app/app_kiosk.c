@@ -15,6 +15,7 @@
 #include "app_i18n.h"
 #include "app_kiosk_int.h"
 #include "fieldflow/mem.h"
+#include "kiosk_speech.h"
 
 #define KNOCK_MS 6000u
 #define BAR_ROW 56                        /* logical px: a bottom-bar button, room for 1.5x text */
@@ -292,6 +293,39 @@ static void admin_dialog(struct app_kiosk *k, struct ui *ui)
 
 /* ---- the frame ---- */
 
+/* Read aloud: a new screen cancels what is being said and says its question and options
+ * (or the ending's message) in the session's language; the worker thread speaks, so the
+ * frame never waits for it. */
+static void read_aloud(struct app_kiosk *k, const struct ff_kiosk_view *v)
+{
+    char key[160], text[FF_SPEECH_MAX_TEXT];
+    if (!k->o.speech || !v->read_aloud) {
+        k->spoken[0] = '\0';
+        return;
+    }
+    snprintf(key, sizeof key, "%d:%s:%s:%d:%s", (int)v->state, v->locale,
+             v->state == FF_KIOSK_STEP ? v->node_id : "", v->step, v->message);
+    if (!strcmp(key, k->spoken))
+        return;
+    snprintf(k->spoken, sizeof k->spoken, "%s", key);
+    size_t n = 0;
+    if (v->state == FF_KIOSK_STEP) {
+        struct ff_kiosk_option o;
+        n = (size_t)snprintf(text, sizeof text, "%s.", v->title);
+        for (size_t i = 0; i < v->noptions && n < sizeof text && ff_kiosk_option(k->eng, i, &o);
+             i++)
+            n += (size_t)snprintf(text + n, sizeof text - n, " %s.", o.label);
+    } else if (v->state == FF_KIOSK_ENDING) {
+        snprintf(text, sizeof text, "%s", v->message);
+    } else {
+        snprintf(text, sizeof text, "%s", TR("Welcome! How can we help you today?"));
+    }
+    ff_speech_cancel(k->o.speech);
+    if (k->o.silence)
+        k->o.silence(k->o.silence_ctx);
+    ff_speech_say(k->o.speech, v->locale, text);
+}
+
 /* A new step (or a session that ended) forgets what was typed for the old one. */
 static void follow(struct app_kiosk *k, const struct ff_kiosk_view *v)
 {
@@ -392,6 +426,7 @@ void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
     content(k, ui, v);
     ui_layout_pop(ui);
     v = ff_kiosk_view(k->eng);
+    read_aloud(k, v);
     if (v->state == FF_KIOSK_STILL_THERE)
         still_there(k, ui, v);
     if (k->admin)

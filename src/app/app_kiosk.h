@@ -17,6 +17,7 @@
 #include "ui.h"
 
 struct app_kiosk;
+struct ff_speech;
 
 struct app_kiosk_opts {
     const struct ff_library *lib; /* borrowed; the shipped charts */
@@ -26,6 +27,9 @@ struct app_kiosk_opts {
     enum ui_theme_id theme;       /* the theme a session starts in */
     int idle_s;                   /* no input this long asks "still there?" */
     const char *pin_hash;         /* argon2id hash of the admin PIN, or NULL (never leaves) */
+    struct ff_speech *speech;     /* read aloud (kiosk_speech.h), borrowed; NULL = silent */
+    void (*silence)(void *ctx);   /* drops audio already queued (a new screen); may be NULL */
+    void *silence_ctx;
 };
 
 /* FF_ENOTFOUND without a kiosk-triage chart; else the engine's error, said in why. */

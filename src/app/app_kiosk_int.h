@@ -35,6 +35,7 @@ struct app_kiosk {
     char pin_buf[32];          /* personal-ish: the PIN being typed */
     bool pin_wrong;            /* the last try failed */
     bool quit;                 /* PIN accepted */
+    char spoken[160];          /* what was last read aloud (a screen key), "" = nothing */
     char vals[APP_MAX_FIELDS][APP_VALUE_BYTES]; /* personal: the values being typed */
 };
 

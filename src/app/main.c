@@ -19,6 +19,7 @@
 #include "fieldflow/store.h"
 #include "kiosk_pin.h"
 #include "kiosk_seed.h"
+#include "kiosk_speech.h"
 
 /* Every *.json chart of dir, as one library (subcharts refer to each other by id). A chart
  * that fails to load is reported and stops start-up: a kiosk with a broken chart is worse
@@ -101,6 +102,11 @@ static int seed_if_new(const char *path, const char *kbdir)
     return rc;
 }
 
+static void silence(void *sdl)
+{
+    ui_sdl_audio_clear(sdl);
+}
+
 static int run(const struct app_opts *o, struct ff_library *lib, const char *store_path)
 {
     char err[512] = "", snap[4200];
@@ -122,13 +128,21 @@ static int run(const struct app_opts *o, struct ff_library *lib, const char *sto
                             .measure = ui_sdl_measure,
                             .measure_user = h.sdl};
     snprintf(snap, sizeof snap, "%s.run", store_path);
+    /* read aloud: espeak-ng on its worker thread into SDL audio; silent without either */
+    struct ff_speech *speech = NULL;
+    if (ff_speech_new(ui_sdl_audio_sink, h.sdl, NULL, &speech) == FF_OK &&
+        ff_speech_available(speech))
+        ui_sdl_audio_open(h.sdl, ff_speech_rate(speech));
     struct app_kiosk_opts ko = {lib,
                                 store_path,
                                 snap,
                                 c->locale,
                                 cfg.theme,
                                 c->idle_s,
-                                c->admin_pin_hash[0] ? c->admin_pin_hash : NULL};
+                                c->admin_pin_hash[0] ? c->admin_pin_hash : NULL,
+                                speech,
+                                silence,
+                                h.sdl};
     h.now = o->script ? fake_epoch() : wall_ms();
     int rc = 3;
     if (ui_create(&cfg, &h.ui) != FF_OK)
@@ -139,6 +153,10 @@ static int run(const struct app_opts *o, struct ff_library *lib, const char *sto
         rc = app_script_run(&h, o->script);
     else
         rc = app_host_loop(&h);
+    if (o->script && speech && getenv("FF_APP_SPEECH_LOG")) /* tests: did speech reach SDL? */
+        printf("speech: %d samples queued\n",
+               ff_speech_wait_idle(speech, 5000) ? (int)ui_sdl_audio_total(h.sdl) : -1);
+    ff_speech_free(speech); /* before the backend: its sink queues into SDL audio */
     app_kiosk_destroy(h.kiosk);
     ui_destroy(h.ui);
     ui_sdl_destroy(h.sdl);

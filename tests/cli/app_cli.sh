@@ -27,6 +27,15 @@ printf 'expect-text Nowhere to be seen\n' >"$TMP/bad3.script"
 app "$TMP/a.db" "$TMP/bad3.script"
 check "expect-text fails" test "$rc" -eq 1
 
+# Read aloud: with the toggle on, the question is spoken into SDL audio (espeak-ng on its
+# worker thread); off, nothing is.
+printf 'tap kiosk.read\ntap attract.start\ntap q.next\n' >"$TMP/speak.script"
+FF_APP_SPEECH_LOG=1 app "$TMP/s.db" "$TMP/speak.script" --locale da
+check "read aloud: $(cat "$TMP/err")" grep -Eq '^speech: [1-9][0-9]* samples queued' "$TMP/out"
+printf 'tap attract.start\ntap q.next\n' >"$TMP/quiet.script"
+FF_APP_SPEECH_LOG=1 app "$TMP/q.db" "$TMP/quiet.script"
+check "silent without read aloud" grep -q '^speech: 0 samples queued' "$TMP/out"
+
 # The same script in a real X window (Xvfb), through the window system's input path.
 if command -v xvfb-run >/dev/null; then
     rm -f "$TMP/x.db"

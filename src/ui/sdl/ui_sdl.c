@@ -113,6 +113,10 @@ void ui_sdl_destroy(struct ui_sdl *s)
 {
     if (!s)
         return;
+    if (s->audio) {
+        SDL_CloseAudioDevice(s->audio);
+        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    }
     ui_sdl_text_free(s);
     for (int i = 0; i < UI_SDL_MAX_IMAGES; i++)
         if (s->images[i].tex)
@@ -419,4 +423,43 @@ enum ff_err ui_sdl_image_bitmap(struct ui_sdl *s, const char *name, const uint8_
     slot->tex = tex;
     snprintf(slot->name, sizeof slot->name, "%s", name);
     return FF_OK;
+}
+
+/* ---- audio ---- */
+
+enum ff_err ui_sdl_audio_open(struct ui_sdl *s, int rate)
+{
+    if (s->audio || rate <= 0)
+        return s->audio ? FF_OK : FF_EINVAL;
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0)
+        return FF_EIO;
+    SDL_AudioSpec want = {.freq = rate, .format = AUDIO_S16SYS, .channels = 1, .samples = 2048};
+    s->audio = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
+    if (!s->audio) {
+        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+        return FF_EIO;
+    }
+    s->audio_rate = rate;
+    SDL_PauseAudioDevice(s->audio, 0);
+    return FF_OK;
+}
+
+void ui_sdl_audio_sink(const int16_t *samples, size_t n, int rate, void *user)
+{
+    struct ui_sdl *s = user;
+    if (!s->audio || rate != s->audio_rate || n > (size_t)INT32_MAX / 2)
+        return;
+    if (SDL_QueueAudio(s->audio, samples, (Uint32)(n * sizeof *samples)) == 0)
+        SDL_AtomicAdd(&s->audio_total, (int)n);
+}
+
+void ui_sdl_audio_clear(struct ui_sdl *s)
+{
+    if (s->audio)
+        SDL_ClearQueuedAudio(s->audio);
+}
+
+uint64_t ui_sdl_audio_total(const struct ui_sdl *s)
+{
+    return (uint64_t)(uint32_t)SDL_AtomicGet((SDL_atomic_t *)&s->audio_total);
 }

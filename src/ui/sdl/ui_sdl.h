@@ -65,6 +65,18 @@ enum ff_err ui_sdl_image_bitmap(struct ui_sdl *s, const char *name, const uint8_
 /* Codepoints the fonts lacked since the last call (counted while measuring), and the first
  * one; resets the count. For the script's check-ui. */
 size_t ui_sdl_missing_glyphs(struct ui_sdl *s, uint32_t *first);
+/* Audio for read aloud: opens the default output for 16-bit mono at rate samples/s. FF_EIO
+ * when there is no audio device (the app goes on silently). */
+enum ff_err ui_sdl_audio_open(struct ui_sdl *s, int rate);
+/* Queues samples for playing (any thread; SDL locks the device): a speech sink, with
+ * user = the ui_sdl handle. Samples at another rate than opened, or before open, are
+ * dropped. */
+void ui_sdl_audio_sink(const int16_t *samples, size_t n, int rate, void *user);
+/* Drops what is queued and not yet played (a new screen cancels the old question). */
+void ui_sdl_audio_clear(struct ui_sdl *s);
+/* Samples queued since the handle was made (tests: speech reached the device). */
+uint64_t ui_sdl_audio_total(const struct ui_sdl *s);
+
 /* The renderer's name ("opengl", "software", ...). */
 const char *ui_sdl_renderer_name(const struct ui_sdl *s);
 

@@ -48,6 +48,9 @@ struct ui_sdl {
     struct ui_sdl_tex *texs;                         /* text texture cache */
     size_t ntexs;                                    /* its capacity */
     struct ui_sdl_img images[UI_SDL_MAX_IMAGES];     /* named bitmaps */
+    SDL_AudioDeviceID audio;                         /* 0 = none opened */
+    int audio_rate;                                  /* its samples per second */
+    SDL_atomic_t audio_total;                        /* samples queued (wraps at 2^31) */
     SDL_FingerID finger;                             /* the finger that is the pointer */
     bool finger_down;                                /* ... while it is down; others are ignored */
     uint64_t tick;                                   /* lookups so far, the caches' clock */

@@ -9,6 +9,7 @@
 APP=${FF_APP:?FF_APP must name the fieldflow binary}
 SCRIPTS=$SRC/tests/app
 export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen}
+export SDL_AUDIODRIVER=${SDL_AUDIODRIVER:-dummy}
 export XDG_CONFIG_HOME=$TMP/config
 # Under ASan the suite asks for the slow unwinder (Graphviz's suppressions need it); the app
 # never calls Graphviz, and every SDL/FreeType allocation unwinding slowly makes a script
