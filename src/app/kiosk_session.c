@@ -23,77 +23,15 @@
 #include "fieldflow/mem.h"
 #include "fieldflow/store.h"
 #include "kiosk_heap.h"
+#include "kiosk_int.h"
 #include "kiosk_log.h"
 #include "kiosk_progress.h"
 #include "kiosk_resume.h"
 #include "kiosk_text.h"
 
-#define MAX_SEEN 256 /* distinct nodes one session can offer for a remark */
-
-struct seen_node {
-    const struct ff_chart *chart; /* the chart of the node (borrowed from the library) */
-    int node;                     /* index in chart->nodes */
-};
-
-struct ff_kiosk {
-    struct ff_kiosk_opts opts;                /* copied; the strings below are owned copies */
-    char *store_path, *snapshot_path;         /* owned */
-    char default_locale[8];                   /* the attract screen's language */
-    struct ff_store *store;                   /* owned; reopened on every wipe */
-    struct ff_kiosk_progress *progress;       /* per-chart shortest paths, kept across sessions */
-    enum ff_kiosk_state state;                /* state before STILL_THERE is applied */
-    bool still_there;                         /* idle countdown showing */
-    int64_t last_input;                       /* ms of the last input: the idle clock */
-    struct ff_run *run;                       /* NULL outside a session */
-    struct ff_kiosk_saved saved;              /* what a restart needs (run_id "" outside one) */
-    size_t recorded;                          /* transcript entries already turned into events */
-    int history;                              /* forward steps on the current path */
-    const char *own_err[FF_CHART_MAX_FIELDS]; /* engine's own per-field messages */
-    bool has_own_err;
-    const char *message;      /* ENDING: what to tell the customer */
-    const char *message_body; /* ENDING: more of it, "" when none */
-    enum ff_kiosk_ending ending;
-    bool rated;
-    int score;
-    char visit_status[16];
-    char article_title[FF_KB_TITLE_MAX + 1];
-    char article_body[FF_KB_BODY_MAX + 1];
-    struct seen_node seen[MAX_SEEN];
-    size_t nseen;
-    struct ff_kiosk_view view;
-    bool committed; /* the current operation's snapshot is written: it cannot be undone */
-    char errmsg[512];
-};
-
-static enum ff_err fail(struct ff_kiosk *k, enum ff_err e, const char *what, const char *detail)
-{
-    snprintf(k->errmsg, sizeof k->errmsg, "kiosk: %s: %s", what, detail ? detail : ff_strerror(e));
-    return e;
-}
-
 const char *ff_kiosk_errmsg(const struct ff_kiosk *k)
 {
     return k->errmsg;
-}
-
-static uint64_t rand64(struct ff_kiosk *k)
-{
-    if (k->opts.random)
-        return k->opts.random(k->opts.random_ctx);
-    uint64_t v = 0;
-    if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
-        v ^= (uint64_t)k->last_input * 6364136223846793005u + 1442695040888963407u;
-    return v;
-}
-
-static void new_uuid(struct ff_kiosk *k, char out[37])
-{
-    uint64_t a = rand64(k), b = rand64(k);
-    a = (a & ~0xf000ull) | 0x4000ull;                 /* version 4 */
-    b = (b & ~(0xc000ull << 48)) | (0x8000ull << 48); /* variant 10 */
-    snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(a >> 32),
-             (unsigned)((a >> 16) & 0xffff), (unsigned)(a & 0xffff), (unsigned)(b >> 48),
-             (unsigned long long)(b & 0xffffffffffffull));
 }
 
 /* ---- store and wipe ---------------------------------------------------------------- */
@@ -104,7 +42,7 @@ static enum ff_err open_store(struct ff_kiosk *k)
     struct ff_store_opts so = {.path = k->store_path, .why = why, .why_len = sizeof why};
     enum ff_err e = ff_store_open(&so, &k->store);
     if (e)
-        return fail(k, e, k->store_path, why[0] ? why : NULL);
+        return ff_kiosk__fail(k, e, k->store_path, why[0] ? why : NULL);
     return ff_store_set_author(k->store, "kiosk");
 }
 
@@ -146,256 +84,6 @@ static enum ff_err wipe(struct ff_kiosk *k)
     k->store = NULL;
     enum ff_err e2 = open_store(k);
     return e ? e : e2;
-}
-
-/* ---- events ------------------------------------------------------------------------ */
-
-static enum ff_err emit(struct ff_kiosk *k, const char *type, const char *entity_id, cJSON *payload)
-{
-    char *text = payload ? cJSON_PrintUnformatted(payload) : NULL;
-    cJSON_Delete(payload);
-    if (!text)
-        return fail(k, FF_ENOMEM, type, NULL);
-    enum ff_err e = ff_kiosk_outbox_add(&k->saved, type, entity_id, text);
-    explicit_bzero(text, strlen(text));
-    free(text);
-    return e ? fail(k, e, type, "cannot queue the event") : FF_OK;
-}
-
-static enum ff_err record_transcript(struct ff_kiosk *k)
-{
-    size_t n = ff_run_transcript_count(k->run);
-    for (; k->recorded < n; k->recorded++) {
-        struct ff_run_entry en;
-        if (!ff_run_transcript_at(k->run, k->recorded, &en))
-            break;
-        cJSON *p = cJSON_CreateObject();
-        if (p && (!cJSON_AddStringToObject(p, "chart_id", en.chart_id) ||
-                  !cJSON_AddNumberToObject(p, "chart_version", en.chart_version) ||
-                  !cJSON_AddStringToObject(p, "node", en.node_id) ||
-                  !cJSON_AddNumberToObject(p, "step", (double)en.seq) ||
-                  !cJSON_AddStringToObject(p, "event", ff_run_event_name(en.event)) ||
-                  !cJSON_AddNumberToObject(p, "at", (double)en.time_ms) ||
-                  (en.answer && !cJSON_AddStringToObject(p, "answer", en.answer)))) {
-            cJSON_Delete(p);
-            p = NULL;
-        }
-        enum ff_err e = emit(k, "run.step_recorded", k->saved.run_id, p);
-        if (e)
-            return e;
-    }
-    return FF_OK;
-}
-
-static const char *request_type_of(const char *chart_id)
-{
-    static const char *const map[][2] = {
-        {"technical-query", "technical_query"}, {"order", "order"},
-        {"service-request", "service_request"}, {"complaint-escalation", "complaint"},
-        {"software-complaint", "complaint"},    {"payment", "payment"},
-        {"new-connection", "new_application"},  {"after-sales-feedback", "feedback"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (!strcmp(map[i][0], chart_id))
-            return map[i][1];
-    return "information";
-}
-
-static int priority_of(const char *v)
-{
-    static const char *const names[] = {"urgent", "high", "normal", "low"};
-    for (int i = 0; i < 4; i++)
-        if (v && !strcmp(v, names[i]))
-            return i + 1;
-    return 0;
-}
-
-/* The answers on the current path, from the runner's snapshot (caller deletes). */
-static cJSON *answers_now(struct ff_kiosk *k)
-{
-    char *snap = NULL;
-    if (ff_run_snapshot(k->run, &snap))
-        return NULL;
-    cJSON *o = cJSON_Parse(snap);
-    explicit_bzero(snap, strlen(snap));
-    ff_free(snap);
-    cJSON *a = cJSON_DetachItemFromObjectCaseSensitive(o, "answers");
-    cJSON_Delete(o);
-    return cJSON_IsObject(a) ? a : (cJSON_Delete(a), cJSON_CreateObject());
-}
-
-static enum ff_err ensure_case(struct ff_kiosk *k, const struct ff_node *n)
-{
-    if (k->saved.case_id[0])
-        return FF_OK;
-    const struct ff_chart *c = ff_run_chart(k->run);
-    const char *category = NULL;
-    int priority = 0;
-    for (size_t i = 0; n && i < n->nactions; i++) {
-        if (n->actions[i].kind == FF_ACTION_SET_CATEGORY)
-            category = n->actions[i].value;
-        if (n->actions[i].kind == FF_ACTION_SET_PRIORITY)
-            priority = priority_of(n->actions[i].value);
-    }
-    char id[37], ticket[FF_TICKET_TEXT_SIZE];
-    new_uuid(k, id);
-    ff_ticket_make(rand64(k), ticket);
-    snprintf(k->saved.request_type, sizeof k->saved.request_type, "%s", request_type_of(c->id));
-    cJSON *answers = answers_now(k);
-    cJSON *p = cJSON_CreateObject();
-    const cJSON *desc = cJSON_GetObjectItemCaseSensitive(answers, "description");
-    bool ok =
-        answers && p && cJSON_AddStringToObject(answers, "ticket", ticket) &&
-        cJSON_AddStringToObject(p, "touchpoint", "kiosk") &&
-        cJSON_AddStringToObject(p, "request_type", k->saved.request_type) &&
-        cJSON_AddStringToObject(p, "run_id", k->saved.run_id) &&
-        cJSON_AddStringToObject(p, "chart_id", c->id) &&
-        cJSON_AddNumberToObject(p, "chart_version", c->version) &&
-        (!category || cJSON_AddStringToObject(p, "category", category)) &&
-        (!priority || cJSON_AddNumberToObject(p, "priority", priority)) &&
-        (!cJSON_IsString(desc) || cJSON_AddStringToObject(p, "description", desc->valuestring));
-    if (ok && cJSON_AddItemToObject(p, "answers", answers))
-        answers = NULL;
-    cJSON_Delete(answers);
-    if (!ok) {
-        cJSON_Delete(p);
-        p = NULL;
-    }
-    enum ff_err e = emit(k, "case.created", id, p);
-    if (!e) {
-        memcpy(k->saved.case_id, id, sizeof id);
-        memcpy(k->saved.ticket, ticket, sizeof ticket);
-    }
-    return e;
-}
-
-static enum ff_err escalate(struct ff_kiosk *k, int level, int eta_min, const char *reason,
-                            int64_t now)
-{
-    enum ff_err e = ensure_case(k, NULL);
-    if (e)
-        return e;
-    cJSON *p = cJSON_CreateObject();
-    if (p &&
-        (!cJSON_AddNumberToObject(p, "level", level) ||
-         !cJSON_AddStringToObject(p, "reason", reason) ||
-         (eta_min > 0 && !cJSON_AddNumberToObject(p, "eta", (double)(now + eta_min * 60000LL))))) {
-        cJSON_Delete(p);
-        p = NULL;
-    }
-    if ((e = emit(k, "case.escalated", k->saved.case_id, p)))
-        return e;
-    if (level > k->saved.esc_level)
-        k->saved.esc_level = level;
-    k->saved.esc_eta = eta_min;
-    return FF_OK;
-}
-
-static enum ff_err note(struct ff_kiosk *k, const char *text)
-{
-    cJSON *p = cJSON_CreateObject();
-    if (p && !cJSON_AddStringToObject(p, "text", text)) {
-        cJSON_Delete(p);
-        p = NULL;
-    }
-    return emit(k, "case.note_added", k->saved.case_id, p);
-}
-
-/* The visit slot wanted: the date and time window the customer chose, when the chart
- * asked for them (fields visit_date and time_window), else the earliest free slot. */
-static enum ff_err request_visit(struct ff_kiosk *k, int64_t now)
-{
-    enum ff_err e = ensure_case(k, NULL);
-    if (e)
-        return e;
-    int64_t from = now;
-    int h0 = 0, h1 = 0;
-    const char *date = ff_run_answer(k->run, "visit_date");
-    const char *window = ff_run_answer(k->run, "time_window");
-    if (date && strlen(date) == 10 && date[4] == '-' && date[7] == '-') { /* normal form */
-        int y = (int)strtol(date, NULL, 10), m = (int)strtol(date + 5, NULL, 10);
-        int64_t day = ff_days_from_civil(y, m, (int)strtol(date + 8, NULL, 10)) * 86400000LL;
-        from = day > now ? day : now;
-    }
-    if (window && !strcmp(window, "morning"))
-        h0 = 8, h1 = 12;
-    else if (window && !strcmp(window, "afternoon"))
-        h0 = 12, h1 = 17;
-    else if (window && !strcmp(window, "evening"))
-        h0 = 17, h1 = 21;
-    struct ff_kiosk_slot slot;
-    bool found = false;
-    if ((e = ff_kiosk_log_slot(k->store, from, h0, h1, &slot, &found)))
-        return fail(k, e, "availability", ff_store_errmsg(k->store));
-    if (!found && (e = ff_kiosk_log_slot(k->store, now, 0, 0, &slot, &found)))
-        return fail(k, e, "availability", ff_store_errmsg(k->store));
-    if (!found)
-        return note(k, "Kiosk: the customer asked for a visit; no engineer availability was "
-                       "known on this device, please call back to book one");
-    char id[37];
-    new_uuid(k, id);
-    cJSON *p = cJSON_CreateObject();
-    if (p && (!cJSON_AddStringToObject(p, "case_id", k->saved.case_id) ||
-              !cJSON_AddStringToObject(p, "engineer_id", slot.engineer_id) ||
-              !cJSON_AddNumberToObject(p, "start", (double)slot.start_ms) ||
-              !cJSON_AddNumberToObject(p, "end", (double)slot.end_ms))) {
-        cJSON_Delete(p);
-        p = NULL;
-    }
-    if ((e = emit(k, "visit.requested", id, p)))
-        return e;
-    k->saved.has_visit = true;
-    k->saved.visit = slot;
-    return FF_OK;
-}
-
-static bool performed(struct ff_kiosk *k, const char *key)
-{
-    for (size_t i = 0; i < k->saved.nperformed; i++)
-        if (!strcmp(k->saved.performed[i], key))
-            return true;
-    return false;
-}
-
-/* Does node n's actions once per session (back and forth over it does not repeat them). */
-static enum ff_err perform(struct ff_kiosk *k, const struct ff_node *n, int64_t now)
-{
-    char key[FF_KIOSK_KEY_MAX];
-    snprintf(key, sizeof key, "%s/%s", ff_run_chart(k->run)->id, n->id);
-    if (n->kind != FF_NODE_ACTION || performed(k, key))
-        return FF_OK;
-    if (k->saved.nperformed == FF_KIOSK_MAX_PERFORMED)
-        return fail(k, FF_ELIMIT, key, "too many action nodes in one session");
-    enum ff_err e = FF_OK;
-    for (size_t i = 0; !e && i < n->nactions; i++) {
-        const struct ff_action *a = &n->actions[i];
-        char text[160];
-        switch (a->kind) {
-        case FF_ACTION_CREATE_CASE:
-            e = ensure_case(k, n);
-            break;
-        case FF_ACTION_ESCALATE:
-            e = escalate(k, a->level, a->eta_minutes, key, now);
-            break;
-        case FF_ACTION_CALL_BACK:
-            if (!(e = ensure_case(k, n))) {
-                snprintf(text, sizeof text, "Kiosk: call the customer back within %d minutes (%s)",
-                         a->eta_minutes, key);
-                e = note(k, text);
-                k->saved.esc_eta = a->eta_minutes;
-            }
-            break;
-        case FF_ACTION_REQUEST_VISIT:
-            e = request_visit(k, now);
-            break;
-        default: /* category/priority go into case.created; outcome and feedback are in
-                    the transcript */
-            break;
-        }
-    }
-    if (!e)
-        memcpy(k->saved.performed[k->saved.nperformed++], key, sizeof key);
-    return e;
 }
 
 /* ---- position, progress and view --------------------------------------------------- */
@@ -569,9 +257,9 @@ static enum ff_err settle(struct ff_kiosk *k, int64_t now)
         }
         const struct ff_node *n = ff_run_node(k->run);
         if (n->handoff || is_staff(n)) {
-            enum ff_err e = n->handoff ? perform(k, n, now) : FF_OK;
+            enum ff_err e = n->handoff ? ff_kiosk__perform(k, n, now) : FF_OK;
             if (!e)
-                e = ensure_case(k, n);
+                e = ff_kiosk__ensure_case(k, n);
             if (e)
                 return e;
             k->message = n->handoff ? ff_run_text(k->run, &n->title)
@@ -583,10 +271,10 @@ static enum ff_err settle(struct ff_kiosk *k, int64_t now)
         if (passed_by_settle(k->run)) {
             enum ff_err e = ff_run_next(k->run, now);
             if (e)
-                return fail(k, e, n->id, ff_run_errmsg(k->run));
+                return ff_kiosk__fail(k, e, n->id, ff_run_errmsg(k->run));
             continue;
         }
-        enum ff_err e = perform(k, n, now);
+        enum ff_err e = ff_kiosk__perform(k, n, now);
         if (e)
             return e;
         if (n->kind == FF_NODE_KB) {
@@ -594,13 +282,13 @@ static enum ff_err settle(struct ff_kiosk *k, int64_t now)
                                      sizeof k->article_title, k->article_body,
                                      sizeof k->article_body);
             if (e)
-                return fail(k, e, n->kb_article, ff_store_errmsg(k->store));
+                return ff_kiosk__fail(k, e, n->kb_article, ff_store_errmsg(k->store));
         }
         k->state = FF_KIOSK_STEP;
         note_seen(k);
         return FF_OK;
     }
-    return fail(k, FF_ELIMIT, "settle", "more than 64 nodes passed without a question");
+    return ff_kiosk__fail(k, FF_ELIMIT, "settle", "more than 64 nodes passed without a question");
 }
 
 /* Snapshot (with the outbox), then append the outbox; at an ending the snapshot goes once
@@ -611,12 +299,12 @@ static enum ff_err persist(struct ff_kiosk *k)
 {
     enum ff_err e;
     if (k->opts.snapshot_path && (e = ff_kiosk_snapshot_write(&k->saved, k->snapshot_path)))
-        return fail(k, e, k->snapshot_path, "cannot write the snapshot");
+        return ff_kiosk__fail(k, e, k->snapshot_path, "cannot write the snapshot");
     k->committed = true; /* from here the operation has happened */
     if ((e = ff_kiosk_outbox_flush(&k->saved, k->store)))
         /* The events stay queued (in memory and in the snapshot) and go with the next
            operation's; the operation itself succeeded. view.pending_events shows them. */
-        fail(k, e, "store, events queued", ff_store_errmsg(k->store));
+        ff_kiosk__fail(k, e, "store, events queued", ff_store_errmsg(k->store));
     if (k->opts.snapshot_path && k->state == FF_KIOSK_ENDING)
         ff_kiosk_snapshot_remove(k->snapshot_path);
     return FF_OK;
@@ -629,12 +317,12 @@ static enum ff_err commit_op(struct ff_kiosk *k, int64_t now)
     k->saved.last_ms = now;
     enum ff_err e = settle(k, now);
     if (!e)
-        e = record_transcript(k);
+        e = ff_kiosk__record_transcript(k);
     if (e)
         return e;
     char *snap = NULL;
     if ((e = ff_run_snapshot(k->run, &snap)))
-        return fail(k, e, "snapshot", ff_run_errmsg(k->run));
+        return ff_kiosk__fail(k, e, "snapshot", ff_run_errmsg(k->run));
     k->saved.run_json = snap; /* the previous one belongs to the operation's mark */
     if ((e = persist(k)))
         return e;
@@ -676,7 +364,8 @@ static enum ff_err op_begin(struct ff_kiosk *k, struct op_mark *m)
         ff_run_restore(k->opts.lib, k->saved.run_json, strlen(k->saved.run_json), &m->backup,
                        &err)) {
         ff_free(err);
-        return fail(k, FF_ENOMEM, "operation", "cannot keep a copy of the run to undo with");
+        return ff_kiosk__fail(k, FF_ENOMEM, "operation",
+                              "cannot keep a copy of the run to undo with");
     }
     m->saved = k->saved;
     m->recorded = k->recorded;
@@ -729,7 +418,7 @@ static enum ff_err restore_found(struct ff_kiosk *k, int64_t now)
     }
     if ((e = ff_kiosk_outbox_dedupe(&k->saved, k->store)) ||
         (e = ff_kiosk_outbox_flush(&k->saved, k->store)))
-        return fail(k, e, "resume", ff_store_errmsg(k->store));
+        return ff_kiosk__fail(k, e, "resume", ff_store_errmsg(k->store));
     char *err = NULL;
     if (!k->saved.run_json ||
         ff_run_restore(k->opts.lib, k->saved.run_json, strlen(k->saved.run_json), &k->run, &err)) {
@@ -835,18 +524,18 @@ void ff_kiosk_touch(struct ff_kiosk *k, int64_t now_ms)
 static enum ff_err need(struct ff_kiosk *k, enum ff_kiosk_state st, const char *what)
 {
     if (k->state != st || k->still_there)
-        return fail(k, FF_ESTATE, what, "not possible on this screen");
+        return ff_kiosk__fail(k, FF_ESTATE, what, "not possible on this screen");
     return FF_OK;
 }
 
 enum ff_err ff_kiosk_set_locale(struct ff_kiosk *k, const char *locale, int64_t now_ms)
 {
     if (!locale || (strcmp(locale, "en") && strcmp(locale, "da") && strcmp(locale, "es")))
-        return fail(k, FF_EINVAL, "language", "only en, da and es");
+        return ff_kiosk__fail(k, FF_EINVAL, "language", "only en, da and es");
     if (k->run) {
         enum ff_err e = ff_run_set_locale(k->run, locale);
         if (e)
-            return fail(k, e, "language", ff_run_errmsg(k->run));
+            return ff_kiosk__fail(k, e, "language", ff_run_errmsg(k->run));
     }
     snprintf(k->saved.locale, sizeof k->saved.locale, "%s", locale);
     ff_kiosk_touch(k, now_ms);
@@ -880,9 +569,9 @@ enum ff_err ff_kiosk_begin(struct ff_kiosk *k, int64_t now_ms)
     struct op_mark m;
     if ((e = op_begin(k, &m)))
         return e;
-    new_uuid(k, k->saved.run_id);
+    ff_kiosk__new_uuid(k, k->saved.run_id);
     if ((e = ff_run_start(k->opts.lib, FF_KIOSK_ROOT_CHART, 0, k->saved.locale, now_ms, &k->run)))
-        return op_end(k, &m, fail(k, e, "begin", "cannot start the triage chart"));
+        return op_end(k, &m, ff_kiosk__fail(k, e, "begin", "cannot start the triage chart"));
     k->recorded = 0;
     return op_end(k, &m, commit_op(k, now_ms));
 }
@@ -943,10 +632,10 @@ static enum ff_err run_op(struct ff_kiosk *k, enum run_op op, const char *option
         ff_run_free(m.backup);
         if (m.saved.run_json != k->saved.run_json)
             wipe_str(m.saved.run_json);
-        return fail(k, e, ff_run_node(k->run)->id, ff_run_errmsg(k->run));
+        return ff_kiosk__fail(k, e, ff_run_node(k->run)->id, ff_run_errmsg(k->run));
     }
     if (e)
-        return op_end(k, &m, fail(k, e, names[op], ff_run_errmsg(k->run)));
+        return op_end(k, &m, ff_kiosk__fail(k, e, names[op], ff_run_errmsg(k->run)));
     k->has_own_err = false;
     memset(k->own_err, 0, sizeof k->own_err);
     return op_end(k, &m, commit_op(k, now));
@@ -984,7 +673,7 @@ enum ff_err ff_kiosk_submit(struct ff_kiosk *k, const struct ff_run_value *value
     }
     k->last_input = now_ms;
     if (k->has_own_err)
-        return fail(k, FF_EINVALID, node->id, "a value is too long");
+        return ff_kiosk__fail(k, FF_EINVALID, node->id, "a value is too long");
     return run_op(k, OP_SUBMIT, NULL, values, n, now_ms);
 }
 
@@ -1026,7 +715,7 @@ enum ff_err ff_kiosk_person(struct ff_kiosk *k, int64_t now_ms)
     char reason[200];
     snprintf(reason, sizeof reason, "%s (%s/%s)", ff_kiosk_text(FF_KT_PERSON_REASON, "en"),
              ff_run_chart(k->run)->id, ff_run_node(k->run)->id);
-    if ((e = escalate(k, level, eta, reason, now_ms)))
+    if ((e = ff_kiosk__escalate(k, level, eta, reason, now_ms)))
         return op_end(k, &m, e);
     const struct ff_chart *root = ff_library_find(k->opts.lib, FF_KIOSK_ROOT_CHART, 0);
     k->message = pn ? ff_text_get(root, &pn->title, k->saved.locale)
@@ -1100,10 +789,10 @@ static enum ff_err feedback(struct ff_kiosk *k, const char *node, const char *te
         p = NULL;
     }
     char id[37];
-    new_uuid(k, id);
-    enum ff_err e = emit(k, "feedback.given", id, p);
+    ff_kiosk__new_uuid(k, id);
+    enum ff_err e = ff_kiosk__emit(k, "feedback.given", id, p);
     if (!e && (e = ff_kiosk_outbox_flush(&k->saved, k->store)))
-        fail(k, e, "store", ff_store_errmsg(k->store));
+        ff_kiosk__fail(k, e, "store", ff_store_errmsg(k->store));
     return e;
 }
 
@@ -1113,9 +802,9 @@ enum ff_err ff_kiosk_rate(struct ff_kiosk *k, int score, int64_t now_ms)
     if (e)
         return e;
     if (k->rated)
-        return fail(k, FF_ESTATE, "rate", "this session was rated already");
+        return ff_kiosk__fail(k, FF_ESTATE, "rate", "this session was rated already");
     if (score < 1 || score > 5)
-        return fail(k, FF_EINVAL, "rate", "the score must be 1 to 5");
+        return ff_kiosk__fail(k, FF_EINVAL, "rate", "the score must be 1 to 5");
     k->score = score;
     k->last_input = now_ms;
     if ((e = feedback(k, NULL, NULL)))
@@ -1132,15 +821,15 @@ enum ff_err ff_kiosk_remark(struct ff_kiosk *k, const char *node_id, const char 
     if (e)
         return e;
     if (!k->rated)
-        return fail(k, FF_ESTATE, "remark", "rate first: a remark goes with the rating");
+        return ff_kiosk__fail(k, FF_ESTATE, "remark", "rate first: a remark goes with the rating");
     if (text && strlen(text) > FF_KIOSK_MAX_REMARK)
-        return fail(k, FF_EINVAL, "remark", "at most 1000 bytes");
+        return ff_kiosk__fail(k, FF_EINVAL, "remark", "at most 1000 bytes");
     char key[FF_KIOSK_KEY_MAX] = "";
     for (size_t i = 0; i < k->nseen && !key[0]; i++)
         if (!strcmp(k->seen[i].chart->nodes[k->seen[i].node].id, node_id))
             snprintf(key, sizeof key, "%s/%s", k->seen[i].chart->id, node_id);
     if (!key[0])
-        return fail(k, FF_ENOTFOUND, node_id, "not a step of this session");
+        return ff_kiosk__fail(k, FF_ENOTFOUND, node_id, "not a step of this session");
     k->last_input = now_ms;
     return feedback(k, key, text && *text ? text : "This step was confusing");
 }
