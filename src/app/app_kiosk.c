@@ -37,6 +37,7 @@ enum ff_err app_kiosk_create(const struct app_kiosk_opts *o, uint64_t now_ms,
                                .lib = o->lib,
                                .snapshot_path = o->snapshot_path,
                                .default_locale = o->locale,
+                               .default_theme = (enum ff_kiosk_theme)o->theme,
                                .idle_ms = (int64_t)o->idle_s * 1000,
                                .countdown_ms = 20000};
     enum ff_err e = ff_kiosk_new(&eo, (int64_t)now_ms, &k->eng);
@@ -47,11 +48,6 @@ enum ff_err app_kiosk_create(const struct app_kiosk_opts *o, uint64_t now_ms,
     }
     k->ui_theme = o->theme;
     k->rating = k->remark = -1;
-    /* the engine's first view may have no language yet (no snapshot found clears it) */
-    if (ff_kiosk_view(k->eng)->state == FF_KIOSK_ATTRACT) {
-        ff_kiosk_set_locale(k->eng, o->locale, (int64_t)now_ms);
-        ff_kiosk_set_theme(k->eng, (enum ff_kiosk_theme)o->theme, (int64_t)now_ms);
-    }
     ff_pin_gate_init(&k->pin, o->pin_hash);
     snprintf(k->lang, sizeof k->lang, "%s", o->locale);
     app_i18n_set(k->lang);

@@ -17,6 +17,7 @@
 #include "fieldflow/mem.h"
 #include "kiosk_int.h"
 #include "kiosk_log.h"
+#include "kiosk_text.h"
 
 enum ff_err ff_kiosk__fail(struct ff_kiosk *k, enum ff_err e, const char *what, const char *detail)
 {
@@ -225,8 +226,7 @@ static enum ff_err request_visit(struct ff_kiosk *k, int64_t now)
     if (!found && (e = ff_kiosk_log_slot(k->store, now, 0, 0, &slot, &found)))
         return ff_kiosk__fail(k, e, "availability", ff_store_errmsg(k->store));
     if (!found)
-        return note(k, "Kiosk: the customer asked for a visit; no engineer availability was "
-                       "known on this device, please call back to book one");
+        return note(k, ff_kiosk_text(FF_KT_NO_AVAILABILITY, k->default_locale));
     char id[37];
     ff_kiosk__new_uuid(k, id);
     cJSON *p = cJSON_CreateObject();
@@ -274,8 +274,9 @@ enum ff_err ff_kiosk__perform(struct ff_kiosk *k, const struct ff_node *n, int64
             break;
         case FF_ACTION_CALL_BACK:
             if (!(e = ff_kiosk__ensure_case(k, n))) {
-                snprintf(text, sizeof text, "Kiosk: call the customer back within %d minutes (%s)",
-                         a->eta_minutes, key);
+                snprintf(text, sizeof text, "%s %d %s (%s)",
+                         ff_kiosk_text(FF_KT_CALL_BACK, k->default_locale), a->eta_minutes,
+                         ff_kiosk_text(FF_KT_MINUTES, k->default_locale), key);
                 e = note(k, text);
                 k->saved.esc_eta = a->eta_minutes;
             }

@@ -49,7 +49,7 @@ static enum ff_err open_store(struct ff_kiosk *k)
 static void reset_choices(struct ff_kiosk *k)
 {
     snprintf(k->saved.locale, sizeof k->saved.locale, "%s", k->default_locale);
-    k->saved.theme = FF_THEME_NORMAL;
+    k->saved.theme = k->opts.default_theme;
     k->saved.read_aloud = false;
 }
 
@@ -410,10 +410,10 @@ static enum ff_err restore_found(struct ff_kiosk *k, int64_t now)
 {
     char why[512];
     enum ff_err e = ff_kiosk_snapshot_read(k->snapshot_path, &k->saved, why, sizeof why);
-    if (e == FF_ENOTFOUND)
-        return FF_OK;
     if (e) {
-        ff_kiosk_snapshot_remove(k->snapshot_path); /* unreadable: nothing to resume */
+        reset_choices(k); /* the read cleared them: back to the configured language and theme */
+        if (e != FF_ENOTFOUND)
+            ff_kiosk_snapshot_remove(k->snapshot_path); /* unreadable: nothing to resume */
         return FF_OK;
     }
     if ((e = ff_kiosk_outbox_dedupe(&k->saved, k->store)) ||
@@ -437,6 +437,7 @@ enum ff_err ff_kiosk_new(const struct ff_kiosk_opts *opts, int64_t now_ms, struc
 {
     *out = NULL;
     if (!opts || !opts->store_path || !opts->lib || opts->idle_ms <= 0 || opts->countdown_ms <= 0 ||
+        opts->default_theme < FF_THEME_NORMAL || opts->default_theme > FF_THEME_LARGE ||
         !ff_library_find(opts->lib, FF_KIOSK_ROOT_CHART, 0))
         return FF_EINVAL;
     /* Referencing the heap module links the wiping free() into every program that runs a
@@ -713,8 +714,9 @@ enum ff_err ff_kiosk_person(struct ff_kiosk *k, int64_t now_ms)
     if ((e = op_begin(k, &m)))
         return e;
     char reason[200];
-    snprintf(reason, sizeof reason, "%s (%s/%s)", ff_kiosk_text(FF_KT_PERSON_REASON, "en"),
-             ff_run_chart(k->run)->id, ff_run_node(k->run)->id);
+    snprintf(reason, sizeof reason, "%s (%s/%s)",
+             ff_kiosk_text(FF_KT_PERSON_REASON, k->default_locale), ff_run_chart(k->run)->id,
+             ff_run_node(k->run)->id);
     if ((e = ff_kiosk__escalate(k, level, eta, reason, now_ms)))
         return op_end(k, &m, e);
     const struct ff_chart *root = ff_library_find(k->opts.lib, FF_KIOSK_ROOT_CHART, 0);
@@ -831,7 +833,7 @@ enum ff_err ff_kiosk_remark(struct ff_kiosk *k, const char *node_id, const char 
     if (!key[0])
         return ff_kiosk__fail(k, FF_ENOTFOUND, node_id, "not a step of this session");
     k->last_input = now_ms;
-    return feedback(k, key, text && *text ? text : "This step was confusing");
+    return feedback(k, key, text && *text ? text : ff_kiosk_text(FF_KT_CONFUSING, k->saved.locale));
 }
 
 size_t ff_kiosk_seen_count(const struct ff_kiosk *k)

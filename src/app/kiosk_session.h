@@ -56,12 +56,13 @@ enum ff_kiosk_ending {
 enum ff_kiosk_theme { FF_THEME_NORMAL, FF_THEME_HIGH_CONTRAST, FF_THEME_LARGE };
 
 struct ff_kiosk_opts {
-    const char *store_path;       /* the device store (opened by the session) */
-    const struct ff_library *lib; /* kiosk-triage and its subcharts; borrowed */
-    const char *snapshot_path;    /* resume file; NULL = no resume */
-    const char *default_locale;   /* the attract screen's language; NULL = "en" */
-    int64_t idle_ms;              /* no input for this long: STILL_THERE (> 0) */
-    int64_t countdown_ms;         /* then this long: the session ends (> 0) */
+    const char *store_path;            /* the device store (opened by the session) */
+    const struct ff_library *lib;      /* kiosk-triage and its subcharts; borrowed */
+    const char *snapshot_path;         /* resume file; NULL = no resume */
+    const char *default_locale;        /* the attract screen's language; NULL = "en" */
+    enum ff_kiosk_theme default_theme; /* the attract screen's theme (FF_THEME_NORMAL = 0) */
+    int64_t idle_ms;                   /* no input for this long: STILL_THERE (> 0) */
+    int64_t countdown_ms;              /* then this long: the session ends (> 0) */
     /* Entropy for ticket codes and run/case ids; NULL = getrandom(). Tests fix it. */
     uint64_t (*random)(void *ctx);
     void *random_ctx;

@@ -282,6 +282,57 @@ static void test_escalated(struct env *e, struct ff_kiosk *k, const char *locale
     rate_and_finish(e, k, "safety-check");
 }
 
+/* Back from a subchart's first question returns to the question before the call (the
+ * called chart's start is passed by the engine, so back must pass it too), on every
+ * subchart the triage chart calls straight from ask-request. */
+static void test_back_out_of_subchart(struct env *e, struct ff_kiosk *k)
+{
+    static const char *const options[] = {"information", "service", "payment", "application"};
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+        start(e, k, "en");
+        char script[64];
+        snprintf(script, sizeof script, "n; c:%s", options[i]);
+        CHECK(drive(e, k, script));
+        const struct ff_kiosk_view *v = ff_kiosk_view(k);
+        CHECK_MSG(v->state == FF_KIOSK_STEP && strcmp(v->chart_id, "kiosk-triage"), options[i]);
+        char first[128];
+        snprintf(first, sizeof first, "%s/%s", v->chart_id, v->node_id);
+        CHECK_INT(v->step, 3);
+        CHECK(v->can_back);
+        CHECK(drive(e, k, "b"));
+        v = ff_kiosk_view(k);
+        CHECK_MSG(v->state == FF_KIOSK_STEP && !strcmp(v->chart_id, "kiosk-triage") &&
+                      !strcmp(v->node_id, "ask-request"),
+                  first);
+        CHECK_INT(v->step, 2);
+        /* and in again: the same first question */
+        snprintf(script, sizeof script, "c:%s", options[i]);
+        CHECK(drive(e, k, script));
+        v = ff_kiosk_view(k);
+        char again[128];
+        snprintf(again, sizeof again, "%s/%s", v->chart_id, v->node_id);
+        CHECK_STR(again, first);
+        CHECK(drive(e, k, "p"));
+        CHECK(ff_kiosk_finish(k, e->now) == FF_OK);
+    }
+    /* the same after a power cut at the subchart's first question */
+    char snap[4200];
+    snprintf(snap, sizeof snap, "%s/back.snapshot", e->dir);
+    struct ff_kiosk *k2 = open_kiosk(e, snap);
+    start(e, k2, "en");
+    CHECK(drive(e, k2, "n; c:service"));
+    ff_kiosk_free(k2);
+    k2 = open_kiosk(e, snap);
+    CHECK(ff_kiosk_view(k2)->state == FF_KIOSK_RESUME_OFFER);
+    CHECK(ff_kiosk_resume(k2, e->now) == FF_OK);
+    CHECK_STR(ff_kiosk_view(k2)->chart_id, "service-request");
+    CHECK(drive(e, k2, "b"));
+    CHECK_STR(ff_kiosk_view(k2)->node_id, "ask-request");
+    CHECK(drive(e, k2, "p"));
+    CHECK(ff_kiosk_finish(k2, e->now) == FF_OK);
+    ff_kiosk_free(k2);
+}
+
 /* Every decision option of every chart the kiosk reaches, each taken in some session:
  * options are enumerated depth first, and an option already covered by an earlier session
  * is not branched on again (the first one is taken instead), so every edge is walked with
@@ -452,6 +503,7 @@ int main(void)
         test_visit(&e, k, locales[l]);
         test_escalated(&e, k, locales[l]);
     }
+    test_back_out_of_subchart(&e, k);
     static struct explorer x;
     x.e = &e;
     x.k = k;
