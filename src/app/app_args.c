@@ -1,6 +1,7 @@
 /* app_args.c - the program's own flags, taken out of argv before the rest goes to the
  * settings loader (app_config.c), so there is one place for settings and one for the
  * script driver's and developer's flags. Every refusal names the flag and why. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,9 @@ static const char usage[] =
     "                         type TEXT, key NAME, drag ID DX DY, wait MS, expect-text T,\n"
     "                         expect-no-text T, screenshot NAME, size WxH, theme X,\n"
     "                         locale X, check-ui; see docs/kiosk.md)\n"
+    "  --clock-start SECONDS  with --script: the fake clock starts SECONDS (0..31536000)\n"
+    "                         after its fixed instant, 2026-12-01 09:00 UTC (a later run\n"
+    "                         finds an earlier run's snapshot that much older)\n"
     "  --screenshots DIR      where `screenshot NAME` writes NAME.png (default: .)\n"
     "  --charts DIR           the flowcharts (default: the shipped assets/flowcharts)\n"
     "  --kb DIR               the knowledge base for a new store (default: assets/kb)\n"
@@ -31,7 +35,31 @@ static const char **own_flag(struct app_opts *o, const char *f)
            : !strcmp(f, "--charts")      ? &o->charts
            : !strcmp(f, "--kb")          ? &o->kb
            : !strcmp(f, "--hash-pin")    ? &o->hash_pin
+           : !strcmp(f, "--clock-start") ? &o->clock_arg
                                          : NULL;
+}
+
+/* --clock-start: whole seconds, at most a year. */
+static bool parse_clock(struct app_opts *o)
+{
+    if (!o->clock_arg)
+        return true;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(o->clock_arg, &end, 10);
+    if (errno || end == o->clock_arg || *end || v < 0 || v > 31536000L) {
+        fprintf(stderr,
+                "fieldflow: --clock-start: \"%s\" is not a number of seconds "
+                "(0..31536000)\n",
+                o->clock_arg);
+        return false;
+    }
+    if (!o->script) {
+        fprintf(stderr, "fieldflow: --clock-start: only with --script (the fake clock)\n");
+        return false;
+    }
+    o->clock_start_s = v;
+    return true;
 }
 
 int app_args_parse(int argc, char **argv, struct app_opts *o)
@@ -72,6 +100,8 @@ int app_args_parse(int argc, char **argv, struct app_opts *o)
         fprintf(stderr, "fieldflow: --mode: only kiosk exists so far\n");
         return 2;
     }
+    if (!parse_clock(o))
+        return 2;
     if (o->script)
         o->cfg.fullscreen = false;
     return 0;

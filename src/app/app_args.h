@@ -16,6 +16,8 @@ struct app_opts {
     const char *kb;           /* --kb DIR (the knowledge base) */
     bool software;            /* --software: no hardware renderer */
     const char *hash_pin;     /* --hash-pin PIN: print its argon2id hash for the config, exit */
+    const char *clock_arg;    /* --clock-start SECONDS, as given */
+    long clock_start_s;       /* the script's fake clock starts this long after its instant */
 };
 
 /* Fills o from argv (argv is not changed). Returns 0 to run, 1 after --help (printed), 2 for

@@ -143,7 +143,7 @@ static int run(const struct app_opts *o, struct ff_library *lib, const char *sto
                                 speech,
                                 silence,
                                 h.sdl};
-    h.now = o->script ? fake_epoch() : wall_ms();
+    h.now = o->script ? fake_epoch() + (uint64_t)o->clock_start_s * 1000u : wall_ms();
     int rc = 3;
     if (ui_create(&cfg, &h.ui) != FF_OK)
         fprintf(stderr, "fieldflow: the widget layer could not start\n");

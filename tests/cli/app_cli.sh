@@ -8,7 +8,8 @@ set -u
 "$APP" --help >"$TMP/out" 2>&1
 check "--help exits 0" test $? -eq 0
 check "--help names --script" grep -q -- '--script FILE' "$TMP/out"
-for args in "--size 10" "--locale fr" "--theme pink" "--idle 1" "--mode engineer" "--bogus"; do
+for args in "--size 10" "--locale fr" "--theme pink" "--idle 1" "--mode engineer" "--bogus" \
+    "--clock-start 5" "--clock-start -1 --script x" "--clock-start 9x --script x"; do
     # shellcheck disable=SC2086
     "$APP" $args >"$TMP/out" 2>"$TMP/err"
     r=$?
