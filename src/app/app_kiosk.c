@@ -48,6 +48,7 @@ enum ff_err app_kiosk_create(const struct app_kiosk_opts *o, uint64_t now_ms,
     }
     k->ui_theme = o->theme;
     k->rating = k->remark = -1;
+    k->keys_field = -1;
     ff_pin_gate_init(&k->pin, o->pin_hash);
     snprintf(k->lang, sizeof k->lang, "%s", o->locale);
     app_i18n_set(k->lang);
@@ -64,7 +65,9 @@ void app_kiosk_clear(struct app_kiosk *k)
     for (size_t i = 0; i < sizeof k->pin_buf; i++)
         p[i] = 0;
     k->active = 0;
-    k->digits = k->errors_shown = false;
+    k->errors_shown = false;
+    memset(&k->keys, 0, sizeof k->keys);
+    k->keys_field = -1;
 }
 
 void app_kiosk_destroy(struct app_kiosk *k)

@@ -109,6 +109,68 @@ static int cmd_tap(struct script *s, const char *id)
     return 0;
 }
 
+/* A long press: down on ID, the fake clock moved past the hold time (its timer frames run),
+ * then up. */
+static int cmd_hold(struct script *s, const char *id)
+{
+    int x, y;
+    scroll_into_view(s->h, id);
+    if (!widget_center(s->h->ui, id, &x, &y))
+        return fail(s, "hold: no visible widget \"%s\"", id);
+    ui_pointer_down(s->h->ui, x, y);
+    app_host_input(s->h);
+    app_host_frame(s->h);
+    advance(s->h, 700);
+    ui_pointer_up(s->h->ui, x, y);
+    app_host_input(s->h);
+    app_host_settle(s->h);
+    return 0;
+}
+
+/* expect-row ID...: the widgets are on one line, left to right, as wide and as high as each
+ * other, each a touch target (48x48 logical px) with at least 8 px between neighbours. */
+static int cmd_row(struct script *s, char *args)
+{
+    const struct ui_widget *prev = NULL;
+    int min = ui_px(s->h->ui, 48), gap = ui_px(s->h->ui, 8), n = 0;
+    for (char *save = NULL, *id = strtok_r(args, " ", &save); id; id = strtok_r(NULL, " ", &save)) {
+        const struct ui_widget *w = ui_find(s->h->ui, id);
+        if (!w)
+            return fail(s, "expect-row: no widget \"%s\"", id);
+        struct ui_rect r = w->rect;
+        if (r.w < min || r.h < min)
+            return fail(s, "expect-row: %s is %dx%d px, under %d", id, r.w, r.h, min);
+        if (prev && (r.y != prev->rect.y || r.h != prev->rect.h))
+            return fail(s, "expect-row: %s is not on the line of %s", id, prev->id);
+        if (prev && r.w != prev->rect.w)
+            return fail(s, "expect-row: %s is %d px wide, %s %d", id, r.w, prev->id, prev->rect.w);
+        if (prev && r.x < prev->rect.x + prev->rect.w + gap)
+            return fail(s, "expect-row: %s is not %d px right of %s", id, gap, prev->id);
+        prev = w;
+        n++;
+    }
+    return n >= 1 ? 0 : fail(s, "expect-row: expected widget ids");
+}
+
+/* expect-centred REF FIRST LAST: the span from FIRST's left to LAST's right edge is centred
+ * (within 1 px) on REF. */
+static int cmd_centred(struct script *s, const char *args)
+{
+    char ids[3][128];
+    if (sscanf(args, "%127s %127s %127s", ids[0], ids[1], ids[2]) != 3)
+        return fail(s, "expect-centred: expected REF FIRST LAST, got \"%s\"", args);
+    const struct ui_widget *w[3];
+    for (int i = 0; i < 3; i++)
+        if (!(w[i] = ui_find(s->h->ui, ids[i])))
+            return fail(s, "expect-centred: no widget \"%s\"", ids[i]);
+    int ref = 2 * w[0]->rect.x + w[0]->rect.w;
+    int span = w[1]->rect.x + w[2]->rect.x + w[2]->rect.w;
+    if (abs(ref - span) > 2)
+        return fail(s, "expect-centred: %s..%s is off the centre of %s by %d px", ids[1], ids[2],
+                    ids[0], (span - ref) / 2);
+    return 0;
+}
+
 static int cmd_drag(struct script *s, const char *args)
 {
     char id[256];
@@ -271,6 +333,12 @@ static int run_line(struct script *s, char *line)
         return cmd_key(s, arg);
     if (!strcmp(line, "drag"))
         return cmd_drag(s, arg);
+    if (!strcmp(line, "hold"))
+        return cmd_hold(s, arg);
+    if (!strcmp(line, "expect-row"))
+        return cmd_row(s, arg);
+    if (!strcmp(line, "expect-centred"))
+        return cmd_centred(s, arg);
     if (!strcmp(line, "wait")) {
         char *end;
         long ms = strtol(arg, &end, 10);

@@ -103,8 +103,14 @@ static void field(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_fiel
         snprintf(id, sizeof id, "q.field.%s.error", f->name);
         ui_label(ui, id, f->error, 0, UI_FONT_BOLD);
     }
-    if (wants_keys(f->type))
-        app_keys(ui, app_pad_for(f->type), k->lang, &k->digits, val, APP_VALUE_BYTES);
+    if (wants_keys(f->type)) {
+        if (k->keys_field != (int)i) { /* a fresh keyboard for every field */
+            memset(&k->keys, 0, sizeof k->keys);
+            k->keys_field = (int)i;
+        }
+        bool name = f->type == FF_FIELD_TEXT && !strcmp(f->name, "name");
+        app_keys(ui, app_pad_for(f->type), k->lang, name, &k->keys, val, APP_VALUE_BYTES);
+    }
 }
 
 void app_step_submit(struct app_kiosk *k, const struct ff_kiosk_view *v)
@@ -112,7 +118,6 @@ void app_step_submit(struct app_kiosk *k, const struct ff_kiosk_view *v)
     size_t nf = v->nfields < APP_MAX_FIELDS ? v->nfields : APP_MAX_FIELDS;
     if (k->active + 1 < (int)nf) {
         k->active++;
-        k->digits = false;
         return;
     }
     struct ff_run_value vals[APP_MAX_FIELDS] = {{0}};
