@@ -38,8 +38,12 @@ void app_i18n_set(const char *lang)
     catalog_dir(dir, sizeof dir);
     bindtextdomain("fieldflow", dir);
     bind_textdomain_codeset("fieldflow", "UTF-8");
+    /* Called on the UI thread only (the speech worker and SDL's audio thread change neither
+       the locale nor the environment), and glibc keeps a replaced environment string
+       rather than freeing it, so a concurrent getenv sees the old value or the new one. */
+    /* NOLINTNEXTLINE(concurrency-mt-unsafe): see above */
     if (!setlocale(LC_MESSAGES, "C.UTF-8"))
-        setlocale(LC_MESSAGES, "");
-    setenv("LANGUAGE", lang && *lang ? lang : "en", 1);
+        setlocale(LC_MESSAGES, ""); /* NOLINT(concurrency-mt-unsafe): see above */
+    setenv("LANGUAGE", lang && *lang ? lang : "en", 1); /* NOLINT(concurrency-mt-unsafe) */
     textdomain("fieldflow");
 }

@@ -271,6 +271,40 @@ static bool key(struct ui *ui, const struct page *pg, const struct key *k, struc
     return true;
 }
 
+/* The most half keys on one line, at least one key's worth. */
+static int widest_of(const struct line *lines, int nl)
+{
+    int widest = 2;
+    for (int i = 0; i < nl; i++)
+        widest = half_of(&lines[i]) > widest ? half_of(&lines[i]) : widest;
+    return widest;
+}
+
+/* One line, centred, keys w px wide (gap between), h logical px high; the key of width 0
+ * makes the line `full` px wide. Returns true when buf changed. */
+static bool draw_line(struct ui *ui, const struct page *pg, const struct line *l, int w, int h,
+                      int full, struct app_keys_state *st, char *buf, size_t cap)
+{
+    int gap = ui_px(ui, KEY_GAP), fixed = 0;
+    bool flex = false, changed = false;
+    for (int j = 0; j < l->n; j++) {
+        if (l->keys[j].half)
+            fixed += l->keys[j].half * (w + gap) / 2 - gap;
+        else
+            flex = true;
+    }
+    int span = flex ? full : half_of(l) * (w + gap) / 2 - gap;
+    struct ui_rect slot = ui_layout_take(ui, h);
+    int x = slot.x + (slot.w - span) / 2;
+    for (int j = 0; j < l->n; j++) {
+        const struct key *k = &l->keys[j];
+        int kw = k->half ? k->half * (w + gap) / 2 - gap : span - fixed - (l->n - 1) * gap;
+        changed |= key(ui, pg, k, (struct ui_rect){x, slot.y, kw, slot.h}, st, buf, cap);
+        x += kw + gap;
+    }
+    return changed;
+}
+
 bool app_keys(struct ui *ui, enum app_pad pad, const char *lang, bool name,
               struct app_keys_state *st, char *buf, size_t cap)
 {
@@ -281,44 +315,22 @@ bool app_keys(struct ui *ui, enum app_pad pad, const char *lang, bool name,
     if (buf[0])
         st->auto_done = false;
     struct page pg = page_of(pad, lang, st->digits && pad != APP_PAD_NUMBER);
-    struct ui_rect free = ui_layout_free(ui);
-    int gap = ui_px(ui, KEY_GAP), min = ui_px(ui, KEY_MIN), max = ui_px(ui, KEY_MAX);
+    int avail = ui_layout_free(ui).w, gap = ui_px(ui, KEY_GAP), min = ui_px(ui, KEY_MIN);
     struct line lines[MAX_LINES];
-    int nl = build(&pg, 0, st, lines), widest = 0;
-    for (int i = 0; i < nl; i++)
-        widest = half_of(&lines[i]) > widest ? half_of(&lines[i]) : widest;
-    int w = 2 * (free.w + gap) / widest - gap;
+    int nl = build(&pg, 0, st, lines), widest = widest_of(lines, nl);
+    int w = 2 * (avail + gap) / widest - gap;
     if (w < min) { /* split: as many whole keys a line as fit */
-        int fit = 2 * ((free.w + gap) / (min + gap));
+        int fit = 2 * ((avail + gap) / (min + gap));
         nl = build(&pg, fit > 2 ? fit : 2, st, lines);
-        widest = 0;
-        for (int i = 0; i < nl; i++)
-            widest = half_of(&lines[i]) > widest ? half_of(&lines[i]) : widest;
-        w = 2 * (free.w + gap) / widest - gap;
+        widest = widest_of(lines, nl);
+        w = 2 * (avail + gap) / widest - gap;
     }
+    int max = ui_px(ui, KEY_MAX);
     w = w > max ? max : w < min ? min : w;
     int full = widest * (w + gap) / 2 - gap; /* the widest line's width */
     int h = w >= ui_px(ui, 56) ? 56 : KEY_MIN;
     bool changed = false;
-    for (int i = 0; i < nl; i++) {
-        struct line *l = &lines[i];
-        int fixed = 0, flex = -1;
-        for (int j = 0; j < l->n; j++) {
-            if (l->keys[j].half)
-                fixed += l->keys[j].half * (w + gap) / 2 - gap;
-            else
-                flex = j;
-        }
-        int span = flex >= 0 ? full : half_of(l) * (w + gap) / 2 - gap;
-        struct ui_rect slot = ui_layout_take(ui, h);
-        int x = slot.x + (slot.w - span) / 2;
-        for (int j = 0; j < l->n; j++) {
-            struct key *k = &l->keys[j];
-            int kw = k->half ? k->half * (w + gap) / 2 - gap : span - fixed - (l->n - 1) * gap;
-            struct ui_rect r = {x, slot.y, kw, slot.h};
-            changed |= key(ui, &pg, k, r, st, buf, cap);
-            x += kw + gap;
-        }
-    }
+    for (int i = 0; i < nl; i++)
+        changed |= draw_line(ui, &pg, &lines[i], w, h, full, st, buf, cap);
     return changed;
 }

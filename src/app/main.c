@@ -179,6 +179,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (o.script && !getenv("SDL_VIDEODRIVER") && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
+        /* NOLINTNEXTLINE(concurrency-mt-unsafe): no other thread has started yet */
         setenv("SDL_VIDEODRIVER", "offscreen", 1);
     char store_path[4096];
     if (o.cfg.store[0])

@@ -237,7 +237,7 @@ static void feed(struct ui_sdl *s, struct ui *ui, const SDL_Event *e, bool *quit
     case SDL_FINGERDOWN:
     case SDL_FINGERMOTION:
     case SDL_FINGERUP: {
-        int x = (int)(e->tfinger.x * s->draw_w), y = (int)(e->tfinger.y * s->draw_h);
+        int x = (int)(e->tfinger.x * (float)s->draw_w), y = (int)(e->tfinger.y * (float)s->draw_h);
         if (e->type == SDL_FINGERDOWN && !s->finger_down) {
             s->finger = e->tfinger.fingerId;
             s->finger_down = true;
@@ -380,11 +380,9 @@ enum ff_err ui_sdl_screenshot(struct ui_sdl *s, const char *path, char *errbuf, 
     }
     enum ff_err err = FF_OK;
     if (SDL_RenderReadPixels(s->ren, NULL, SDL_PIXELFORMAT_ARGB8888, surf->pixels, surf->pitch) !=
-        0) {
-        fail(errbuf, errlen, path, SDL_GetError());
-        err = FF_EIO;
-    } else if (IMG_SavePNG(surf, path) != 0) {
-        fail(errbuf, errlen, path, IMG_GetError());
+            0 ||
+        IMG_SavePNG(surf, path) != 0) {
+        fail(errbuf, errlen, path, SDL_GetError()); /* IMG_GetError() is SDL_GetError() */
         err = FF_EIO;
     }
     SDL_FreeSurface(surf);
