@@ -77,15 +77,27 @@ static void outbox_drop(struct ff_kiosk_saved *s, size_t i)
     memset(&s->outbox[s->noutbox], 0, sizeof s->outbox[0]);
 }
 
+/* One transaction (one fsync) for all of an operation's events, instead of one each: a step
+ * records several (its transcript entries, a case, an escalation). All or none: the outbox
+ * is emptied only once the commit is durable, so a refusal or a failed commit leaves every
+ * event queued. */
 enum ff_err ff_kiosk_outbox_flush(struct ff_kiosk_saved *s, struct ff_store *store)
 {
-    while (s->noutbox > 0) {
-        const struct ff_kiosk_pending *e = &s->outbox[0];
-        enum ff_err err = ff_store_append(store, e->type, e->entity_id, e->payload, NULL);
-        if (err)
-            return err;
-        outbox_drop(s, 0);
+    if (s->noutbox == 0)
+        return FF_OK;
+    enum ff_err err = ff_store_begin(store);
+    for (size_t i = 0; !err && i < s->noutbox; i++) {
+        const struct ff_kiosk_pending *e = &s->outbox[i];
+        err = ff_store_append(store, e->type, e->entity_id, e->payload, NULL);
     }
+    if (err) {
+        ff_store_rollback(store);
+        return err;
+    }
+    if ((err = ff_store_commit(store))) /* a failed commit has rolled the batch back */
+        return err;
+    while (s->noutbox > 0)
+        outbox_drop(s, s->noutbox - 1);
     return FF_OK;
 }
 

@@ -59,7 +59,8 @@ void ff_kiosk_saved_clear(struct ff_kiosk_saved *s);
 /* Adds an event to the outbox; its payload gets "kiosk_key". FF_ELIMIT when full. */
 enum ff_err ff_kiosk_outbox_add(struct ff_kiosk_saved *s, const char *type, const char *entity_id,
                                 const char *payload_json);
-/* Appends the outbox to the store in order, emptying it; on failure the rest stays. */
+/* Appends the outbox to the store in order, in one transaction, emptying it; on failure
+ * nothing is appended and every event stays. */
 enum ff_err ff_kiosk_outbox_flush(struct ff_kiosk_saved *s, struct ff_store *store);
 /* Drops the outbox events whose kiosk_key the store already has. */
 enum ff_err ff_kiosk_outbox_dedupe(struct ff_kiosk_saved *s, struct ff_store *store);
