@@ -267,6 +267,27 @@ void ui_dialog_end(struct ui *ui);
  * call it; returns false (and draws nothing) once it has expired. */
 bool ui_toast(struct ui *ui, const char *id, const char *text, uint32_t duration_ms);
 
+/* A signature pad: strokes drawn with a finger or the mouse inside a box of logical height
+ * h, kept in caller memory so they outlive the frame (the engineer's report stores them).
+ * Points are in logical px from the pad's top-left, one point a frame while the pen moves
+ * (closer than 2 px to the last one: dropped); a point with x == UI_SIG_PEN_UP ends a stroke.
+ * When pts is full, further points are dropped and `full` is set. Returns UI_RES_CHANGE on
+ * the frame a stroke ends. The pad is a touch target like a button (Tab focus, pressed). */
+#define UI_SIG_PEN_UP INT16_MIN
+struct ui_sig_point {
+    int16_t x, y;
+};
+struct ui_signature {
+    struct ui_sig_point *pts; /* caller's array of cap points */
+    size_t n, cap;
+    bool full;
+};
+int ui_signature_pad(struct ui *ui, const char *id, struct ui_signature *sig, int h);
+/* Forgets the strokes, wiping the points (a signature is personal data). */
+void ui_signature_clear(struct ui_signature *sig);
+/* Strokes in sig (pen-up marks and a trailing open stroke counted). */
+size_t ui_signature_strokes(const struct ui_signature *sig);
+
 /* ---- output ---- */
 
 enum ui_cmd_type {
@@ -302,6 +323,7 @@ enum ui_role {
     UI_ROLE_LIST_ITEM,
     UI_ROLE_DIALOG,
     UI_ROLE_TOAST,
+    UI_ROLE_SIGNATURE,
 };
 
 struct ui_widget {
