@@ -2,13 +2,15 @@
  *
  * The dump is the store's definition of "same state": every projection table, rows sorted by
  * key, each column printed exactly (integers, text escaped). Two replicas are converged iff
- * their dumps are byte-identical. Workload: maintenance and tests, not screens; the dump's
- * SELECTs come from a fixed table list and are prepared per call.
+ * their dumps are byte-identical. The rows come through the storage backend's dump visitor, so
+ * a store on another backend prints the same lines. Workload: maintenance and tests.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "fieldflow/mem.h"
 #include "store_int.h"
@@ -27,49 +29,35 @@ static void put_text(FILE *to, const unsigned char *t)
     fputc('"', to);
 }
 
-static void put_row(FILE *to, const char *table, sqlite3_stmt *st)
+/* ff_dump_fn: one line "table|col|col..." to the FILE arg. */
+static enum ff_err put_row(void *arg, const char *table, const struct ff_cell *row, size_t n)
 {
+    FILE *to = arg;
     fputs(table, to);
-    for (int c = 0; c < sqlite3_column_count(st); c++) {
+    for (size_t c = 0; c < n; c++) {
         fputc('|', to);
-        switch (sqlite3_column_type(st, c)) {
-        case SQLITE_NULL:
+        switch (row[c].kind) {
+        case FF_CELL_NULL:
             fputs("null", to);
             break;
-        case SQLITE_INTEGER:
-            fprintf(to, "%lld", (long long)sqlite3_column_int64(st, c));
+        case FF_CELL_INT:
+            fprintf(to, "%lld", (long long)row[c].i);
             break;
-        case SQLITE_FLOAT:
-            fprintf(to, "%.17g", sqlite3_column_double(st, c));
+        case FF_CELL_REAL:
+            fprintf(to, "%.17g", row[c].r);
             break;
         default:
-            put_text(to, sqlite3_column_text(st, c));
+            put_text(to, (const unsigned char *)row[c].text);
             break;
         }
     }
     fputc('\n', to);
-}
-
-static enum ff_err dump_table(struct ff_store *s, const char *spec, FILE *to)
-{
-    char sql[160], table[64];
-    snprintf(table, sizeof table, "%.*s", (int)strcspn(spec, " "), spec);
-    snprintf(sql, sizeof sql, "SELECT * FROM %s", spec);
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return ff_store__db_fail(s, rc, "dumping");
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        put_row(to, table, st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "dumping");
+    return FF_OK;
 }
 
 enum ff_err ff_store_dump(struct ff_store *s, FILE *to)
 {
-    enum ff_err e = FF_OK;
-    for (const char *const *t = ff_store__projections; *t && !e; t++)
-        e = dump_table(s, *t, to);
+    enum ff_err e = s->be->dump(s, put_row, to);
     if (!e && ferror(to))
         e = ff_store__fail(s, FF_EIO, "writing the dump failed");
     return e;

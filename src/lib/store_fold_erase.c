@@ -2,9 +2,9 @@
  *
  * A customer is erased when it, or a customer it was merged into, has a customer.erased
  * event; a case is "of an erased customer" when any customer_id it ever named is erased; a
- * report or feedback when its case is. All of it is read from the log (store_sql.c), so it is
- * a function of the event set and only ever grows: redaction is never undone, and the fold of
- * every replica, incremental or rebuilt, drops the same values.
+ * report or feedback when its case is. All of it is read from the log (the backend's erased and
+ * dependents), so it is a function of the event set and only ever grows: redaction is never undone,
+ * and the fold of every replica, incremental or rebuilt, drops the same values.
  *
  * Two directions keep that true whatever order events arrive in. Pull: the fold of a
  * customer, case, report or feedback asks whether it is erased and leaves the personal
@@ -76,14 +76,7 @@ enum ff_err ff_fold_erased(struct ff_store *s, bool case_of, const char *id, boo
     *out = false;
     if (!s->erasures) /* the usual case: nobody was ever erased, nothing to ask */
         return FF_OK;
-    sqlite3_stmt *st = ff_store__query(s, case_of ? S_CASE_ERASED : S_CUSTOMER_ERASED, "s", id);
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0) != 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? FF_OK : ff_store__db_fail(s, rc, "asking about an erasure");
+    return s->be->erased(s, case_of, id, out);
 }
 
 /* Rewrites one event of the log with its redacted payload, keeping the received digest. */
@@ -95,17 +88,15 @@ static enum ff_err redact_row(struct ff_store *s, const struct fev *e)
     int64_t seq = strtoll(colon + 1, NULL, 10);
     bool found = false, redacted = false;
     uint64_t digest = 0;
-    enum ff_err err = ff_store__stored_digest(s, device, seq, &found, &digest, &redacted);
+    enum ff_err err = s->be->stored_digest(s, device, seq, &found, &digest, &redacted);
     if (err || !found)
         return err;
-    digest = FF_STORE_REDACTED_DIGEST(digest);
     char *txt = cJSON_PrintUnformatted(e->p);
     if (!txt)
         return ff_store__fail(s, FF_ENOMEM, "out of memory redacting %s", e->id);
-    err = ff_store__exec(s, S_REDACT_EVENT, "sisi", device, seq, txt, (int64_t)digest);
+    /* a forged copy kept for the back office may hold the same values: the backend drops it */
+    err = s->be->redact(s, device, seq, txt, FF_STORE_REDACTED_DIGEST(digest));
     cJSON_free(txt);
-    if (!err) /* a forged copy kept for the back office may hold the same values */
-        err = ff_store__exec(s, S_REDACT_FORGERY, "s", e->id);
     return err;
 }
 
@@ -121,9 +112,7 @@ enum ff_err ff_fold_redact(struct ff_store *s, struct fold *f)
         }
     }
     if (!e && !strcmp(f->entity, "case") && !f->fresh)
-        e = ff_store__exec(s, S_REDACT_CASE_ROWS, "s", f->id);
-    if (!e && !strcmp(f->entity, "case") && !f->fresh)
-        e = ff_store__exec(s, S_REDACT_ESCALATIONS, "s", f->id);
+        e = ff_store__clear(s, FF_CLEAR_CASE_TEXTS, "s", f->id);
     return e;
 }
 
@@ -133,47 +122,50 @@ struct target {
     char id[FF_EVENT_ID_MAX + 1];
 };
 
-/* Lists what statement `id` (bound to `arg`) names, then refolds each from the log. */
-static enum ff_err refold_listed(struct ff_store *s, enum stmt id, const char *arg)
+/* What an erasure reaches, listed completely before any of it is refolded. */
+struct targets {
+    struct target *t; /* owned */
+    size_t n, cap;    /* used and allocated */
+};
+
+/* ff_target_fn: notes one more entity to refold. */
+static enum ff_err add_target(struct ff_store *s, const char *entity, const char *id, void *arg)
 {
-    struct target *t = NULL;
-    size_t n = 0, cap = 0;
-    sqlite3_stmt *st = ff_store__query(s, id, "s", arg);
-    if (!st)
-        return ff_store__err(s);
-    int rc;
-    enum ff_err e = FF_OK;
-    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            struct target *g = ff_realloc(t, (cap = cap ? cap * 2 : 16) * sizeof *t);
-            if (!g) {
-                e = ff_store__fail(s, FF_ENOMEM, "out of memory erasing %s", arg);
-                break;
-            }
-            t = g;
-        }
-        snprintf(t[n].entity, sizeof t[n].entity, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(t[n].id, sizeof t[n].id, "%s", (const char *)sqlite3_column_text(st, 1));
-        n++;
+    struct targets *l = arg;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        struct target *g = ff_realloc(l->t, cap * sizeof *g);
+        if (!g)
+            return ff_store__fail(s, FF_ENOMEM, "out of memory erasing %s", id);
+        l->t = g;
+        l->cap = cap;
     }
-    if (!e && rc != SQLITE_DONE)
-        e = ff_store__db_fail(s, rc, "listing what an erasure reaches");
-    sqlite3_reset(st);
+    snprintf(l->t[l->n].entity, sizeof l->t[l->n].entity, "%s", entity);
+    snprintf(l->t[l->n].id, sizeof l->t[l->n].id, "%s", id);
+    l->n++;
+    return FF_OK;
+}
+
+/* Lists what the erasure of `id` reaches (of_case: a case's), then refolds each from the log. */
+static enum ff_err refold_listed(struct ff_store *s, bool of_case, const char *id)
+{
+    struct targets l = {0};
+    enum ff_err e = s->be->dependents(s, of_case, id, add_target, &l);
     struct fold g = {0};
-    for (size_t i = 0; i < n && !e; i++) { /* the list is complete before any row changes */
-        if (!(e = ff_fold_load(s, t[i].entity, t[i].id, &g)) && g.n)
+    for (size_t i = 0; i < l.n && !e; i++) { /* the list is complete before any row changes */
+        if (!(e = ff_fold_load(s, l.t[i].entity, l.t[i].id, &g)) && g.n)
             e = ff_fold_entity(s, &g);
     }
     ff_fold_free(&g);
-    ff_free(t);
+    ff_free(l.t);
     return e;
 }
 
 static enum ff_err push_now(struct ff_store *s, const char *entity, const char *id, bool news)
 {
     if (!strcmp(entity, "case"))
-        return refold_listed(s, S_CASE_DEPENDENTS, id);
-    return news ? refold_listed(s, S_CUSTOMER_DEPENDENTS, id) : FF_OK;
+        return refold_listed(s, true, id);
+    return news ? refold_listed(s, false, id) : FF_OK;
 }
 
 enum ff_err ff_fold_push_erasure(struct ff_store *s, const struct fold *f)

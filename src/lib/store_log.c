@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cJSON.h>
+#include <sqlite3.h>
 
 #include "event_int.h"
 #include "fieldflow/mem.h"
@@ -276,35 +277,6 @@ static enum ff_err observe(struct ff_store *s, const struct ff_event *ev)
                           (double)(ff_hlc_wall(ev->hlc) - now) / 3600000.0);
 }
 
-enum ff_err ff_store__stored_digest(struct ff_store *s, const char *device, int64_t seq,
-                                    bool *found, uint64_t *digest, bool *redacted)
-{
-    *redacted = false;
-    sqlite3_stmt *st = ff_store__query(s, S_EVENT_ROW, "si", device, seq);
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    *found = rc == SQLITE_ROW;
-    if (*found && sqlite3_column_type(st, 7) != SQLITE_NULL) {
-        *digest = (uint64_t)sqlite3_column_int64(st, 7);
-        *redacted = true;
-    } else if (*found) {
-        struct ff_event row = {.seq = seq, .hlc = (uint64_t)sqlite3_column_int64(st, 0)};
-        snprintf(row.device, sizeof row.device, "%s", device);
-        snprintf(row.entity, sizeof row.entity, "%s", (const char *)sqlite3_column_text(st, 1));
-        snprintf(row.entity_id, sizeof row.entity_id, "%s",
-                 (const char *)sqlite3_column_text(st, 2));
-        snprintf(row.type, sizeof row.type, "%s", (const char *)sqlite3_column_text(st, 3));
-        row.payload = (char *)sqlite3_column_text(st, 4);
-        row.author = (char *)sqlite3_column_text(st, 5);
-        row.schema = sqlite3_column_int(st, 6);
-        *digest = ff_event_digest(&row);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK
-                                                 : ff_store__db_fail(s, rc, "reading an event");
-}
-
 /* Keeps a forged copy for the back office (its first 4 KiB, at most 10000 of them); of an
  * event redacted after an erasure, only its id and digests. */
 static enum ff_err record_forgery(struct ff_store *s, const struct ff_event *ev, uint64_t digest,
@@ -341,7 +313,7 @@ static enum ff_err import_locked(struct ff_store *s, const struct ff_event *ev, 
 {
     bool found = false, redacted = false;
     uint64_t stored = 0, digest = ev->redacted_from ? ev->redacted_from : ff_event_digest(ev);
-    enum ff_err e = ff_store__stored_digest(s, ev->device, ev->seq, &found, &stored, &redacted);
+    enum ff_err e = s->be->stored_digest(s, ev->device, ev->seq, &found, &stored, &redacted);
     if (e)
         return e;
     if (found) { /* a redacted copy keeps only FF_STORE_REDACTED_BITS of the digest */

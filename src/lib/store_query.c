@@ -7,6 +7,8 @@
  */
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "fieldflow/mem.h"
 #include "store_int.h"
 

@@ -8,6 +8,8 @@
  * of stored events, duplicate keys, NUL in ids), each refused. Every replica's dump must
  * be byte-identical, equal to a full rebuild, and pass ff_store_check.
  */
+#include <sqlite3.h>
+
 #include "store_int.h"
 #include "store_testlib.h"
 

@@ -1,0 +1,327 @@
+/* store_backend_sqlite.c - the device's storage backend: the fold's log reads and projection
+ * writes (store_backend.h) as prepared SQLite statements (text in store_sql.c).
+ *
+ * Nothing here decides anything: every statement stores or lists what the fold asks for, so
+ * a PostgreSQL backend that answers the same operations gives the same projections. The two
+ * erasure questions are recursive queries over the log because they are functions of the
+ * event set; the rule they follow is the one written in store_backend.h. Workload: the fold's
+ * inner loop (a few statements per event), so statements are prepared once per handle.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/* Fills r from columns device, seq, hlc, type, payload, author at `at`.. of st. */
+static void read_row(sqlite3_stmt *st, struct ff_log_row *r)
+{
+    r->device = (const char *)sqlite3_column_text(st, 0);
+    r->seq = sqlite3_column_int64(st, 1);
+    r->hlc = (uint64_t)sqlite3_column_int64(st, 2);
+    r->type = (const char *)sqlite3_column_text(st, 3);
+    r->payload = (const char *)sqlite3_column_text(st, 4);
+    r->payload_len = (size_t)sqlite3_column_bytes(st, 4);
+    r->author = (const char *)sqlite3_column_text(st, 5);
+}
+
+/* Steps st to its end, giving each row to fn; extra says where entity/id or known are. */
+static enum ff_err each_row(struct ff_store *s, sqlite3_stmt *st, int entity_col, int known_col,
+                            ff_row_fn fn, void *arg)
+{
+    int rc;
+    enum ff_err e = FF_OK;
+    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct ff_log_row r = {.known = true};
+        read_row(st, &r);
+        if (entity_col >= 0) {
+            r.entity = (const char *)sqlite3_column_text(st, entity_col);
+            r.entity_id = (const char *)sqlite3_column_text(st, entity_col + 1);
+        }
+        if (known_col >= 0)
+            r.known = sqlite3_column_int(st, known_col) != 0;
+        e = fn(s, &r, arg);
+    }
+    if (!e && rc != SQLITE_DONE)
+        e = ff_store__db_fail(s, rc, "reading events");
+    sqlite3_reset(st);
+    return e;
+}
+
+static enum ff_err sql_entity_keys(struct ff_store *s, const char *entity, const char *id,
+                                   ff_key_fn fn, void *arg)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_ENTITY_KEYS, "ss", entity, id);
+    if (!st)
+        return ff_store__err(s);
+    int rc;
+    enum ff_err e = FF_OK;
+    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        e = fn(s, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), arg);
+    if (!e && rc != SQLITE_DONE)
+        e = ff_store__db_fail(s, rc, "reading events");
+    sqlite3_reset(st);
+    return e;
+}
+
+static enum ff_err sql_event(struct ff_store *s, const char *device, int64_t seq, ff_row_fn fn,
+                             void *arg)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_EVENT_BY_KEY, "si", device, seq);
+    if (!st)
+        return ff_store__err(s);
+    int rc = sqlite3_step(st);
+    enum ff_err e = FF_OK;
+    if (rc == SQLITE_ROW) {
+        struct ff_log_row r = {.known = sqlite3_column_int(st, 6) != 0};
+        read_row(st, &r);
+        e = fn(s, &r, arg);
+    } else if (rc == SQLITE_DONE) {
+        e = ff_store__fail(s, FF_ECORRUPT, "event %s:%lld: listed but not in the log", device,
+                           (long long)seq);
+    } else {
+        e = ff_store__db_fail(s, rc, "reading an event");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+static enum ff_err sql_entity_events(struct ff_store *s, const char *entity, const char *id,
+                                     ff_row_fn fn, void *arg)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_ENTITY_EVENTS, "ss", entity, id);
+    return st ? each_row(s, st, -1, -1, fn, arg) : ff_store__err(s);
+}
+
+static enum ff_err sql_all_events(struct ff_store *s, ff_row_fn fn, void *arg)
+{
+    sqlite3_stmt *st = ff_store__stmt(s, S_ALL_EVENTS);
+    return st ? each_row(s, st, 6, -1, fn, arg) : ff_store__err(s);
+}
+
+static enum ff_err sql_stored_digest(struct ff_store *s, const char *device, int64_t seq,
+                                     bool *found, uint64_t *digest, bool *redacted)
+{
+    *redacted = false;
+    sqlite3_stmt *st = ff_store__query(s, S_EVENT_ROW, "si", device, seq);
+    if (!st)
+        return ff_store__err(s);
+    int rc = sqlite3_step(st);
+    *found = rc == SQLITE_ROW;
+    if (*found && sqlite3_column_type(st, 7) != SQLITE_NULL) {
+        *digest = (uint64_t)sqlite3_column_int64(st, 7);
+        *redacted = true;
+    } else if (*found) {
+        struct ff_event row = {.seq = seq, .hlc = (uint64_t)sqlite3_column_int64(st, 0)};
+        snprintf(row.device, sizeof row.device, "%s", device);
+        snprintf(row.entity, sizeof row.entity, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(row.entity_id, sizeof row.entity_id, "%s",
+                 (const char *)sqlite3_column_text(st, 2));
+        snprintf(row.type, sizeof row.type, "%s", (const char *)sqlite3_column_text(st, 3));
+        row.payload = (char *)sqlite3_column_text(st, 4);
+        row.author = (char *)sqlite3_column_text(st, 5);
+        row.schema = sqlite3_column_int(st, 6);
+        *digest = ff_event_digest(&row);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK
+                                                 : ff_store__db_fail(s, rc, "reading an event");
+}
+
+static enum ff_err sql_redact(struct ff_store *s, const char *device, int64_t seq,
+                              const char *payload, uint64_t digest)
+{
+    char id[FF_EVENT_ID_MAX + 24];
+    snprintf(id, sizeof id, "%s:%lld", device, (long long)seq);
+    enum ff_err e =
+        ff_store__exec(s, S_REDACT_EVENT, "sisi", device, seq, payload, (int64_t)digest);
+    return e ? e : ff_store__exec(s, S_REDACT_FORGERY, "s", id);
+}
+
+static enum ff_err sql_erased(struct ff_store *s, bool case_of, const char *id, bool *out)
+{
+    *out = false;
+    sqlite3_stmt *st = ff_store__query(s, case_of ? S_CASE_ERASED : S_CUSTOMER_ERASED, "s", id);
+    if (!st)
+        return ff_store__err(s);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0) != 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? FF_OK : ff_store__db_fail(s, rc, "asking about an erasure");
+}
+
+static enum ff_err sql_dependents(struct ff_store *s, bool of_case, const char *id, ff_target_fn fn,
+                                  void *arg)
+{
+    sqlite3_stmt *st =
+        ff_store__query(s, of_case ? S_CASE_DEPENDENTS : S_CUSTOMER_DEPENDENTS, "s", id);
+    if (!st)
+        return ff_store__err(s);
+    int rc;
+    enum ff_err e = FF_OK;
+    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        e = fn(s, (const char *)sqlite3_column_text(st, 0),
+               (const char *)sqlite3_column_text(st, 1), arg);
+    if (!e && rc != SQLITE_DONE)
+        e = ff_store__db_fail(s, rc, "listing what an erasure reaches");
+    sqlite3_reset(st);
+    return e;
+}
+
+static int bind_cell(sqlite3_stmt *st, int i, const struct ff_cell *c)
+{
+    switch (c->kind) {
+    case FF_CELL_INT:
+        return sqlite3_bind_int64(st, i, c->i);
+    case FF_CELL_REAL:
+        return sqlite3_bind_double(st, i, c->r);
+    case FF_CELL_TEXT: /* static: the caller's strings outlive the step */
+        return sqlite3_bind_text(st, i, c->text, -1, SQLITE_STATIC);
+    default:
+        return sqlite3_bind_null(st, i);
+    }
+}
+
+/* Binds n cells to statement id and steps it to completion. */
+static enum ff_err run_cells(struct ff_store *s, enum stmt id, const struct ff_cell *c, size_t n)
+{
+    sqlite3_stmt *st = ff_store__stmt(s, id);
+    if (!st)
+        return ff_store__err(s);
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < n && rc == SQLITE_OK; i++)
+        rc = bind_cell(st, (int)i + 1, &c[i]);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "writing");
+}
+
+static const enum stmt put_stmt[FF_PROJ__COUNT] = {
+    [FF_PROJ_CUSTOMER] = S_INS_CUSTOMER,
+    [FF_PROJ_CUSTOMER_FTS] = S_INS_CUSTOMER_FTS,
+    [FF_PROJ_CASE] = S_INS_CASE,
+    [FF_PROJ_NOTE] = S_INS_NOTE,
+    [FF_PROJ_ESCALATION] = S_INS_ESCALATION,
+    [FF_PROJ_VISIT] = S_INS_VISIT,
+    [FF_PROJ_REPORT] = S_INS_REPORT,
+    [FF_PROJ_PART] = S_INS_PART,
+    [FF_PROJ_SLOT] = S_INS_SLOT,
+    [FF_PROJ_KB] = S_INS_KB,
+    [FF_PROJ_KB_FTS] = S_INS_KB_FTS,
+    [FF_PROJ_FLOWCHART] = S_INS_FLOWCHART,
+    [FF_PROJ_RUN] = S_INS_RUN,
+    [FF_PROJ_STEP] = S_INS_STEP,
+    [FF_PROJ_FEEDBACK] = S_INS_FEEDBACK,
+    [FF_PROJ_CONFLICT] = S_INS_CONFLICT,
+};
+
+static enum ff_err sql_put(struct ff_store *s, enum ff_proj table, const struct ff_cell *row)
+{
+    return run_cells(s, put_stmt[table], row, ff_store__proj_columns[table]);
+}
+
+static enum ff_err sql_clear(struct ff_store *s, enum ff_clear what, const struct ff_cell *key)
+{
+    switch (what) {
+    case FF_CLEAR_CUSTOMER_FTS:
+        return run_cells(s, S_DEL_CUSTOMER_FTS, key, 1);
+    case FF_CLEAR_KB_FTS:
+        return run_cells(s, S_DEL_KB_FTS, key, 1);
+    case FF_CLEAR_PARTS:
+        return run_cells(s, S_DEL_PARTS, key, 1);
+    case FF_CLEAR_SLOTS:
+        return run_cells(s, S_DEL_SLOTS, key, 1);
+    case FF_CLEAR_CONFLICTS:
+        return run_cells(s, S_DEL_CONFLICTS, key, 2);
+    case FF_CLEAR_CASE_TEXTS: {
+        enum ff_err e = run_cells(s, S_REDACT_CASE_ROWS, key, 1);
+        return e ? e : run_cells(s, S_REDACT_ESCALATIONS, key, 1);
+    }
+    default:
+        return FF_OK;
+    }
+}
+
+static enum ff_err sql_empty(struct ff_store *s)
+{
+    char sql[128];
+    const char *const *lists[2] = {ff_store__projections, ff_store__derived};
+    for (int l = 0; l < 2; l++) {
+        for (const char *const *t = lists[l]; *t; t++) {
+            int len = (int)strcspn(*t, " ");
+            snprintf(sql, sizeof sql, "DELETE FROM %.*s", len, *t);
+            int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+            if (rc != SQLITE_OK)
+                return ff_store__db_fail(s, rc, "emptying the projections");
+        }
+    }
+    return FF_OK;
+}
+
+/* The dump's SELECTs come from a fixed table list and are prepared per call (maintenance and
+ * tests, not screens). */
+static enum ff_err dump_table(struct ff_store *s, const char *spec, ff_dump_fn fn, void *arg)
+{
+    char sql[160], table[64];
+    struct ff_cell row[32];
+    snprintf(table, sizeof table, "%.*s", (int)strcspn(spec, " "), spec);
+    snprintf(sql, sizeof sql, "SELECT * FROM %s", spec);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return ff_store__db_fail(s, rc, "dumping");
+    enum ff_err e = FF_OK;
+    size_t n = (size_t)sqlite3_column_count(st);
+    n = n < 32 ? n : 32;
+    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (size_t c = 0; c < n; c++) {
+            int ci = (int)c;
+            row[c] = (struct ff_cell){.kind = FF_CELL_NULL};
+            switch (sqlite3_column_type(st, ci)) {
+            case SQLITE_NULL:
+                break;
+            case SQLITE_INTEGER:
+                row[c] = (struct ff_cell){.kind = FF_CELL_INT, .i = sqlite3_column_int64(st, ci)};
+                break;
+            case SQLITE_FLOAT:
+                row[c] = (struct ff_cell){.kind = FF_CELL_REAL, .r = sqlite3_column_double(st, ci)};
+                break;
+            default:
+                row[c] = (struct ff_cell){.kind = FF_CELL_TEXT,
+                                          .text = (const char *)sqlite3_column_text(st, ci)};
+                break;
+            }
+        }
+        e = fn(arg, table, row, n);
+    }
+    if (!e && rc != SQLITE_DONE)
+        e = ff_store__db_fail(s, rc, "dumping");
+    sqlite3_finalize(st);
+    return e;
+}
+
+static enum ff_err sql_dump(struct ff_store *s, ff_dump_fn fn, void *arg)
+{
+    enum ff_err e = FF_OK;
+    for (const char *const *t = ff_store__projections; *t && !e; t++)
+        e = dump_table(s, *t, fn, arg);
+    return e;
+}
+
+const struct ff_store_backend ff_store__sqlite_backend = {
+    .name = "sqlite",
+    .entity_keys = sql_entity_keys,
+    .event = sql_event,
+    .entity_events = sql_entity_events,
+    .all_events = sql_all_events,
+    .stored_digest = sql_stored_digest,
+    .redact = sql_redact,
+    .erased = sql_erased,
+    .dependents = sql_dependents,
+    .put = sql_put,
+    .clear = sql_clear,
+    .empty = sql_empty,
+    .dump = sql_dump,
+};
