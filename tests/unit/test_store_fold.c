@@ -10,181 +10,12 @@
  */
 #include <sqlite3.h>
 
+#define STORE_TESTLIB_HISTORY /* gen_union */
+
 #include "store_int.h"
 #include "store_testlib.h"
 
-#define ORIGINS 4
-
-/* Durability is test_store_fault's business: here fsyncs would only slow the property down. */
-static struct ff_store *open_fast(const char *dir, const char *name, const char *device)
-{
-    struct ff_store *s = open_store(dir, name, device);
-    if (s)
-        sqlite3_exec(s->db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
-    return s;
-}
 #define REPLICAS 3
-
-static uint64_t rng = 88172645463325252ull;
-static unsigned rnd(unsigned n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (unsigned)(rng % n);
-}
-
-struct clock {
-    uint64_t base; /* shared "real" time */
-    int64_t skew;  /* this device's error, may go backwards */
-};
-static uint64_t tick(void *ctx)
-{
-    struct clock *c = ctx;
-    return (uint64_t)((int64_t)c->base + c->skew);
-}
-
-static void id_of(char *buf, size_t n, const char *kind, unsigned pool)
-{
-    snprintf(buf, n, "%s-%u", kind, rnd(pool));
-}
-
-/* One random action by origin s; failures of edits on unknown entities are expected. */
-static void act(struct ff_store *s, bool server)
-{
-    char id[32], other[32], p[512];
-    static const char *const cats[] = {"boiler", "washer", "billing"};
-    unsigned what = rnd(server ? 4 : 18);
-    if (server) {
-        id_of(id, sizeof id, "visit", 6);
-        if (what == 0)
-            ff_store_append(s, "visit.confirmed", id, "{}", NULL);
-        else if (what == 1)
-            ff_store_append(s, "visit.rejected", id, "{\"reason\":\"full\"}", NULL);
-        else if (what == 2) {
-            id_of(id, sizeof id, "cust", 8);
-            id_of(other, sizeof other, "cust", 8);
-            snprintf(p, sizeof p, "{\"into\":\"%s\"}", other);
-            if (strcmp(id, other))
-                ff_store_append(s, "customer.merged", id, p, NULL);
-        } else {
-            snprintf(p, sizeof p, "{\"slots\":[{\"start\":%u,\"end\":%u}]}", rnd(100) * 10,
-                     1000 + rnd(100));
-            ff_store_append(s, "engineer.availability_published", "eng-1", p, NULL);
-        }
-        return;
-    }
-    switch (what) {
-    case 0:
-        id_of(id, sizeof id, "cust", 8);
-        snprintf(p, sizeof p, "{\"name\":\"Jørgen %u Peña\",\"phone\":\"+45 %u\"}", rnd(50),
-                 rnd(99999));
-        ff_store_append(s, "customer.created", id, p, NULL);
-        break;
-    case 1:
-        id_of(id, sizeof id, "cust", 8);
-        snprintf(p, sizeof p, "\"Name %u\"", rnd(1000));
-        ff_store_edit_field(s, "customer", id, rnd(2) ? "name" : "email", p);
-        break;
-    case 2:
-        id_of(id, sizeof id, "cust", 8);
-        if (!rnd(4))
-            ff_store_append(s, "customer.erased", id, "{}", NULL);
-        break;
-    case 3:
-    case 4:
-        id_of(id, sizeof id, "case", 10);
-        id_of(other, sizeof other, "cust", 8);
-        snprintf(p, sizeof p,
-                 "{\"customer_id\":\"%s\",\"touchpoint\":\"kiosk\",\"request_type\":"
-                 "\"complaint\",\"priority\":%u,\"category\":\"%s\"}",
-                 other, 1 + rnd(4), cats[rnd(3)]);
-        ff_store_append(s, "case.created", id, p, NULL);
-        break;
-    case 5:
-    case 6:
-        id_of(id, sizeof id, "case", 10);
-        snprintf(p, sizeof p, "%u", 1 + rnd(4));
-        ff_store_edit_field(s, "case", id, "priority", p);
-        break;
-    case 7:
-        id_of(id, sizeof id, "case", 10);
-        snprintf(p, sizeof p, "\"%s\"", cats[rnd(3)]);
-        if (rnd(2))
-            ff_store_edit_field(s, "case", id, "category", p);
-        else
-            ff_store_edit_field(s, "case", id, "status", rnd(2) ? "\"triaged\"" : "\"closed\"");
-        break;
-    case 8:
-        id_of(id, sizeof id, "case", 10);
-        snprintf(p, sizeof p, "{\"text\":\"note %u\"}", rnd(1000));
-        ff_store_append(s, "case.note_added", id, p, NULL);
-        break;
-    case 9:
-        id_of(id, sizeof id, "case", 10);
-        snprintf(p, sizeof p, "{\"level\":%u,\"reason\":\"r\"}", 1 + rnd(4));
-        ff_store_append(s, "case.escalated", id, p, NULL);
-        break;
-    case 10:
-        id_of(id, sizeof id, "visit", 6);
-        id_of(other, sizeof other, "case", 10);
-        snprintf(p, sizeof p,
-                 "{\"case_id\":\"%s\",\"engineer_id\":\"eng-1\",\"start\":%u,"
-                 "\"end\":%u}",
-                 other, rnd(1000), 2000 + rnd(1000));
-        ff_store_append(s, "visit.requested", id, p, NULL);
-        break;
-    case 11:
-        id_of(id, sizeof id, "visit", 6);
-        snprintf(p, sizeof p, "{\"at\":%u}", rnd(5000));
-        ff_store_append(s, rnd(3) ? "visit.checked_in" : "visit.cancelled", id, rnd(3) ? p : "{}",
-                        NULL);
-        break;
-    case 12:
-        id_of(id, sizeof id, "report", 100);
-        id_of(other, sizeof other, "case", 10);
-        snprintf(p, sizeof p,
-                 "{\"case_id\":\"%s\",\"work_done\":\"w\",\"minutes\":%u,\"outcome\":"
-                 "\"fixed\",\"parts\":[{\"part\":\"p%u\",\"qty\":%u}]}",
-                 other, rnd(90), rnd(9), 1 + rnd(3));
-        ff_store_append(s, "report.submitted", id, p, NULL);
-        break;
-    case 13:
-        id_of(id, sizeof id, "run", 5);
-        snprintf(p, sizeof p, "{\"chart_id\":\"triage\",\"chart_version\":1,\"node\":\"n%u\"}",
-                 rnd(9));
-        ff_store_append(s, "run.step_recorded", id, p, NULL);
-        break;
-    case 14:
-        snprintf(p, sizeof p, "{\"version\":%u,\"title\":\"T%u\"}", 1 + rnd(3), rnd(9));
-        ff_store_append(s, "flowchart.published", "triage", p, NULL);
-        break;
-    case 15:
-        id_of(id, sizeof id, "kb", 4);
-        snprintf(p, sizeof p, "{\"lang\":\"da\",\"title\":\"Kedel %u\",\"body\":\"støj %u\"}",
-                 rnd(9), rnd(9));
-        ff_store_append(s, "kb.published", id, p, NULL);
-        break;
-    case 16:
-        id_of(id, sizeof id, "fb", 50);
-        snprintf(p, sizeof p, "{\"score\":%u,\"node\":\"n%u\"}", 1 + rnd(5), rnd(9));
-        ff_store_append(s, "feedback.given", id, p, NULL);
-        break;
-    default:
-        id_of(id, sizeof id, "widget", 3);
-        ff_store_append(s, "widget.spun", id, "{\"rpm\":33}", NULL); /* unknown: kept, not folded */
-        break;
-    }
-}
-
-/* Splits a buffer of lines into an array of pointers (the buffer is modified). */
-static size_t split(char *buf, char **lines, size_t cap)
-{
-    size_t n = 0;
-    for (char *p = strtok(buf, "\n"); p && n < cap; p = strtok(NULL, "\n"))
-        lines[n++] = p;
-    return n;
-}
 
 /* A hostile variant of the genuine event `line`, which the replica already has: a forged copy
  * (same id, other content), a duplicate key or a NUL in an id. Each must be refused and
@@ -244,62 +75,8 @@ static void deliver(struct ff_store *r, char **lines, size_t n)
 
 static void round_trip(const char *dir, int round, int actions)
 {
-    struct ff_store *o[ORIGINS + 1];
-    struct clock clk[ORIGINS + 1];
     char name[64], dev[32];
-    uint64_t base = 1732440000000ull;
-    for (int i = 0; i <= ORIGINS; i++) {
-        snprintf(name, sizeof name, "r%d-origin%d.db", round, i);
-        snprintf(dev, sizeof dev, i == ORIGINS ? "server" : "dev-%d", i);
-        o[i] = open_fast(dir, name, dev);
-        clk[i] = (struct clock){base, (int64_t)rnd(7200000) - 3600000};
-        ff_store_set_clock(o[i], tick, &clk[i]);
-    }
-    for (int k = 0; k < actions; k++) {
-        base += rnd(3); /* often the same millisecond */
-        int who = (int)rnd(ORIGINS + 1);
-        for (int i = 0; i <= ORIGINS; i++)
-            clk[i].base = base;
-        if (!rnd(50))
-            clk[who].skew -= 600000; /* this device's clock jumps back 10 minutes */
-        act(o[who], who == ORIGINS);
-        if (!rnd(15)) /* partial sync between two origins */
-            sync_into(o[rnd(ORIGINS + 1)], o[who]);
-    }
-    char *all = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&all, &len);
-    for (int i = 0; i <= ORIGINS; i++) {
-        int64_t after = 0, last = 0;
-        CHECK_INT(ff_store_pending(o[i], &last), FF_OK); /* nothing was marked sent */
-        while (after < last) { /* batches are capped: ask until everything came */
-            char *mine = NULL;
-            CHECK_INT(ff_store_events_after(o[i], after, 0, &mine), FF_OK);
-            for (const char *p = mine; p && *p; p++)
-                after += *p == '\n';
-            fputs(mine ? mine : "", f);
-            bool empty = !mine || !*mine;
-            ff_free(mine);
-            if (empty)
-                break;
-        }
-    }
-    /* A peer whose edits name versions from its future: older (by hlc) than what they
-     * name, they supersede nothing, whatever order they arrive in. */
-    for (int k = 1; k <= 12; k++) {
-        char cat[16];
-        snprintf(cat, sizeof cat, "\"c%u\"", rnd(9));
-        fprintf(f,
-                "{\"id\":\"mallory:%d\",\"device\":\"mallory\",\"seq\":%d,\"hlc\":"
-                "\"%016llx\",\"entity\":\"case\",\"entity_id\":\"case-%u\",\"type\":"
-                "\"case.field_edited\",\"payload\":{\"field\":\"%s\",\"value\":%s,"
-                "\"prev\":[\"dev-%u:%u\",\"dev-%u:%u\",\"server:%u\"]},\"author\":null,"
-                "\"schema\":1}\n",
-                k, k, (unsigned long long)((1732440000000ull - 60000 + (uint64_t)k) << 16), rnd(10),
-                k % 2 ? "priority" : "category", k % 2 ? "3" : cat, rnd(ORIGINS), 1 + rnd(60),
-                rnd(ORIGINS), 1 + rnd(60), 1 + rnd(20));
-    }
-    fclose(f);
+    char *all = gen_union(dir, round, actions);
     static char *lines[100000];
     char *first = NULL;
     for (int r = 0; r < REPLICAS; r++) {
@@ -327,8 +104,6 @@ static void round_trip(const char *dir, int round, int actions)
     CHECK(first && strstr(first, "cases|") && strstr(first, "conflicts|"));
     free(first);
     free(all);
-    for (int i = 0; i <= ORIGINS; i++)
-        ff_store_close(o[i]);
 }
 
 int main(void)
