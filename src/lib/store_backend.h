@@ -115,6 +115,8 @@ struct ff_store_backend {
      * or a customer it was merged into (8 hops), has a customer.erased event; with case_of,
      * whether any customer_id case `id` ever named (created or edited) is. */
     enum ff_err (*erased)(struct ff_store *s, bool case_of, const char *id, bool *out);
+    /* How many known customer.erased events the log holds (none: the fold asks nothing). */
+    enum ff_err (*erasures)(struct ff_store *s, int64_t *out);
     /* What an erasure of customer `id` reaches (customers merged into it within 8 hops, then
      * the cases that ever named one of them), or with of_case the reports and feedback naming
      * case `id`; each (entity, id) once, in no particular order. */

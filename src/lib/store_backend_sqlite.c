@@ -151,6 +151,18 @@ static enum ff_err sql_erased(struct ff_store *s, bool case_of, const char *id, 
     return rc == SQLITE_ROW ? FF_OK : ff_store__db_fail(s, rc, "asking about an erasure");
 }
 
+/* Kept in meta "erasures" by the log's insert (store_log.c), so no count runs per transaction. */
+static enum ff_err sql_erasures(struct ff_store *s, int64_t *out)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", "erasures");
+    if (!st)
+        return ff_store__err(s);
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "reading meta");
+}
+
 static enum ff_err sql_dependents(struct ff_store *s, bool of_case, const char *id, ff_target_fn fn,
                                   void *arg)
 {
@@ -319,6 +331,7 @@ const struct ff_store_backend ff_store__sqlite_backend = {
     .stored_digest = sql_stored_digest,
     .redact = sql_redact,
     .erased = sql_erased,
+    .erasures = sql_erasures,
     .dependents = sql_dependents,
     .put = sql_put,
     .clear = sql_clear,

@@ -45,13 +45,7 @@ static enum ff_err load_counters(struct ff_store *s)
 
 enum ff_err ff_store__load_erasures(struct ff_store *s)
 {
-    sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", "erasures");
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    s->erasures = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "reading meta");
+    return s->be->erasures(s, &s->erasures);
 }
 
 enum ff_err ff_store__write_begin(struct ff_store *s)
