@@ -459,9 +459,7 @@ void ff_store_close(struct ff_store *s)
         return;
     if (s->in_txn)
         ff_store_rollback(s);
-    for (int i = 0; i < S__COUNT; i++)
-        sqlite3_finalize(s->stmt[i]);
-    sqlite3_close(s->db);
+    s->be->close(s);
     ff_free(s->author);
     ff_store__dirty_clear(s);
     ff_free(s->dirty);

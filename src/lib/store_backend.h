@@ -19,6 +19,7 @@
 
 #include "fieldflow/err.h"
 
+struct ff_event;
 struct ff_store;
 
 /* One column value of a projection row; JSON values are turned into these above the seam
@@ -69,16 +70,18 @@ enum ff_clear {
 
 /* One stored event as the fold reads it. */
 struct ff_log_row {
-    const char *device;    /* its key: device... */
-    int64_t seq;           /* ...and seq */
-    uint64_t hlc;          /* its stamp */
-    const char *entity;    /* its entity kind */
-    const char *entity_id; /* and id */
-    const char *type;      /* its type */
-    const char *payload;   /* JSON text (redacted if an erasure reached it) */
-    size_t payload_len;    /* its length in bytes */
-    const char *author;    /* NULL if none */
-    bool known;            /* this build folds its type and schema */
+    const char *device;     /* its key: device... */
+    int64_t seq;            /* ...and seq */
+    uint64_t hlc;           /* its stamp */
+    const char *entity;     /* its entity kind */
+    const char *entity_id;  /* and id */
+    const char *type;       /* its type */
+    const char *payload;    /* JSON text (redacted if an erasure reached it) */
+    size_t payload_len;     /* its length in bytes */
+    const char *author;     /* NULL if none */
+    bool known;             /* this build folds its type and schema */
+    int schema;             /* payload schema (export and sync rows only) */
+    uint64_t redacted_from; /* 0, or the digest kept after a redaction (export and sync rows) */
 };
 
 typedef enum ff_err (*ff_row_fn)(struct ff_store *s, const struct ff_log_row *r, void *arg);
@@ -91,8 +94,40 @@ typedef enum ff_err (*ff_dump_fn)(void *arg, const char *table, const struct ff_
 struct ff_store_backend {
     const char *name; /* "sqlite", "memory"... */
 
-    /* The log. Keys of every event of (entity, id), known or not, in (hlc, device, seq)
-     * order. */
+    /* Releases what the backend holds for s (called by ff_store_close, after any rollback). */
+    void (*close)(struct ff_store *s);
+
+    /* Transactions: begin takes the write lock (other writers wait or fail); commit makes the
+     * transaction durable, and with purge (it erased personal values) leaves no copy of the
+     * old values in the backend's files (SQLite: merges the FTS index, truncates the WAL);
+     * rollback undoes everything since begin and cannot fail. */
+    enum ff_err (*begin)(struct ff_store *s);
+    enum ff_err (*commit)(struct ff_store *s, bool purge);
+    void (*rollback)(struct ff_store *s);
+    /* Bookkeeping values by key ("hlc", "sent", "erasures"): meta_get copies the value as
+     * text into buf (cap bytes; "" and *found false if there is none). */
+    enum ff_err (*meta_get)(struct ff_store *s, const char *key, char *buf, size_t cap,
+                            bool *found);
+    enum ff_err (*meta_set)(struct ff_store *s, const char *key, const struct ff_cell *value);
+
+    /* The log, as store_log.c writes it. Inserts ev unless its key (device, seq) is stored
+     * (*added says which), with its redacted_from if it has one. Nothing else: what is a
+     * duplicate, a forgery or a refusal is decided above. */
+    enum ff_err (*insert)(struct ff_store *s, const struct ff_event *ev, bool *added);
+    /* Keeps a refused copy of stored event `id` for the back office (line: its first 4 KiB,
+     * NULL for the copy of a redacted event), at most 10000 of them, each (id, digest) once. */
+    enum ff_err (*forgery)(struct ff_store *s, const char *id, uint64_t digest, uint64_t stored,
+                           uint64_t hlc, const char *line);
+    /* The highest seq of `device` (0 if none) and, if count is not NULL, how many it has. */
+    enum ff_err (*device_seq)(struct ff_store *s, const char *device, int64_t *max, int64_t *count);
+    /* At most limit events of `device` after seq `after`, in seq order (sync). */
+    enum ff_err (*events_after)(struct ff_store *s, const char *device, int64_t after,
+                                int64_t limit, ff_row_fn fn, void *arg);
+    /* Every event, known or not, in (hlc, device) order (export). */
+    enum ff_err (*export)(struct ff_store *s, ff_row_fn fn, void *arg);
+
+    /* The log, as the fold reads it. Keys of every event of (entity, id), known or not, in
+     * (hlc, device, seq) order. */
     enum ff_err (*entity_keys)(struct ff_store *s, const char *entity, const char *id, ff_key_fn fn,
                                void *arg);
     /* The stored event (device, seq), given to fn once; FF_ECORRUPT if there is none. */
@@ -115,8 +150,6 @@ struct ff_store_backend {
      * or a customer it was merged into (8 hops), has a customer.erased event; with case_of,
      * whether any customer_id case `id` ever named (created or edited) is. */
     enum ff_err (*erased)(struct ff_store *s, bool case_of, const char *id, bool *out);
-    /* How many known customer.erased events the log holds (none: the fold asks nothing). */
-    enum ff_err (*erasures)(struct ff_store *s, int64_t *out);
     /* What an erasure of customer `id` reaches (customers merged into it within 8 hops, then
      * the cases that ever named one of them), or with of_case the reports and feedback naming
      * case `id`; each (entity, id) once, in no particular order. */

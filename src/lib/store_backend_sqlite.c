@@ -48,6 +48,138 @@ static enum ff_err each_row(struct ff_store *s, sqlite3_stmt *st, int entity_col
     return e;
 }
 
+static void sql_close(struct ff_store *s)
+{
+    for (int i = 0; i < S__COUNT; i++)
+        sqlite3_finalize(s->stmt[i]);
+    sqlite3_close(s->db);
+    s->db = NULL;
+}
+
+static enum ff_err sql_begin(struct ff_store *s)
+{
+    return ff_store__exec(s, S_BEGIN, "");
+}
+
+/* A purge merges the customer index into one segment (FTS5 keeps deleted terms in old
+ * segments until a merge) and, after the commit, checkpoints and truncates the WAL so that no
+ * earlier page image keeps an erased value; secure_delete (store.c) zeroes what they free. */
+static enum ff_err sql_commit(struct ff_store *s, bool purge)
+{
+    enum ff_err e = purge ? ff_store__exec(s, S_FTS_OPTIMIZE, "") : FF_OK;
+    if (!e)
+        e = ff_store__exec(s, S_COMMIT, "");
+    if (!e && purge) /* best effort: a reader's snapshot can hold it back; the next does */
+        sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    return e;
+}
+
+/* Not a prepared statement: it must run even when preparing fails (out of memory). */
+static void sql_rollback(struct ff_store *s)
+{
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static enum ff_err sql_meta_get(struct ff_store *s, const char *key, char *buf, size_t cap,
+                                bool *found)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", key);
+    if (!st)
+        return ff_store__err(s);
+    int rc = sqlite3_step(st);
+    const char *v = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    *found = v != NULL;
+    snprintf(buf, cap, "%s", v ? v : "");
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "reading meta");
+}
+
+static enum ff_err run_cells(struct ff_store *s, enum stmt id, const struct ff_cell *c, size_t n);
+
+static enum ff_err sql_meta_set(struct ff_store *s, const char *key, const struct ff_cell *value)
+{
+    struct ff_cell c[2] = {{.kind = FF_CELL_TEXT, .text = key}, *value};
+    return run_cells(s, S_META_SET, c, 2);
+}
+
+static enum ff_err sql_insert(struct ff_store *s, const struct ff_event *ev, bool *added)
+{
+    enum ff_err e = ff_store__exec(
+        s, S_INSERT_EVENT, "siisssssii", ev->device, ev->seq, (int64_t)ev->hlc, ev->entity,
+        ev->entity_id, ev->type, ev->payload, ev->author, (int64_t)ev->schema, (int64_t)ev->known);
+    *added = !e && sqlite3_changes(s->db) > 0;
+    if (!e && *added && ev->redacted_from) /* rare: a redacted copy */
+        e = ff_store__exec(s, S_REDACT_EVENT, "sisi", ev->device, ev->seq, ev->payload,
+                           (int64_t)ev->redacted_from);
+    return e;
+}
+
+static enum ff_err sql_forgery(struct ff_store *s, const char *id, uint64_t digest, uint64_t stored,
+                               uint64_t hlc, const char *line)
+{
+    return ff_store__exec(s, S_INS_FORGERY, "siiis", id, (int64_t)digest, (int64_t)stored,
+                          (int64_t)hlc, line);
+}
+
+static enum ff_err sql_device_seq(struct ff_store *s, const char *device, int64_t *max,
+                                  int64_t *count)
+{
+    /* max alone reads one key; the count walks the device's part of the key */
+    sqlite3_stmt *st = ff_store__query(s, count ? S_LOCAL_GAPS : S_MAX_SEQ, "s", device);
+    if (!st)
+        return ff_store__err(s);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && count) {
+        *count = sqlite3_column_int64(st, 0);
+        *max = sqlite3_column_int64(st, 1);
+    } else if (rc == SQLITE_ROW) {
+        *max = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? FF_OK : ff_store__db_fail(s, rc, "reading the last seq");
+}
+
+/* Rows of (device, seq, hlc, entity, entity_id, type, payload, author, schema, redacted_from). */
+static enum ff_err each_full_row(struct ff_store *s, sqlite3_stmt *st, ff_row_fn fn, void *arg)
+{
+    int rc;
+    enum ff_err e = FF_OK;
+    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct ff_log_row r = {
+            .device = (const char *)sqlite3_column_text(st, 0),
+            .seq = sqlite3_column_int64(st, 1),
+            .hlc = (uint64_t)sqlite3_column_int64(st, 2),
+            .entity = (const char *)sqlite3_column_text(st, 3),
+            .entity_id = (const char *)sqlite3_column_text(st, 4),
+            .type = (const char *)sqlite3_column_text(st, 5),
+            .payload = (const char *)sqlite3_column_text(st, 6),
+            .payload_len = (size_t)sqlite3_column_bytes(st, 6),
+            .author = (const char *)sqlite3_column_text(st, 7),
+            .schema = sqlite3_column_int(st, 8),
+            .redacted_from = (uint64_t)sqlite3_column_int64(st, 9),
+            .known = true, /* not read by export and sync */
+        };
+        e = fn(s, &r, arg);
+    }
+    if (!e && rc != SQLITE_DONE)
+        e = ff_store__db_fail(s, rc, "reading events");
+    sqlite3_reset(st);
+    return e;
+}
+
+static enum ff_err sql_events_after(struct ff_store *s, const char *device, int64_t after,
+                                    int64_t limit, ff_row_fn fn, void *arg)
+{
+    sqlite3_stmt *st = ff_store__query(s, S_EVENTS_AFTER, "sii", device, after, limit);
+    return st ? each_full_row(s, st, fn, arg) : ff_store__err(s);
+}
+
+static enum ff_err sql_export(struct ff_store *s, ff_row_fn fn, void *arg)
+{
+    sqlite3_stmt *st = ff_store__stmt(s, S_EXPORT);
+    return st ? each_full_row(s, st, fn, arg) : ff_store__err(s);
+}
+
 static enum ff_err sql_entity_keys(struct ff_store *s, const char *entity, const char *id,
                                    ff_key_fn fn, void *arg)
 {
@@ -149,18 +281,6 @@ static enum ff_err sql_erased(struct ff_store *s, bool case_of, const char *id, 
         *out = sqlite3_column_int(st, 0) != 0;
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? FF_OK : ff_store__db_fail(s, rc, "asking about an erasure");
-}
-
-/* Kept in meta "erasures" by the log's insert (store_log.c), so no count runs per transaction. */
-static enum ff_err sql_erasures(struct ff_store *s, int64_t *out)
-{
-    sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", "erasures");
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "reading meta");
 }
 
 static enum ff_err sql_dependents(struct ff_store *s, bool of_case, const char *id, ff_target_fn fn,
@@ -324,6 +444,17 @@ static enum ff_err sql_dump(struct ff_store *s, ff_dump_fn fn, void *arg)
 
 const struct ff_store_backend ff_store__sqlite_backend = {
     .name = "sqlite",
+    .close = sql_close,
+    .begin = sql_begin,
+    .commit = sql_commit,
+    .rollback = sql_rollback,
+    .meta_get = sql_meta_get,
+    .meta_set = sql_meta_set,
+    .insert = sql_insert,
+    .forgery = sql_forgery,
+    .device_seq = sql_device_seq,
+    .events_after = sql_events_after,
+    .export = sql_export,
     .entity_keys = sql_entity_keys,
     .event = sql_event,
     .entity_events = sql_entity_events,
@@ -331,7 +462,6 @@ const struct ff_store_backend ff_store__sqlite_backend = {
     .stored_digest = sql_stored_digest,
     .redact = sql_redact,
     .erased = sql_erased,
-    .erasures = sql_erasures,
     .dependents = sql_dependents,
     .put = sql_put,
     .clear = sql_clear,
