@@ -436,7 +436,8 @@ static enum ff_err mem_dump(struct ff_store *s, ff_dump_fn fn, void *arg)
     for (size_t k = 0; k < sizeof order / sizeof order[0] && !e; k++) {
         struct mtable *t = &M(s)->t[order[k]];
         sort_keys = ff_store__proj_keys[order[k]];
-        qsort(t->rows, t->n, sizeof *t->rows, row_cmp);
+        if (t->n > 1)
+            qsort(t->rows, t->n, sizeof *t->rows, row_cmp);
         for (size_t i = 0; i < t->n && !e; i++)
             e = fn(arg, ff_store__proj_tables[order[k]], t->rows[i],
                    ff_store__proj_columns[order[k]]);
