@@ -126,3 +126,21 @@ enum ff_err ff_store__clear(struct ff_store *s, enum ff_clear what, const char *
     free_owned(owned, n);
     return e;
 }
+
+enum ff_err ff_store__read(struct ff_store *s, enum ff_read what, char **out, const char *fmt, ...)
+{
+    struct ff_cell c[MAX_CELLS];
+    char *owned[MAX_CELLS];
+    size_t n;
+    *out = NULL;
+    if (!s->be->read)
+        return ff_store__fail(s, FF_ESTATE, "the %s backend has no screens", s->be->name);
+    va_list ap;
+    va_start(ap, fmt);
+    enum ff_err e = cells(s, fmt, ap, c, owned, &n);
+    va_end(ap);
+    if (!e)
+        e = s->be->read(s, what, c, out);
+    free_owned(owned, n);
+    return e;
+}

@@ -68,6 +68,21 @@ enum ff_clear {
     FF_CLEAR_NONE = FF_CLEAR__COUNT
 };
 
+/* The device's reads (store_query.c), each one JSON document. */
+enum ff_read {
+    FF_READ_VISITS_OF_DAY, /* engineer_id, from ms, to ms: [visit + customer...] by start */
+    FF_READ_CASE_DETAIL,   /* case_id: {case, customer, notes, escalations, visits, reports,
+                              history, conflicts}; FF_ENOTFOUND if there is no such case */
+    FF_READ_CUSTOMERS,     /* normalized query, limit: customers whose key contains it (3+
+                              bytes) or starts with it (shorter), by key */
+    FF_READ_KB,            /* normalized query, lang or NULL, limit: articles with every word,
+                              the last as a prefix, best first */
+    FF_READ_CONFLICTS,     /* every conflict */
+    FF_READ_FORGERIES,     /* every kept forged copy */
+    FF_READ_STATS,         /* device, sent seq: counts */
+    FF_READ__COUNT
+};
+
 /* One stored event as the fold reads it. */
 struct ff_log_row {
     const char *device;     /* its key: device... */
@@ -162,6 +177,15 @@ struct ff_store_backend {
     enum ff_err (*clear)(struct ff_store *s, enum ff_clear what, const struct ff_cell *key);
     /* Empties every projection and derived index (a rebuild). */
     enum ff_err (*empty)(struct ff_store *s);
+    /* The device's screens and maintenance, which the server's backend need not have (NULL:
+     * the call fails with FF_ESTATE). read: the document `what` for args (cells as listed in
+     * enum ff_read), owned by the caller (ff_free). verify: the backend's own consistency
+     * check. copy: a consistent copy of the whole store in a new file at path, which
+     * ff_store_open opens (for a check to rebuild and compare). */
+    enum ff_err (*read)(struct ff_store *s, enum ff_read what, const struct ff_cell *args,
+                        char **out);
+    enum ff_err (*verify)(struct ff_store *s);
+    enum ff_err (*copy)(struct ff_store *s, const char *path);
     /* Visits every row of the dumped projections (ff_store__projections' tables and
      * order; the full-text indexes are not dumped), columns in table order. */
     enum ff_err (*dump)(struct ff_store *s, ff_dump_fn fn, void *arg);

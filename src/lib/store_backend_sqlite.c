@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fieldflow/mem.h"
 #include "store_int.h"
 
 /* Fills r from columns device, seq, hlc, type, payload, author at `at`.. of st. */
@@ -442,6 +443,144 @@ static enum ff_err sql_dump(struct ff_store *s, ff_dump_fn fn, void *arg)
     return e;
 }
 
+/* ---- the device's screens and maintenance ---- */
+
+/* Steps a statement whose one row is one JSON document into *out. */
+static enum ff_err json_result(struct ff_store *s, sqlite3_stmt *st, char **out)
+{
+    *out = NULL;
+    if (!st)
+        return ff_store__err(s);
+    int rc = sqlite3_step(st);
+    enum ff_err e = FF_OK;
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+        if (!(*out = ff_strdup((const char *)sqlite3_column_text(st, 0))))
+            e = ff_store__fail(s, FF_ENOMEM, "out of memory");
+    } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        e = ff_store__fail(s, FF_ENOTFOUND, "not found");
+    } else {
+        e = ff_store__db_fail(s, rc, "reading");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+/* Binds n cells to statement id, ready to step. */
+static sqlite3_stmt *bound(struct ff_store *s, enum stmt id, const struct ff_cell *c, size_t n)
+{
+    sqlite3_stmt *st = ff_store__stmt(s, id);
+    int rc = SQLITE_OK;
+    for (size_t i = 0; st && i < n && rc == SQLITE_OK; i++)
+        rc = bind_cell(st, (int)i + 1, &c[i]);
+    if (st && rc != SQLITE_OK) {
+        ff_store__db_fail(s, rc, "binding values");
+        return NULL;
+    }
+    return st;
+}
+
+/* Writes q as one FTS5 string ("..." with quotes doubled). */
+static void fts_phrase(const char *q, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[o++] = '"';
+    for (; *q && o + 3 < cap; q++) {
+        if (*q == '"')
+            out[o++] = '"';
+        out[o++] = *q;
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+}
+
+/* Words of q as quoted FTS5 terms joined by AND, the last a prefix: `"pump" "nois"*`. */
+static size_t kb_match(const char *q, char *out, size_t cap)
+{
+    size_t o = 0, words = 0;
+    while (*q && words < 16) {
+        size_t n = strcspn(q, " \t\n\r,.;:!?()[]{}\"'*^+-");
+        if (n && o + n + 6 < cap) {
+            out[o++] = '"';
+            memcpy(out + o, q, n);
+            o += n;
+            out[o++] = '"';
+            out[o++] = ' ';
+            words++;
+        }
+        q += n ? n : 1;
+    }
+    if (o)
+        out[o - 1] = '*';
+    out[o] = '\0';
+    return words;
+}
+
+static enum ff_err sql_read(struct ff_store *s, enum ff_read what, const struct ff_cell *a,
+                            char **out)
+{
+    char match[2048];
+    struct ff_cell c[3];
+    switch (what) {
+    case FF_READ_VISITS_OF_DAY:
+        return json_result(s, bound(s, S_VISITS_OF_DAY, a, 3), out);
+    case FF_READ_CASE_DETAIL:
+        return json_result(s, bound(s, S_CASE_DETAIL, a, 1), out);
+    case FF_READ_CUSTOMERS:
+        if (strlen(a[0].text) < 3) /* too short for trigrams: a name prefix */
+            return json_result(s, bound(s, S_SEARCH_PREFIX, a, 2), out);
+        fts_phrase(a[0].text, match, sizeof match);
+        c[0] = (struct ff_cell){.kind = FF_CELL_TEXT, .text = match};
+        c[1] = a[1];
+        return json_result(s, bound(s, S_SEARCH_FTS, c, 2), out);
+    case FF_READ_KB:
+        if (!kb_match(a[0].text, match, sizeof match)) {
+            *out = ff_strdup("[]");
+            return *out ? FF_OK : ff_store__fail(s, FF_ENOMEM, "out of memory");
+        }
+        c[0] = (struct ff_cell){.kind = FF_CELL_TEXT, .text = match};
+        c[1] = a[1];
+        c[2] = a[2];
+        return json_result(s, bound(s, S_KB_SEARCH, c, 3), out);
+    case FF_READ_CONFLICTS:
+        return json_result(s, bound(s, S_CONFLICTS, a, 0), out);
+    case FF_READ_FORGERIES:
+        return json_result(s, bound(s, S_FORGERIES, a, 0), out);
+    case FF_READ_STATS:
+        return json_result(s, bound(s, S_STATS, a, 2), out);
+    default:
+        return ff_store__fail(s, FF_EINVAL, "read %d: unknown", (int)what);
+    }
+}
+
+static enum ff_err sql_verify(struct ff_store *s)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return ff_store__db_fail(s, rc, "integrity_check");
+    rc = sqlite3_step(st);
+    enum ff_err e = FF_OK;
+    if (rc != SQLITE_ROW)
+        e = ff_store__db_fail(s, rc, "integrity_check");
+    else if (strcmp((const char *)sqlite3_column_text(st, 0), "ok"))
+        e = ff_store__fail(s, FF_ECORRUPT, "integrity_check: %s", sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return e;
+}
+
+static enum ff_err sql_copy(struct ff_store *s, const char *path)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "VACUUM INTO ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    return rc == SQLITE_DONE || rc == SQLITE_OK ? FF_OK
+                                                : ff_store__db_fail(s, rc, "copying the store");
+}
+
 const struct ff_store_backend ff_store__sqlite_backend = {
     .name = "sqlite",
     .close = sql_close,
@@ -466,5 +605,8 @@ const struct ff_store_backend ff_store__sqlite_backend = {
     .put = sql_put,
     .clear = sql_clear,
     .empty = sql_empty,
+    .read = sql_read,
+    .verify = sql_verify,
+    .copy = sql_copy,
     .dump = sql_dump,
 };

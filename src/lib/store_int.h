@@ -171,6 +171,9 @@ struct sqlite3_stmt *ff_store__query(struct ff_store *s, enum stmt id, const cha
  * blanks the row set `what` of the given key. */
 enum ff_err ff_store__put(struct ff_store *s, enum ff_proj table, const char *fmt, ...);
 enum ff_err ff_store__clear(struct ff_store *s, enum ff_clear what, const char *fmt, ...);
+/* The backend's document `what` (*out, ff_free), arguments bound the same way; FF_ESTATE if the
+ * backend has no reads. */
+enum ff_err ff_store__read(struct ff_store *s, enum ff_read what, char **out, const char *fmt, ...);
 
 /* ff_store_open, but stops at schema version `target`; below the latest the store keeps the
  * log only and does not fold (tests make old files with it to test the migrations). */
@@ -198,8 +201,5 @@ enum ff_err ff_store__run_pushes(struct ff_store *s);    /* refolds what erasure
 /* Text (store_text.c): folds case and diacritics (en/da/es) to ASCII lower case into out;
  * digits_only keeps digits alone. Always NUL-terminates; truncates at cap. */
 void ff_store__normalize(const char *in, bool digits_only, char *out, size_t cap);
-
-/* Query helpers (store_query.c) that the fold also needs. */
-enum ff_err ff_store__json_result(struct ff_store *s, struct sqlite3_stmt *st, char **out);
 
 #endif
