@@ -161,15 +161,11 @@ struct ff_store_backend {
      * the text of forged copies of the same id. */
     enum ff_err (*redact)(struct ff_store *s, const char *device, int64_t seq, const char *payload,
                           uint64_t digest);
-    /* Erasure questions, answered from the log (known events only): whether customer `id`,
-     * or a customer it was merged into (8 hops), has a customer.erased event; with case_of,
-     * whether any customer_id case `id` ever named (created or edited) is. */
-    enum ff_err (*erased)(struct ff_store *s, bool case_of, const char *id, bool *out);
-    /* What an erasure of customer `id` reaches (customers merged into it within 8 hops, then
-     * the cases that ever named one of them), or with of_case the reports and feedback naming
-     * case `id`; each (entity, id) once, in no particular order. */
-    enum ff_err (*dependents)(struct ff_store *s, bool of_case, const char *id, ff_target_fn fn,
-                              void *arg);
+    /* The known events of kind `entity` whose payload's top-level `key` is the string
+     * `value`, in no particular order (erasure follows links between entities with it; a full
+     * scan of that kind is fine: erasures are rare). */
+    enum ff_err (*events_where)(struct ff_store *s, const char *entity, const char *key,
+                                const char *value, ff_row_fn fn, void *arg);
 
     /* Projections. Writes the row (FF_PROJ_COLUMNS[table] cells). */
     enum ff_err (*put)(struct ff_store *s, enum ff_proj table, const struct ff_cell *row);

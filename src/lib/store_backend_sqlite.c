@@ -2,10 +2,8 @@
  * writes (store_backend.h) as prepared SQLite statements (text in store_sql.c).
  *
  * Nothing here decides anything: every statement stores or lists what the fold asks for, so
- * a PostgreSQL backend that answers the same operations gives the same projections. The two
- * erasure questions are recursive queries over the log because they are functions of the
- * event set; the rule they follow is the one written in store_backend.h. Workload: the fold's
- * inner loop (a few statements per event), so statements are prepared once per handle.
+ * a PostgreSQL backend that answers the same operations gives the same projections. Workload: the
+ * fold's inner loop (a few statements per event), so statements are prepared once per handle.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -271,35 +269,11 @@ static enum ff_err sql_redact(struct ff_store *s, const char *device, int64_t se
     return e ? e : ff_store__exec(s, S_REDACT_FORGERY, "s", id);
 }
 
-static enum ff_err sql_erased(struct ff_store *s, bool case_of, const char *id, bool *out)
+static enum ff_err sql_events_where(struct ff_store *s, const char *entity, const char *key,
+                                    const char *value, ff_row_fn fn, void *arg)
 {
-    *out = false;
-    sqlite3_stmt *st = ff_store__query(s, case_of ? S_CASE_ERASED : S_CUSTOMER_ERASED, "s", id);
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0) != 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? FF_OK : ff_store__db_fail(s, rc, "asking about an erasure");
-}
-
-static enum ff_err sql_dependents(struct ff_store *s, bool of_case, const char *id, ff_target_fn fn,
-                                  void *arg)
-{
-    sqlite3_stmt *st =
-        ff_store__query(s, of_case ? S_CASE_DEPENDENTS : S_CUSTOMER_DEPENDENTS, "s", id);
-    if (!st)
-        return ff_store__err(s);
-    int rc;
-    enum ff_err e = FF_OK;
-    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        e = fn(s, (const char *)sqlite3_column_text(st, 0),
-               (const char *)sqlite3_column_text(st, 1), arg);
-    if (!e && rc != SQLITE_DONE)
-        e = ff_store__db_fail(s, rc, "listing what an erasure reaches");
-    sqlite3_reset(st);
-    return e;
+    sqlite3_stmt *st = ff_store__query(s, S_EVENTS_WHERE, "sss", entity, key, value);
+    return st ? each_row(s, st, 6, -1, fn, arg) : ff_store__err(s);
 }
 
 static int bind_cell(sqlite3_stmt *st, int i, const struct ff_cell *c)
@@ -600,8 +574,7 @@ const struct ff_store_backend ff_store__sqlite_backend = {
     .all_events = sql_all_events,
     .stored_digest = sql_stored_digest,
     .redact = sql_redact,
-    .erased = sql_erased,
-    .dependents = sql_dependents,
+    .events_where = sql_events_where,
     .put = sql_put,
     .clear = sql_clear,
     .empty = sql_empty,

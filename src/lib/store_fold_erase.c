@@ -2,9 +2,10 @@
  *
  * A customer is erased when it, or a customer it was merged into, has a customer.erased
  * event; a case is "of an erased customer" when any customer_id it ever named is erased; a
- * report or feedback when its case is. All of it is read from the log (the backend's erased and
- * dependents), so it is a function of the event set and only ever grows: redaction is never undone,
- * and the fold of every replica, incremental or rebuilt, drops the same values.
+ * report or feedback when its case is. All of it is read from the log (an entity's events, and
+ * events_where for links by payload value), here above the storage seam, so it is a function of the
+ * event set and only ever grows: redaction is never undone, and the fold of every replica,
+ * incremental or rebuilt, drops the same values.
  *
  * Two directions keep that true whatever order events arrive in. Pull: the fold of a
  * customer, case, report or feedback asks whether it is erased and leaves the personal
@@ -71,12 +72,105 @@ static bool redact_payload(const char *type, cJSON *p)
     return changed;
 }
 
+/* Ids met while following links; erasure's reach is bounded (8 merge hops), so a list. */
+struct idset {
+    char (*id)[FF_EVENT_ID_MAX + 1]; /* the ids; owned */
+    size_t n, cap;                   /* used and allocated */
+    size_t level_end;                /* ids before it are of the level being expanded */
+    bool expand;                     /* follow merges from this level */
+    bool found;                      /* a customer.erased event was seen */
+};
+
+static enum ff_err idset_add(struct ff_store *s, struct idset *x, const char *id)
+{
+    for (size_t i = 0; i < x->n; i++)
+        if (!strcmp(x->id[i], id))
+            return FF_OK;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 8;
+        char(*g)[FF_EVENT_ID_MAX + 1] = ff_realloc(x->id, cap * sizeof *g);
+        if (!g)
+            return ff_store__fail(s, FF_ENOMEM, "out of memory following an erasure");
+        x->id = g;
+        x->cap = cap;
+    }
+    snprintf(x->id[x->n++], sizeof x->id[0], "%s", id);
+    return FF_OK;
+}
+
+/* The string payload[key] of a stored event into buf (*has false if absent or not a string);
+ * with field_is, only if payload.field is that. */
+static enum ff_err payload_str(struct ff_store *s, const struct ff_log_row *r, const char *key,
+                               const char *field_is, char *buf, size_t cap, bool *has)
+{
+    cJSON *p = cJSON_ParseWithLength(r->payload, r->payload_len);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, key);
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(p, "field");
+    *has = cJSON_IsString(v) &&
+           (!field_is || (cJSON_IsString(f) && !strcmp(f->valuestring, field_is)));
+    if (*has)
+        snprintf(buf, cap, "%s", v->valuestring);
+    cJSON_Delete(p);
+    return p ? FF_OK
+             : ff_store__fail(s, FF_ENOMEM, "out of memory reading %s:%lld", r->device,
+                              (long long)r->seq);
+}
+
+/* ff_row_fn over a customer's events: an erasure, or a merge to follow up. */
+static enum ff_err up_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    struct idset *x = arg;
+    char into[FF_EVENT_ID_MAX + 1];
+    bool has = false;
+    if (!strcmp(r->type, "customer.erased"))
+        x->found = true;
+    if (!x->expand || strcmp(r->type, "customer.merged"))
+        return FF_OK;
+    enum ff_err e = payload_str(s, r, "into", NULL, into, sizeof into, &has);
+    return !e && has ? idset_add(s, x, into) : e;
+}
+
+/* ff_row_fn over a case's events: every customer_id it named, created or edited. */
+static enum ff_err case_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    char id[FF_EVENT_ID_MAX + 1];
+    bool has = false;
+    enum ff_err e = FF_OK;
+    if (!strcmp(r->type, "case.created"))
+        e = payload_str(s, r, "customer_id", NULL, id, sizeof id, &has);
+    else if (!strcmp(r->type, "case.field_edited"))
+        e = payload_str(s, r, "value", "customer_id", id, sizeof id, &has);
+    return !e && has ? idset_add(s, arg, id) : e;
+}
+
+/* Whether a customer in x, or one any of them was merged into (8 hops), is erased. */
+static enum ff_err any_erased(struct ff_store *s, struct idset *x, bool *out)
+{
+    enum ff_err e = FF_OK;
+    size_t from = 0;
+    for (int hop = 0; from < x->n && !e && !x->found; hop++) {
+        x->level_end = x->n;
+        x->expand = hop < 8;
+        for (size_t i = from; i < x->level_end && !e && !x->found; i++)
+            e = s->be->entity_events(s, "customer", x->id[i], up_row, x);
+        from = x->level_end;
+    }
+    *out = x->found;
+    return e;
+}
+
 enum ff_err ff_fold_erased(struct ff_store *s, bool case_of, const char *id, bool *out)
 {
     *out = false;
     if (!s->erasures) /* the usual case: nobody was ever erased, nothing to ask */
         return FF_OK;
-    return s->be->erased(s, case_of, id, out);
+    struct idset x = {0};
+    enum ff_err e =
+        case_of ? s->be->entity_events(s, "case", id, case_row, &x) : idset_add(s, &x, id);
+    if (!e)
+        e = any_erased(s, &x, out);
+    ff_free(x.id);
+    return e;
 }
 
 /* Rewrites one event of the log with its redacted payload, keeping the received digest. */
@@ -124,14 +218,18 @@ struct target {
 
 /* What an erasure reaches, listed completely before any of it is refolded. */
 struct targets {
-    struct target *t; /* owned */
-    size_t n, cap;    /* used and allocated */
+    struct target *t;  /* owned */
+    size_t n, cap;     /* used and allocated */
+    struct idset *ids; /* while listing customers merged into the erased one: found so far */
 };
 
-/* ff_target_fn: notes one more entity to refold. */
-static enum ff_err add_target(struct ff_store *s, const char *entity, const char *id, void *arg)
+/* Notes one more entity to refold, once. */
+static enum ff_err add_target(struct ff_store *s, struct targets *l, const char *entity,
+                              const char *id)
 {
-    struct targets *l = arg;
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->t[i].id, id) && !strcmp(l->t[i].entity, entity))
+            return FF_OK;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
         struct target *g = ff_realloc(l->t, cap * sizeof *g);
@@ -146,11 +244,65 @@ static enum ff_err add_target(struct ff_store *s, const char *entity, const char
     return FF_OK;
 }
 
+/* ff_row_fn: a customer merged into one of the list's (events_where "into"). */
+static enum ff_err merged_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    struct targets *l = arg;
+    return strcmp(r->type, "customer.merged") ? FF_OK : idset_add(s, l->ids, r->entity_id);
+}
+
+/* ff_row_fn: a case that named the customer (created with it, or its customer_id edited to
+ * it); a report or feedback of the case. */
+static enum ff_err naming_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    char field[16];
+    bool has = false;
+    enum ff_err e = FF_OK;
+    if (!strcmp(r->type, "case.field_edited") &&
+        (e = payload_str(s, r, "field", NULL, field, sizeof field, &has)))
+        return e;
+    if (!strcmp(r->type, "case.field_edited") && (!has || strcmp(field, "customer_id")))
+        return FF_OK;
+    if (!strcmp(r->entity, "case") && strcmp(r->type, "case.created") &&
+        strcmp(r->type, "case.field_edited"))
+        return FF_OK;
+    return add_target(s, arg, r->entity, r->entity_id);
+}
+
+/* Lists what an erasure of customer `id` reaches (the customers merged into it, 8 hops, and
+ * every case that named one of them) or, of_case, case `id`'s reports and feedback. */
+static enum ff_err list_reach(struct ff_store *s, bool of_case, const char *id, struct targets *l)
+{
+    if (of_case) {
+        enum ff_err e = s->be->events_where(s, "report", "case_id", id, naming_row, l);
+        return e ? e : s->be->events_where(s, "feedback", "case_id", id, naming_row, l);
+    }
+    struct idset down = {0};
+    l->ids = &down;
+    enum ff_err e = idset_add(s, &down, id);
+    for (size_t from = 0, hop = 0; !e && from < down.n && hop < 8; hop++) {
+        size_t end = down.n;
+        for (size_t i = from; i < end && !e; i++)
+            e = s->be->events_where(s, "customer", "into", down.id[i], merged_row, l);
+        from = end;
+    }
+    for (size_t i = 1; i < down.n && !e; i++)
+        e = add_target(s, l, "customer", down.id[i]);
+    for (size_t i = 0; i < down.n && !e; i++) {
+        e = s->be->events_where(s, "case", "customer_id", down.id[i], naming_row, l);
+        if (!e)
+            e = s->be->events_where(s, "case", "value", down.id[i], naming_row, l);
+    }
+    ff_free(down.id);
+    l->ids = NULL;
+    return e;
+}
+
 /* Lists what the erasure of `id` reaches (of_case: a case's), then refolds each from the log. */
 static enum ff_err refold_listed(struct ff_store *s, bool of_case, const char *id)
 {
     struct targets l = {0};
-    enum ff_err e = s->be->dependents(s, of_case, id, add_target, &l);
+    enum ff_err e = list_reach(s, of_case, id, &l);
     struct fold g = {0};
     for (size_t i = 0; i < l.n && !e; i++) { /* the list is complete before any row changes */
         if (!(e = ff_fold_load(s, l.t[i].entity, l.t[i].id, &g)) && g.n)

@@ -184,126 +184,32 @@ static enum ff_err mem_redact(struct ff_store *s, const char *device, int64_t se
     return e->ev.payload ? FF_OK : ff_store__fail(s, FF_ENOMEM, "redacting");
 }
 
-/* The string at payload.key (and, if sub, only when payload.field is sub), or NULL. */
-static char *payload_str(const struct ff_event *e, const char *key, const char *field_is)
+/* The string at payload.key, or NULL (free()). */
+static char *payload_str(const struct ff_event *e, const char *key)
 {
     cJSON *p = cJSON_Parse(e->payload);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, key);
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(p, "field");
-    char *out = NULL;
-    if (cJSON_IsString(v) &&
-        (!field_is || (cJSON_IsString(f) && !strcmp(f->valuestring, field_is))))
-        out = strdup(v->valuestring);
+    char *out = cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
     cJSON_Delete(p);
     return out;
 }
 
-/* A small set of ids. */
-struct ids {
-    char id[64][FF_EVENT_ID_MAX + 1];
-    size_t n;
-};
-
-static bool ids_has(const struct ids *x, const char *id)
-{
-    for (size_t i = 0; i < x->n; i++)
-        if (!strcmp(x->id[i], id))
-            return true;
-    return false;
-}
-
-static void ids_add(struct ids *x, const char *id)
-{
-    if (id && !ids_has(x, id) && x->n < 64)
-        snprintf(x->id[x->n++], sizeof x->id[0], "%s", id);
-}
-
-static bool is_ev(const struct ff_event *e, const char *entity, const char *type)
-{
-    return e->known && !strcmp(e->entity, entity) && (!type || !strcmp(e->type, type));
-}
-
-/* Customers reachable from x through merges (up: into what they were merged; down: what was
- * merged into them), 8 hops. */
-static void merges(struct mem *m, struct ids *x, bool up)
-{
-    for (int hop = 0; hop < 8; hop++) {
-        size_t before = x->n;
-        for (size_t i = 0; i < m->n; i++) {
-            const struct ff_event *e = &m->ev[i].ev;
-            if (!is_ev(e, "customer", "customer.merged"))
-                continue;
-            char *into = payload_str(e, "into", NULL);
-            if (into && up && ids_has(x, e->entity_id))
-                ids_add(x, into);
-            if (into && !up && ids_has(x, into))
-                ids_add(x, e->entity_id);
-            free(into);
-        }
-        if (x->n == before)
-            break;
-    }
-}
-
-/* Every customer_id case `id` ever named. */
-static void case_customers(struct mem *m, const char *id, struct ids *x)
-{
-    for (size_t i = 0; i < m->n; i++) {
-        const struct ff_event *e = &m->ev[i].ev;
-        if (!is_ev(e, "case", NULL) || strcmp(e->entity_id, id))
-            continue;
-        char *c = !strcmp(e->type, "case.created")        ? payload_str(e, "customer_id", NULL)
-                  : !strcmp(e->type, "case.field_edited") ? payload_str(e, "value", "customer_id")
-                                                          : NULL;
-        ids_add(x, c);
-        free(c);
-    }
-}
-
-static enum ff_err mem_erased(struct ff_store *s, bool case_of, const char *id, bool *out)
+static enum ff_err mem_events_where(struct ff_store *s, const char *entity, const char *key,
+                                    const char *value, ff_row_fn fn, void *arg)
 {
     struct mem *m = M(s);
-    struct ids x = {.n = 0};
-    if (case_of)
-        case_customers(m, id, &x);
-    else
-        ids_add(&x, id);
-    merges(m, &x, true);
-    *out = false;
-    for (size_t i = 0; i < m->n && !*out; i++)
-        *out = is_ev(&m->ev[i].ev, "customer", "customer.erased") &&
-               ids_has(&x, m->ev[i].ev.entity_id);
-    return FF_OK;
-}
-
-static enum ff_err mem_dependents(struct ff_store *s, bool of_case, const char *id, ff_target_fn fn,
-                                  void *arg)
-{
-    struct mem *m = M(s);
-    struct ids down = {.n = 0}, seen = {.n = 0};
     enum ff_err e = FF_OK;
-    ids_add(&down, id);
-    if (!of_case)
-        merges(m, &down, false);
-    for (size_t i = 1; i < down.n && !e; i++)
-        e = fn(s, "customer", down.id[i], arg);
+    struct ff_log_row r;
     for (size_t i = 0; i < m->n && !e; i++) {
         const struct ff_event *ev = &m->ev[i].ev;
-        char *named = NULL;
-        if (of_case && (is_ev(ev, "report", NULL) || is_ev(ev, "feedback", NULL)))
-            named = payload_str(ev, "case_id", NULL);
-        else if (!of_case && is_ev(ev, "case", "case.created"))
-            named = payload_str(ev, "customer_id", NULL);
-        else if (!of_case && is_ev(ev, "case", "case.field_edited"))
-            named = payload_str(ev, "value", "customer_id");
-        bool hit = named && (of_case ? !strcmp(named, id) : ids_has(&down, named));
-        char key[2 * FF_EVENT_ID_MAX + 4];
-        snprintf(key, sizeof key, "%s/%s", ev->entity, ev->entity_id);
-        if (hit && !ids_has(&seen, key)) {
-            ids_add(&seen, key);
-            e = fn(s, ev->entity, ev->entity_id, arg);
+        if (!ev->known || strcmp(ev->entity, entity))
+            continue;
+        char *v = payload_str(ev, key);
+        if (v && !strcmp(v, value)) {
+            row_of(&m->ev[i], &r);
+            e = fn(s, &r, arg);
         }
-        free(named);
+        free(v);
     }
     return e;
 }
@@ -692,8 +598,7 @@ static const struct ff_store_backend mem_backend = {
     .all_events = mem_all_events,
     .stored_digest = mem_stored_digest,
     .redact = mem_redact,
-    .erased = mem_erased,
-    .dependents = mem_dependents,
+    .events_where = mem_events_where,
     .put = mem_put,
     .clear = mem_clear,
     .empty = mem_empty,
