@@ -251,22 +251,27 @@ static enum ff_err merged_row(struct ff_store *s, const struct ff_log_row *r, vo
     return strcmp(r->type, "customer.merged") ? FF_OK : idset_add(s, l->ids, r->entity_id);
 }
 
-/* ff_row_fn: a case that named the customer (created with it, or its customer_id edited to
- * it); a report or feedback of the case. */
-static enum ff_err naming_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+/* ff_row_fn: a report or feedback naming the case (events_where "case_id"). */
+static enum ff_err of_case_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    return add_target(s, arg, r->entity, r->entity_id);
+}
+
+/* ff_row_fn: a case created for the customer (events_where "customer_id"). */
+static enum ff_err created_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    return strcmp(r->type, "case.created") ? FF_OK : add_target(s, arg, "case", r->entity_id);
+}
+
+/* ff_row_fn: a case whose customer_id was edited to the customer (events_where "value"). */
+static enum ff_err edited_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
 {
     char field[16];
     bool has = false;
-    enum ff_err e = FF_OK;
-    if (!strcmp(r->type, "case.field_edited") &&
-        (e = payload_str(s, r, "field", NULL, field, sizeof field, &has)))
-        return e;
-    if (!strcmp(r->type, "case.field_edited") && (!has || strcmp(field, "customer_id")))
+    if (strcmp(r->type, "case.field_edited"))
         return FF_OK;
-    if (!strcmp(r->entity, "case") && strcmp(r->type, "case.created") &&
-        strcmp(r->type, "case.field_edited"))
-        return FF_OK;
-    return add_target(s, arg, r->entity, r->entity_id);
+    enum ff_err e = payload_str(s, r, "field", NULL, field, sizeof field, &has);
+    return e || !has || strcmp(field, "customer_id") ? e : add_target(s, arg, "case", r->entity_id);
 }
 
 /* Lists what an erasure of customer `id` reaches (the customers merged into it, 8 hops, and
@@ -274,8 +279,8 @@ static enum ff_err naming_row(struct ff_store *s, const struct ff_log_row *r, vo
 static enum ff_err list_reach(struct ff_store *s, bool of_case, const char *id, struct targets *l)
 {
     if (of_case) {
-        enum ff_err e = s->be->events_where(s, "report", "case_id", id, naming_row, l);
-        return e ? e : s->be->events_where(s, "feedback", "case_id", id, naming_row, l);
+        enum ff_err e = s->be->events_where(s, "report", "case_id", id, of_case_row, l);
+        return e ? e : s->be->events_where(s, "feedback", "case_id", id, of_case_row, l);
     }
     struct idset down = {0};
     l->ids = &down;
@@ -289,9 +294,9 @@ static enum ff_err list_reach(struct ff_store *s, bool of_case, const char *id, 
     for (size_t i = 1; i < down.n && !e; i++)
         e = add_target(s, l, "customer", down.id[i]);
     for (size_t i = 0; i < down.n && !e; i++) {
-        e = s->be->events_where(s, "case", "customer_id", down.id[i], naming_row, l);
+        e = s->be->events_where(s, "case", "customer_id", down.id[i], created_row, l);
         if (!e)
-            e = s->be->events_where(s, "case", "value", down.id[i], naming_row, l);
+            e = s->be->events_where(s, "case", "value", down.id[i], edited_row, l);
     }
     ff_free(down.id);
     l->ids = NULL;
