@@ -49,8 +49,14 @@ static void text_in(struct ui *ui, int w, struct ui_rect r, const char *s, int p
 int ui_target_lines(const struct ui *ui, const char *s, int px, enum ui_font_style st, int w)
 {
     size_t starts[UI_TARGET_LINES];
-    size_t n = ui_wrap(ui->measure, ui->measure_user, s, px, st, w - 2 * ui_px(ui, 12), starts,
-                       UI_TARGET_LINES);
+    int maxw = w - 2 * ui_px(ui, 12);
+    size_t len = strlen(s);
+    /* the common cases first, since a 1,000-row list places every row each frame: short
+     * enough that even 1 em a byte fits (no glyph of DejaVu or Noto is wider; were one, the
+     * label would be cut and flagged, not hidden), or one measured line */
+    if (!strchr(s, '\n') && ((int)len * px <= maxw || ui_measure(ui, s, len, px, st) <= maxw))
+        return 1;
+    size_t n = ui_wrap(ui->measure, ui->measure_user, s, px, st, maxw, starts, UI_TARGET_LINES);
     return n < 1 ? 1 : n > UI_TARGET_LINES ? UI_TARGET_LINES : (int)n;
 }
 
