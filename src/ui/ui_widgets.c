@@ -2,8 +2,10 @@
  *
  * Each call places itself (ui_layout_next), records itself in the widget tree, reacts to the
  * pointer and keys through ui_behave and emits its draw commands. Every target is at least
- * UI_TARGET logical px high; colours come from the theme pairs that ui_theme_pairs lists, so
- * what the checker measures is what the theme test proved.
+ * UI_TARGET logical px high and grows with its label, which wraps onto up to UI_TARGET_LINES
+ * lines before it is ellipsized (ui_text_block, also used by list rows); colours come from the
+ * theme pairs that ui_theme_pairs lists, so what the checker measures is what the theme test
+ * proved.
  */
 #include <stdio.h>
 #include <string.h>
