@@ -8,6 +8,7 @@
 #include "kiosk_heap.h"
 
 #include <malloc.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -31,9 +32,23 @@ extern void __libc_free(void *p);
 void free(void *p);
 void *realloc(void *p, size_t n);
 
+static atomic_int paused; /* > 0: frees are not wiped */
+
+void ff_kiosk_heap_pause(void)
+{
+    atomic_fetch_add(&paused, 1);
+}
+
+void ff_kiosk_heap_resume(void)
+{
+    atomic_fetch_sub(&paused, 1);
+}
+
 void free(void *p)
 {
-    if (p) {
+    if (p && atomic_load_explicit(&paused, memory_order_relaxed) > 0) {
+        __libc_free(p);
+    } else if (p) {
         explicit_bzero(p, malloc_usable_size(p));
         __libc_free(p);
     }
@@ -66,5 +81,13 @@ bool ff_kiosk_heap_wipes(void)
 bool ff_kiosk_heap_wipes(void)
 {
     return false;
+}
+
+void ff_kiosk_heap_pause(void)
+{
+}
+
+void ff_kiosk_heap_resume(void)
+{
 }
 #endif

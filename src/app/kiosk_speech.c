@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "fieldflow/mem.h"
+#include "kiosk_heap.h"
 
 struct item {
     char lang[4]; /* espeak voice name */
@@ -81,9 +82,11 @@ static void *work(void *arg)
         sp->busy = true;
         pthread_mutex_unlock(&sp->mu);
         struct job j = {sp, it.gen};
+        ff_kiosk_heap_pause(); /* espeak-ng reads freed blocks: see kiosk_heap.h */
         if (atomic_load(&sp->gen) == it.gen && espeak_ng_SetVoiceByName(it.lang) == ENS_OK)
             (void)espeak_ng_Synthesize(it.text, strlen(it.text) + 1, 0, POS_CHARACTER, 0,
                                        espeakCHARS_UTF8, NULL, &j);
+        ff_kiosk_heap_resume();
         ff_free(it.text);
         pthread_mutex_lock(&sp->mu);
         sp->busy = false;
@@ -145,7 +148,9 @@ enum ff_err ff_speech_new(ff_speech_sink sink, void *ctx, const char *data_dir,
     sp->ctx = ctx;
     pthread_mutex_init(&sp->mu, NULL);
     pthread_cond_init(&sp->cv, NULL);
+    ff_kiosk_heap_pause();
     sp->available = init_espeak(sp, data_dir);
+    ff_kiosk_heap_resume();
     if (sp->available && pthread_create(&sp->worker, NULL, work, sp) != 0) {
         espeak_ng_Terminate();
         sp->available = false;
@@ -166,7 +171,9 @@ void ff_speech_free(struct ff_speech *sp)
         pthread_cond_broadcast(&sp->cv);
         pthread_mutex_unlock(&sp->mu);
         pthread_join(sp->worker, NULL);
+        ff_kiosk_heap_pause();
         espeak_ng_Terminate();
+        ff_kiosk_heap_resume();
     }
     for (size_t i = 0; i < sp->n; i++)
         ff_free(sp->q[(sp->head + i) % FF_SPEECH_QUEUE].text);

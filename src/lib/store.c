@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include <cJSON.h>
+#include <sqlite3.h>
 
 #include "fieldflow/mem.h"
 #include "store_int.h"
@@ -419,6 +420,7 @@ enum ff_err ff_store__open_at(const struct ff_store_opts *o, int target, struct 
     struct ff_store *s = ff_calloc(1, sizeof *s);
     if (!s)
         return FF_ENOMEM;
+    s->be = &ff_store__sqlite_backend;
     s->readonly = o->readonly;
     s->now_ms = real_now_ms;
     s->no_fold = target < FF_STORE_SCHEMA_VERSION;
@@ -457,9 +459,7 @@ void ff_store_close(struct ff_store *s)
         return;
     if (s->in_txn)
         ff_store_rollback(s);
-    for (int i = 0; i < S__COUNT; i++)
-        sqlite3_finalize(s->stmt[i]);
-    sqlite3_close(s->db);
+    s->be->close(s);
     ff_free(s->author);
     ff_store__dirty_clear(s);
     ff_free(s->dirty);

@@ -1,9 +1,9 @@
 /* store_check.c - ff_store_check: is this file sound and is its fold what the log says?
  *
- * Three checks, cheapest first: SQLite's integrity_check, the local seq being gapless, and
- * fold equality (copy the file with VACUUM INTO, rebuild the copy from its log, and compare
- * the two dumps byte for byte). Workload: an admin command; the copy costs one file's size in
- * $TMPDIR.
+ * Three checks, cheapest first: the backend's own (SQLite's integrity_check), the local seq
+ * being gapless, and fold equality (the backend copies the store, on SQLite with VACUUM INTO;
+ * the copy is rebuilt from its log and the two dumps are compared byte for byte). Workload: an
+ * admin command; the copy costs one file's size in $TMPDIR.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,36 +13,14 @@
 #include "fieldflow/mem.h"
 #include "store_int.h"
 
-static enum ff_err integrity(struct ff_store *s)
-{
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return ff_store__db_fail(s, rc, "integrity_check");
-    rc = sqlite3_step(st);
-    enum ff_err e = FF_OK;
-    if (rc != SQLITE_ROW)
-        e = ff_store__db_fail(s, rc, "integrity_check");
-    else if (strcmp((const char *)sqlite3_column_text(st, 0), "ok"))
-        e = ff_store__fail(s, FF_ECORRUPT, "integrity_check: %s", sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return e;
-}
-
 static enum ff_err gapless(struct ff_store *s)
 {
-    sqlite3_stmt *st = ff_store__query(s, S_LOCAL_GAPS, "s", s->device);
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW)
-        return ff_store__db_fail(s, rc, "counting local events");
-    long long n = sqlite3_column_int64(st, 0), max = sqlite3_column_int64(st, 1);
-    sqlite3_reset(st);
-    if (n != max)
-        return ff_store__fail(s, FF_ECORRUPT, "device %s: %lld events but last seq %lld", s->device,
-                              n, max);
-    return FF_OK;
+    int64_t n = 0, max = 0;
+    enum ff_err e = s->be->device_seq(s, s->device, &max, &n);
+    if (!e && n != max)
+        e = ff_store__fail(s, FF_ECORRUPT, "device %s: %lld events but last seq %lld", s->device,
+                           (long long)n, (long long)max);
+    return e;
 }
 
 static enum ff_err dump_to(struct ff_store *s, char **buf, size_t *len)
@@ -78,19 +56,12 @@ static void remove_copy(const char *path)
 /* Rebuilds a copy of s and dumps it into *buf. */
 static enum ff_err rebuilt_dump(struct ff_store *s, const char *path, char **buf, size_t *len)
 {
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "VACUUM INTO ?1", -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-    }
-    if (rc != SQLITE_DONE && rc != SQLITE_OK)
-        return ff_store__db_fail(s, rc, "copying the store");
+    enum ff_err e = s->be->copy(s, path);
+    if (e)
+        return e;
     struct ff_store *copy;
     struct ff_store_opts o = {.path = path, .device = s->device};
-    enum ff_err e = ff_store_open(&o, &copy);
-    if (e)
+    if ((e = ff_store_open(&o, &copy)))
         return ff_store__fail(s, e, "opening the copy %s", path);
     e = ff_store_rebuild(copy);
     if (!e)
@@ -127,7 +98,9 @@ static enum ff_err fold_equal(struct ff_store *s)
 
 enum ff_err ff_store_check(struct ff_store *s)
 {
-    enum ff_err e = integrity(s);
+    if (!s->be->verify || !s->be->copy)
+        return ff_store__fail(s, FF_ESTATE, "the %s backend cannot be checked", s->be->name);
+    enum ff_err e = s->be->verify(s);
     if (!e)
         e = gapless(s);
     if (!e)

@@ -2,8 +2,8 @@
  *
  * The dump is the store's definition of "same state": every projection table, rows sorted by
  * key, each column printed exactly (integers, text escaped). Two replicas are converged iff
- * their dumps are byte-identical. Workload: maintenance and tests, not screens; the dump's
- * SELECTs come from a fixed table list and are prepared per call.
+ * their dumps are byte-identical. The rows come through the storage backend's dump visitor, so
+ * a store on another backend prints the same lines. Workload: maintenance and tests.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,69 +27,54 @@ static void put_text(FILE *to, const unsigned char *t)
     fputc('"', to);
 }
 
-static void put_row(FILE *to, const char *table, sqlite3_stmt *st)
+/* ff_dump_fn: one line "table|col|col..." to the FILE arg. */
+static enum ff_err put_row(void *arg, const char *table, const struct ff_cell *row, size_t n)
 {
+    FILE *to = arg;
     fputs(table, to);
-    for (int c = 0; c < sqlite3_column_count(st); c++) {
+    for (size_t c = 0; c < n; c++) {
         fputc('|', to);
-        switch (sqlite3_column_type(st, c)) {
-        case SQLITE_NULL:
+        switch (row[c].kind) {
+        case FF_CELL_NULL:
             fputs("null", to);
             break;
-        case SQLITE_INTEGER:
-            fprintf(to, "%lld", (long long)sqlite3_column_int64(st, c));
+        case FF_CELL_INT:
+            fprintf(to, "%lld", (long long)row[c].i);
             break;
-        case SQLITE_FLOAT:
-            fprintf(to, "%.17g", sqlite3_column_double(st, c));
+        case FF_CELL_REAL:
+            fprintf(to, "%.17g", row[c].r);
             break;
         default:
-            put_text(to, sqlite3_column_text(st, c));
+            put_text(to, (const unsigned char *)row[c].text);
             break;
         }
     }
     fputc('\n', to);
-}
-
-static enum ff_err dump_table(struct ff_store *s, const char *spec, FILE *to)
-{
-    char sql[160], table[64];
-    snprintf(table, sizeof table, "%.*s", (int)strcspn(spec, " "), spec);
-    snprintf(sql, sizeof sql, "SELECT * FROM %s", spec);
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return ff_store__db_fail(s, rc, "dumping");
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        put_row(to, table, st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "dumping");
+    return FF_OK;
 }
 
 enum ff_err ff_store_dump(struct ff_store *s, FILE *to)
 {
-    enum ff_err e = FF_OK;
-    for (const char *const *t = ff_store__projections; *t && !e; t++)
-        e = dump_table(s, *t, to);
+    enum ff_err e = s->be->dump(s, put_row, to);
     if (!e && ferror(to))
         e = ff_store__fail(s, FF_EIO, "writing the dump failed");
     return e;
 }
 
-/* Encodes the event in the row (device, seq, hlc, entity, entity_id, type, payload, author,
- * schema, redacted_from) as one JSON line. */
-static enum ff_err row_line(struct ff_store *s, sqlite3_stmt *st, char **line)
+/* Encodes the stored event r as one JSON line. */
+static enum ff_err row_line(struct ff_store *s, const struct ff_log_row *r, char **line)
 {
     struct ff_event ev = {0};
-    snprintf(ev.device, sizeof ev.device, "%s", (const char *)sqlite3_column_text(st, 0));
-    ev.seq = sqlite3_column_int64(st, 1);
-    ev.hlc = (uint64_t)sqlite3_column_int64(st, 2);
-    snprintf(ev.entity, sizeof ev.entity, "%s", (const char *)sqlite3_column_text(st, 3));
-    snprintf(ev.entity_id, sizeof ev.entity_id, "%s", (const char *)sqlite3_column_text(st, 4));
-    snprintf(ev.type, sizeof ev.type, "%s", (const char *)sqlite3_column_text(st, 5));
-    ev.payload = (char *)sqlite3_column_text(st, 6);
-    ev.author = (char *)sqlite3_column_text(st, 7);
-    ev.schema = sqlite3_column_int(st, 8);
-    ev.redacted_from = (uint64_t)sqlite3_column_int64(st, 9);
+    snprintf(ev.device, sizeof ev.device, "%s", r->device);
+    ev.seq = r->seq;
+    ev.hlc = r->hlc;
+    snprintf(ev.entity, sizeof ev.entity, "%s", r->entity);
+    snprintf(ev.entity_id, sizeof ev.entity_id, "%s", r->entity_id);
+    snprintf(ev.type, sizeof ev.type, "%s", r->type);
+    ev.payload = (char *)r->payload;
+    ev.author = (char *)r->author;
+    ev.schema = r->schema;
+    ev.redacted_from = r->redacted_from;
     enum ff_err e = ff_event_encode(&ev, line);
     if (e)
         return ff_store__fail(s, e == FF_ENOMEM ? e : FF_ECORRUPT, "event %s:%lld: cannot encode",
@@ -97,71 +82,68 @@ static enum ff_err row_line(struct ff_store *s, sqlite3_stmt *st, char **line)
     return FF_OK;
 }
 
-enum ff_err ff_store_export(struct ff_store *s, FILE *to)
+/* ff_row_fn of an export: one line to the FILE arg. */
+static enum ff_err export_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
 {
-    sqlite3_stmt *st = ff_store__stmt(s, S_EXPORT);
-    if (!st)
-        return ff_store__err(s);
-    int rc;
-    enum ff_err e = FF_OK;
-    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char *line;
-        if (!(e = row_line(s, st, &line))) {
-            fputs(line, to);
-            fputc('\n', to);
-            ff_free(line);
-        }
+    char *line;
+    enum ff_err e = row_line(s, r, &line);
+    if (!e) {
+        fputs(line, arg);
+        fputc('\n', arg);
+        ff_free(line);
     }
-    if (!e && rc != SQLITE_DONE)
-        e = ff_store__db_fail(s, rc, "exporting");
-    sqlite3_reset(st);
     return e;
 }
 
-static enum ff_err append_line(struct ff_store *s, char **buf, size_t *len, const char *line)
+enum ff_err ff_store_export(struct ff_store *s, FILE *to)
 {
+    return s->be->export(s, export_row, to);
+}
+
+/* A sync batch being built: lines up to FF_STORE_BATCH_MAX_BYTES. */
+struct batch {
+    char *buf;  /* the lines; owned */
+    size_t len; /* bytes in buf */
+    bool full;  /* the next line did not fit: it starts the next batch */
+};
+
+static enum ff_err batch_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    struct batch *b = arg;
+    char *line;
+    if (b->full)
+        return FF_OK;
+    enum ff_err e = row_line(s, r, &line);
+    if (e)
+        return e;
     size_t n = strlen(line);
-    char *grown = ff_realloc(*buf, *len + n + 2);
+    b->full = b->len && b->len + n + 1 > FF_STORE_BATCH_MAX_BYTES; /* the next call's */
+    char *grown = b->full ? b->buf : ff_realloc(b->buf, b->len + n + 2);
     if (!grown)
-        return ff_store__fail(s, FF_ENOMEM, "out of memory");
-    memcpy(grown + *len, line, n);
-    grown[*len + n] = '\n';
-    grown[*len + n + 1] = '\0';
-    *buf = grown;
-    *len += n + 1;
-    return FF_OK;
+        e = ff_store__fail(s, FF_ENOMEM, "out of memory");
+    else if (!b->full) {
+        memcpy(grown + b->len, line, n);
+        grown[b->len + n] = '\n';
+        grown[b->len + n + 1] = '\0';
+        b->buf = grown;
+        b->len += n + 1;
+    }
+    ff_free(line);
+    return e;
 }
 
 enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int limit, char **out)
 {
-    char *buf = ff_strdup(""), *line;
-    size_t len = 0;
+    struct batch b = {.buf = ff_strdup("")};
     int64_t max =
         limit > 0 && limit < FF_STORE_BATCH_MAX_EVENTS ? limit : FF_STORE_BATCH_MAX_EVENTS;
     *out = NULL;
-    sqlite3_stmt *st =
-        buf ? ff_store__query(s, S_EVENTS_AFTER, "sii", s->device, after_seq, max) : NULL;
-    if (!st) {
-        ff_free(buf);
-        return buf ? ff_store__err(s) : ff_store__fail(s, FF_ENOMEM, "out of memory");
-    }
-    int rc;
-    enum ff_err e = FF_OK;
-    bool full = false;
-    while (!e && !full && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((e = row_line(s, st, &line)))
-            break;
-        full = len && len + strlen(line) + 1 > FF_STORE_BATCH_MAX_BYTES; /* the next call's */
-        if (!full)
-            e = append_line(s, &buf, &len, line);
-        ff_free(line);
-    }
-    if (!e && !full && rc != SQLITE_DONE)
-        e = ff_store__db_fail(s, rc, "reading events to send");
-    sqlite3_reset(st);
+    if (!b.buf)
+        return ff_store__fail(s, FF_ENOMEM, "out of memory");
+    enum ff_err e = s->be->events_after(s, s->device, after_seq, max, batch_row, &b);
     if (e)
-        ff_free(buf);
+        ff_free(b.buf);
     else
-        *out = buf;
+        *out = b.buf;
     return e;
 }

@@ -68,8 +68,8 @@ static enum ff_err fold_customer(struct ff_store *s, struct fold *f)
         e = ff_fold_redact(s, f);
     for (int i = 0; i < 4 && !e; i++)
         e = ff_fold_field(s, f, names[i], !erased, &v[i]);
-    if (e ||
-        (!f->fresh && (e = ff_store__exec(s, S_DEL_CUSTOMER_FTS, "i", ff_fold_fts_rowid(f->id)))))
+    if (e || (!f->fresh &&
+              (e = ff_store__clear(s, FF_CLEAR_CUSTOMER_FTS, "i", ff_fold_fts_rowid(f->id)))))
         return e;
     const char *merged_into = m ? P(m, "into")->valuestring : NULL;
     char key[1024] = "";
@@ -84,11 +84,11 @@ static enum ff_err fold_customer(struct ff_store *s, struct fold *f)
     }
     if (erased)
         v[0] = v[1] = v[2] = v[3] = NULL;
-    e = ff_store__exec(s, S_INS_CUSTOMER, "sjjjjjsiis", f->id, v[0], v[1], v[2], v[3],
-                       c && !erased ? P(c, "site") : NULL, merged_into, (int64_t)erased,
-                       c ? (int64_t)c->hlc : (int64_t)0, key[0] ? key : NULL);
+    e = ff_store__put(s, FF_PROJ_CUSTOMER, "sjjjjjsiis", f->id, v[0], v[1], v[2], v[3],
+                      c && !erased ? P(c, "site") : NULL, merged_into, (int64_t)erased,
+                      c ? (int64_t)c->hlc : (int64_t)0, key[0] ? key : NULL);
     if (!e && key[0])
-        e = ff_store__exec(s, S_INS_CUSTOMER_FTS, "iss", ff_fold_fts_rowid(f->id), f->id, key);
+        e = ff_store__put(s, FF_PROJ_CUSTOMER_FTS, "iss", ff_fold_fts_rowid(f->id), f->id, key);
     if (!e && erased)
         e = ff_fold_push_erasure(s, f);
     return e;
@@ -103,11 +103,11 @@ static enum ff_err fold_case_lists(struct ff_store *s, struct fold *f, bool eras
         if (!x->fresh) /* its row, a function of the event alone, was written when it came */
             continue;
         if (is(x, "case.note_added"))
-            e = ff_store__exec(s, S_INS_NOTE, "ssisj", x->id, f->id, (int64_t)x->hlc, x->author,
-                               erased ? NULL : P(x, "text"));
+            e = ff_store__put(s, FF_PROJ_NOTE, "ssisj", x->id, f->id, (int64_t)x->hlc, x->author,
+                              erased ? NULL : P(x, "text"));
         else if (is(x, "case.escalated"))
-            e = ff_store__exec(s, S_INS_ESCALATION, "ssijjj", x->id, f->id, (int64_t)x->hlc,
-                               P(x, "level"), erased ? NULL : P(x, "reason"), P(x, "eta"));
+            e = ff_store__put(s, FF_PROJ_ESCALATION, "ssijjj", x->id, f->id, (int64_t)x->hlc,
+                              P(x, "level"), erased ? NULL : P(x, "reason"), P(x, "eta"));
     }
     return e;
 }
@@ -137,12 +137,12 @@ static enum ff_err fold_case(struct ff_store *s, struct fold *f)
     const struct fev *esc = last_of(f, "case.escalated");
     const struct fev *lim = last_of(f, "case.time_limit_set");
     bool breached = last_of(f, "case.time_limit_breached") != NULL;
-    return ff_store__exec(s, S_INS_CASE, "sjjjjjjjjjjjjjjjiii", f->id, v[0], P(c, "touchpoint"),
-                          P(c, "request_type"), v[1], v[2], v[3], v[4], v[5], P(c, "run_id"),
-                          P(c, "chart_id"), P(c, "chart_version"), P(c, "outcome"),
-                          erased ? NULL : P(c, "answers"), esc ? P(esc, "level") : NULL,
-                          lim ? P(lim, "due") : NULL, (int64_t)breached, (int64_t)c->hlc,
-                          (int64_t)f->ev[f->n - 1].hlc);
+    return ff_store__put(s, FF_PROJ_CASE, "sjjjjjjjjjjjjjjjiii", f->id, v[0], P(c, "touchpoint"),
+                         P(c, "request_type"), v[1], v[2], v[3], v[4], v[5], P(c, "run_id"),
+                         P(c, "chart_id"), P(c, "chart_version"), P(c, "outcome"),
+                         erased ? NULL : P(c, "answers"), esc ? P(esc, "level") : NULL,
+                         lim ? P(lim, "due") : NULL, (int64_t)breached, (int64_t)c->hlc,
+                         (int64_t)f->ev[f->n - 1].hlc);
 }
 
 /* Visit status: the strongest fact wins, whatever order the events came in. */
@@ -180,9 +180,9 @@ static enum ff_err fold_visit(struct ff_store *s, struct fold *f)
     const cJSON *reason = cancel                                   ? P(cancel, "reason")
                           : answer && is(answer, "visit.rejected") ? P(answer, "reason")
                                                                    : NULL;
-    return ff_store__exec(s, S_INS_VISIT, "sjjjjsjjj", f->id, P(r, "case_id"), P(r, "engineer_id"),
-                          start, end, status, in ? P(in, "at") : NULL, out ? P(out, "at") : NULL,
-                          reason);
+    return ff_store__put(s, FF_PROJ_VISIT, "sjjjjsjjj", f->id, P(r, "case_id"), P(r, "engineer_id"),
+                         start, end, status, in ? P(in, "at") : NULL, out ? P(out, "at") : NULL,
+                         reason);
 }
 
 /* Whether the case a report or feedback names is of an erased customer; if so, the entity's
@@ -205,18 +205,18 @@ static enum ff_err fold_report(struct ff_store *s, struct fold *f)
         return FF_OK;
     enum ff_err e = of_erased_case(s, f, P(r, "case_id"), &erased);
     if (!e)
-        e = ff_store__exec(s, S_INS_REPORT, "sjjjjjjsi", f->id, P(r, "case_id"), P(r, "visit_id"),
-                           erased ? NULL : P(r, "work_done"), P(r, "minutes"), P(r, "outcome"),
-                           erased ? NULL : P(r, "signature"), r->author, (int64_t)r->hlc);
+        e = ff_store__put(s, FF_PROJ_REPORT, "sjjjjjjsi", f->id, P(r, "case_id"), P(r, "visit_id"),
+                          erased ? NULL : P(r, "work_done"), P(r, "minutes"), P(r, "outcome"),
+                          erased ? NULL : P(r, "signature"), r->author, (int64_t)r->hlc);
     int64_t idx = 0;
     const cJSON *part;
     cJSON_ArrayForEach(part, P(r, "parts"))
     {
         if (e)
             break;
-        e = ff_store__exec(s, S_INS_PART, "sijj", f->id, idx++,
-                           cJSON_GetObjectItemCaseSensitive(part, "part"),
-                           cJSON_GetObjectItemCaseSensitive(part, "qty"));
+        e = ff_store__put(s, FF_PROJ_PART, "sijj", f->id, idx++,
+                          cJSON_GetObjectItemCaseSensitive(part, "part"),
+                          cJSON_GetObjectItemCaseSensitive(part, "qty"));
     }
     return e;
 }
@@ -229,9 +229,9 @@ static enum ff_err fold_feedback(struct ff_store *s, struct fold *f)
         return FF_OK;
     enum ff_err e = of_erased_case(s, f, P(x, "case_id"), &erased);
     return e ? e
-             : ff_store__exec(s, S_INS_FEEDBACK, "sjjjjjji", f->id, P(x, "case_id"), P(x, "run_id"),
-                              P(x, "chart_id"), P(x, "node"), P(x, "score"),
-                              erased ? NULL : P(x, "comment"), (int64_t)x->hlc);
+             : ff_store__put(s, FF_PROJ_FEEDBACK, "sjjjjjji", f->id, P(x, "case_id"),
+                             P(x, "run_id"), P(x, "chart_id"), P(x, "node"), P(x, "score"),
+                             erased ? NULL : P(x, "comment"), (int64_t)x->hlc);
 }
 
 static enum ff_err fold_run(struct ff_store *s, struct fold *f)
@@ -247,14 +247,14 @@ static enum ff_err fold_run(struct ff_store *s, struct fold *f)
         last = x;
         steps++;
         if (x->fresh) /* an older step's row, a function of the step alone, is there */
-            e = ff_store__exec(s, S_INS_STEP, "ssijjj", x->id, f->id, (int64_t)x->hlc, P(x, "node"),
-                               P(x, "answer"), P(x, "step"));
+            e = ff_store__put(s, FF_PROJ_STEP, "ssijjj", x->id, f->id, (int64_t)x->hlc,
+                              P(x, "node"), P(x, "answer"), P(x, "step"));
     }
     if (e || !first)
         return e;
-    return ff_store__exec(s, S_INS_RUN, "sjjijii", f->id, P(first, "chart_id"),
-                          P(first, "chart_version"), steps, P(last, "node"), (int64_t)first->hlc,
-                          (int64_t)last->hlc);
+    return ff_store__put(s, FF_PROJ_RUN, "sjjijii", f->id, P(first, "chart_id"),
+                         P(first, "chart_version"), steps, P(last, "node"), (int64_t)first->hlc,
+                         (int64_t)last->hlc);
 }
 
 static enum ff_err fold_flowchart(struct ff_store *s, struct fold *f)
@@ -262,8 +262,8 @@ static enum ff_err fold_flowchart(struct ff_store *s, struct fold *f)
     enum ff_err e = FF_OK;
     for (size_t i = 0; i < f->n && !e; i++) /* in hlc order: the last publish of a version wins */
         if (is(&f->ev[i], "flowchart.published"))
-            e = ff_store__exec(s, S_INS_FLOWCHART, "sjjji", f->id, P(&f->ev[i], "version"),
-                               P(&f->ev[i], "title"), P(&f->ev[i], "chart"), (int64_t)f->ev[i].hlc);
+            e = ff_store__put(s, FF_PROJ_FLOWCHART, "sjjji", f->id, P(&f->ev[i], "version"),
+                              P(&f->ev[i], "title"), P(&f->ev[i], "chart"), (int64_t)f->ev[i].hlc);
     return e;
 }
 
@@ -283,8 +283,8 @@ static enum ff_err kb_index(struct ff_store *s, const char *id, const struct fev
     snprintf(all, cap, "%s %s %s", title->valuestring, body->valuestring,
              cJSON_IsString(tags) ? tags->valuestring : "");
     ff_store__normalize(all, false, folded, cap * 2);
-    e = ff_store__exec(s, S_INS_KB_FTS, "isjjjjs", ff_fold_fts_rowid(id), id, P(x, "lang"), title,
-                       body, tags, folded);
+    e = ff_store__put(s, FF_PROJ_KB_FTS, "isjjjjs", ff_fold_fts_rowid(id), id, P(x, "lang"), title,
+                      body, tags, folded);
 out_free:
     ff_free(all);
     ff_free(folded);
@@ -295,11 +295,11 @@ static enum ff_err fold_kb(struct ff_store *s, struct fold *f)
 {
     const struct fev *x = last_of(f, "kb.published");
     enum ff_err e =
-        f->fresh ? FF_OK : ff_store__exec(s, S_DEL_KB_FTS, "i", ff_fold_fts_rowid(f->id));
+        f->fresh ? FF_OK : ff_store__clear(s, FF_CLEAR_KB_FTS, "i", ff_fold_fts_rowid(f->id));
     if (e || !x)
         return e;
-    e = ff_store__exec(s, S_INS_KB, "sjjjji", f->id, P(x, "lang"), P(x, "title"), P(x, "body"),
-                       P(x, "tags"), (int64_t)x->hlc);
+    e = ff_store__put(s, FF_PROJ_KB, "sjjjji", f->id, P(x, "lang"), P(x, "title"), P(x, "body"),
+                      P(x, "tags"), (int64_t)x->hlc);
     if (!e)
         e = kb_index(s, f->id, x);
     return e;
@@ -316,9 +316,9 @@ static enum ff_err fold_engineer(struct ff_store *s, struct fold *f)
     {
         if (e)
             break;
-        e = ff_store__exec(s, S_INS_SLOT, "sjj", f->id,
-                           cJSON_GetObjectItemCaseSensitive(slot, "start"),
-                           cJSON_GetObjectItemCaseSensitive(slot, "end"));
+        e = ff_store__put(s, FF_PROJ_SLOT, "sjj", f->id,
+                          cJSON_GetObjectItemCaseSensitive(slot, "start"),
+                          cJSON_GetObjectItemCaseSensitive(slot, "end"));
     }
     return e;
 }
@@ -334,16 +334,20 @@ static enum ff_err fold_engineer(struct ff_store *s, struct fold *f)
 struct entity_fold {
     const char *entity;                                    /* the entity kind */
     enum ff_err (*fold)(struct ff_store *, struct fold *); /* writes its rows */
-    enum stmt del; /* rows deleted by entity id first, S__COUNT = none */
-    bool fields;   /* has editable fields, so may have rows in conflicts */
+    enum ff_clear del; /* rows deleted by entity id first, FF_CLEAR_NONE = none */
+    bool fields;       /* has editable fields, so may have rows in conflicts */
 };
 
 static const struct entity_fold folds[] = {
-    {"customer", fold_customer, S__COUNT, true},     {"case", fold_case, S__COUNT, true},
-    {"visit", fold_visit, S__COUNT, false},          {"report", fold_report, S_DEL_PARTS, false},
-    {"feedback", fold_feedback, S__COUNT, false},    {"run", fold_run, S__COUNT, false},
-    {"flowchart", fold_flowchart, S__COUNT, false},  {"kb", fold_kb, S__COUNT, false},
-    {"engineer", fold_engineer, S_DEL_SLOTS, false},
+    {"customer", fold_customer, FF_CLEAR_NONE, true},
+    {"case", fold_case, FF_CLEAR_NONE, true},
+    {"visit", fold_visit, FF_CLEAR_NONE, false},
+    {"report", fold_report, FF_CLEAR_PARTS, false},
+    {"feedback", fold_feedback, FF_CLEAR_NONE, false},
+    {"run", fold_run, FF_CLEAR_NONE, false},
+    {"flowchart", fold_flowchart, FF_CLEAR_NONE, false},
+    {"kb", fold_kb, FF_CLEAR_NONE, false},
+    {"engineer", fold_engineer, FF_CLEAR_SLOTS, false},
 };
 
 enum ff_err ff_fold_entity(struct ff_store *s, struct fold *f)
@@ -353,10 +357,10 @@ enum ff_err ff_fold_entity(struct ff_store *s, struct fold *f)
         if (strcmp(k->entity, f->entity))
             continue;
         enum ff_err e = FF_OK;
-        if (k->del != S__COUNT && !f->fresh)
-            e = ff_store__exec(s, k->del, "s", f->id);
+        if (k->del != FF_CLEAR_NONE && !f->fresh)
+            e = ff_store__clear(s, k->del, "s", f->id);
         if (!e && k->fields && !f->fresh)
-            e = ff_store__exec(s, S_DEL_CONFLICTS, "ss", f->entity, f->id);
+            e = ff_store__clear(s, FF_CLEAR_CONFLICTS, "ss", f->entity, f->id);
         return e ? e : k->fold(s, f);
     }
     return FF_OK; /* an entity this build has no projection for */

@@ -55,24 +55,21 @@ static void copy_text(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-/* Appends the event in the current row of st (device, seq, hlc, type, payload, author);
- * fresh: it was never folded. */
-static enum ff_err add_row(struct ff_store *s, struct fold *f, sqlite3_stmt *st, bool fresh)
+/* Appends the stored event r; fresh: it was never folded. */
+static enum ff_err add_row(struct ff_store *s, struct fold *f, const struct ff_log_row *r,
+                           bool fresh)
 {
     enum ff_err err = grow(s, f);
     if (err)
         return err;
     struct fev *e = &f->ev[f->n];
-    const char *author = (const char *)sqlite3_column_text(st, 5);
-    snprintf(e->id, sizeof e->id, "%s:%lld", (const char *)sqlite3_column_text(st, 0),
-             (long long)sqlite3_column_int64(st, 1));
-    e->hlc = (uint64_t)sqlite3_column_int64(st, 2);
-    copy_text(e->type, sizeof e->type, (const char *)sqlite3_column_text(st, 3));
-    e->p = cJSON_ParseWithLength((const char *)sqlite3_column_text(st, 4),
-                                 (size_t)sqlite3_column_bytes(st, 4));
-    e->author = author ? ff_strdup(author) : NULL;
+    snprintf(e->id, sizeof e->id, "%s:%lld", r->device, (long long)r->seq);
+    e->hlc = r->hlc;
+    copy_text(e->type, sizeof e->type, r->type);
+    e->p = cJSON_ParseWithLength(r->payload, r->payload_len);
+    e->author = r->author ? ff_strdup(r->author) : NULL;
     e->fresh = fresh;
-    if (!cJSON_IsObject(e->p) || (author && !e->author)) {
+    if (!cJSON_IsObject(e->p) || (r->author && !e->author)) {
         cJSON_Delete(e->p);
         ff_free(e->author);
         return e->p ? ff_store__fail(s, FF_ENOMEM, "out of memory folding %s", e->id)
@@ -80,6 +77,12 @@ static enum ff_err add_row(struct ff_store *s, struct fold *f, sqlite3_stmt *st,
     }
     f->n++;
     return FF_OK;
+}
+
+/* ff_row_fn: appends an event of an earlier transaction to the fold (arg). */
+static enum ff_err add_old(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    return r->known ? add_row(s, arg, r, false) : FF_OK;
 }
 
 static void set_key(struct fold *f, const char *entity, const char *id)
@@ -93,17 +96,7 @@ enum ff_err ff_fold_load(struct ff_store *s, const char *entity, const char *id,
     ff_fold_clear(f);
     set_key(f, entity, id);
     f->fresh = false;
-    sqlite3_stmt *st = ff_store__query(s, S_ENTITY_EVENTS, "ss", entity, id);
-    if (!st)
-        return ff_store__err(s);
-    int rc;
-    enum ff_err e = FF_OK;
-    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        e = add_row(s, f, st, false);
-    if (!e && rc != SQLITE_DONE)
-        e = ff_store__db_fail(s, rc, "reading events");
-    sqlite3_reset(st);
-    return e;
+    return s->be->entity_events(s, entity, id, add_old, f);
 }
 
 enum ff_err ff_store__mark_dirty(struct ff_store *s, const struct ff_event *ev, cJSON *p)
@@ -174,21 +167,30 @@ static int dirty_cmp(const void *a, const void *b)
     return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Reads one older event of the entity from the log into f, unless the build does not fold
- * its type. */
-static enum ff_err load_one(struct ff_store *s, struct fold *f, const char *device, int64_t seq)
+/* The entity being folded at commit: its dirty events d[0..n) in index order, j taken. */
+struct group {
+    struct fold *f;     /* the events, in (hlc, device) order */
+    struct ff_dirty *d; /* the new ones */
+    size_t n, j;        /* how many, how many moved to f */
+};
+
+/* ff_key_fn: the next event of the entity, new (from the dirty list) or older (from the log). */
+static enum ff_err group_key(struct ff_store *s, const char *device, int64_t seq, void *arg)
 {
-    sqlite3_stmt *st = ff_store__query(s, S_EVENT_BY_KEY, "si", device, seq);
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    enum ff_err e = FF_OK;
-    if (rc == SQLITE_ROW && sqlite3_column_int(st, 6))
-        e = add_row(s, f, st, false);
-    else if (rc != SQLITE_ROW)
-        e = ff_store__db_fail(s, rc, "reading an event");
-    sqlite3_reset(st);
-    return e;
+    struct group *g = arg;
+    struct ff_dirty *d = &g->d[g->j];
+    if (g->j < g->n && d->seq == seq && !strcmp(d->device, device)) {
+        enum ff_err e = grow(s, g->f);
+        if (!e) { /* the new event: ownership moves to f */
+            g->f->ev[g->f->n++] = d->ev;
+            d->ev.p = NULL;
+            d->ev.author = NULL;
+            g->j++;
+        }
+        return e;
+    }
+    g->f->fresh = false; /* an event of an earlier transaction: the entity has rows */
+    return s->be->event(s, device, seq, add_old, g->f);
 }
 
 /* Folds the entity of the dirty events d[0..n), sorted in index order: every event of the
@@ -198,33 +200,11 @@ static enum ff_err fold_group(struct ff_store *s, struct ff_dirty *d, size_t n, 
     ff_fold_clear(f);
     set_key(f, d->entity, d->id);
     f->fresh = true;
-    sqlite3_stmt *st = ff_store__query(s, S_ENTITY_KEYS, "ss", d->entity, d->id);
-    if (!st)
-        return ff_store__err(s);
-    int rc;
-    size_t j = 0;
-    enum ff_err e = FF_OK;
-    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *device = (const char *)sqlite3_column_text(st, 0);
-        int64_t seq = sqlite3_column_int64(st, 1);
-        if (j < n && d[j].seq == seq && !strcmp(d[j].device, device)) {
-            if (!(e = grow(s, f))) { /* the new event: ownership moves to f */
-                f->ev[f->n++] = d[j].ev;
-                d[j].ev.p = NULL;
-                d[j].ev.author = NULL;
-                j++;
-            }
-        } else {
-            f->fresh = false; /* an event of an earlier transaction: the entity has rows */
-            e = load_one(s, f, device, seq);
-        }
-    }
-    if (!e && rc != SQLITE_DONE)
-        e = ff_store__db_fail(s, rc, "reading events");
-    sqlite3_reset(st);
-    if (!e && j != n)
+    struct group g = {.f = f, .d = d, .n = n, .j = 0};
+    enum ff_err e = s->be->entity_keys(s, d->entity, d->id, group_key, &g);
+    if (!e && g.j != n)
         e = ff_store__fail(s, FF_ECORRUPT, "event %s: added but not in the entity index",
-                           d[j].ev.id);
+                           d[g.j].ev.id);
     return e ? e : ff_fold_entity(s, f);
 }
 
@@ -249,48 +229,26 @@ enum ff_err ff_store__fold_dirty(struct ff_store *s)
     return e;
 }
 
-static enum ff_err empty_projections(struct ff_store *s)
+/* ff_row_fn of a rebuild: folds the entity in f (arg) when r belongs to another. */
+static enum ff_err stream_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
 {
-    char sql[128];
-    const char *const *lists[2] = {ff_store__projections, ff_store__derived};
-    for (int l = 0; l < 2; l++) {
-        for (const char *const *t = lists[l]; *t; t++) {
-            int len = (int)strcspn(*t, " ");
-            snprintf(sql, sizeof sql, "DELETE FROM %.*s", len, *t);
-            int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-            if (rc != SQLITE_OK)
-                return ff_store__db_fail(s, rc, "emptying the projections");
-        }
+    struct fold *f = arg;
+    enum ff_err e = FF_OK;
+    if (f->n && (strcmp(f->entity, r->entity) || strcmp(f->id, r->entity_id))) {
+        e = ff_fold_entity(s, f);
+        ff_fold_clear(f);
     }
-    ff_store__dirty_clear(s);
-    return FF_OK;
+    if (!e && !f->n) {
+        set_key(f, r->entity, r->entity_id);
+        f->fresh = true; /* the projections were emptied */
+    }
+    return e ? e : add_row(s, f, r, true); /* the projections were emptied */
 }
 
 /* Streams the log; folds each entity when the next row belongs to another. */
 static enum ff_err fold_stream(struct ff_store *s, struct fold *f)
 {
-    sqlite3_stmt *st = ff_store__stmt(s, S_ALL_EVENTS);
-    if (!st)
-        return ff_store__err(s);
-    int rc;
-    enum ff_err e = FF_OK;
-    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *entity = (const char *)sqlite3_column_text(st, 6);
-        const char *id = (const char *)sqlite3_column_text(st, 7);
-        if (f->n && (strcmp(f->entity, entity) || strcmp(f->id, id))) {
-            e = ff_fold_entity(s, f);
-            ff_fold_clear(f);
-        }
-        if (!e && !f->n) {
-            set_key(f, entity, id);
-            f->fresh = true; /* the projections were emptied */
-        }
-        if (!e)
-            e = add_row(s, f, st, true); /* the projections were emptied */
-    }
-    if (!e && rc != SQLITE_DONE)
-        e = ff_store__db_fail(s, rc, "reading the log");
-    sqlite3_reset(st);
+    enum ff_err e = s->be->all_events(s, stream_row, f);
     if (!e && f->n)
         e = ff_fold_entity(s, f);
     return e;
@@ -299,7 +257,8 @@ static enum ff_err fold_stream(struct ff_store *s, struct fold *f)
 enum ff_err ff_store__fold_all(struct ff_store *s)
 {
     struct fold f = {0};
-    enum ff_err e = empty_projections(s);
+    enum ff_err e = s->be->empty(s);
+    ff_store__dirty_clear(s);
     if (!e)
         e = ff_store__load_erasures(s);
     s->rebuilding = true; /* every entity is folded: each pulls its erasure, none pushes */

@@ -2,9 +2,10 @@
  *
  * A customer is erased when it, or a customer it was merged into, has a customer.erased
  * event; a case is "of an erased customer" when any customer_id it ever named is erased; a
- * report or feedback when its case is. All of it is read from the log (store_sql.c), so it is
- * a function of the event set and only ever grows: redaction is never undone, and the fold of
- * every replica, incremental or rebuilt, drops the same values.
+ * report or feedback when its case is. All of it is read from the log (an entity's events, and
+ * events_where for links by payload value), here above the storage seam, so it is a function of the
+ * event set and only ever grows: redaction is never undone, and the fold of every replica,
+ * incremental or rebuilt, drops the same values.
  *
  * Two directions keep that true whatever order events arrive in. Pull: the fold of a
  * customer, case, report or feedback asks whether it is erased and leaves the personal
@@ -71,19 +72,105 @@ static bool redact_payload(const char *type, cJSON *p)
     return changed;
 }
 
+/* Ids met while following links; erasure's reach is bounded (8 merge hops), so a list. */
+struct idset {
+    char (*id)[FF_EVENT_ID_MAX + 1]; /* the ids; owned */
+    size_t n, cap;                   /* used and allocated */
+    size_t level_end;                /* ids before it are of the level being expanded */
+    bool expand;                     /* follow merges from this level */
+    bool found;                      /* a customer.erased event was seen */
+};
+
+static enum ff_err idset_add(struct ff_store *s, struct idset *x, const char *id)
+{
+    for (size_t i = 0; i < x->n; i++)
+        if (!strcmp(x->id[i], id))
+            return FF_OK;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 8;
+        char(*g)[FF_EVENT_ID_MAX + 1] = ff_realloc(x->id, cap * sizeof *g);
+        if (!g)
+            return ff_store__fail(s, FF_ENOMEM, "out of memory following an erasure");
+        x->id = g;
+        x->cap = cap;
+    }
+    snprintf(x->id[x->n++], sizeof x->id[0], "%s", id);
+    return FF_OK;
+}
+
+/* The string payload[key] of a stored event into buf (*has false if absent or not a string);
+ * with field_is, only if payload.field is that. */
+static enum ff_err payload_str(struct ff_store *s, const struct ff_log_row *r, const char *key,
+                               const char *field_is, char *buf, size_t cap, bool *has)
+{
+    cJSON *p = cJSON_ParseWithLength(r->payload, r->payload_len);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, key);
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(p, "field");
+    *has = cJSON_IsString(v) &&
+           (!field_is || (cJSON_IsString(f) && !strcmp(f->valuestring, field_is)));
+    if (*has)
+        snprintf(buf, cap, "%s", v->valuestring);
+    cJSON_Delete(p);
+    return p ? FF_OK
+             : ff_store__fail(s, FF_ENOMEM, "out of memory reading %s:%lld", r->device,
+                              (long long)r->seq);
+}
+
+/* ff_row_fn over a customer's events: an erasure, or a merge to follow up. */
+static enum ff_err up_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    struct idset *x = arg;
+    char into[FF_EVENT_ID_MAX + 1];
+    bool has = false;
+    if (!strcmp(r->type, "customer.erased"))
+        x->found = true;
+    if (!x->expand || strcmp(r->type, "customer.merged"))
+        return FF_OK;
+    enum ff_err e = payload_str(s, r, "into", NULL, into, sizeof into, &has);
+    return !e && has ? idset_add(s, x, into) : e;
+}
+
+/* ff_row_fn over a case's events: every customer_id it named, created or edited. */
+static enum ff_err case_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    char id[FF_EVENT_ID_MAX + 1];
+    bool has = false;
+    enum ff_err e = FF_OK;
+    if (!strcmp(r->type, "case.created"))
+        e = payload_str(s, r, "customer_id", NULL, id, sizeof id, &has);
+    else if (!strcmp(r->type, "case.field_edited"))
+        e = payload_str(s, r, "value", "customer_id", id, sizeof id, &has);
+    return !e && has ? idset_add(s, arg, id) : e;
+}
+
+/* Whether a customer in x, or one any of them was merged into (8 hops), is erased. */
+static enum ff_err any_erased(struct ff_store *s, struct idset *x, bool *out)
+{
+    enum ff_err e = FF_OK;
+    size_t from = 0;
+    for (int hop = 0; from < x->n && !e && !x->found; hop++) {
+        x->level_end = x->n;
+        x->expand = hop < 8;
+        for (size_t i = from; i < x->level_end && !e && !x->found; i++)
+            e = s->be->entity_events(s, "customer", x->id[i], up_row, x);
+        from = x->level_end;
+    }
+    *out = x->found;
+    return e;
+}
+
 enum ff_err ff_fold_erased(struct ff_store *s, bool case_of, const char *id, bool *out)
 {
     *out = false;
     if (!s->erasures) /* the usual case: nobody was ever erased, nothing to ask */
         return FF_OK;
-    sqlite3_stmt *st = ff_store__query(s, case_of ? S_CASE_ERASED : S_CUSTOMER_ERASED, "s", id);
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0) != 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? FF_OK : ff_store__db_fail(s, rc, "asking about an erasure");
+    struct idset x = {0};
+    enum ff_err e =
+        case_of ? s->be->entity_events(s, "case", id, case_row, &x) : idset_add(s, &x, id);
+    if (!e)
+        e = any_erased(s, &x, out);
+    ff_free(x.id);
+    return e;
 }
 
 /* Rewrites one event of the log with its redacted payload, keeping the received digest. */
@@ -95,17 +182,15 @@ static enum ff_err redact_row(struct ff_store *s, const struct fev *e)
     int64_t seq = strtoll(colon + 1, NULL, 10);
     bool found = false, redacted = false;
     uint64_t digest = 0;
-    enum ff_err err = ff_store__stored_digest(s, device, seq, &found, &digest, &redacted);
+    enum ff_err err = s->be->stored_digest(s, device, seq, &found, &digest, &redacted);
     if (err || !found)
         return err;
-    digest = FF_STORE_REDACTED_DIGEST(digest);
     char *txt = cJSON_PrintUnformatted(e->p);
     if (!txt)
         return ff_store__fail(s, FF_ENOMEM, "out of memory redacting %s", e->id);
-    err = ff_store__exec(s, S_REDACT_EVENT, "sisi", device, seq, txt, (int64_t)digest);
+    /* a forged copy kept for the back office may hold the same values: the backend drops it */
+    err = s->be->redact(s, device, seq, txt, FF_STORE_REDACTED_DIGEST(digest));
     cJSON_free(txt);
-    if (!err) /* a forged copy kept for the back office may hold the same values */
-        err = ff_store__exec(s, S_REDACT_FORGERY, "s", e->id);
     return err;
 }
 
@@ -121,9 +206,7 @@ enum ff_err ff_fold_redact(struct ff_store *s, struct fold *f)
         }
     }
     if (!e && !strcmp(f->entity, "case") && !f->fresh)
-        e = ff_store__exec(s, S_REDACT_CASE_ROWS, "s", f->id);
-    if (!e && !strcmp(f->entity, "case") && !f->fresh)
-        e = ff_store__exec(s, S_REDACT_ESCALATIONS, "s", f->id);
+        e = ff_store__clear(s, FF_CLEAR_CASE_TEXTS, "s", f->id);
     return e;
 }
 
@@ -133,47 +216,113 @@ struct target {
     char id[FF_EVENT_ID_MAX + 1];
 };
 
-/* Lists what statement `id` (bound to `arg`) names, then refolds each from the log. */
-static enum ff_err refold_listed(struct ff_store *s, enum stmt id, const char *arg)
+/* What an erasure reaches, listed completely before any of it is refolded. */
+struct targets {
+    struct target *t;  /* owned */
+    size_t n, cap;     /* used and allocated */
+    struct idset *ids; /* while listing customers merged into the erased one: found so far */
+};
+
+/* Notes one more entity to refold, once. */
+static enum ff_err add_target(struct ff_store *s, struct targets *l, const char *entity,
+                              const char *id)
 {
-    struct target *t = NULL;
-    size_t n = 0, cap = 0;
-    sqlite3_stmt *st = ff_store__query(s, id, "s", arg);
-    if (!st)
-        return ff_store__err(s);
-    int rc;
-    enum ff_err e = FF_OK;
-    while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            struct target *g = ff_realloc(t, (cap = cap ? cap * 2 : 16) * sizeof *t);
-            if (!g) {
-                e = ff_store__fail(s, FF_ENOMEM, "out of memory erasing %s", arg);
-                break;
-            }
-            t = g;
-        }
-        snprintf(t[n].entity, sizeof t[n].entity, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(t[n].id, sizeof t[n].id, "%s", (const char *)sqlite3_column_text(st, 1));
-        n++;
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->t[i].id, id) && !strcmp(l->t[i].entity, entity))
+            return FF_OK;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        struct target *g = ff_realloc(l->t, cap * sizeof *g);
+        if (!g)
+            return ff_store__fail(s, FF_ENOMEM, "out of memory erasing %s", id);
+        l->t = g;
+        l->cap = cap;
     }
-    if (!e && rc != SQLITE_DONE)
-        e = ff_store__db_fail(s, rc, "listing what an erasure reaches");
-    sqlite3_reset(st);
+    snprintf(l->t[l->n].entity, sizeof l->t[l->n].entity, "%s", entity);
+    snprintf(l->t[l->n].id, sizeof l->t[l->n].id, "%s", id);
+    l->n++;
+    return FF_OK;
+}
+
+/* ff_row_fn: a customer merged into one of the list's (events_where "into"). */
+static enum ff_err merged_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    struct targets *l = arg;
+    return strcmp(r->type, "customer.merged") ? FF_OK : idset_add(s, l->ids, r->entity_id);
+}
+
+/* ff_row_fn: a report or feedback naming the case (events_where "case_id"). */
+static enum ff_err of_case_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    return add_target(s, arg, r->entity, r->entity_id);
+}
+
+/* ff_row_fn: a case created for the customer (events_where "customer_id"). */
+static enum ff_err created_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    return strcmp(r->type, "case.created") ? FF_OK : add_target(s, arg, "case", r->entity_id);
+}
+
+/* ff_row_fn: a case whose customer_id was edited to the customer (events_where "value"). */
+static enum ff_err edited_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
+{
+    char field[16];
+    bool has = false;
+    if (strcmp(r->type, "case.field_edited"))
+        return FF_OK;
+    enum ff_err e = payload_str(s, r, "field", NULL, field, sizeof field, &has);
+    return e || !has || strcmp(field, "customer_id") ? e : add_target(s, arg, "case", r->entity_id);
+}
+
+/* Lists what an erasure of customer `id` reaches (the customers merged into it, 8 hops, and
+ * every case that named one of them) or, of_case, case `id`'s reports and feedback. */
+static enum ff_err list_reach(struct ff_store *s, bool of_case, const char *id, struct targets *l)
+{
+    if (of_case) {
+        enum ff_err e = s->be->events_where(s, "report", "case_id", id, of_case_row, l);
+        return e ? e : s->be->events_where(s, "feedback", "case_id", id, of_case_row, l);
+    }
+    struct idset down = {0};
+    l->ids = &down;
+    enum ff_err e = idset_add(s, &down, id);
+    for (size_t from = 0, hop = 0; !e && from < down.n && hop < 8; hop++) {
+        size_t end = down.n;
+        for (size_t i = from; i < end && !e; i++)
+            e = s->be->events_where(s, "customer", "into", down.id[i], merged_row, l);
+        from = end;
+    }
+    for (size_t i = 1; i < down.n && !e; i++)
+        e = add_target(s, l, "customer", down.id[i]);
+    for (size_t i = 0; i < down.n && !e; i++) {
+        e = s->be->events_where(s, "case", "customer_id", down.id[i], created_row, l);
+        if (!e)
+            e = s->be->events_where(s, "case", "value", down.id[i], edited_row, l);
+    }
+    ff_free(down.id);
+    l->ids = NULL;
+    return e;
+}
+
+/* Lists what the erasure of `id` reaches (of_case: a case's), then refolds each from the log. */
+static enum ff_err refold_listed(struct ff_store *s, bool of_case, const char *id)
+{
+    struct targets l = {0};
+    enum ff_err e = list_reach(s, of_case, id, &l);
     struct fold g = {0};
-    for (size_t i = 0; i < n && !e; i++) { /* the list is complete before any row changes */
-        if (!(e = ff_fold_load(s, t[i].entity, t[i].id, &g)) && g.n)
+    for (size_t i = 0; i < l.n && !e; i++) { /* the list is complete before any row changes */
+        if (!(e = ff_fold_load(s, l.t[i].entity, l.t[i].id, &g)) && g.n)
             e = ff_fold_entity(s, &g);
     }
     ff_fold_free(&g);
-    ff_free(t);
+    ff_free(l.t);
     return e;
 }
 
 static enum ff_err push_now(struct ff_store *s, const char *entity, const char *id, bool news)
 {
     if (!strcmp(entity, "case"))
-        return refold_listed(s, S_CASE_DEPENDENTS, id);
-    return news ? refold_listed(s, S_CUSTOMER_DEPENDENTS, id) : FF_OK;
+        return refold_listed(s, true, id);
+    return news ? refold_listed(s, false, id) : FF_OK;
 }
 
 enum ff_err ff_fold_push_erasure(struct ff_store *s, const struct fold *f)

@@ -93,7 +93,7 @@ static enum ff_err record_conflict(struct ff_store *s, const struct fold *f, con
     cJSON_Delete(arr);
     if (!txt)
         return ff_store__fail(s, FF_ENOMEM, "out of memory listing a conflict");
-    enum ff_err e = ff_store__exec(s, S_INS_CONFLICT, "ssss", f->entity, f->id, field, txt);
+    enum ff_err e = ff_store__put(s, FF_PROJ_CONFLICT, "ssss", f->entity, f->id, field, txt);
     cJSON_free(txt);
     return e;
 }

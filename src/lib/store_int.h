@@ -4,13 +4,18 @@
 #ifndef FF_STORE_INT_H
 #define FF_STORE_INT_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "fieldflow/event.h"
 #include "fieldflow/hlc.h"
 #include "fieldflow/store.h"
+#include "store_backend.h"
+
+/* SQLite's handles, named without its header: only the SQLite files include sqlite3.h
+ * (tests/cli/store_seam.sh checks it). */
+struct sqlite3;
+struct sqlite3_stmt;
 
 /* An erased customer or case whose reach is refolded once the dirty list is folded. */
 struct ff_push {
@@ -33,10 +38,7 @@ enum stmt {
     S_EVENT_ROW,
     S_INS_FORGERY,
     S_FORGERIES,
-    S_CUSTOMER_ERASED,
-    S_CASE_ERASED,
-    S_CUSTOMER_DEPENDENTS,
-    S_CASE_DEPENDENTS,
+    S_EVENTS_WHERE,
     S_REDACT_EVENT,
     S_REDACT_FORGERY,
     S_REDACT_CASE_ROWS,
@@ -113,34 +115,36 @@ struct ff_dirty {
 };
 
 struct ff_store {
-    sqlite3 *db;                      /* the connection */
-    sqlite3_stmt *stmt[S__COUNT];     /* prepared on first use, finalized by close */
-    char device[FF_EVENT_ID_MAX + 1]; /* this device's id */
-    char *author;                     /* author of local events; owned */
-    struct ff_hlc clock;              /* the hybrid logical clock */
-    uint64_t clock_saved;             /* clock.last at batch start, restored on rollback */
-    uint64_t (*now_ms)(void *ctx);    /* wall clock */
-    void *now_ctx;                    /* its argument */
-    int64_t next_seq;                 /* next local seq, valid inside a transaction */
-    int64_t erasures;                 /* customer.erased events in the log (meta "erasures"),
-                                         valid inside a transaction: none = nobody to ask */
-    uint64_t call_clock;              /* clock.last when the current call began */
-    int64_t call_seq;                 /* next_seq when the current call began */
-    struct ff_dirty *dirty;           /* events added since the last fold; owned */
-    size_t n_dirty, cap_dirty;        /* used and allocated */
-    bool in_batch;                    /* ff_store_begin was called */
-    bool in_txn;                      /* a write transaction is open */
-    bool readonly;                    /* opened read-only */
-    bool no_fold;                     /* schema older than the fold (tests of migration) */
-    bool rebuilding;                  /* a full refold runs: every entity pulls, none pushes */
-    bool folding_dirty;               /* the dirty list is being folded: pushes wait for it */
-    struct ff_push *push;             /* erasure pushes waiting for the dirty fold; owned */
-    size_t n_push, cap_push;          /* used and allocated */
-    bool erasing;                     /* this transaction redacted personal values: purge the
-                                         FTS index before commit, the WAL after */
-    int sys_errno;                    /* errno of the last failed step, for FF_EFULL */
-    enum ff_err last;                 /* class of the last error recorded in err */
-    char err[512];                    /* last error text */
+    const struct ff_store_backend *be;   /* where the log and the projections are kept */
+    void *be_ctx;                        /* a backend's own state (not the SQLite one's) */
+    struct sqlite3 *db;                  /* the connection */
+    struct sqlite3_stmt *stmt[S__COUNT]; /* prepared on first use, finalized by close */
+    char device[FF_EVENT_ID_MAX + 1];    /* this device's id */
+    char *author;                        /* author of local events; owned */
+    struct ff_hlc clock;                 /* the hybrid logical clock */
+    uint64_t clock_saved;                /* clock.last at batch start, restored on rollback */
+    uint64_t (*now_ms)(void *ctx);       /* wall clock */
+    void *now_ctx;                       /* its argument */
+    int64_t next_seq;                    /* next local seq, valid inside a transaction */
+    int64_t erasures;                    /* customer.erased events in the log (meta "erasures"),
+                                            valid inside a transaction: none = nobody to ask */
+    uint64_t call_clock;                 /* clock.last when the current call began */
+    int64_t call_seq;                    /* next_seq when the current call began */
+    struct ff_dirty *dirty;              /* events added since the last fold; owned */
+    size_t n_dirty, cap_dirty;           /* used and allocated */
+    bool in_batch;                       /* ff_store_begin was called */
+    bool in_txn;                         /* a write transaction is open */
+    bool readonly;                       /* opened read-only */
+    bool no_fold;                        /* schema older than the fold (tests of migration) */
+    bool rebuilding;                     /* a full refold runs: every entity pulls, none pushes */
+    bool folding_dirty;                  /* the dirty list is being folded: pushes wait for it */
+    struct ff_push *push;                /* erasure pushes waiting for the dirty fold; owned */
+    size_t n_push, cap_push;             /* used and allocated */
+    bool erasing;                        /* this transaction redacted personal values: purge the
+                                            FTS index before commit, the WAL after */
+    int sys_errno;                       /* errno of the last failed step, for FF_EFULL */
+    enum ff_err last;                    /* class of the last error recorded in err */
+    char err[512];                       /* last error text */
 };
 
 /* Records a formatted error on s and returns e. */
@@ -152,12 +156,21 @@ enum ff_err ff_store__err(const struct ff_store *s);
 /* Maps a SQLite result code to enum ff_err, recording sqlite's message with `what`. */
 enum ff_err ff_store__db_fail(struct ff_store *s, int rc, const char *what);
 /* The statement `id`, reset and with bindings cleared; NULL (error recorded) on failure. */
-sqlite3_stmt *ff_store__stmt(struct ff_store *s, enum stmt id);
+struct sqlite3_stmt *ff_store__stmt(struct ff_store *s, enum stmt id);
 /* Binds args by fmt (s: const char * or NULL, i: int64_t, j: const cJSON * value or NULL,
  * d: double) and steps once to completion. */
 enum ff_err ff_store__exec(struct ff_store *s, enum stmt id, const char *fmt, ...);
 /* Binds args like ff_store__exec and returns the ready statement (for SELECTs). */
-sqlite3_stmt *ff_store__query(struct ff_store *s, enum stmt id, const char *fmt, ...);
+struct sqlite3_stmt *ff_store__query(struct ff_store *s, enum stmt id, const char *fmt, ...);
+
+/* Projection writes through the backend (store_backend.c), values bound like ff_store__exec's
+ * s, i and j: ff_store__put writes one row of `table` (every column), ff_store__clear removes or
+ * blanks the row set `what` of the given key. */
+enum ff_err ff_store__put(struct ff_store *s, enum ff_proj table, const char *fmt, ...);
+enum ff_err ff_store__clear(struct ff_store *s, enum ff_clear what, const char *fmt, ...);
+/* The backend's document `what` (*out, ff_free), arguments bound the same way; FF_ESTATE if the
+ * backend has no reads. */
+enum ff_err ff_store__read(struct ff_store *s, enum ff_read what, char **out, const char *fmt, ...);
 
 /* ff_store_open, but stops at schema version `target`; below the latest the store keeps the
  * log only and does not fold (tests make old files with it to test the migrations). */
@@ -182,16 +195,8 @@ enum ff_err ff_store__run_pushes(struct ff_store *s);    /* refolds what erasure
 #define FF_STORE_REDACTED_MASK 0xFFFFu
 #define FF_STORE_REDACTED_DIGEST(d) (((d)&FF_STORE_REDACTED_MASK) | 0x10000u)
 
-/* The digest of what was received for the stored event (device, seq): the row's own content,
- * or (*redacted) the part kept when it was redacted. *found false if there is no such row. */
-enum ff_err ff_store__stored_digest(struct ff_store *s, const char *device, int64_t seq,
-                                    bool *found, uint64_t *digest, bool *redacted);
-
 /* Text (store_text.c): folds case and diacritics (en/da/es) to ASCII lower case into out;
  * digits_only keeps digits alone. Always NUL-terminates; truncates at cap. */
 void ff_store__normalize(const char *in, bool digits_only, char *out, size_t cap);
-
-/* Query helpers (store_query.c) that the fold also needs. */
-enum ff_err ff_store__json_result(struct ff_store *s, sqlite3_stmt *st, char **out);
 
 #endif

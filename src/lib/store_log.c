@@ -21,36 +21,42 @@
  * process writing the same file may have moved on. */
 static enum ff_err load_counters(struct ff_store *s)
 {
-    sqlite3_stmt *st = ff_store__query(s, S_MAX_SEQ, "s", s->device);
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW)
-        return ff_store__db_fail(s, rc, "reading the last seq");
-    s->next_seq = sqlite3_column_int64(st, 0) + 1;
-    sqlite3_reset(st);
-    if (!(st = ff_store__query(s, S_META_GET, "s", "hlc")))
-        return ff_store__err(s);
+    int64_t max = 0;
+    char hex[32];
+    bool found = false;
+    enum ff_err e = s->be->device_seq(s, s->device, &max, NULL);
+    if (e)
+        return e;
+    s->next_seq = max + 1;
+    if ((e = s->be->meta_get(s, "hlc", hex, sizeof hex, &found)))
+        return e;
     uint64_t saved = 0;
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        ff_hlc_parse((const char *)sqlite3_column_text(st, 0), &saved);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return ff_store__db_fail(s, rc, "reading the clock");
+    if (found)
+        ff_hlc_parse(hex, &saved);
     if (saved > s->clock.last)
         s->clock.last = saved;
     return ff_store__load_erasures(s);
 }
 
+/* A meta value that is an integer (0 if unset). */
+static enum ff_err meta_int(struct ff_store *s, const char *key, int64_t *out)
+{
+    char buf[32];
+    bool found = false;
+    enum ff_err e = s->be->meta_get(s, key, buf, sizeof buf, &found);
+    *out = found ? strtoll(buf, NULL, 10) : 0;
+    return e;
+}
+
+static enum ff_err meta_set_int(struct ff_store *s, const char *key, int64_t v)
+{
+    struct ff_cell c = {.kind = FF_CELL_INT, .i = v};
+    return s->be->meta_set(s, key, &c);
+}
+
 enum ff_err ff_store__load_erasures(struct ff_store *s)
 {
-    sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", "erasures");
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    s->erasures = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "reading meta");
+    return meta_int(s, "erasures", &s->erasures);
 }
 
 enum ff_err ff_store__write_begin(struct ff_store *s)
@@ -59,11 +65,11 @@ enum ff_err ff_store__write_begin(struct ff_store *s)
         return ff_store__fail(s, FF_EREADONLY, "the store is open read-only");
     enum ff_err e;
     if (!s->in_batch) {
-        if ((e = ff_store__exec(s, S_BEGIN, "")))
+        if ((e = s->be->begin(s)))
             return e;
         s->in_txn = true;
         if ((e = load_counters(s))) {
-            ff_store__exec(s, S_ROLLBACK, "");
+            s->be->rollback(s);
             s->in_txn = false;
             return e;
         }
@@ -77,24 +83,19 @@ static enum ff_err save_clock(struct ff_store *s)
 {
     char hex[17];
     ff_hlc_format(s->clock.last, hex);
-    return ff_store__exec(s, S_META_SET, "ss", "hlc", hex);
+    struct ff_cell c = {.kind = FF_CELL_TEXT, .text = hex};
+    return s->be->meta_set(s, "hlc", &c);
 }
 
-/* Folds what the transaction touched and commits it. After an erasure the customer index is
- * merged into one segment (FTS5 keeps deleted terms in old segments until a merge) and the
- * WAL is checkpointed and truncated, so that no earlier page image keeps an erased value;
- * secure_delete (store.c) zeroes what the merge and the redaction free. */
+/* Folds what the transaction touched and commits it; after an erasure the backend purges
+ * every older copy of the erased values (store_backend.h). */
 static enum ff_err finish(struct ff_store *s)
 {
     enum ff_err e = s->no_fold ? FF_OK : ff_store__fold_dirty(s);
-    if (!e && s->erasing)
-        e = ff_store__exec(s, S_FTS_OPTIMIZE, "");
     if (!e)
         e = save_clock(s);
     if (!e)
-        e = ff_store__exec(s, S_COMMIT, "");
-    if (!e && s->erasing) /* best effort: a reader's snapshot can hold it back; the next does */
-        sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        e = s->be->commit(s, s->erasing);
     s->erasing = false;
     return e;
 }
@@ -103,7 +104,7 @@ static void abandon(struct ff_store *s)
 {
     ff_store__dirty_clear(s);
     s->erasing = false;
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->be->rollback(s);
     s->in_txn = false;
     s->in_batch = false;
 }
@@ -179,18 +180,12 @@ void ff_store_rollback(struct ff_store *s)
 static enum ff_err insert_event(struct ff_store *s, const struct ff_event *ev, cJSON *p,
                                 bool *added)
 {
-    enum ff_err e = ff_store__exec(
-        s, S_INSERT_EVENT, "siisssssii", ev->device, ev->seq, (int64_t)ev->hlc, ev->entity,
-        ev->entity_id, ev->type, ev->payload, ev->author, (int64_t)ev->schema, (int64_t)ev->known);
-    if (!e && ev->redacted_from) /* rare: a redacted copy; the key is the one just inserted */
-        e = ff_store__exec(s, S_REDACT_EVENT, "sisi", ev->device, ev->seq, ev->payload,
-                           (int64_t)ev->redacted_from);
-    *added = !e && sqlite3_changes(s->db) > 0;
+    enum ff_err e = s->be->insert(s, ev, added);
     if (!e && !strcmp(ev->device, s->device) && ev->seq >= s->next_seq)
         s->next_seq = ev->seq + 1; /* our own events, restored from elsewhere */
     if (!e && *added && ev->known && !strcmp(ev->type, "customer.erased")) {
         s->erasures++; /* from now on the fold asks who is erased */
-        e = ff_store__exec(s, S_META_SET, "si", "erasures", s->erasures);
+        e = meta_set_int(s, "erasures", s->erasures);
     }
     if (!*added || !ev->known || s->no_fold) {
         cJSON_Delete(p);
@@ -276,35 +271,6 @@ static enum ff_err observe(struct ff_store *s, const struct ff_event *ev)
                           (double)(ff_hlc_wall(ev->hlc) - now) / 3600000.0);
 }
 
-enum ff_err ff_store__stored_digest(struct ff_store *s, const char *device, int64_t seq,
-                                    bool *found, uint64_t *digest, bool *redacted)
-{
-    *redacted = false;
-    sqlite3_stmt *st = ff_store__query(s, S_EVENT_ROW, "si", device, seq);
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    *found = rc == SQLITE_ROW;
-    if (*found && sqlite3_column_type(st, 7) != SQLITE_NULL) {
-        *digest = (uint64_t)sqlite3_column_int64(st, 7);
-        *redacted = true;
-    } else if (*found) {
-        struct ff_event row = {.seq = seq, .hlc = (uint64_t)sqlite3_column_int64(st, 0)};
-        snprintf(row.device, sizeof row.device, "%s", device);
-        snprintf(row.entity, sizeof row.entity, "%s", (const char *)sqlite3_column_text(st, 1));
-        snprintf(row.entity_id, sizeof row.entity_id, "%s",
-                 (const char *)sqlite3_column_text(st, 2));
-        snprintf(row.type, sizeof row.type, "%s", (const char *)sqlite3_column_text(st, 3));
-        row.payload = (char *)sqlite3_column_text(st, 4);
-        row.author = (char *)sqlite3_column_text(st, 5);
-        row.schema = sqlite3_column_int(st, 6);
-        *digest = ff_event_digest(&row);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK
-                                                 : ff_store__db_fail(s, rc, "reading an event");
-}
-
 /* Keeps a forged copy for the back office (its first 4 KiB, at most 10000 of them); of an
  * event redacted after an erasure, only its id and digests. */
 static enum ff_err record_forgery(struct ff_store *s, const struct ff_event *ev, uint64_t digest,
@@ -315,8 +281,7 @@ static enum ff_err record_forgery(struct ff_store *s, const struct ff_event *ev,
     if (!redacted && ff_event_encode(ev, &line))
         return ff_store__fail(s, FF_ENOMEM, "out of memory recording a forgery");
     snprintf(id, sizeof id, "%s:%lld", ev->device, (long long)ev->seq);
-    enum ff_err e = ff_store__exec(s, S_INS_FORGERY, "siiis", id, (int64_t)digest, (int64_t)stored,
-                                   (int64_t)ev->hlc, line);
+    enum ff_err e = s->be->forgery(s, id, digest, stored, ev->hlc, line);
     ff_free(line);
     return e;
 }
@@ -328,7 +293,7 @@ static void write_cancel(struct ff_store *s)
     s->clock.last = s->call_clock;
     s->next_seq = s->call_seq;
     if (!s->in_batch) {
-        ff_store__exec(s, S_ROLLBACK, "");
+        s->be->rollback(s);
         s->in_txn = false;
     }
 }
@@ -341,7 +306,7 @@ static enum ff_err import_locked(struct ff_store *s, const struct ff_event *ev, 
 {
     bool found = false, redacted = false;
     uint64_t stored = 0, digest = ev->redacted_from ? ev->redacted_from : ff_event_digest(ev);
-    enum ff_err e = ff_store__stored_digest(s, ev->device, ev->seq, &found, &stored, &redacted);
+    enum ff_err e = s->be->stored_digest(s, ev->device, ev->seq, &found, &stored, &redacted);
     if (e)
         return e;
     if (found) { /* a redacted copy keeps only FF_STORE_REDACTED_BITS of the digest */
@@ -418,27 +383,7 @@ enum ff_err ff_store_rebuild(struct ff_store *s)
 
 static enum ff_err local_counts(struct ff_store *s, int64_t *count, int64_t *max)
 {
-    sqlite3_stmt *st = ff_store__query(s, S_LOCAL_GAPS, "s", s->device);
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW)
-        return ff_store__db_fail(s, rc, "counting local events");
-    *count = sqlite3_column_int64(st, 0);
-    *max = sqlite3_column_int64(st, 1);
-    sqlite3_reset(st);
-    return FF_OK;
-}
-
-static enum ff_err sent_seq(struct ff_store *s, int64_t *out)
-{
-    sqlite3_stmt *st = ff_store__query(s, S_META_GET, "s", "sent");
-    if (!st)
-        return ff_store__err(s);
-    int rc = sqlite3_step(st);
-    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? FF_OK : ff_store__db_fail(s, rc, "meta");
+    return s->be->device_seq(s, s->device, max, count);
 }
 
 enum ff_err ff_store_pending(struct ff_store *s, int64_t *out_count)
@@ -447,7 +392,7 @@ enum ff_err ff_store_pending(struct ff_store *s, int64_t *out_count)
     *out_count = 0;
     enum ff_err e = local_counts(s, &count, &max);
     if (!e)
-        e = sent_seq(s, &sent);
+        e = meta_int(s, "sent", &sent);
     if (!e)
         *out_count = max > sent ? max - sent : 0;
     return e;
@@ -458,7 +403,7 @@ enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq)
     int64_t count = 0, max = 0, sent = 0;
     enum ff_err e = local_counts(s, &count, &max);
     if (!e)
-        e = sent_seq(s, &sent);
+        e = meta_int(s, "sent", &sent);
     if (e)
         return e;
     if (acked_seq < 0 || acked_seq > max)
@@ -468,5 +413,5 @@ enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq)
         return FF_OK; /* acknowledgements never move the cursor back */
     if ((e = ff_store__write_begin(s)))
         return e;
-    return ff_store__write_end(s, ff_store__exec(s, S_META_SET, "si", "sent", acked_seq));
+    return ff_store__write_end(s, meta_set_int(s, "sent", acked_seq));
 }

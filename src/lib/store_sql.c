@@ -93,14 +93,6 @@ const char *const ff_store__derived[] = {"customer_fts", "kb_fts", NULL};
     " FROM customers c JOIN up ON c.id = up.id WHERE c.merged_into IS NOT NULL AND up.n < 8)"      \
     " SELECT id FROM up ORDER BY n DESC LIMIT 1)"
 
-#define ERASED_FROM(ids)                                                                           \
-    "WITH RECURSIVE start(id) AS (" ids "), up(id, n) AS (SELECT id, 0 FROM start"                 \
-    " WHERE id IS NOT NULL UNION SELECT json_extract(e.payload, '$.into'), up.n + 1 FROM up"       \
-    " JOIN events e ON e.entity = 'customer' AND e.entity_id = up.id"                              \
-    " AND e.type = 'customer.merged' AND e.known WHERE up.n < 8)"                                  \
-    " SELECT EXISTS (SELECT 1 FROM up JOIN events e ON e.entity = 'customer'"                      \
-    " AND e.entity_id = up.id AND e.type = 'customer.erased' AND e.known)"
-
 const char *const ff_store__sql[S__COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
@@ -124,32 +116,11 @@ const char *const ff_store__sql[S__COUNT] = {
     [S_FORGERIES] = "SELECT json_group_array(json_object('id', event_id, 'digest',"
                     " printf('%016x', digest), 'stored_digest', printf('%016x', stored_digest),"
                     " 'event', event)) FROM (SELECT * FROM forgeries ORDER BY event_id, digest)",
-    /* erasure (store_fold_erase.c): a customer is erased if it, or a customer it was ever
-     * merged into (8 hops), has a customer.erased event; a case is of an erased customer if
-     * any customer_id it ever named is erased. Both read the log, so they are functions of the
-     * event set, and never undone. */
-    [S_CUSTOMER_ERASED] = ERASED_FROM("SELECT ?1"),
-    [S_CASE_ERASED] = ERASED_FROM(
-        "SELECT json_extract(payload, '$.customer_id') FROM events WHERE entity = 'case'"
-        " AND entity_id = ?1 AND known AND type = 'case.created' UNION"
-        " SELECT json_extract(payload, '$.value') FROM events WHERE entity = 'case'"
-        " AND entity_id = ?1 AND known AND type = 'case.field_edited'"
-        " AND json_extract(payload, '$.field') = 'customer_id'"),
-    /* what an erasure or a merge into an erased customer reaches: customers merged into it,
-     * their cases; a case's reports and feedback (full scans: erasures are rare) */
-    [S_CUSTOMER_DEPENDENTS] =
-        "WITH RECURSIVE down(id, n) AS (SELECT ?1, 0 UNION SELECT e.entity_id, down.n + 1"
-        " FROM down JOIN events e ON e.entity = 'customer' AND e.type = 'customer.merged'"
-        " AND e.known AND json_extract(e.payload, '$.into') = down.id WHERE down.n < 8)"
-        " SELECT 'customer', id FROM down WHERE id <> ?1 UNION"
-        " SELECT 'case', entity_id FROM events WHERE entity = 'case' AND known AND"
-        " ((type = 'case.created' AND json_extract(payload, '$.customer_id') IN"
-        " (SELECT id FROM down)) OR (type = 'case.field_edited' AND"
-        " json_extract(payload, '$.field') = 'customer_id' AND"
-        " json_extract(payload, '$.value') IN (SELECT id FROM down)))",
-    [S_CASE_DEPENDENTS] = "SELECT DISTINCT entity, entity_id FROM events WHERE entity IN"
-                          " ('report', 'feedback') AND known"
-                          " AND json_extract(payload, '$.case_id') = ?1",
+    /* erasure (store_fold_erase.c) follows links by payload values: the entity kind narrows
+     * the scan through events_entity; the rest is a scan (erasures are rare) */
+    [S_EVENTS_WHERE] = "SELECT device, seq, hlc, type, payload, author, entity, entity_id"
+                       " FROM events WHERE entity = ?1 AND known"
+                       " AND json_extract(payload, '$.' || ?2) = ?3",
     [S_REDACT_EVENT] = "UPDATE events SET payload = ?3, redacted_from = ?4"
                        " WHERE device = ?1 AND seq = ?2",
     [S_REDACT_FORGERY] = "UPDATE forgeries SET event = NULL WHERE event_id = ?1",

@@ -77,11 +77,13 @@ struct ui_theme {
     struct ui_color on_pressed;
     struct ui_color control; /* unselected chips, tabs, toggles, text fields */
     struct ui_color on_control;
-    struct ui_color toast;    /* toast background */
-    struct ui_color on_toast; /* toast text */
-    struct ui_color border;   /* outlines of controls; >= 3:1 against surface */
-    struct ui_color focus;    /* focus ring; >= 3:1 against bg and surface */
-    struct ui_color scrim;    /* the veil behind a dialog (translucent) */
+    struct ui_color placeholder; /* a text field's hint on control: the text minimum, yet
+                                  * >= 2:1 apart from on_control so it reads as a hint */
+    struct ui_color toast;       /* toast background */
+    struct ui_color on_toast;    /* toast text */
+    struct ui_color border;      /* outlines of controls; >= 3:1 against surface */
+    struct ui_color focus;       /* focus ring; >= 3:1 against bg and surface */
+    struct ui_color scrim;       /* the veil behind a dialog (translucent) */
 };
 
 /* One colour pair a theme promises: `fg` drawn on `bg` must reach `min`. */
@@ -188,8 +190,12 @@ void ui_frame_end(struct ui *ui, struct ui_frame_result *out);
  * row. ui_layout_push narrows placement to a rect (a side panel in landscape); containers
  * (lists, dialogs) push their own. Everything scales with ui_scale. */
 
+#define UI_ROW_MAX 16 /* widgets one ui_layout_row can share a line among */
+
 /* The next `n` widgets share the current line in equal widths; height in logical px, 0 = their
- * natural height (at least 48 px), -1 = the rest of the container. */
+ * natural height (at least 48 px), -1 = the rest of the container. n is 1..UI_ROW_MAX: a
+ * larger n is a frame error (overflow, ui_last_error) and the row takes UI_ROW_MAX widgets,
+ * the rest flow below them. */
 void ui_layout_row(struct ui *ui, int n, int height);
 /* Like ui_layout_row with weights: widths[i] is a share of the line (e.g. {2, 1}). */
 void ui_layout_row_weights(struct ui *ui, int n, const int *weights, int height);
@@ -218,17 +224,22 @@ enum ui_result {
     UI_RES_LONG_PRESS = 16, /* held down 500 ms (ui_button_hold) */
 };
 
-/* Wrapped text, not interactive. `size` is a text size in logical px (0 = body, 18). */
+/* Wrapped text, not interactive. `size` is a text size in logical px (0 = body, 18). A NULL id
+ * draws the text without a widget entry (decoration the checker and scripts need not see);
+ * NULL text is "". */
 void ui_label(struct ui *ui, const char *id, const char *text, int size, enum ui_font_style st);
 /* A button; true when it was tapped (down and up on it) or Enter was pressed on it. The label
- * is ellipsized if it does not fit. */
+ * wraps by words onto up to 3 lines (the button grows to hold them, at least 48 px); only
+ * what does not fit then, or does not fit a fixed row height, is ellipsized. Chips, list rows
+ * and toggle labels wrap the same way. */
 bool ui_button(struct ui *ui, const char *id, const char *label);
 /* A button that also reports a long press: UI_RES_LONG_PRESS once it has been held 500 ms
  * (the core asks for the timer frame), and then no click when it is let go. For keys of the
  * on-screen keyboard that offer accents. Returns UI_RES_* bits. Plain buttons never do this,
  * so a slow press still clicks them. */
 int ui_button_hold(struct ui *ui, const char *id, const char *label);
-/* A switch with a label; flips *on and returns true when tapped. */
+/* A switch with a label; flips *on and returns true when tapped. The switch is always whole at
+ * the right of the rect; the label wraps (then ellipsizes) in the rest. */
 bool ui_toggle(struct ui *ui, const char *id, const char *label, bool *on);
 /* One-of-n choice chips (large buttons, wrapping onto more lines); *selected is -1 or an
  * index; returns true when it changed. Each chip's id is "<id>.<index>". */
@@ -267,6 +278,27 @@ void ui_dialog_end(struct ui *ui);
  * call it; returns false (and draws nothing) once it has expired. */
 bool ui_toast(struct ui *ui, const char *id, const char *text, uint32_t duration_ms);
 
+/* A signature pad: strokes drawn with a finger or the mouse inside a box of logical height
+ * h, kept in caller memory so they outlive the frame (the engineer's report stores them).
+ * Points are in logical px from the pad's top-left, one point a frame while the pen moves
+ * (closer than 2 px to the last one: dropped); a point with x == UI_SIG_PEN_UP ends a stroke.
+ * When pts is full, further points are dropped and `full` is set. Returns UI_RES_CHANGE on
+ * the frame a stroke ends. The pad is a touch target like a button (Tab focus, pressed). */
+#define UI_SIG_PEN_UP INT16_MIN
+struct ui_sig_point {
+    int16_t x, y;
+};
+struct ui_signature {
+    struct ui_sig_point *pts; /* caller's array of cap points */
+    size_t n, cap;
+    bool full;
+};
+int ui_signature_pad(struct ui *ui, const char *id, struct ui_signature *sig, int h);
+/* Forgets the strokes, wiping the points (a signature is personal data). */
+void ui_signature_clear(struct ui_signature *sig);
+/* Strokes in sig (pen-up marks and a trailing open stroke counted). */
+size_t ui_signature_strokes(const struct ui_signature *sig);
+
 /* ---- output ---- */
 
 enum ui_cmd_type {
@@ -302,6 +334,7 @@ enum ui_role {
     UI_ROLE_LIST_ITEM,
     UI_ROLE_DIALOG,
     UI_ROLE_TOAST,
+    UI_ROLE_SIGNATURE,
 };
 
 struct ui_widget {

@@ -4,8 +4,10 @@
  * Rules: interactive widgets are at least 48x48 logical px and 8 logical px apart from each
  * other (same layer only: a dialog covers what is below it); text reaches the theme's
  * contrast; no text was ellipsized or cut; nothing visible lies outside the screen; no id is
- * used twice. A list row scrolled half out of its list is fine (clipped by design): sizes are
- * judged on the whole rect, the screen on the visible part.
+ * used twice. A widget in a list (row, button, label) is judged on the part its viewport
+ * shows: target size on the whole rect (a row half scrolled out is still a finger-sized
+ * target), spacing and the screen on the visible part; one scrolled entirely out of the
+ * viewport is not judged at all (the list hides it by design).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -69,13 +71,34 @@ static int gap(struct ui_rect a, struct ui_rect b)
     return gx > gy ? gx : gy;
 }
 
-static void check_one(const struct ui_widget *w, const struct ui_check_opts *o, struct sink *s)
+/* Whether w sits in a list (its clip is the list's viewport). */
+static bool in_list(const struct ui_widget *all, size_t n, const struct ui_widget *w)
 {
-    /* inside a list, what the viewport hides is not off screen; elsewhere the clip is the
-     * screen itself and says nothing */
+    return w->parent >= 0 && (size_t)w->parent < n && all[w->parent].role == UI_ROLE_LIST;
+}
+
+/* The part of w that can be seen: its rect cut to its clip (the screen, or a list's viewport
+ * where rows scroll out). */
+static struct ui_rect visible(const struct ui_widget *w)
+{
+    return ui_intersect(w->rect, w->clip);
+}
+
+static bool empty(struct ui_rect r)
+{
+    return r.w <= 0 || r.h <= 0;
+}
+
+static void check_one(const struct ui_widget *w, bool listed, const struct ui_check_opts *o,
+                      struct sink *s)
+{
+    /* inside a list, what the viewport hides is not off screen but scrolled away; elsewhere
+     * the clip is the screen itself and says nothing */
     bool in_view = memcmp(&w->clip, &o->screen, sizeof w->clip) != 0;
-    struct ui_rect vis = in_view ? ui_intersect(w->rect, w->clip) : w->rect;
+    struct ui_rect vis = in_view ? visible(w) : w->rect;
     int min = (int)(48 * o->scale + 0.5);
+    if (listed && empty(vis) && !empty(w->rect))
+        return; /* scrolled out of its list's viewport: nobody can see or touch it */
     if (w->interactive && (w->rect.w < min || w->rect.h < min))
         add(s, UI_FIND_TARGET_SIZE, w->id, "%dx%d px, targets need %dx%d px (scale %.2f)",
             w->rect.w, w->rect.h, min, min, o->scale);
@@ -87,14 +110,11 @@ static void check_one(const struct ui_widget *w, const struct ui_check_opts *o, 
     }
     if (w->text_clipped)
         add(s, UI_FIND_CLIPPED, w->id, "text does not fit and was cut: \"%.60s\"", w->text);
-    if (vis.w > 0 && vis.h > 0 && !inside(o->screen, vis))
+    if (!empty(vis) && !inside(o->screen, vis))
         add(s, UI_FIND_OFF_SCREEN, w->id, "at %d,%d %dx%d, %s outside the %dx%d screen", vis.x,
-            vis.y, vis.w, vis.h,
-            ui_intersect(vis, o->screen).h && ui_intersect(vis, o->screen).w ? "partly"
-                                                                             : "entirely",
+            vis.y, vis.w, vis.h, empty(ui_intersect(vis, o->screen)) ? "entirely" : "partly",
             o->screen.w, o->screen.h);
-    else if (w->rect.w > 0 && w->rect.h > 0 && (vis.w == 0 || vis.h == 0) &&
-             w->role != UI_ROLE_LIST_ITEM)
+    else if (!empty(w->rect) && empty(vis))
         add(s, UI_FIND_OFF_SCREEN, w->id, "at %d,%d %dx%d, not visible at all", w->rect.x,
             w->rect.y, w->rect.w, w->rect.h);
 }
@@ -105,17 +125,17 @@ size_t ui_check_tree(const struct ui_widget *w, size_t n, const struct ui_check_
     struct sink s = {out, cap, 0};
     int min_gap = (int)(8 * o->scale + 0.5);
     for (size_t i = 0; i < n; i++) {
-        check_one(&w[i], o, &s);
+        check_one(&w[i], in_list(w, n, &w[i]), o, &s);
         for (size_t j = i + 1; j < n; j++) {
             if (w[i].id[0] && strcmp(w[i].id, w[j].id) == 0)
                 add(&s, UI_FIND_DUPLICATE_ID, w[j].id, "used by widgets %zu and %zu", i, j);
             if (!w[i].interactive || !w[j].interactive || w[i].layer != w[j].layer)
                 continue;
-            struct ui_rect a = ui_intersect(w[i].rect, w[i].clip);
-            struct ui_rect b = ui_intersect(w[j].rect, w[j].clip);
-            if (a.w == 0 || a.h == 0 || b.w == 0 || b.h == 0)
+            /* spacing is what a finger meets: the parts a list's viewport shows */
+            struct ui_rect a = visible(&w[i]), b = visible(&w[j]);
+            if (empty(a) || empty(b))
                 continue;
-            int g = gap(w[i].rect, w[j].rect);
+            int g = gap(a, b);
             if (g < min_gap)
                 add(&s, UI_FIND_SPACING, w[j].id, "%d px from %s, targets need %d px between",
                     g < 0 ? 0 : g, w[i].id, min_gap);

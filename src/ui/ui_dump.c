@@ -11,12 +11,19 @@
 #include "ui_int.h"
 
 static const char *const role_names[] = {
-    [UI_ROLE_LABEL] = "label",   [UI_ROLE_BUTTON] = "button",
-    [UI_ROLE_TOGGLE] = "toggle", [UI_ROLE_CHIP] = "chip",
-    [UI_ROLE_TAB] = "tab",       [UI_ROLE_PROGRESS] = "progress",
-    [UI_ROLE_IMAGE] = "image",   [UI_ROLE_TEXTFIELD] = "textfield",
-    [UI_ROLE_LIST] = "list",     [UI_ROLE_LIST_ITEM] = "list-item",
-    [UI_ROLE_DIALOG] = "dialog", [UI_ROLE_TOAST] = "toast",
+    [UI_ROLE_LABEL] = "label",
+    [UI_ROLE_BUTTON] = "button",
+    [UI_ROLE_TOGGLE] = "toggle",
+    [UI_ROLE_CHIP] = "chip",
+    [UI_ROLE_TAB] = "tab",
+    [UI_ROLE_PROGRESS] = "progress",
+    [UI_ROLE_IMAGE] = "image",
+    [UI_ROLE_TEXTFIELD] = "textfield",
+    [UI_ROLE_LIST] = "list",
+    [UI_ROLE_LIST_ITEM] = "list-item",
+    [UI_ROLE_DIALOG] = "dialog",
+    [UI_ROLE_TOAST] = "toast",
+    [UI_ROLE_SIGNATURE] = "signature",
 };
 
 const char *ui_role_name(enum ui_role role)

@@ -103,7 +103,7 @@ int ui_textfield(struct ui *ui, const char *id, char *buf, size_t cap, const cha
     ui_push_clip(ui, ui_intersect(in, ui_current_clip(ui)));
     if (e.len == 0 && placeholder && !focused)
         ui_push_text(ui, in.x, in.y + (in.h - ui_line_h(px)) / 2, placeholder, strlen(placeholder),
-                     px, UI_FONT_REGULAR, t->on_control);
+                     px, UI_FONT_REGULAR, t->placeholder);
     else
         draw_text(ui, in, &e, scroll, px);
     if (focused) {
@@ -125,7 +125,7 @@ int ui_textfield(struct ui *ui, const char *id, char *buf, size_t cap, const cha
                                    e.len         ? e.len
                                    : placeholder ? strlen(placeholder)
                                                  : 0);
-        wd->fg = t->on_control;
+        wd->fg = e.len == 0 && placeholder && !focused ? t->placeholder : t->on_control;
         wd->bg = t->control;
         wd->font_px = px;
     }

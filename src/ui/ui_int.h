@@ -14,6 +14,7 @@
 #define UI_PAD 16          /* logical px of padding in containers */
 #define UI_HOLD_MS 500     /* ms held down for a long press */
 #define UI_BODY_PX 18      /* logical px of body text */
+#define UI_TARGET_LINES 3  /* lines a target's label wraps onto before it is ellipsized */
 
 enum ui_event_kind { UI_EV_KEY = 1, UI_EV_TEXT };
 
@@ -60,15 +61,15 @@ struct ui_state {
 };
 
 struct ui_box {
-    struct ui_rect r; /* the container's inner rect */
-    int y;            /* next free y in it */
-    int row_n;        /* widgets left in the current row, 0 = column flow */
-    int row_count;    /* widgets in the current row */
-    int row_i;        /* the next widget's slot in the row */
-    int row_h;        /* the row's fixed height, 0 = natural */
-    int row_weights[8];
-    int row_total;   /* sum of the weights */
-    int row_tallest; /* the tallest widget placed in the row so far */
+    struct ui_rect r;            /* the container's inner rect */
+    int y;                       /* next free y in it */
+    int row_n;                   /* widgets left in the current row, 0 = column flow */
+    int row_count;               /* widgets in the current row */
+    int row_i;                   /* the next widget's slot in the row */
+    int row_h;                   /* the row's fixed height, 0 = natural */
+    int row_weights[UI_ROW_MAX]; /* the current row's weights */
+    int row_total;               /* sum of the weights */
+    int row_tallest;             /* the tallest widget placed in the row so far */
 };
 
 struct ui_list_ctx {
@@ -179,6 +180,17 @@ int ui_behave_hold(struct ui *ui, uint64_t id, struct ui_rect r, int widget);
 bool ui_live(const struct ui *ui);
 /* The focus ring around r when w is focused by keyboard. */
 void ui_draw_focus(struct ui *ui, struct ui_rect r, int widget);
+
+/* ui_widgets.c: the labels of targets (buttons, chips, list rows, toggles) */
+/* How many lines (1..UI_TARGET_LINES) label s wraps onto in a target w px wide. */
+int ui_target_lines(const struct ui *ui, const char *s, int px, enum ui_font_style st, int w);
+/* A target's height for that many lines of text: at least UI_TARGET logical px. */
+int ui_target_h(const struct ui *ui, int font_px, int lines);
+/* Label s in r, wrapped by words onto the lines r's height holds (at most UI_TARGET_LINES),
+ * the last of them ellipsized if the rest does not fit; centred or left-aligned, vertically
+ * centred. Records text, colours and text_clipped on widget w (if w >= 0). */
+void ui_text_block(struct ui *ui, int w, struct ui_rect r, const char *s, int px,
+                   enum ui_font_style st, struct ui_color fg, struct ui_color bg, bool centre);
 
 /* ui_layout.c */
 struct ui_rect ui_layout_next(struct ui *ui, int natural_h);

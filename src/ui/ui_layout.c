@@ -53,8 +53,11 @@ static void row_set(struct ui *ui, int n, const int *weights, int height)
     struct ui_box *b = ui_layout_top(ui);
     if (n < 1)
         n = 1;
-    if (n > (int)(sizeof b->row_weights / sizeof b->row_weights[0]))
-        n = sizeof b->row_weights / sizeof b->row_weights[0];
+    if (n > UI_ROW_MAX) {
+        ui->overflow = true;
+        ui_error(ui, "layout: a row of %d widgets, at most %d share one line", n, UI_ROW_MAX);
+        n = UI_ROW_MAX;
+    }
     b->row_n = b->row_count = n;
     b->row_i = 0;
     b->row_h = height > 0 ? ui_px(ui, height) : 0;

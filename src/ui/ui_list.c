@@ -158,9 +158,9 @@ void ui_list_begin(struct ui *ui, const char *id, int h)
 bool ui_list_item(struct ui *ui, const char *id, const char *text)
 {
     const struct ui_theme *t = ui->theme;
-    int px = ui_text_px(ui, UI_BODY_PX), hmin = ui_px(ui, UI_TARGET);
-    int h = ui_line_h(px) + 2 * ui_px(ui, 12);
-    struct ui_rect r = ui_layout_next(ui, h > hmin ? h : hmin);
+    int px = ui_text_px(ui, UI_BODY_PX);
+    int lines = ui_target_lines(ui, text, px, UI_FONT_REGULAR, ui_layout_next_w(ui));
+    struct ui_rect r = ui_layout_next(ui, ui_target_h(ui, px, lines));
     struct ui_rect v = ui->list.view;
     int reach = r.h + ui_px(ui, UI_GAP);
     struct ui_rect near = {v.x, v.y - reach, v.w, v.h + 2 * reach};
@@ -179,22 +179,9 @@ bool ui_list_item(struct ui *ui, const char *id, const char *text)
     bool down = w >= 0 && ui->widgets[w].pressed;
     struct ui_color bg = down ? t->pressed : t->control, fg = down ? t->on_pressed : t->on_control;
     ui_push_rect(ui, r, bg, ui_px(ui, 6), 0);
-    char buf[512];
-    bool cut = ui_ellipsize(ui->measure, ui->measure_user, text, px, UI_FONT_REGULAR,
-                            r.w - 2 * ui_px(ui, 12), buf, sizeof buf);
-    size_t n = strlen(buf);
-    ui_push_text(ui, r.x + ui_px(ui, 12), r.y + (r.h - ui_line_h(px)) / 2, buf, n, px,
-                 UI_FONT_REGULAR, fg);
-    if (w >= 0) {
-        struct ui_widget *wd = &ui->widgets[w];
-        wd->text = ui_strdup_frame(ui, buf, n);
-        wd->fg = fg;
-        wd->bg = bg;
-        wd->font_px = px;
-        wd->text_clipped = cut;
-        if (wd->focus_visible)
-            ui_list_scroll_to(ui, r);
-    }
+    ui_text_block(ui, w, r, text, px, UI_FONT_REGULAR, fg, bg, false);
+    if (w >= 0 && ui->widgets[w].focus_visible)
+        ui_list_scroll_to(ui, r);
     ui_draw_focus(ui, r, w);
     return res & UI_RES_CLICK;
 }

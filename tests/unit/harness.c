@@ -1,6 +1,8 @@
 /* harness.c - see harness.h. */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "harness.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,28 @@ const char *ff_test_src(const char *rel)
     return path;
 }
 
+/* Temporary folders are removed when the process that made them exits (not a forked child,
+ * which may still be writing there while its parent checks); FF_KEEP_TMP=1 keeps them. */
+#define TMPDIRS 16
+static char tmpdirs[TMPDIRS][4096];
+static pid_t tmpdir_owner;
+static int ntmpdirs;
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    (void)remove(path); /* best effort: keep going */
+    return 0;
+}
+
+static void remove_tmpdirs(void)
+{
+    if (getpid() != tmpdir_owner || getenv("FF_KEEP_TMP"))
+        return;
+    for (int i = 0; i < ntmpdirs; i++)
+        nftw(tmpdirs[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 const char *ff_test_tmpdir(void)
 {
     static char dir[4096];
@@ -94,6 +118,13 @@ const char *ff_test_tmpdir(void)
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
         exit(2);
+    }
+    if (ntmpdirs < TMPDIRS) {
+        if (!ntmpdirs) {
+            tmpdir_owner = getpid();
+            atexit(remove_tmpdirs);
+        }
+        snprintf(tmpdirs[ntmpdirs++], sizeof tmpdirs[0], "%s", dir);
     }
     return dir;
 }

@@ -19,7 +19,8 @@ int ff_test_finish(void);
 char *ff_test_slurp(const char *path, size_t *len);
 /* $FF_SOURCE_DIR/rel, into a static buffer (tests are single-threaded). */
 const char *ff_test_src(const char *rel);
-/* A fresh empty directory under $TMPDIR for this test; removed by nobody (tmp). */
+/* A fresh empty directory under $TMPDIR for this test; removed with what it holds when the
+ * process that asked for it exits (FF_KEEP_TMP=1 keeps it for a look). */
 const char *ff_test_tmpdir(void);
 
 #define CHECK(e) ff_test_check((e), __FILE__, __LINE__, #e, NULL)

@@ -140,7 +140,8 @@ static void bad_frame(struct ui *ui)
     ui_layout_set_next(ui, (struct ui_rect){400, 400, 200, 48});
     ui_button(ui, "half-out", "Go");
     ui_layout_row(ui, 2, 0);
-    ui_button(ui, "long", "Yes, I would like an engineer to visit my home");
+    /* 21 letters a line in a half-width button: 4 lines do not fit the 3 a button wraps to */
+    ui_button(ui, "long", "Yes, I would like an engineer to visit my home on Tuesday morning");
     ui_button(ui, "next", "No");
     ui_frame_end(ui, &fr);
 }

@@ -222,16 +222,23 @@ static void test_wrap_and_ellipsis(void)
     CHECK(ui_ellipsize(kit_measure, NULL, "abcdefgh", 20, 0, 1000, out, 6));
     CHECK(strlen(out) < 6 && ui_utf8_valid(out, strlen(out)));
 
-    /* a label wraps in the layout; a button ellipsizes and says so */
+    /* a label wraps in the layout; so does a button (47 letters a line), up to 3 lines; past
+     * those it ellipsizes and says so */
     struct ui *ui = kit_new(480, 800, 1.0, UI_THEME_NORMAL);
     struct ui_frame_result fr;
     ui_frame_begin(ui, 0);
     ui_label(ui, "l", "We will call you back within two working days about your boiler.", 0,
              UI_FONT_REGULAR);
-    ui_button(ui, "b", "Yes, please call me back within two working days about it");
+    ui_button(ui, "w", "Yes, please call me back within two working days about it");
+    ui_button(ui, "b",
+              "Yes, please call me back within two working days about it, or "
+              "send an engineer on Tuesday morning, or on Wednesday if that is "
+              "easier for you, and thank you");
     ui_frame_end(ui, &fr);
-    CHECK(kit_count_cmds(ui, UI_CMD_TEXT, NULL) == 2 + 1); /* two lines, one button label */
+    CHECK_INT(kit_count_cmds(ui, UI_CMD_TEXT, NULL), 2 + 2 + 3); /* two label, 2 + 3 button */
     CHECK(!ui_find(ui, "l")->text_clipped);
+    CHECK(!ui_find(ui, "w")->text_clipped);
+    CHECK_STR(ui_find(ui, "w")->text, "Yes, please call me back within two working days about it");
     CHECK(ui_find(ui, "b")->text_clipped);
     struct ui_finding f[4];
     CHECK_INT(ui_check(ui, f, 4), 1);
