@@ -159,8 +159,9 @@ static int half_of(const struct line *l)
     return h;
 }
 
-/* Splits the pad into lines for keys of at most `fit` half keys a line (0 = no limit). */
-static int build(const struct page *pg, int fit, const struct app_keys_state *st,
+/* Splits the pad into lines for keys of at most `fit` half keys a line (0 = no limit);
+ * `compact`: larger text, so a split pad's Space shows a symbol. */
+static int build(const struct page *pg, int fit, bool compact, const struct app_keys_state *st,
                  struct line *lines)
 {
     int nl = 0;
@@ -192,15 +193,15 @@ static int build(const struct page *pg, int fit, const struct app_keys_state *st
     struct line *d = &lines[nl++];
     if (pg->mode)
         add(d, KEY_MODE, NULL, 3);
-    if (moved && pg->shift)
-        add(d, KEY_SHIFT, NULL, 3);
+    if (moved && pg->shift) /* a glyph: one key is enough, leaving Space room for its word */
+        add(d, KEY_SHIFT, NULL, 2);
     add_chars(d, pg->pre, 0, 8, KEY_CHAR);
-    if (pg->space)
-        add(d, KEY_SPACE, NULL, 0);
+    if (pg->space) /* split and larger text: the word does not fit, the keyboard symbol does */
+        add(d, KEY_SPACE, moved && compact ? "␣" : NULL, 0);
     add_chars(d, pg->post, 0, 8, KEY_CHAR);
     if (!pg->mode || moved)
         add(d, KEY_DELETE, NULL, pg->space || pg->mode ? 3 : 0);
-    int room = pg->space ? 2 : 0; /* Space gets two keys' width, for its word */
+    int room = pg->space ? 4 : 0; /* Space gets three keys' width, for its word */
     for (int j = d->n - 1; fit && j >= 0 && half_of(d) + room > fit; j--)
         if (d->keys[j].kind == KEY_CHAR) /* too narrow: the last characters are on page 2 */
             memmove(&d->keys[j], &d->keys[j + 1], (size_t)(--d->n - j) * sizeof d->keys[0]);
@@ -245,7 +246,8 @@ static bool key(struct ui *ui, const struct page *pg, const struct key *k, struc
         }
         return false;
     case KEY_SPACE:
-        return ui_button(ui, "kb.space", TR("Space")) && append(buf, cap, " ");
+        return ui_button(ui, "kb.space", k->text[0] ? k->text : TR("Space")) &&
+               append(buf, cap, " ");
     case KEY_DELETE:
         if (!ui_button(ui, "kb.backspace", "⌫") || !buf[0])
             return false;
@@ -317,11 +319,12 @@ bool app_keys(struct ui *ui, enum app_pad pad, const char *lang, bool name,
     struct page pg = page_of(pad, lang, st->digits && pad != APP_PAD_NUMBER);
     int avail = ui_layout_free(ui).w, gap = ui_px(ui, KEY_GAP), min = ui_px(ui, KEY_MIN);
     struct line lines[MAX_LINES];
-    int nl = build(&pg, 0, st, lines), widest = widest_of(lines, nl);
+    int nl = build(&pg, 0, false, st, lines), widest = widest_of(lines, nl);
     int w = 2 * (avail + gap) / widest - gap;
     if (w < min) { /* split: as many whole keys a line as fit */
         int fit = 2 * ((avail + gap) / (min + gap));
-        nl = build(&pg, fit > 2 ? fit : 2, st, lines);
+        bool large = ui_current_theme(ui)->text_scale > 1.0;
+        nl = build(&pg, fit > 2 ? fit : 2, large, st, lines);
         widest = widest_of(lines, nl);
         w = 2 * (avail + gap) / widest - gap;
     }

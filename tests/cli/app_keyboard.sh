@@ -3,7 +3,8 @@
 # 1920x1080: the letters in the rows of a real keyboard (split in two near-equal lines where
 # a row cannot fit at 48 px, i.e. at 480 px), every key of a row as wide as the others and
 # the rows centred; Shift (one capital), a name starting with a capital by itself, long
-# press for accents; check-ui on the keyboard, the accents and the digits page.
+# press for accents; check-ui on the keyboard, the accents and the digits page (their bottom
+# lines scrolled into view); 480x800 also with larger text.
 set -u
 # shellcheck source=lib/app.sh
 . "$(dirname "$0")/lib/app.sh"
@@ -32,12 +33,13 @@ expect() {
     done
 }
 
-for size in 480x800 1280x800 1920x1080; do
-    wide=1
+for run in 480x800/normal 480x800/large-text 1280x800/normal 1920x1080/normal; do
+    size=${run%/*} theme=${run#*/} wide=1
     [ "$size" = 480x800 ] && wide=0
     for lang in en da es; do
         {
             echo "size $size"
+            echo "theme $theme"
             echo "tap attract.start"
             echo "tap q.next"
             echo "tap q.opt.information"
@@ -70,15 +72,20 @@ for size in 480x800 1280x800 1920x1080; do
             echo "tap kb.n"
             echo "tap kb.a"
             echo "expect-text Ana"
+            echo "tap kb.backspace"                   # the bottom line, scrolled into view
+            echo "expect-text An"
+            echo "check-ui"
             echo "tap kb.mode"
             echo "expect-row kb.1 kb.2 kb.3 kb.4 kb.5"
             echo "check-ui"
             echo "tap kb.7"
-            echo "expect-text Ana7"
-            echo "screenshot kb-$size-$lang"
+            echo "expect-text An7"
+            echo "tap kb.space"
+            echo "check-ui"
+            echo "screenshot kb-$size-$theme-$lang"
         } >"$TMP/k.script"
-        app "$TMP/k-$size-$lang.db" "$TMP/k.script" --locale "$lang"
-        check "$size $lang: $(head -c 2000 "$TMP/err")" test "$rc" -eq 0
+        app "$TMP/k-$size-$theme-$lang.db" "$TMP/k.script" --locale "$lang"
+        check "$size $theme $lang: $(head -c 2000 "$TMP/err")" test "$rc" -eq 0
     done
 done
 
