@@ -188,6 +188,26 @@ static enum ff_err write_all(int fd, const char *p, size_t n)
     return FF_OK;
 }
 
+/* Makes a rename in path's folder durable: without it a power cut may bring the previous
+ * snapshot back, and the step after it would be redone. */
+static enum ff_err sync_dir(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return FF_EIO;
+    enum ff_err e = fsync(fd) == 0 ? FF_OK : FF_EIO;
+    close(fd);
+    return e;
+}
+
 enum ff_err ff_kiosk_snapshot_write(const struct ff_kiosk_saved *s, const char *path)
 {
     cJSON *o = to_json(s);
@@ -212,6 +232,8 @@ enum ff_err ff_kiosk_snapshot_write(const struct ff_kiosk_saved *s, const char *
             e = FF_EIO;
         if (e)
             unlink(tmp);
+        else
+            e = sync_dir(path);
     }
     wipe_free_c(text);
     return e;
