@@ -2,12 +2,13 @@
  * screens, "still there?", the hidden way out, and keeping ui in step with the engine.
  *
  * Every screen has the language buttons, the accessibility choices (high contrast, larger
- * text, read aloud) and "talk to a person"; every step has back. Portrait puts them on top;
- * landscape in a side panel; the bottom bar (back, Continue, talk to a person) is pinned.
- * The way out of kiosk mode is hidden in plain sight: the language buttons tapped Español,
- * Dansk, English, Español, Dansk, English within 6 s on the attract screen open the admin
- * PIN dialog (docs/decisions.md). Invariant: when the engine goes back to its attract screen
- * (finished, idle, discarded) the typed values are zeroed and ui is reset.
+ * text, read aloud) and "talk to a person"; every step has back. Portrait puts them on top
+ * (folded into one button while the keyboard is open); landscape in a side panel; the
+ * bottom bar (back, Continue, talk to a person) is pinned. The way out of kiosk mode is hidden in
+ * plain sight: the language buttons tapped Español, Dansk, English, Español, Dansk, English within
+ * 6 s on the attract screen open the admin PIN dialog (docs/decisions.md). Invariant: when the
+ * engine goes back to its attract screen (finished, idle, discarded) the typed values are zeroed
+ * and ui is reset.
  */
 #include <stdio.h>
 #include <string.h>
@@ -184,6 +185,28 @@ static void header(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_vie
     bool read = v->read_aloud;
     if (ui_toggle(ui, "kiosk.read", TR("Read aloud"), &read))
         ff_kiosk_set_read_aloud(k->eng, read, (int64_t)k->now);
+}
+
+/* Portrait while a field is typed: the header folds into one button that opens it in a
+ * dialog, so the field and the whole keyboard fit on a 480x800 screen without scrolling
+ * (issue 8); language and accessibility stay one tap away. The dialog closes with OK, Esc,
+ * or once the keyboard is gone. */
+static void header_folded(struct app_kiosk *k, struct ui *ui)
+{
+    ui_layout_row(ui, 1, 0);
+    if (ui_button(ui, "kiosk.a11y", TR("Language / Accessibility")))
+        k->a11y_open = true;
+}
+
+static void a11y_dialog(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v)
+{
+    bool esc =
+        ui_dialog_begin(ui, "kiosk.a11y.dialog", TR("Language / Accessibility")) & UI_RES_DISMISS;
+    header(k, ui, v, false);
+    ui_layout_row(ui, 1, 0);
+    if (ui_button(ui, "kiosk.a11y.ok", TR("OK")) || esc)
+        k->a11y_open = false;
+    ui_dialog_end(ui);
 }
 
 /* The bottom bar: back on every step, Continue wherever a step is not answered by its own
@@ -410,6 +433,7 @@ void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
     ui_layout_pop(ui);
     v = ff_kiosk_view(k->eng); /* a tap may have changed it */
     if (!portrait) {
+        k->a11y_open = false;
         int side = scr.w * 28 / 100;
         if (side < ui_px(ui, 300))
             side = ui_px(ui, 300);
@@ -417,7 +441,11 @@ void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
         header(k, ui, v, true);
         ui_layout_pop(ui);
         ui_layout_push(ui, (struct ui_rect){top.x + side, top.y, top.w - side, top.h});
+    } else if (app_step_typing(k, v)) {
+        ui_layout_push(ui, top);
+        header_folded(k, ui);
     } else {
+        k->a11y_open = false;
         ui_layout_push(ui, top);
         header(k, ui, v, false);
     }
@@ -426,6 +454,8 @@ void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
     ui_layout_pop(ui);
     v = ff_kiosk_view(k->eng);
     read_aloud(k, v);
+    if (k->a11y_open && v->state == FF_KIOSK_STEP)
+        a11y_dialog(k, ui, v);
     if (v->state == FF_KIOSK_STILL_THERE)
         still_there(k, ui, v);
     if (k->admin)

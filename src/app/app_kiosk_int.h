@@ -33,6 +33,7 @@ struct app_kiosk {
     int knock;                  /* hidden gesture progress (language buttons in order) */
     uint64_t knock_at;          /* when it started */
     bool admin;                 /* the PIN dialog is open */
+    bool a11y_open;             /* portrait typing: the language/accessibility dialog */
     struct ff_pin_gate pin;     /* the admin PIN and its lockout */
     char pin_buf[32];           /* personal-ish: the PIN being typed */
     bool pin_wrong;             /* the last try failed */
@@ -45,6 +46,8 @@ struct app_kiosk {
 void app_kiosk_clear(struct app_kiosk *k);
 /* The STEP screen and the ENDING screen of the engine's view. */
 void app_step_screen(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v);
+/* The step shows a field typed with the on-screen keyboard (or a pad). */
+bool app_step_typing(struct app_kiosk *k, const struct ff_kiosk_view *v);
 void app_ending_screen(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v);
 /* Submits the input node's values, or moves to its next field. */
 void app_step_submit(struct app_kiosk *k, const struct ff_kiosk_view *v);

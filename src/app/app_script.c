@@ -173,6 +173,28 @@ static int cmd_centred(struct script *s, const char *args)
     return 0;
 }
 
+/* expect-visible ID...: every widget is wholly on screen and wholly inside its clip, so a
+ * finger reaches it without scrolling first. */
+static int cmd_visible(struct script *s, const char *args)
+{
+    struct ui_rect scr = ui_screen(s->h->ui);
+    char id[128];
+    int used = 0, n = 0;
+    for (const char *p = args; sscanf(p, "%127s%n", id, &used) == 1; p += used, n++) {
+        const struct ui_widget *w = ui_find(s->h->ui, id);
+        if (!w)
+            return fail(s, "expect-visible: no widget \"%s\"", id);
+        struct ui_rect r = w->rect, c = w->clip;
+        if (r.x < c.x || r.y < c.y || r.x + r.w > c.x + c.w || r.y + r.h > c.y + c.h)
+            return fail(s, "expect-visible: %s at %d,%d %dx%d is cut by its clip %d,%d %dx%d", id,
+                        r.x, r.y, r.w, r.h, c.x, c.y, c.w, c.h);
+        if (r.x < scr.x || r.y < scr.y || r.x + r.w > scr.x + scr.w || r.y + r.h > scr.y + scr.h)
+            return fail(s, "expect-visible: %s at %d,%d %dx%d is off the screen", id, r.x, r.y, r.w,
+                        r.h);
+    }
+    return n >= 1 ? 0 : fail(s, "expect-visible: expected widget ids");
+}
+
 /* An integer of the script (a pixel offset) and where it ends; false when there is none or
  * it is beyond +-100000. */
 static bool script_int(const char *p, int *out, const char **end)
@@ -340,6 +362,8 @@ static int run_line(struct script *s, char *line)
         return cmd_row(s, arg);
     if (!strcmp(line, "expect-centred"))
         return cmd_centred(s, arg);
+    if (!strcmp(line, "expect-visible"))
+        return cmd_visible(s, arg);
     if (!strcmp(line, "wait")) {
         char *end;
         long ms = strtol(arg, &end, 10);

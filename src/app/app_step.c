@@ -137,13 +137,20 @@ void app_step_submit(struct app_kiosk *k, const struct ff_kiosk_view *v)
         }
 }
 
+bool app_step_typing(struct app_kiosk *k, const struct ff_kiosk_view *v)
+{
+    struct ff_kiosk_field f = {0};
+    return v->state == FF_KIOSK_STEP && v->kind == FF_NODE_INPUT && v->nfields &&
+           ff_kiosk_field(k->eng, (size_t)k->active, &f) && wants_keys(f.type);
+}
+
 void app_step_screen(struct app_kiosk *k, struct ui *ui, const struct ff_kiosk_view *v)
 {
     struct ui_rect scr = ui_screen(ui);
     struct ff_kiosk_field f = {0};
     bool has_field =
         v->kind == FF_NODE_INPUT && v->nfields && ff_kiosk_field(k->eng, (size_t)k->active, &f);
-    bool typing = has_field && wants_keys(f.type);
+    bool typing = app_step_typing(k, v);
     progress(ui, v);
     /* portrait with a keyboard: the field's label is the question; the title gives way */
     if (!typing || scr.w > scr.h)

@@ -4,7 +4,8 @@
 # a row cannot fit at 48 px, i.e. at 480 px), every key of a row as wide as the others and
 # the rows centred; Shift (one capital), a name starting with a capital by itself, long
 # press for accents; check-ui on the keyboard, the accents and the digits page (their bottom
-# lines scrolled into view); 480x800 also with larger text.
+# lines scrolled into view); 480x800 also with larger text; the field and the whole keyboard
+# visible without scrolling (expect-visible) at every size.
 set -u
 # shellcheck source=lib/app.sh
 . "$(dirname "$0")/lib/app.sh"
@@ -49,6 +50,8 @@ for run in 480x800/normal 480x800/large-text 1280x800/normal 1920x1080/normal; d
             echo "tap q.submit"
             rows_of "$lang" | while read -r row; do expect "$row" "$wide"; done
             [ "$wide" = 1 ] && echo "expect-row kb.shift kb.backspace"
+            # the field and the whole keyboard in sight without scrolling (issue 8)
+            echo "expect-visible q.field.name kb.shift kb.space kb.backspace kb.mode"
             echo "check-ui"
             echo "tap kb.j"
             echo "tap kb.o"
@@ -83,6 +86,18 @@ for run in 480x800/normal 480x800/large-text 1280x800/normal 1920x1080/normal; d
             echo "tap kb.space"
             echo "check-ui"
             echo "screenshot kb-$size-$theme-$lang"
+            if [ "$wide" = 0 ]; then # folded header: one tap opens language and accessibility
+                echo "expect-no-text English"
+                echo "tap kiosk.a11y"
+                echo "check-ui"
+                echo "screenshot a11y-$size-$theme-$lang"
+                echo "tap kiosk.lang.es"
+                echo "tap kiosk.a11y.ok"
+                echo "expect-text Idioma / Accesibilidad"
+                echo "expect-visible q.field.name kb.space kb.backspace"
+            else # landscape: the side panel as before
+                echo "expect-visible kiosk.lang.en kiosk.lang.da kiosk.lang.es kiosk.read"
+            fi
         } >"$TMP/k.script"
         app "$TMP/k-$size-$theme-$lang.db" "$TMP/k.script" --locale "$lang"
         check "$size $theme $lang: $(head -c 2000 "$TMP/err")" test "$rc" -eq 0
