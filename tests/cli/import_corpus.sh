@@ -8,47 +8,16 @@
 set -u
 # shellcheck source=tests/cli/lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
+# shellcheck source=tests/cli/lib/import.sh
+. "$(dirname "$0")/lib/import.sh"
 
 CORPORA="$SRC/../shared/corpora"
 EXPECT="$SRC/tests/charts/import/real-mm/corpus.expect"
 check "the shared corpus is beside the clone ($CORPORA/mermaid)" test -d "$CORPORA/mermaid"
 check "the shared corpus is beside the clone ($CORPORA/drawio)" test -d "$CORPORA/drawio"
 
-# One line per file, as corpus.expect writes it.
-result() {
-    local file=$1 name=$2 out="$TMP/result.json"
-    rm -f "$out"
-    rc=0
-    "$FFCTL" import "$file" -o "$out" >"$TMP/out" 2>"$TMP/err" || rc=$?
-    if [ "$rc" -eq 0 ]; then
-        if "$FFCTL" validate --quiet "$out" >/dev/null 2>&1; then
-            echo "$name ok"
-        else
-            echo "$name imported-but-invalid"
-        fi
-        return
-    fi
-    [ -e "$out" ] && echo "$name wrote-output-despite-exit-$rc"
-    local first
-    first=$(grep -m1 ': error: ' "$TMP/err" |
-        sed -nE 's/^.*:([0-9]+):([0-9]+): error: .*\[([a-z-]+)\]$/\3 \1:\2/p')
-    echo "$name refused-exit-$rc ${first:-unlocated}" | sed 's/refused-exit-1 /refused /'
-}
-
-: >"$TMP/got"
-for f in "$CORPORA"/mermaid/*.mmd "$CORPORA"/drawio/*.drawio \
-    "$SRC"/tests/charts/import/real-mm/*.mmd "$SRC"/tests/charts/import/real-mm/*.drawio; do
-    [ -e "$f" ] || continue
-    case "$f" in
-    "$CORPORA"/*) name="corpora/${f#"$CORPORA"/}" ;;
-    *) name="real-mm/$(basename "$f")" ;;
-    esac
-    result "$f" "$name" >>"$TMP/got"
-done
-grep -v '^#' "$EXPECT" >"$TMP/want"
-check "every file imports or is refused as corpus.expect says" diff -u "$TMP/want" "$TMP/got"
-ok_count=$(grep -c ' ok$' "$TMP/got")
-echo "import_corpus: $ok_count of $(wc -l <"$TMP/got") real Mermaid and draw.io files import to a valid chart"
+import_corpus import_corpus "$EXPECT" "$CORPORA" real-mm "$CORPORA"/mermaid/*.mmd "$CORPORA"/drawio/*.drawio \
+    "$SRC"/tests/charts/import/real-mm/*.mmd "$SRC"/tests/charts/import/real-mm/*.drawio
 
 # A refusal names the file, the line and the column, and says why in words.
 printf 'flowchart TD\n  a --> b\n  b --> c[never closed\n' >"$TMP/open.mmd"
