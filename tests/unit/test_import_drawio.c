@@ -15,39 +15,11 @@
 #include "fieldflow/mem.h"
 #include "harness.h"
 #include "import_int.h"
+#include "import_testlib.h"
 
-struct dio {
-    enum ff_err err;
-    struct ff_diags d;
-    struct ff_imp_graph g;
-};
-
-static void read_dio(struct dio *r, const char *text, size_t len)
+static void read_dio(struct imp_read *r, const char *text, size_t len)
 {
-    memset(r, 0, sizeof *r);
-    ff_diags_init(&r->d);
-    r->err = ff_imp_read_drawio(text, len, "t.drawio", &r->d, &r->g);
-}
-
-static void dio_free(struct dio *r)
-{
-    ff_imp_graph_free(&r->g);
-    ff_diags_free(&r->d);
-}
-
-static const struct ff_imp_node *node(const struct dio *r, const char *name)
-{
-    long i = ff_imp_find_node(&r->g, name);
-    CHECK_MSG(i >= 0, name);
-    return i >= 0 ? &r->g.nodes[i] : NULL;
-}
-
-static const struct ff_diag *finding(const struct dio *r, const char *code)
-{
-    for (size_t i = 0; i < r->d.n; i++)
-        if (!strcmp(r->d.v[i].code, code))
-            return &r->d.v[i];
-    return NULL;
+    imp_read(r, ff_imp_read_drawio, text, len, "t.drawio");
 }
 
 /* The model of one page: a cell per shape style, edges labelled by value, by a label cell
@@ -83,7 +55,7 @@ static const char model[] =
     "<mxCell id=\"txt\" value=\"TRUE\" style=\"text;html=1;\" vertex=\"1\" parent=\"1\"/>\n"
     "</root></mxGraphModel>\n"; /* 20 */
 
-static void check_model(const struct dio *r)
+static void check_model(const struct imp_read *r)
 {
     CHECK_INT(r->err, FF_OK);
     CHECK_INT(r->g.nnodes, 9); /* s q in p t d r x u: not the waypoint, label or text */
@@ -99,7 +71,7 @@ static void check_model(const struct dio *r)
         {"u", FF_IMP_SHAPE_DOCUMENT, "Wrapped"},
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
-        const struct ff_imp_node *n = node(r, want[i].id);
+        const struct ff_imp_node *n = imp_node(r, want[i].id);
         if (!n)
             continue;
         CHECK_INT(n->shape, want[i].shape);
@@ -111,14 +83,14 @@ static void check_model(const struct dio *r)
         CHECK_STR(r->g.nodes[r->g.edges[2].to].name, "t");
         CHECK_STR(r->g.edges[2].label ? r->g.edges[2].label : "", "No");
     }
-    CHECK(finding(r, "drawio-junction") != NULL);
-    CHECK(finding(r, "drawio-text-ignored") != NULL);
-    CHECK(finding(r, "drawio-edge-dropped") != NULL);
+    CHECK(imp_finding(r, "drawio-junction") != NULL);
+    CHECK(imp_finding(r, "drawio-text-ignored") != NULL);
+    CHECK(imp_finding(r, "drawio-edge-dropped") != NULL);
 }
 
 static void test_plain(void)
 {
-    struct dio r;
+    struct imp_read r;
     char file[sizeof model + 200];
     int n = snprintf(file, sizeof file,
                      "<mxfile host=\"test\">\n<diagram id=\"a\" name=\"Page-1\">%s</diagram>\n"
@@ -126,22 +98,22 @@ static void test_plain(void)
                      model);
     read_dio(&r, file, (size_t)n);
     check_model(&r);
-    const struct ff_imp_node *x = node(&r, "in");
+    const struct ff_imp_node *x = imp_node(&r, "in");
     if (x) { /* line 5 of the model is line 6 of the file, indented by two */
         CHECK_INT(x->pos.line, 6);
         CHECK_INT(x->pos.col, 3);
         CHECK_STR(x->shape_name ? x->shape_name : "", "parallelogram");
     }
-    const struct ff_diag *d = finding(&r, "drawio-page-ignored");
+    const struct ff_diag *d = imp_finding(&r, "drawio-page-ignored");
     CHECK(d != NULL);
     if (d)
         CHECK_INT(d->pos.line, 23);
     CHECK_STR(r.g.name ? r.g.name : "", "t");
-    dio_free(&r);
+    imp_read_free(&r);
 
     read_dio(&r, model, sizeof model - 1); /* a bare mxGraphModel */
     check_model(&r);
-    dio_free(&r);
+    imp_read_free(&r);
 }
 
 static void base64(const unsigned char *in, size_t n, char *out)
@@ -201,18 +173,18 @@ static void test_compressed(void)
     size_t cap = strlen(b) + 200;
     char *file = malloc(cap);
     if (file) {
-        struct dio r;
+        struct imp_read r;
         int n = snprintf(file, cap, "<mxfile>\n  <diagram name=\"P\">%s</diagram>\n</mxfile>", b);
         read_dio(&r, file, (size_t)n);
         check_model(&r);
-        const struct ff_imp_node *x = node(&r, "in");
+        const struct ff_imp_node *x = imp_node(&r, "in");
         if (x) { /* the <diagram> tag, since the cell has no line of its own in the file */
             CHECK_INT(x->pos.line, 2);
             CHECK_INT(x->pos.col, 3);
         }
-        const struct ff_diag *d = finding(&r, "drawio-text-ignored");
+        const struct ff_diag *d = imp_finding(&r, "drawio-text-ignored");
         CHECK(d && strstr(d->path, "cell \"txt\" (compressed page)"));
-        dio_free(&r);
+        imp_read_free(&r);
         free(file);
     }
     free(b);
@@ -235,10 +207,10 @@ static void test_escaped(void)
             file[k++] = *p;
     }
     k += (size_t)snprintf(file + k, cap - k, "</diagram></mxfile>");
-    struct dio r;
+    struct imp_read r;
     read_dio(&r, file, k);
     check_model(&r);
-    dio_free(&r);
+    imp_read_free(&r);
     free(file);
 }
 
@@ -268,7 +240,7 @@ static void test_refused(void)
          FF_EPARSE, "drawio-duplicate-id", 3, 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        struct dio r;
+        struct imp_read r;
         read_dio(&r, cases[i].src, strlen(cases[i].src));
         CHECK_MSG(r.err == cases[i].err, cases[i].src);
         CHECK_MSG(r.d.nerrors > 0, cases[i].src);
@@ -277,7 +249,7 @@ static void test_refused(void)
             CHECK_MSG(r.d.v[0].pos.line == cases[i].line && r.d.v[0].pos.col == cases[i].col,
                       cases[i].src);
         }
-        dio_free(&r);
+        imp_read_free(&r);
     }
 }
 
@@ -296,22 +268,22 @@ static void test_bounds(void)
         size_t cap = strlen(b) + 64;
         char *file = malloc(cap);
         if (file) {
-            struct dio r;
+            struct imp_read r;
             int len = snprintf(file, cap, "<mxfile><diagram>%s</diagram></mxfile>", b);
             CHECK(len < 100000); /* a few kilobytes that would inflate to 9 MB */
             read_dio(&r, file, (size_t)len);
             CHECK_INT(r.err, FF_ELIMIT);
-            CHECK(finding(&r, "drawio-limit") != NULL);
-            dio_free(&r);
+            CHECK(imp_finding(&r, "drawio-limit") != NULL);
+            imp_read_free(&r);
             free(file);
         }
         free(b);
     }
-    struct dio r;
+    struct imp_read r;
     memcpy(spaces, "<mxfile>", 8);
     read_dio(&r, spaces, 5u * 1024u * 1024u);
     CHECK_INT(r.err, FF_ELIMIT);
-    dio_free(&r);
+    imp_read_free(&r);
     free(spaces);
 }
 

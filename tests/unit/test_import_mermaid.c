@@ -14,44 +14,16 @@
 #include "fieldflow/mem.h"
 #include "harness.h"
 #include "import_int.h"
+#include "import_testlib.h"
 
-struct mm {
-    enum ff_err err;
-    struct ff_diags d;
-    struct ff_imp_graph g;
-};
-
-static void read_mm(struct mm *r, const char *text)
+static void read_mm(struct imp_read *r, const char *text)
 {
-    memset(r, 0, sizeof *r);
-    ff_diags_init(&r->d);
-    r->err = ff_imp_read_mermaid(text, strlen(text), "t.mmd", &r->d, &r->g);
+    imp_read(r, ff_imp_read_mermaid, text, strlen(text), "t.mmd");
 }
 
-static void mm_free(struct mm *r)
+static void check_finding(const struct imp_read *r, const char *code, unsigned line, unsigned col)
 {
-    ff_imp_graph_free(&r->g);
-    ff_diags_free(&r->d);
-}
-
-static const struct ff_imp_node *node(const struct mm *r, const char *name)
-{
-    long i = ff_imp_find_node(&r->g, name);
-    CHECK_MSG(i >= 0, name);
-    return i >= 0 ? &r->g.nodes[i] : NULL;
-}
-
-static const struct ff_diag *finding(const struct mm *r, const char *code)
-{
-    for (size_t i = 0; i < r->d.n; i++)
-        if (!strcmp(r->d.v[i].code, code))
-            return &r->d.v[i];
-    return NULL;
-}
-
-static void check_finding(const struct mm *r, const char *code, unsigned line, unsigned col)
-{
-    const struct ff_diag *d = finding(r, code);
+    const struct ff_diag *d = imp_finding(r, code);
     CHECK_MSG(d != NULL, code);
     if (d) {
         CHECK_INT(d->pos.line, line);
@@ -88,18 +60,18 @@ static void test_shapes(void)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char src[200];
-        struct mm r;
+        struct imp_read r;
         snprintf(src, sizeof src, "flowchart TD\n%s\n", cases[i].src);
         read_mm(&r, src);
         CHECK_INT(r.err, FF_OK);
-        const struct ff_imp_node *n = node(&r, "a");
+        const struct ff_imp_node *n = imp_node(&r, "a");
         if (n) {
             CHECK_INT(n->shape, cases[i].shape);
             CHECK_STR(n->shape_name ? n->shape_name : "(none)",
                       cases[i].shape_name ? cases[i].shape_name : "(none)");
             CHECK_STR(n->label ? n->label : "(none)", cases[i].label ? cases[i].label : "(none)");
         }
-        mm_free(&r);
+        imp_read_free(&r);
     }
 }
 
@@ -123,14 +95,14 @@ static void test_labels(void)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char src[200];
-        struct mm r;
+        struct imp_read r;
         snprintf(src, sizeof src, "flowchart LR\n%s\n", cases[i].src);
         read_mm(&r, src);
         CHECK_INT(r.err, FF_OK);
-        const struct ff_imp_node *n = node(&r, "a");
+        const struct ff_imp_node *n = imp_node(&r, "a");
         if (n)
             CHECK_STR(n->label ? n->label : "(none)", cases[i].label);
-        mm_free(&r);
+        imp_read_free(&r);
     }
 }
 
@@ -163,12 +135,12 @@ static void test_edges(void)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char src[200];
-        struct mm r;
+        struct imp_read r;
         snprintf(src, sizeof src, "graph TD;\n%s\n", cases[i].src);
         read_mm(&r, src);
         if (!strcmp(cases[i].src, "a --\n b")) {
             CHECK_INT(r.err, FF_EPARSE); /* "--" then text: needs its closing "-->" */
-            mm_free(&r);
+            imp_read_free(&r);
             continue;
         }
         CHECK_MSG(r.err == FF_OK, cases[i].src);
@@ -178,14 +150,14 @@ static void test_edges(void)
             CHECK_STR(r.g.nodes[e->to].name, "b");
             CHECK_STR(e->label ? e->label : "(none)", cases[i].label ? cases[i].label : "(none)");
         }
-        mm_free(&r);
+        imp_read_free(&r);
     }
 }
 
 /* Chains, fan-in and fan-out, targets on the next line, two arrowheads. */
 static void test_chains(void)
 {
-    struct mm r;
+    struct imp_read r;
     read_mm(&r, "flowchart TD\n"
                 "A --> B --> C\n"
                 "A & B --> D & E\n"
@@ -203,27 +175,27 @@ static void test_chains(void)
         CHECK_STR(r.g.nodes[r.g.edges[6].to].name, "F");
     }
     check_finding(&r, "mermaid-both-ways", 6, 3);
-    mm_free(&r);
+    imp_read_free(&r);
 }
 
 /* Nodes are where first written, edges where their operator is; ids may be used first and
  * shaped later. Columns count characters, not bytes. */
 static void test_positions(void)
 {
-    struct mm r;
+    struct imp_read r;
     read_mm(&r, "---\ntitle: Café flow\n---\n%%{init: {\"theme\": \"dark\"}}%%\n"
                 "flowchart TD\n"
                 "  %% a comment\n"
                 "  ÆØÅ[Start] -->|go| b\n"
                 "\tb{Question}\n");
     CHECK_INT(r.err, FF_OK);
-    const struct ff_imp_node *n = node(&r, "b");
+    const struct ff_imp_node *n = imp_node(&r, "b");
     if (n) {
         CHECK_INT(n->pos.line, 7);
         CHECK_INT(n->pos.col, 22);
         CHECK_INT(n->shape, FF_IMP_SHAPE_DECISION);
     }
-    n = node(&r, "ÆØÅ");
+    n = imp_node(&r, "ÆØÅ");
     if (n) {
         CHECK_INT(n->pos.line, 7);
         CHECK_INT(n->pos.col, 3);
@@ -235,13 +207,13 @@ static void test_positions(void)
     CHECK_STR(r.g.title ? r.g.title : "", "Café flow");
     CHECK_STR(r.g.name ? r.g.name : "", "t");
     CHECK_INT(r.g.pos.line, 5);
-    mm_free(&r);
+    imp_read_free(&r);
 }
 
 /* Subgraphs flatten: edges to one reach its first node, edges from one leave its last. */
 static void test_subgraphs(void)
 {
-    struct mm r;
+    struct imp_read r;
     read_mm(&r, "flowchart LR\n"
                 "start --> group1\n"
                 "subgraph group1 [Group one]\n"
@@ -266,44 +238,44 @@ static void test_subgraphs(void)
         CHECK_STR(r.g.nodes[r.g.edges[2].from].name, "z");
     }
     check_finding(&r, "mermaid-subgraph", 3, 1);
-    const struct ff_diag *d = finding(&r, "mermaid-style-ignored");
+    const struct ff_diag *d = imp_finding(&r, "mermaid-style-ignored");
     CHECK(d != NULL);
     size_t styles = 0;
     for (size_t i = 0; i < r.d.n; i++)
         styles += !strcmp(r.d.v[i].code, "mermaid-style-ignored");
     CHECK_INT(styles, 5); /* classDef, class (with :::), style, click, linkStyle */
     CHECK_INT(r.d.nerrors, 0);
-    mm_free(&r);
+    imp_read_free(&r);
 }
 
 /* accTitle names the chart; accDescr (one line or a block) is skipped. */
 static void test_accessibility(void)
 {
-    struct mm r;
+    struct imp_read r;
     read_mm(&r, "flowchart TD\n  accTitle: Fix the boiler\n  accDescr {\n  many lines\n  }\n"
                 "  accDescr: one line\n  accTitleX --> b\n");
     CHECK_INT(r.err, FF_OK);
     CHECK_STR(r.g.title ? r.g.title : "", "Fix the boiler");
     CHECK_INT(r.g.nnodes, 2);
-    mm_free(&r);
+    imp_read_free(&r);
 }
 
 /* Our marks: a node mark gives the chart id; a mark whose id holds '{' (found by the
  * fuzzer: it once read past its line) is taken without data. */
 static void test_marks(void)
 {
-    struct mm r;
+    struct imp_read r;
     read_mm(&r, "flowchart TD\n  a_1[A] --> b\n  %% ff-node a_1 id=a.1 ff-step {\"at\":0}\n"
                 "  %% ff-node b{x ff-end\n  %% ff-edge {\"id\":\"y\"}\n");
     CHECK_INT(r.err, FF_OK);
-    const struct ff_imp_node *n = node(&r, "a.1");
+    const struct ff_imp_node *n = imp_node(&r, "a.1");
     if (n) {
         CHECK_STR(n->hint ? n->hint : "", "ff-step");
         CHECK_STR(n->extra ? n->extra : "", "{\"at\":0}");
     }
     if (r.g.nedges == 1)
         CHECK_STR(r.g.edges[0].extra ? r.g.edges[0].extra : "", "{\"id\":\"y\"}");
-    mm_free(&r);
+    imp_read_free(&r);
 }
 
 /* Refusals: the code and the position of the first error. */
@@ -329,7 +301,7 @@ static void test_refused(void)
         {"flowchart TD\n  a[\xff]\n", FF_EPARSE, "mermaid-encoding", 2, 5},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        struct mm r;
+        struct imp_read r;
         read_mm(&r, cases[i].src);
         CHECK_MSG(r.err == cases[i].err, cases[i].src);
         CHECK_MSG(r.d.nerrors > 0, cases[i].src);
@@ -338,7 +310,7 @@ static void test_refused(void)
             CHECK_MSG(r.d.v[0].pos.line == cases[i].line && r.d.v[0].pos.col == cases[i].col,
                       cases[i].src);
         }
-        mm_free(&r);
+        imp_read_free(&r);
     }
 }
 
@@ -368,20 +340,20 @@ static char *repeat(enum rep what, size_t n, size_t *len)
 static void test_bounds(void)
 {
     size_t len = 0;
-    struct mm r;
+    struct imp_read r;
     char *big = repeat(REP_EDGES, 12000, &len);
     if (big) {
         read_mm(&r, big);
         CHECK_INT(r.err, FF_ELIMIT);
-        CHECK(finding(&r, "mermaid-limit") != NULL);
-        mm_free(&r);
+        CHECK(imp_finding(&r, "mermaid-limit") != NULL);
+        imp_read_free(&r);
         free(big);
     }
     char *deep = repeat(REP_SUBGRAPHS, 100, &len);
     if (deep) {
         read_mm(&r, deep);
         CHECK_INT(r.err, FF_ELIMIT);
-        mm_free(&r);
+        imp_read_free(&r);
         free(deep);
     }
     char *huge = malloc(2u * 1024u * 1024u);
@@ -393,19 +365,19 @@ static void test_bounds(void)
         ff_diags_init(&r.d);
         r.err = ff_imp_read_mermaid(huge, 2u * 1024u * 1024u, "t.mmd", &r.d, &r.g);
         CHECK_INT(r.err, FF_ELIMIT);
-        mm_free(&r);
+        imp_read_free(&r);
         memset(&r, 0, sizeof r);
         ff_diags_init(&r.d);
         r.err = ff_imp_read_mermaid(huge, 10000, "t.mmd", &r.d, &r.g);
         CHECK_INT(r.err, FF_ELIMIT); /* a label longer than 4096 bytes */
-        mm_free(&r);
+        imp_read_free(&r);
         free(huge);
     }
     char *fan = repeat(REP_AMPERSANDS, 70, &len);
     if (fan) {
         read_mm(&r, fan);
         CHECK_INT(r.err, FF_ELIMIT);
-        mm_free(&r);
+        imp_read_free(&r);
         free(fan);
     }
 }
