@@ -14,27 +14,21 @@
         (uint8_t)((v) >> 16), (uint8_t)((v) >> 8), (uint8_t)(v), 255                               \
     }
 
+/* The colours of the normal theme; larger text uses them too, only its text is bigger. */
+#define NORMAL_PALETTE                                                                             \
+    .bg = RGB(0xF5F5F0), .text = RGB(0x1A1A1A), .surface = RGB(0xFFFFFF),                          \
+    .primary = RGB(0x0B5CAD), .on_primary = RGB(0xFFFFFF), .pressed = RGB(0x083F78),               \
+    .on_pressed = RGB(0xFFFFFF), .control = RGB(0xE4E7EB), .on_control = RGB(0x1A1A1A),            \
+    .placeholder = RGB(0x575F69), .toast = RGB(0x222222), .on_toast = RGB(0xFFFFFF),               \
+    .border = RGB(0x5F6670), .focus = RGB(0x9A4A00), .scrim = {0, 0, 0, 140}
+
 static const struct ui_theme themes[UI_THEME_COUNT] = {
     [UI_THEME_NORMAL] =
         {
             .name = "normal",
             .min_contrast = 4.5,
             .text_scale = 1.0,
-            .bg = RGB(0xF5F5F0),
-            .text = RGB(0x1A1A1A),
-            .surface = RGB(0xFFFFFF),
-            .primary = RGB(0x0B5CAD),
-            .on_primary = RGB(0xFFFFFF),
-            .pressed = RGB(0x083F78),
-            .on_pressed = RGB(0xFFFFFF),
-            .control = RGB(0xE4E7EB),
-            .on_control = RGB(0x1A1A1A),
-            .placeholder = RGB(0x575F69),
-            .toast = RGB(0x222222),
-            .on_toast = RGB(0xFFFFFF),
-            .border = RGB(0x5F6670),
-            .focus = RGB(0x9A4A00),
-            .scrim = {0, 0, 0, 140},
+            NORMAL_PALETTE,
         },
     [UI_THEME_HIGH_CONTRAST] =
         {
@@ -62,21 +56,7 @@ static const struct ui_theme themes[UI_THEME_COUNT] = {
             .name = "large-text",
             .min_contrast = 4.5,
             .text_scale = 1.5,
-            .bg = RGB(0xF5F5F0),
-            .text = RGB(0x1A1A1A),
-            .surface = RGB(0xFFFFFF),
-            .primary = RGB(0x0B5CAD),
-            .on_primary = RGB(0xFFFFFF),
-            .pressed = RGB(0x083F78),
-            .on_pressed = RGB(0xFFFFFF),
-            .control = RGB(0xE4E7EB),
-            .on_control = RGB(0x1A1A1A),
-            .placeholder = RGB(0x575F69),
-            .toast = RGB(0x222222),
-            .on_toast = RGB(0xFFFFFF),
-            .border = RGB(0x5F6670),
-            .focus = RGB(0x9A4A00),
-            .scrim = {0, 0, 0, 140},
+            NORMAL_PALETTE,
         },
 };
 
