@@ -448,7 +448,7 @@ enum ff_err srv_store_restore(struct srv_store *st, const char *from_path)
     if (!st->ops->restore)
         return srv_store__fail(st, FF_ESTATE,
                                "restore: PostgreSQL keeps its own tools (pg_restore)");
-    int64_t epoch;
+    int64_t epoch = 0;
     enum ff_err e = st->ops->restore(st, from_path);
     if (!e && !(e = srv_store__new_epoch(st, &epoch)))
         e = st->ops->meta_put(st, "epoch", epoch, true);

@@ -478,16 +478,16 @@ static enum ff_err lite_stats(struct srv_store *st, struct srv_stats *out)
     return done(q, e);
 }
 
-/* Copies all of src into dst with the backup API (pages in steps, so a writer of src is
- * held back only for one step at a time; a write to src restarts the copy). */
+/* Copies all of src into dst with the backup API in one step: one read transaction on src,
+ * so the copy is one consistent snapshot; in WAL mode writers go on meanwhile (copying in
+ * small steps would restart at every write of another connection and might never end). */
 static int copy_db(sqlite3 *dst, sqlite3 *src)
 {
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
     if (!b)
         return sqlite3_errcode(dst);
     int rc;
-    while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
-           rc == SQLITE_LOCKED)
+    while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
         sqlite3_sleep(5);
     int fin = sqlite3_backup_finish(b);
     return rc == SQLITE_DONE ? fin : rc;

@@ -463,6 +463,61 @@ static void t_backup(struct srv_store *st, const char *dir)
     CHECK_INT(head1, head0 + 1); /* unchanged by the refused restore */
 }
 
+/* ---- several instances deciding one key at once ---- */
+
+#define DECIDERS 4
+
+struct decider {
+    const char *url, *key, *device;
+    int seq;
+    bool taken;
+    int failures;
+    char why[256];
+};
+
+static void *decide_once(void *arg)
+{
+    struct decider *d = arg;
+    struct srv_store *st;
+    if (srv_store_open(d->url, &st, d->why, sizeof d->why)) {
+        d->failures++;
+        return NULL;
+    }
+    struct evbuf b;
+    mkev(&b, d->device, d->seq, "visit.confirmed", "race-visit", 50 + (uint64_t)d->seq);
+    if (srv_store_decide(st, d->key, d->device, &b.p, 1, &d->taken)) {
+        snprintf(d->why, sizeof d->why, "%s", srv_store_errmsg(st));
+        d->failures++;
+    }
+    srv_store_close(st);
+    return NULL;
+}
+
+static void t_decide_race(struct srv_store *st, const char *url)
+{
+    char srv[FF_EVENT_ID_MAX + 1], key[128];
+    snprintf(srv, sizeof srv, "%s", id_of("server-race"));
+    snprintf(key, sizeof key, "visit:%s", id_of("race"));
+    CHECK_INT(srv_store_device_ensure_server(st, srv), FF_OK);
+    struct decider d[DECIDERS];
+    pthread_t th[DECIDERS];
+    for (int i = 0; i < DECIDERS; i++) {
+        /* every instance proposes seq 1: whoever wins, the device's log stays gapless */
+        d[i] = (struct decider){.url = url, .key = key, .device = srv, .seq = 1};
+        CHECK(pthread_create(&th[i], NULL, decide_once, &d[i]) == 0);
+    }
+    int taken = 0;
+    for (int i = 0; i < DECIDERS; i++) {
+        pthread_join(th[i], NULL);
+        CHECK_MSG(d[i].failures == 0, d[i].why);
+        taken += d[i].taken;
+    }
+    CHECK_INT(taken, 1);
+    struct srv_device dev;
+    CHECK_INT(srv_store_device_get(st, srv, &dev), FF_OK);
+    CHECK_INT(dev.acked_seq, 1);
+}
+
 /* ---- out-of-order commits ---- */
 
 #define WRITERS 4
@@ -526,8 +581,11 @@ static int see(void *ctx, int64_t gseq, const char *line, size_t len)
     return 0;
 }
 
-static void t_concurrent(struct srv_store *st, const char *url)
+static void t_concurrent(struct srv_store *st, const char *url, const char *dir)
 {
+    char copy[4200];
+    snprintf(copy, sizeof copy, "%s/online.db", dir);
+    const char *backup = srv_store_is_sqlite(st) ? copy : NULL;
     int64_t start;
     CHECK_INT(srv_store_head(st, &start), FF_OK);
     static struct writer w[WRITERS];
@@ -555,6 +613,10 @@ static void t_concurrent(struct srv_store *st, const char *url)
             break;
         }
         CHECK(next == s.last);
+        if (backup && s.n > total / 2) { /* online, while the writers go on */
+            CHECK_MSG(srv_store_backup(st, backup) == FF_OK, srv_store_errmsg(st));
+            backup = NULL;
+        }
         if (!more)
             nanosleep(&(struct timespec){0, 200000}, NULL);
     }
@@ -567,6 +629,19 @@ static void t_concurrent(struct srv_store *st, const char *url)
     CHECK_INT(s.gaps, 0);
     CHECK_INT(s.out_of_order, 0);
     CHECK_INT(s.last, start + total);
+    if (!srv_store_is_sqlite(st))
+        return;
+    /* the online copy is one consistent snapshot: a gapless prefix of the log */
+    char u[4300], why[256] = "";
+    snprintf(u, sizeof u, "sqlite:%s", copy);
+    struct srv_store *b = NULL;
+    CHECK_MSG(srv_store_open(u, &b, why, sizeof why) == FF_OK, why);
+    struct srv_stats bs;
+    if (b && srv_store_stats(b, &bs) == FF_OK) {
+        CHECK_INT(bs.events, bs.head);
+        CHECK(bs.head > start + total / 2 - 7 && bs.head <= start + total);
+    }
+    srv_store_close(b);
 }
 
 static void suite(const char *name, const char *url, const char *dir)
@@ -592,8 +667,33 @@ static void suite(const char *name, const char *url, const char *dir)
     t_decide(st, st2);
     t_replace_stats(st);
     t_backup(st, dir);
-    t_concurrent(st, url);
+    t_decide_race(st, url);
+    t_concurrent(st, url, dir);
     srv_store_close(st2);
+    srv_store_close(st);
+}
+
+/* A restart breaks the open connection: calls fail with FF_EDB (no reconnect); a new handle
+ * finds everything committed. */
+static void t_pg_restart(const char *url, const char *pgdir)
+{
+    struct srv_store *st = NULL;
+    char why[256] = "", cmd[8192];
+    CHECK_MSG(srv_store_open(url, &st, why, sizeof why) == FF_OK, why);
+    if (!st)
+        return;
+    int64_t h0 = -1, h1 = -2;
+    CHECK_INT(srv_store_head(st, &h0), FF_OK);
+    snprintf(cmd, sizeof cmd, "%s restart '%s' >/dev/null", ff_test_src("tests/tools/pg_temp.sh"),
+             pgdir);
+    CHECK(system(cmd) == 0);
+    CHECK_INT(srv_store_head(st, &h1), FF_EDB);
+    CHECK(strstr(srv_store_errmsg(st), "postgresql") != NULL);
+    srv_store_close(st);
+    CHECK_MSG(srv_store_open(url, &st, why, sizeof why) == FF_OK, why);
+    if (st)
+        CHECK_INT(srv_store_head(st, &h1), FF_OK);
+    CHECK_INT(h1, h0);
     srv_store_close(st);
 }
 
@@ -639,6 +739,7 @@ int main(void)
         snprintf(pgdir, sizeof pgdir, "%s/pg", ff_test_tmpdir());
         if (pg_start(pgdir, url, sizeof url)) {
             suite("postgresql", url, dir);
+            t_pg_restart(url, pgdir);
         } else {
             /* the PostgreSQL half must run: no cluster is a failure, with the reason */
             fprintf(stderr, "pg_temp.sh: %s\n", url);
