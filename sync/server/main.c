@@ -20,7 +20,7 @@
 static const char USAGE[] =
     "usage: fieldflow-server [serve] [--config FILE] [--listen HOST:PORT] [--db URL]\n"
     "                        [--data DIR] [--cert FILE --key FILE] [--instance NAME]\n"
-    "                        [--threads N]\n"
+    "                        [--threads N] [--access-ttl SECONDS]\n"
     "       fieldflow-server enrol-code [--db URL] --kind kiosk|engineer|desk [--site S]\n"
     "                        [--engineer E] [--ttl SECONDS]\n"
     "       fieldflow-server revoke [--db URL] DEVICE\n"

@@ -93,7 +93,7 @@ void srv_api_enrol(struct srv_server *s, struct srv_call *c, struct srv_reply *r
     struct srv_tokens tok;
     e = srv_store_enrol(st, hash, now, req.device_id, req.name, &dev);
     if (!e)
-        e = srv_auth_issue(st, dev.id, now, &tok);
+        e = srv_auth_issue(st, dev.id, now, s->cfg.access_ttl * INT64_C(1000), &tok);
     srv_pool_put(&s->pool, st, e == FF_EDB);
     if (e == FF_ENOTFOUND) {
         srv_rate_count(s->auth_rate, c->addr, now);
@@ -144,7 +144,7 @@ void srv_api_token(struct srv_server *s, struct srv_call *c, struct srv_reply *r
     const char *code = NULL;
     e = srv_auth_check(st, req.refresh_token, true, now, &dev, &code);
     if (!e)
-        e = srv_auth_issue(st, dev.id, now, &tok);
+        e = srv_auth_issue(st, dev.id, now, s->cfg.access_ttl * INT64_C(1000), &tok);
     if (!e) {
         uint8_t old[32];
         srv_auth_token_hash(req.refresh_token, old);

@@ -79,14 +79,14 @@ static enum ff_err token_new(char text[SRV_TOKEN_TEXT], uint8_t hash[32])
 }
 
 enum ff_err srv_auth_issue(struct srv_store *st, const char *device, int64_t now_ms,
-                           struct srv_tokens *out)
+                           int64_t access_ms, struct srv_tokens *out)
 {
     memset(out, 0, sizeof *out);
     uint8_t ah[32], rh[32];
     enum ff_err e = token_new(out->access, ah);
     if (!e)
         e = token_new(out->refresh, rh);
-    out->access_expires = now_ms + SRV_ACCESS_MS;
+    out->access_expires = now_ms + access_ms;
     out->refresh_expires = now_ms + SRV_REFRESH_MS;
     if (!e)
         e = srv_store_token_add(st, rh, true, device, out->refresh_expires);

@@ -27,13 +27,14 @@ enum ff_err srv_auth_code_new(char code[12], uint8_t hash[32]);
 void srv_auth_code_hash(const char *typed, uint8_t hash[32]);
 void srv_auth_token_hash(const char *token, uint8_t hash[32]);
 
-/* A fresh access and refresh token pair stored for device; the texts go to the device. */
+/* A fresh access (living access_ms) and refresh token pair stored for device; the texts go
+ * to the device. */
 struct srv_tokens {
     char access[SRV_TOKEN_TEXT], refresh[SRV_TOKEN_TEXT];
     int64_t access_expires, refresh_expires;
 };
 enum ff_err srv_auth_issue(struct srv_store *st, const char *device, int64_t now_ms,
-                           struct srv_tokens *out);
+                           int64_t access_ms, struct srv_tokens *out);
 
 /* Checks a token (access, or refresh when refresh is true). FF_OK with *dev filled; else
  * *code is the protocol's 401 code (token_missing, token_invalid, token_expired,

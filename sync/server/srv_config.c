@@ -14,6 +14,7 @@ void srv_config_defaults(struct srv_config *c)
     snprintf(c->host, sizeof c->host, "127.0.0.1");
     c->port = 8443;
     c->threads = 8;
+    c->access_ttl = 3600;
     snprintf(c->instance, sizeof c->instance, "main");
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
@@ -93,6 +94,14 @@ enum ff_err srv_config_set(struct srv_config *c, const char *key, const char *va
             return FF_EINVALID;
         }
         c->threads = (int)n;
+        return FF_OK;
+    }
+    if (!strcmp(key, "access-ttl")) {
+        if (!number(value, 1, 24 * 3600, &n)) {
+            snprintf(why, why_len, "access-ttl: want 1 to 86400 seconds, got '%s'", value);
+            return FF_EINVALID;
+        }
+        c->access_ttl = (int)n;
         return FF_OK;
     }
     snprintf(why, why_len, "unknown setting '%s'", key);

@@ -19,12 +19,13 @@ struct srv_config {
     char key[SRV_PATH_MAX];
     char instance[SRV_NAME_MAX + 1]; /* this instance's name */
     int threads;                     /* worker threads and store connections */
+    int access_ttl;                  /* seconds an access token lives (tests shorten it) */
 };
 
 /* Defaults: 127.0.0.1:8443, data $XDG_STATE_HOME/fieldflow-server (or
  * ~/.local/state/fieldflow-server), instance "main", 8 threads. */
 void srv_config_defaults(struct srv_config *c);
-/* One setting by its key (listen, db, data, cert, key, instance, threads).
+/* One setting by its key (listen, db, data, cert, key, instance, threads, access-ttl).
  * FF_ENOTFOUND for an unknown key, FF_EINVALID for a bad value; why says which. */
 enum ff_err srv_config_set(struct srv_config *c, const char *key, const char *value, char *why,
                            size_t why_len);
