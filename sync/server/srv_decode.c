@@ -203,6 +203,8 @@ static enum ff_err push_head(const char *head, size_t len, size_t lines, struct 
         return e;
     }
     e = get_str(j, "device", true, out->device, sizeof out->device, err);
+    if (!e && !ff_event_id_valid(out->device))
+        e = refuse(err, FF_EPARSE, "bad_json", "device", "must be [A-Za-z0-9._-]{1,64}");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "count");
     if (!e && (!cJSON_IsNumber(c) || c->valuedouble != (double)lines))
         e = refuse(err, FF_EPARSE, "bad_json", "count", "differs from the event lines sent");

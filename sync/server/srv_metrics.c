@@ -89,7 +89,7 @@ struct text {
     bool full;
 };
 
-static void put(struct text *t, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void put(struct text *t, const char *fmt, ...)
 {
     if (t->full)
         return;
