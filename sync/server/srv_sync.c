@@ -124,9 +124,10 @@ static enum ff_err store_push(struct srv_server *s, const char *device, struct s
     } else if (!e) {
         struct srv_device d;
         e = srv_store_device_get(st, device, &d);
-        *acked = d.acked_seq;
-        if (!e)
+        if (!e) {
+            *acked = d.acked_seq;
             e = srv_store_head(st, checkpoint);
+        }
     }
     if (!e && flag)
         e = srv_store_flag(st, device);
