@@ -21,9 +21,9 @@
 #define MAX_DEPTH 8               /* nesting of objects/arrays inside an event */
 #define MAX_MS 9007199254740991LL /* 2^53 - 1: exact in a JSON number */
 #define NO_LIMIT MAX_MS
-#define SCAN_DEPTH 32  /* nesting the scanner follows (the payload's own cap is MAX_DEPTH) */
-#define NUMBER_MAX 63  /* characters of one number: cJSON 1.7.15 reads no more */
-#define SMALL_OBJECT 8 /* objects up to this many keys are checked for duplicates pairwise */
+#define SCAN_DEPTH 32      /* nesting the scanner follows (the payload's own cap is MAX_DEPTH) */
+#define NUMBER_MAX 63      /* characters of one number: cJSON 1.7.15 reads no more */
+#define SMALL_OBJECT 8     /* objects up to this many keys are checked for duplicates pairwise */
 #define ALTERNATIVES_MAX 5 /* slots a visit request may rank after its own */
 
 enum kind {

@@ -525,7 +525,7 @@ static enum ff_err sql_read(struct ff_store *s, enum ff_read what, const struct 
         return json_result(s, bound(s, S_VISIT, a, 1), out);
     case FF_READ_SLOTS:
         return json_result(s, bound(s, S_ENGINEER_SLOTS, a, 1), out);
-    case FF_READ_ENGINEER_VISITS:
+    case FF_READ_BOOKED:
         return json_result(s, bound(s, S_ENGINEER_VISITS, a, 3), out);
     case FF_READ_TIME_LIMITS:
         return json_result(s, bound(s, S_TIME_LIMITS_DUE, a, 2), out);

@@ -46,15 +46,14 @@ enum ff_err ff_store_engineer_visits(struct ff_store *s, const char *engineer_id
 {
     *out = NULL;
     enum ff_err e = need_id(s, "engineer id", engineer_id);
-    return e ? e : ff_store__read(s, FF_READ_ENGINEER_VISITS, out, "sii", engineer_id, from, to);
+    return e ? e : ff_store__read(s, FF_READ_BOOKED, out, "sii", engineer_id, from, to);
 }
 
 enum ff_err ff_store_time_limits_due(struct ff_store *s, int64_t now_ms, int limit, char **out)
 {
     *out = NULL;
     if (limit < 1 || limit > MAX_DUE)
-        return ff_store__fail(s, FF_EINVAL, "time limits: limit %d, must be 1..%d", limit,
-                              MAX_DUE);
+        return ff_store__fail(s, FF_EINVAL, "time limits: limit %d, must be 1..%d", limit, MAX_DUE);
     return ff_store__read(s, FF_READ_TIME_LIMITS, out, "ii", now_ms, (int64_t)limit);
 }
 
