@@ -129,9 +129,11 @@ static const char *str(const cJSON *o, const char *key)
     return cJSON_IsString(j) ? j->valuestring : "";
 }
 
-/* Reads a fold document into *out (cJSON_Delete); e is the read's result. */
-static enum ff_err parsed(struct srv_rules *r, enum ff_err e, char *doc, cJSON **out)
+/* Reads the fold document *doc (freed here) into *out (cJSON_Delete); e is the read's result. */
+static enum ff_err parsed(struct srv_rules *r, enum ff_err e, char **docp, cJSON **out)
 {
+    char *doc = *docp;
+    *docp = NULL;
     *out = NULL;
     if (e) {
         ff_free(doc);
@@ -166,7 +168,7 @@ static enum ff_err slot_free(struct srv_rules *r, const struct rules_request *q,
     char *doc = NULL;
     cJSON *visits;
     enum ff_err e = parsed(r, ff_store_engineer_visits(r->fold, q->engineer, c.start, c.end, &doc),
-                           doc, &visits);
+                           &doc, &visits);
     if (e)
         return e;
     *free = true;
@@ -185,7 +187,7 @@ static enum ff_err choose(struct srv_rules *r, const struct rules_request *q, st
 {
     char *doc = NULL;
     cJSON *slots;
-    enum ff_err e = parsed(r, ff_store_engineer_slots(r->fold, q->engineer, &doc), doc, &slots);
+    enum ff_err e = parsed(r, ff_store_engineer_slots(r->fold, q->engineer, &doc), &doc, &slots);
     bool any_within = false;
     for (int i = 0; !e && i < q->n_choices; i++) {
         bool within, free;
@@ -214,7 +216,7 @@ static enum ff_err decide_request(struct srv_rules *r, const struct rules_reques
     char *doc = NULL;
     cJSON *visit;
     *done = true;
-    enum ff_err e = parsed(r, ff_store_visit_get(r->fold, q->visit, &doc), doc, &visit);
+    enum ff_err e = parsed(r, ff_store_visit_get(r->fold, q->visit, &doc), &doc, &visit);
     if (e == FF_ENOTFOUND)
         return FF_OK;
     if (e)
@@ -271,7 +273,7 @@ enum ff_err rules_check_limits(struct srv_rules *r, bool *progress)
     char *doc = NULL;
     cJSON *due;
     enum ff_err e =
-        parsed(r, ff_store_time_limits_due(r->fold, r->now_ms, DUE_PER_CHECK, &doc), doc, &due);
+        parsed(r, ff_store_time_limits_due(r->fold, r->now_ms, DUE_PER_CHECK, &doc), &doc, &due);
     if (e)
         return e;
     int n = 0;
