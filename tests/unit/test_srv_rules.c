@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -25,18 +26,33 @@
 
 #define T0 1796000000000LL /* 2026-11-30: in the past, so no store refuses it as ahead */
 #define HOUR 3600000LL
-#define ENG "eng-1"
 
 static char dir[4096];
+static char pg_url[4200]; /* "": scenarios on SQLite files, else all on this database */
 static char url[4200];
 static int db_no;
+static char tag[16]; /* "-<pid>s<N>": this scenario's ids, unique in a database used before */
 
-/* A fresh global log for one scenario. */
+/* id with this scenario's tag (a few live at once). */
+static const char *T(const char *id)
+{
+    static char buf[8][FF_EVENT_ID_MAX + 1];
+    static int i;
+    i = (i + 1) % 8;
+    snprintf(buf[i], sizeof buf[i], "%s%s", id, tag);
+    return buf[i];
+}
+
+/* A fresh global log for one scenario (on PostgreSQL: the same one, new ids). */
 static struct srv_store *new_log(void)
 {
     char why[256] = "";
     struct srv_store *st = NULL;
-    snprintf(url, sizeof url, "sqlite:%s/server-%d.db", dir, ++db_no);
+    snprintf(tag, sizeof tag, "-%xs%d", (unsigned)getpid() & 0xffffu, ++db_no);
+    if (pg_url[0])
+        snprintf(url, sizeof url, "%s", pg_url);
+    else
+        snprintf(url, sizeof url, "sqlite:%s/server-%d.db", dir, db_no);
     CHECK_MSG(srv_store_open(url, &st, why, sizeof why) == FF_OK, why);
     return st;
 }
@@ -45,8 +61,8 @@ static struct srv_rules *rules(const char *instance)
 {
     char why[256] = "", path[4300];
     struct srv_rules *r = NULL;
-    snprintf(path, sizeof path, "%s/fold-%d-%s.db", dir, db_no, instance);
-    CHECK_MSG(srv_rules_open(url, path, instance, &r, why, sizeof why) == FF_OK, why);
+    snprintf(path, sizeof path, "%s/fold-%s%s.db", dir, instance, tag);
+    CHECK_MSG(srv_rules_open(url, path, T(instance), &r, why, sizeof why) == FF_OK, why);
     return r;
 }
 
@@ -84,12 +100,13 @@ struct dev {
     int64_t sent;
 };
 
-static void dev_open(struct dev *d, struct srv_store *st, const char *id)
+static void dev_open(struct dev *d, struct srv_store *st, const char *name)
 {
-    char path[4300];
+    char path[4300], id[FF_EVENT_ID_MAX + 1];
+    snprintf(id, sizeof id, "%s", T(name));
     uint8_t h[32] = {0};
     struct srv_device sd;
-    snprintf(path, sizeof path, "%s/%s-%d.db", dir, id, db_no);
+    snprintf(path, sizeof path, "%s/%s.db", dir, id);
     struct ff_store_opts o = {.path = path, .device = id};
     CHECK_INT(ff_store_open(&o, &d->s), FF_OK);
     ff_store_set_clock(d->s, fake_clock, &dev_now);
@@ -99,10 +116,22 @@ static void dev_open(struct dev *d, struct srv_store *st, const char *id)
     CHECK_INT(srv_store_enrol(st, h, T0, id, id, &sd), FF_OK);
 }
 
+/* Appends an event on entity T(id); "%T" in payload stands for the tag. */
 static void append(struct dev *d, const char *type, const char *id, const char *payload)
 {
+    char p[1024];
+    size_t o = 0;
+    for (const char *c = payload; *c && o + sizeof tag < sizeof p; c++) {
+        if (c[0] == '%' && c[1] == 'T') {
+            o += (size_t)snprintf(p + o, sizeof p - o, "%s", tag);
+            c++;
+        } else {
+            p[o++] = *c;
+        }
+    }
+    p[o] = '\0';
     dev_now += 1000;
-    enum ff_err e = ff_store_append(d->s, type, id, payload, NULL);
+    enum ff_err e = ff_store_append(d->s, type, T(id), p, NULL);
     CHECK_MSG(e == FF_OK, ff_store_errmsg(d->s));
 }
 
@@ -178,14 +207,18 @@ static char *log_lines(struct srv_store *st)
     return t.buf;
 }
 
-/* Counts lines of `type` on entity id (NULL: any) in the log. */
+/* Counts lines of `type` on entity T(id) (NULL: any of this scenario) in the log. */
 static int count_type(const char *lines, const char *type, const char *id)
 {
     int n = 0;
+    const char *want = id ? T(id) : NULL;
     for (const char *l = lines; *l;) {
         const char *nl = strchr(l, '\n');
         cJSON *j = cJSON_ParseWithLength(l, (size_t)(nl - l));
-        if (!strcmp(pstr(j, "type"), type) && (!id || !strcmp(pstr(j, "entity_id"), id)))
+        const char *e = pstr(j, "entity_id");
+        size_t el = strlen(e), tl = strlen(tag);
+        bool mine = want ? !strcmp(e, want) : el >= tl && !strcmp(e + el - tl, tag);
+        if (!strcmp(pstr(j, "type"), type) && mine)
             n++;
         cJSON_Delete(j);
         l = nl + 1;
@@ -197,7 +230,7 @@ static int count_type(const char *lines, const char *type, const char *id)
 static void visit_is(struct srv_rules *r, const char *id, const char *status, int64_t start)
 {
     char *doc = NULL;
-    CHECK_INT(ff_store_visit_get(srv_rules_store(r), id, &doc), FF_OK);
+    CHECK_INT(ff_store_visit_get(srv_rules_store(r), T(id), &doc), FF_OK);
     cJSON *v = cJSON_Parse(doc);
     CHECK_STR(pstr(v, "status"), status);
     if (start)
@@ -223,8 +256,8 @@ static void dump_equals_device(struct srv_store *st, struct srv_rules *r, const 
 {
     char path[4300];
     struct ff_store *d = NULL;
-    snprintf(path, sizeof path, "%s/%s-%d.db", dir, name, db_no);
-    struct ff_store_opts o = {.path = path, .device = name};
+    snprintf(path, sizeof path, "%s/%s%s.db", dir, name, tag);
+    struct ff_store_opts o = {.path = path, .device = T(name)};
     CHECK_INT(ff_store_open(&o, &d), FF_OK);
     char *lines = log_lines(st);
     CHECK_INT(ff_store_begin(d), FF_OK);
@@ -248,17 +281,17 @@ static void availability(struct dev *d, int64_t from, int64_t to)
     char p[128];
     snprintf(p, sizeof p, "{\"slots\":[{\"start\":%lld,\"end\":%lld}]}", (long long)from,
              (long long)to);
-    append(d, "engineer.availability_published", ENG, p);
+    append(d, "engineer.availability_published", "eng", p);
 }
 
 /* A visit request for [start, start + 1 h), then alternatives given as start times. */
 static void request(struct dev *d, const char *visit, int64_t start, const int64_t *alt, int n)
 {
     char p[512];
-    int o =
-        snprintf(p, sizeof p,
-                 "{\"case_id\":\"case-%s\",\"engineer_id\":\"" ENG "\",\"start\":%lld,\"end\":%lld",
-                 visit, (long long)start, (long long)(start + HOUR));
+    int o = snprintf(p, sizeof p,
+                     "{\"case_id\":\"case-%s%%T\",\"engineer_id\":\"eng%%T\",\"start\":%lld,"
+                     "\"end\":%lld",
+                     visit, (long long)start, (long long)(start + HOUR));
     for (int i = 0; i < n; i++)
         o += snprintf(p + o, sizeof p - (size_t)o, "%s{\"start\":%lld,\"end\":%lld}",
                       i ? "," : ",\"alternatives\":[", (long long)alt[i],
@@ -424,11 +457,13 @@ static void test_two_instances(bool threads)
         visit_is(a, v, m[i].got ? "confirmed" : "rejected", m[i].got);
         visit_is(b, v, m[i].got ? "confirmed" : "rejected", m[i].got);
     }
-    for (const char *l = lines; (l = strstr(l, "\"device\":\"server-")); l++)
-        if (l[17] == 'a')
-            by_a++;
-        else
-            by_b++;
+    char dev_a[96], dev_b[96];
+    snprintf(dev_a, sizeof dev_a, "\"device\":\"server-%s\"", T("a"));
+    snprintf(dev_b, sizeof dev_b, "\"device\":\"server-%s\"", T("b"));
+    for (const char *l = lines; (l = strstr(l, dev_a)); l++)
+        by_a++;
+    for (const char *l = lines; (l = strstr(l, dev_b)); l++)
+        by_b++;
     CHECK_INT(by_a + by_b, N_REQ);
     printf("two instances (%s): a decided %d, b %d; %d + %d steps\n",
            threads ? "threads" : "interleaved", by_a, by_b, ra.steps, rb.steps);
@@ -491,7 +526,7 @@ static void test_time_limit(void)
     CHECK(strstr(lines, p));
     free(lines);
     char *doc = NULL;
-    CHECK_INT(ff_store_case_detail(srv_rules_store(a), "c-late", &doc), FF_OK);
+    CHECK_INT(ff_store_case_detail(srv_rules_store(a), T("c-late"), &doc), FF_OK);
     CHECK(doc && strstr(doc, "\"escalation_level\":1") && strstr(doc, "\"time_limit_breached\":1"));
     ff_free(doc);
     settle(b, T0 + 6 * HOUR); /* the later one passes on the other instance */
@@ -530,7 +565,7 @@ static void test_erasure(void)
            "\"email\":\"zq@example.org\",\"address\":\"Vejlevej 77\"}");
     append(&k, "case.created", "c-1",
            "{\"touchpoint\":\"kiosk\",\"request_type\":\"service_request\","
-           "\"customer_id\":\"cu-1\",\"description\":\"Quixotemarsh boiler leaks\"}");
+           "\"customer_id\":\"cu-1%T\",\"description\":\"Quixotemarsh boiler leaks\"}");
     append(&k, "case.note_added", "c-1", "{\"text\":\"ring Zelda Quixotemarsh\"}");
     append(&k, "customer.created", "cu-2", "{\"name\":\"Other Keepname\"}");
     push(st, &k);
@@ -552,6 +587,8 @@ static void test_erasure(void)
     srv_rules_close(r);
     ff_store_close(k.s);
     srv_store_close(st);
+    if (pg_url[0])
+        return; /* PostgreSQL's files: old row versions stay until VACUUM (not ours to run) */
     char wal[4400];
     snprintf(wal, sizeof wal, "%s-wal", path);
     const char *values[] = {"Quixotemarsh", "1239 8765", "Vejlevej", "zq@example"};
@@ -585,7 +622,7 @@ static void test_restart(void)
     visit_is(r, "v2", "rejected", 0);
     visit_is(r, "v3", "confirmed", T0 + HOUR);
     struct srv_device me;
-    CHECK_INT(srv_store_device_get(st, "server-a", &me), FF_OK);
+    CHECK_INT(srv_store_device_get(st, T("server-a"), &me), FF_OK);
     CHECK_INT(me.acked_seq, 3);
     char *v = NULL;
     CHECK_INT(ff_store_meta_get(srv_rules_store(r), "srv.cursor", &v), FF_OK);
@@ -611,10 +648,8 @@ static void test_open_refusals(void)
     srv_rules_close(NULL);
 }
 
-int main(void)
+static void suite(void)
 {
-    snprintf(dir, sizeof dir, "%s", ff_test_tmpdir());
-    test_open_refusals();
     test_double_booking(true);
     test_double_booking(false);
     test_two_instances(false);
@@ -622,5 +657,45 @@ int main(void)
     test_time_limit();
     test_erasure();
     test_restart();
+}
+
+/* Runs tests/tools/pg_temp.sh CMD DIR; its one line of output into out. */
+static bool pg_temp(const char *cmd, const char *pgdir, char *out, size_t len)
+{
+    char line[8400];
+    snprintf(line, sizeof line, "%s %s '%s' 2>&1", ff_test_src("tests/tools/pg_temp.sh"), cmd,
+             pgdir);
+    FILE *p = popen(line, "r");
+    if (!p)
+        return false;
+    size_t n = fread(out, 1, len - 1, p);
+    out[n] = '\0';
+    out[strcspn(out, "\n")] = '\0';
+    return pclose(p) == 0;
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "%s", ff_test_tmpdir());
+    test_open_refusals();
+    printf("sqlite\n");
+    suite();
+    const char *env = getenv("FF_PG_URL");
+    char pgdir[4200], why[4200] = "";
+    snprintf(pgdir, sizeof pgdir, "%s/pg", dir);
+    if (env && *env) {
+        snprintf(pg_url, sizeof pg_url, "%s", env);
+    } else if (!pg_temp("start", pgdir, pg_url, sizeof pg_url) ||
+               strncmp(pg_url, "postgresql://", 13)) {
+        snprintf(why, sizeof why, "pg_temp.sh: %s", pg_url);
+        CHECK_MSG(false, why); /* the PostgreSQL half must run */
+        pg_url[0] = '\0';
+    }
+    if (pg_url[0]) {
+        printf("postgresql\n");
+        suite();
+    }
+    if (!env || !*env)
+        pg_temp("stop", pgdir, why, sizeof why);
     return ff_test_finish();
 }
