@@ -111,7 +111,7 @@ static void dev_open(struct dev *d, struct srv_store *st, const char *name)
     CHECK_INT(ff_store_open(&o, &d->s), FF_OK);
     ff_store_set_clock(d->s, fake_clock, &dev_now);
     d->sent = 0;
-    snprintf((char *)h, sizeof h, "code-%s", id);
+    snprintf((char *)h, sizeof h, "code-%.26s", id);
     CHECK_INT(srv_store_code_add(st, h, SRV_KIND_DESK, NULL, NULL, T0 + 1000 * HOUR), FF_OK);
     CHECK_INT(srv_store_enrol(st, h, T0, id, id, &sd), FF_OK);
 }
@@ -681,7 +681,7 @@ int main(void)
     printf("sqlite\n");
     suite();
     const char *env = getenv("FF_PG_URL");
-    char pgdir[4200], why[4200] = "";
+    char pgdir[4200], why[4400] = "";
     snprintf(pgdir, sizeof pgdir, "%s/pg", dir);
     if (env && *env) {
         snprintf(pg_url, sizeof pg_url, "%s", env);
