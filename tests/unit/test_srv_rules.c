@@ -10,9 +10,11 @@
  * the fold store's dump equal to that of a device that imported the same log.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -634,6 +636,132 @@ static void test_restart(void)
     srv_store_close(st);
 }
 
+/* ---- faults ---- */
+/* Requests in arrival order against the sequential rule; erasure complete; one decision each. */
+static void check_outcome(struct srv_store *st, struct srv_rules *r, struct model_req *m, int n)
+{
+    model(m, n);
+    char *lines = log_lines(st);
+    for (int i = 0; i < n; i++) {
+        char v[16];
+        snprintf(v, sizeof v, "r%02d", i);
+        CHECK_INT(count_type(lines, "visit.confirmed", v) + count_type(lines, "visit.rejected", v),
+                  1);
+        visit_is(r, v, m[i].got ? "confirmed" : "rejected", m[i].got);
+    }
+    CHECK(!strstr(lines, "Quixotemarsh"));
+    CHECK(strstr(lines, "\"redacted\":"));
+    free(lines);
+    dump_equals_device(st, r, "check");
+}
+
+static void request_random(struct dev *d, struct model_req *m, int i, unsigned *seed)
+{
+    char v[16];
+    snprintf(v, sizeof v, "r%02d", i);
+    m[i].n = 1 + (int)(rand_r(seed) % 3);
+    for (int c = 0; c < m[i].n; c++)
+        m[i].choice[c] = T0 + (int64_t)(rand_r(seed) % 16) * (HOUR / 2);
+    request(d, v, m[i].choice[0], m[i].choice + 1, m[i].n - 1);
+}
+
+static void personal_data(struct dev *k)
+{
+    append(k, "customer.created", "cu-1", "{\"name\":\"Zelda Quixotemarsh\"}");
+    append(k, "case.created", "c-1",
+           "{\"touchpoint\":\"kiosk\",\"request_type\":\"service_request\","
+           "\"customer_id\":\"cu-1%T\",\"description\":\"Quixotemarsh boiler\"}");
+}
+
+/* Every allocation of a step fails in turn: the step says FF_ENOMEM, and later steps still
+ * reach the right outcome with each decision taken once. */
+static void test_alloc_failures(void)
+{
+    struct srv_store *st = new_log();
+    struct dev desk, k;
+    struct model_req m[8];
+    unsigned seed = 11;
+    dev_open(&desk, st, "desk");
+    dev_open(&k, st, "k1");
+    availability(&desk, T0, T0 + 8 * HOUR);
+    personal_data(&k);
+    push(st, &desk);
+    for (int i = 0; i < 8; i++)
+        request_random(&k, m, i, &seed);
+    append(&k, "customer.erased", "cu-1", "{}");
+    push(st, &k);
+    struct srv_rules *r = rules("a");
+    int failures = 0;
+    for (long n = 0; n < 20000; n++) {
+        bool progress = false;
+        ff_mem_fail_after(n);
+        enum ff_err e = srv_rules_step(r, T0, &progress);
+        ff_mem_fail_after(-1);
+        if (e == FF_OK && !progress)
+            break;
+        if (e) {
+            failures++;
+            CHECK_MSG(e == FF_ENOMEM, srv_rules_errmsg(r));
+        }
+    }
+    CHECK(failures > 50);
+    settle(r, T0);
+    check_outcome(st, r, m, 8);
+    srv_rules_close(r);
+    ff_store_close(desk.s);
+    ff_store_close(k.s);
+    srv_store_close(st);
+}
+
+/* The rules process is killed (-9) at random moments while requests and an erasure arrive;
+ * restarted each time, it ends with every request decided once, in arrival order. */
+static void test_kill9(void)
+{
+    enum { ROUNDS = 12, PER_ROUND = 3 };
+    struct srv_store *st = new_log();
+    struct dev desk, k;
+    struct model_req m[ROUNDS * PER_ROUND];
+    unsigned seed = 5;
+    int n = 0, kills = 0;
+    dev_open(&desk, st, "desk");
+    dev_open(&k, st, "k1");
+    availability(&desk, T0, T0 + 8 * HOUR);
+    push(st, &desk);
+    personal_data(&k);
+    for (int round = 0; round < ROUNDS; round++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) { /* the rules, stepping until killed */
+            struct srv_rules *r = rules("a");
+            for (;;) {
+                bool progress;
+                if (!r || srv_rules_step(r, T0, &progress) != FF_OK)
+                    _exit(3);
+                if (!progress)
+                    nap_ms(1);
+            }
+        }
+        for (int i = 0; i < PER_ROUND; i++, n++)
+            request_random(&k, m, n, &seed);
+        if (round == ROUNDS / 2)
+            append(&k, "customer.erased", "cu-1", "{}");
+        push(st, &k);
+        nap_ms((long)(rand_r(&seed) % 40));
+        int status = 0;
+        kills += kill(pid, SIGKILL) == 0;
+        waitpid(pid, &status, 0);
+        CHECK_MSG(WIFSIGNALED(status), "the rules process stopped by itself");
+    }
+    CHECK_INT(kills, ROUNDS);
+    struct srv_rules *r = rules("a");
+    settle(r, T0);
+    check_outcome(st, r, m, n);
+    srv_rules_close(r);
+    ff_store_close(desk.s);
+    ff_store_close(k.s);
+    srv_store_close(st);
+}
+
 static void test_open_refusals(void)
 {
     char why[256] = "";
@@ -657,6 +785,7 @@ static void suite(void)
     test_time_limit();
     test_erasure();
     test_restart();
+    test_kill9();
 }
 
 /* Runs tests/tools/pg_temp.sh CMD DIR; its one line of output into out. */
@@ -680,6 +809,7 @@ int main(void)
     test_open_refusals();
     printf("sqlite\n");
     suite();
+    test_alloc_failures();
     const char *env = getenv("FF_PG_URL");
     char pgdir[4200], why[4400] = "";
     snprintf(pgdir, sizeof pgdir, "%s/pg", dir);
