@@ -33,7 +33,7 @@ static char dir[4096];
 static char pg_url[4200]; /* "": scenarios on SQLite files, else all on this database */
 static char url[4200];
 static int db_no;
-static char tag[16]; /* "-<pid>s<N>": this scenario's ids, unique in a database used before */
+static char tag[32]; /* "-<pid>s<N>": this scenario's ids, unique in a database used before */
 
 /* id with this scenario's tag (a few live at once). */
 static const char *T(const char *id)
