@@ -121,7 +121,7 @@ static void dev_open(struct dev *d, struct srv_store *st, const char *name)
 /* Appends an event on entity T(id); "%T" in payload stands for the tag. */
 static void append(struct dev *d, const char *type, const char *id, const char *payload)
 {
-    char p[1024];
+    char p[8192];
     size_t o = 0;
     for (const char *c = payload; *c && o + sizeof tag < sizeof p; c++) {
         if (c[0] == '%' && c[1] == 'T') {
@@ -570,6 +570,9 @@ static void test_erasure(void)
            "\"customer_id\":\"cu-1%T\",\"description\":\"Quixotemarsh boiler leaks\"}");
     append(&k, "case.note_added", "c-1", "{\"text\":\"ring Zelda Quixotemarsh\"}");
     append(&k, "customer.created", "cu-2", "{\"name\":\"Other Keepname\"}");
+    char longnote[4096]; /* a line longer than a page: its tail is on an overflow page */
+    snprintf(longnote, sizeof longnote, "{\"text\":\"%3900d Quixotemarsh tail\"}", 0);
+    append(&k, "case.note_added", "c-1", longnote);
     push(st, &k);
     struct srv_rules *r = rules("a");
     settle(r, T0);
