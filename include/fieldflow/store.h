@@ -108,6 +108,16 @@ enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq);
 #define FF_STORE_BATCH_MAX_BYTES (4 * 1024 * 1024)
 enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int limit, char **out);
 
+/* Named text values for the layers above the store (sync state, server bookmarks). Keys are
+ * "area.name" ("sync.cursor"), at most FF_STORE_META_KEY_MAX bytes; the store's own keys are
+ * out of reach (FF_EINVAL). get: *out is a copy (ff_free), NULL if the key is unset. set: a
+ * NULL value unsets it; more than FF_STORE_META_VALUE_MAX bytes is FF_ELIMIT. A set joins an
+ * open batch (ff_store_begin), so a value can commit with the events it describes. */
+#define FF_STORE_META_KEY_MAX 64
+#define FF_STORE_META_VALUE_MAX (64 * 1024)
+enum ff_err ff_store_meta_get(struct ff_store *s, const char *key, char **out);
+enum ff_err ff_store_meta_set(struct ff_store *s, const char *key, const char *value);
+
 /* Domain writes: each appends the right event(s). */
 struct ff_run_outcome {
     const char *run_id;   /* the finished run */
