@@ -9,6 +9,7 @@
 #ifndef FF_SYNC_TESTLIB_H
 #define FF_SYNC_TESTLIB_H
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ struct test_server {
     char url[128];   /* https://127.0.0.1:PORT */
     char listen[64]; /* 127.0.0.1:PORT once known ("127.0.0.1:0" before the first start) */
     char pin[128];   /* sha256//... */
+    char log[512];   /* the server's stderr (JSON logs) */
     pid_t pid;       /* 0 when stopped */
 };
 
@@ -36,7 +38,7 @@ static inline bool test_server_available(void)
 }
 
 /* Runs argv with stdout on a pipe; returns the read end (and *pid), -1 on failure. */
-static inline int spawn(char *const argv[], pid_t *pid)
+static inline int spawn(char *const argv[], const char *log, pid_t *pid)
 {
     int fd[2];
     if (pipe(fd))
@@ -48,6 +50,11 @@ static inline int spawn(char *const argv[], pid_t *pid)
         dup2(fd[1], 1);
         close(fd[0]);
         close(fd[1]);
+        if (log) {
+            int l = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+            if (l >= 0)
+                dup2(l, 2);
+        }
         execv(argv[0], argv);
         _exit(127);
     }
@@ -79,6 +86,7 @@ static inline bool test_server_start(struct test_server *s)
         snprintf(s->data, sizeof s->data, "%s/server", ff_test_tmpdir());
         snprintf(s->db, sizeof s->db, "sqlite:%s/server.db", s->data);
         snprintf(s->listen, sizeof s->listen, "127.0.0.1:0");
+        snprintf(s->log, sizeof s->log, "%s/server.log", ff_test_tmpdir());
     }
     char *argv[] = {getenv("FF_SERVER"),
                     "serve",
@@ -89,7 +97,7 @@ static inline bool test_server_start(struct test_server *s)
                     "--db",
                     s->db,
                     NULL};
-    int fd = spawn(argv, &s->pid);
+    int fd = spawn(argv, s->log, &s->pid);
     if (fd < 0)
         return false;
     FILE *f = fdopen(fd, "r");
@@ -114,7 +122,7 @@ static inline const char *admin(char *const argv[])
 {
     static char line[256];
     pid_t pid;
-    int fd = spawn(argv, &pid);
+    int fd = spawn(argv, NULL, &pid);
     if (fd < 0)
         return NULL;
     FILE *f = fdopen(fd, "r");
@@ -136,9 +144,12 @@ static inline bool test_server_revoke(struct test_server *s, const char *device)
 {
     char *argv[] = {getenv("FF_SERVER"), "revoke", "--db", s->db, (char *)device, NULL};
     pid_t pid;
-    int fd = spawn(argv, &pid);
+    int fd = spawn(argv, NULL, &pid);
     if (fd < 0)
         return false;
+    char buf[256];
+    while (read(fd, buf, sizeof buf) > 0) /* drain: a closed pipe would kill it */
+        ;
     close(fd);
     int status = 0;
     waitpid(pid, &status, 0);
