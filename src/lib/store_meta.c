@@ -7,7 +7,6 @@
  * clock or the push mark behind the store's back. A write is one transaction, or joins the
  * open batch (a sync page: imported events and its cursor commit together).
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "fieldflow/mem.h"
@@ -54,13 +53,4 @@ enum ff_err ff_store_meta_set(struct ff_store *s, const char *key, const char *v
         return e;
     struct ff_cell c = {.kind = value ? FF_CELL_TEXT : FF_CELL_NULL, .text = value};
     return ff_store__write_end(s, s->be->meta_set(s, key, &c));
-}
-
-enum ff_err ff_store_sent(struct ff_store *s, int64_t *out_seq)
-{
-    char buf[32];
-    bool found = false;
-    enum ff_err e = s->be->meta_get(s, "sent", buf, sizeof buf, &found);
-    *out_seq = !e && found ? strtoll(buf, NULL, 10) : 0;
-    return e;
 }
