@@ -31,8 +31,8 @@ struct app_kiosk_opts {
     struct ff_speech *speech;     /* read aloud (kiosk_speech.h), borrowed; NULL = silent */
     void (*silence)(void *ctx);   /* drops audio already queued (a new screen); may be NULL */
     void *silence_ctx;
-    struct ff_kiosk_sync *sync;   /* sync state for the staff screen (kiosk_sync.h), borrowed;
-                                     NULL = this kiosk does not sync */
+    struct ff_kiosk_sync *sync; /* sync state for the staff screen (kiosk_sync.h), borrowed;
+                                   NULL = this kiosk does not sync */
 };
 
 /* FF_ENOTFOUND without a kiosk-triage chart; else the engine's error, said in why. */
