@@ -242,3 +242,85 @@ dump_of() {
 event_ids() {
     "$FFCTL" db dump --events --db "$1" | grep -o '^{"id":"[^"]*"' | cut -d'"' -f4 | sort >"$2"
 }
+
+# The shared story of the loopback and fault tests, on a kiosk of site A ($1), the
+# engineer eng-1 ($2) and a desk ($3). Round 1 creates: a kiosk customer and case with a
+# visit request, a desk customer and case assigned to eng-1 with a visit request for the
+# SAME slot (the server confirms one, rejects the other), eng-1's availability. Round 2,
+# after everyone synced: the kiosk and the desk edit the kiosk customer's phone from the
+# same version (a conflict every replica lists once), the desk re-prioritises the kiosk
+# case, the engineer starts work on the desk case and adds a note.
+SLOT=$((($(date +%s) / 86400 + 1) * 86400000 + 9 * 3600000))
+story_round1() {
+    local k=$1 e=$2 d=$3 slot_end=$((SLOT + 3600000))
+    ev "$k" customer.created c1 '{"name":"Ann Kiosk","phone":"+45 11111111","site":"A"}'
+    STORY_C1=$EV_ID
+    ev "$k" case.created k1 '{"touchpoint":"kiosk","request_type":"service_request","customer_id":"c1","description":"boiler cold"}'
+    STORY_K1=$EV_ID
+    ev "$k" visit.requested v1 "{\"case_id\":\"k1\",\"engineer_id\":\"eng-1\",\"start\":$SLOT,\"end\":$slot_end}"
+    ev "$d" customer.created c2 '{"name":"Bo Desk","phone":"+45 22222222","site":"B"}'
+    ev "$d" case.created k2 '{"touchpoint":"phone","request_type":"complaint","customer_id":"c2","assignee":"eng-1","priority":2}'
+    STORY_K2=$EV_ID
+    ev "$d" visit.requested v2 "{\"case_id\":\"k2\",\"engineer_id\":\"eng-1\",\"start\":$SLOT,\"end\":$slot_end}"
+    ev "$e" engineer.availability_published eng-1 "{\"slots\":[{\"start\":$SLOT,\"end\":$slot_end},{\"start\":$((SLOT + 7200000)),\"end\":$((SLOT + 10800000))}]}"
+    ev_commit "$k" && ev_commit "$e" && ev_commit "$d"
+}
+story_round2() {
+    local k=$1 e=$2 d=$3
+    ev "$k" customer.edited c1 "{\"field\":\"phone\",\"value\":\"+45 33333333\",\"prev\":[\"$STORY_C1\"]}"
+    ev "$d" customer.edited c1 "{\"field\":\"phone\",\"value\":\"+45 44444444\",\"prev\":[\"$STORY_C1\"]}"
+    ev "$d" case.field_edited k1 "{\"field\":\"priority\",\"value\":1,\"prev\":[\"$STORY_K1\"]}"
+    ev "$e" case.status_changed k2 '{"status":"in_progress","prev":[]}'
+    ev "$e" case.note_added k2 '{"text":"bring a spare pump"}'
+    ev_commit "$k" && ev_commit "$e" && ev_commit "$d"
+}
+
+# converged NAME FOLD KIOSK ENGINEER DESK: the checks every sync test ends with. The desk
+# (scope: everything) equals the server's fold, dump and log; the kiosk's and the engineer's
+# projections are rows of the server's (their scopes are parts of it); each replica holds
+# each event once; nothing is pending.
+converged() {
+    local name=$1 fold=$2 db
+    shift 2
+    dump_of "$fold" "$TMP/fold.dump"
+    event_ids "$fold" "$TMP/fold.ids"
+    [ -s "$TMP/fold.ids" ] || bad "$name: the server's fold holds no event"
+    dump_of "${*: -1}" "$TMP/desk.dump"
+    event_ids "${*: -1}" "$TMP/desk.ids"
+    if cmp -s "$TMP/fold.dump" "$TMP/desk.dump"; then ok; else
+        bad "$name: desk dump != server fold dump:"
+        diff "$TMP/fold.dump" "$TMP/desk.dump" | head -20 >&2
+    fi
+    check "$name: desk log == server fold log" cmp -s "$TMP/fold.ids" "$TMP/desk.ids"
+    for db in "$@"; do
+        dump_of "$db" "$TMP/dev.dump"
+        if [ -n "$(comm -23 "$TMP/dev.dump" "$TMP/fold.dump")" ]; then
+            bad "$name: $(basename "$db") has rows the server's fold has not:"
+            comm -23 "$TMP/dev.dump" "$TMP/fold.dump" | head -10 >&2
+        else ok; fi
+        "$FFCTL" db dump --events --db "$db" | grep -o '^{"id":"[^"]*"' | sort | uniq -d >"$TMP/dups"
+        [ -s "$TMP/dups" ] && bad "$name: $(basename "$db") holds an event twice" || ok
+        "$FFCTL" db stats --db "$db" | grep -q '"pending":0[,}]' && ok ||
+            bad "$name: $(basename "$db") still has pending events: $("$FFCTL" db stats --db "$db")"
+    done
+}
+
+# story_checks NAME FOLD KIOSK ENGINEER DESK: what the story must end as, on top of converged.
+story_checks() {
+    local name=$1 fold=$2 k=$3 e=$4 d=$5 n
+    n=$(grep -Ec '^visits\|"v[12]"\|.*"confirmed"' "$TMP/fold.dump")
+    [ "$n" -eq 1 ] && ok || bad "$name: $n visits of the double-booked slot confirmed, not 1"
+    n=$(grep -Ec '^visits\|"v[12]"\|.*"rejected"' "$TMP/fold.dump")
+    [ "$n" -eq 1 ] && ok || bad "$name: $n visits of the double-booked slot rejected, not 1"
+    for db in "$k" "$d"; do
+        n=$("$FFCTL" db conflicts --db "$db" | grep -o '"entity_id":"c1","field":"phone"' | wc -l)
+        [ "$n" -eq 1 ] && ok || bad "$name: $(basename "$db") lists the phone conflict $n times"
+    done
+    "$FFCTL" db dump --events --db "$k" | grep -q 'Bo Desk' &&
+        bad "$name: the kiosk of site A got site B's customer" || ok
+    "$FFCTL" db dump --events --db "$e" | grep -q '"entity_id":"c1"' &&
+        ! "$FFCTL" db dump --events --db "$e" | grep -q '"entity_id":"k1"' &&
+        bad "$name: the engineer got a customer without its case" || ok
+    grep -q '^notes|.*"bring a spare pump"' "$TMP/fold.dump" && ok ||
+        bad "$name: the engineer's note is not on the server"
+}
