@@ -42,6 +42,7 @@ loopback() {
 
 loopback sqlite
 if [ -x "$SRC/tests/tools/pg_temp.sh" ]; then
+    chmod 711 "$TMP" # the cluster runs as another user when we are root
     PG_DIR=$TMP/pg
     SRV_DB_URL=$("$SRC/tests/tools/pg_temp.sh" start "$PG_DIR") || bad "pg_temp.sh start"
     [ -n "$SRV_DB_URL" ] && loopback pg
