@@ -203,13 +203,19 @@ set_skew() {
 }
 
 ev() {
-    local db=$1 type=$2 id=$3 payload=$4 dev seq wall hlc
+    local db=$1 type=$2 id=$3 payload=$4 dev seq wall hlc seen
     ev_load "$db" || return 1
     dev=${EV_DEV[$db]}
     seq=$((EV_SEQ[$db] + 1))
     EV_SEQ[$db]=$seq
     wall=$(($(date +%s%3N) + EV_SKEW[$db]))
     hlc=$((wall << 16))
+    # Like the device's own clock: after everything it has seen (the store's high-water mark
+    # moves with every import), so an edit orders after the version it names.
+    if [ ! -s "$TMP/ev.$(basename "$db")" ]; then
+        seen=$(sqlite3 "$db" "SELECT value FROM meta WHERE key = 'hlc'" 2>/dev/null)
+        [ -n "$seen" ] && [ $((16#$seen)) -gt "${EV_HLC[$db]}" ] && EV_HLC[$db]=$((16#$seen))
+    fi
     [ "$hlc" -le "${EV_HLC[$db]}" ] && hlc=$((EV_HLC[$db] + 1))
     EV_HLC[$db]=$hlc
     EV_ID=$dev:$seq
