@@ -839,10 +839,6 @@ int main(int argc, char **argv)
     beside_me("ffctl", p.ffctl, sizeof p.ffctl);
     const char *src = getenv("FF_SOURCE_DIR");
     snprintf(p.pg_temp, sizeof p.pg_temp, "%s/tests/tools/pg_temp.sh", src ? src : ".");
-    if (access(p.server, X_OK)) {
-        fprintf(stderr, "bench_sync: no fieldflow-server at %s (set FF_SERVER)\n", p.server);
-        return 1;
-    }
     const char *tmp = getenv("TMPDIR");
     snprintf(p.dir, sizeof p.dir, "%s/bench_sync.XXXXXX", tmp ? tmp : "/tmp");
     if (!mkdtemp(p.dir))
@@ -850,11 +846,16 @@ int main(int argc, char **argv)
     chmod(p.dir, 0711); /* the PostgreSQL cluster runs as another user when we are root */
     signal(SIGPIPE, SIG_IGN);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    printf("bench_sync: %" PRId64 " and %" PRId64 " events, %d devices; files in %s\n", small,
-           large, devices, p.dir);
+    printf("bench_sync: %" PRId64 " and %" PRId64
+           " events, %d devices; files in %s (removed at the end)\n",
+           small, large, devices, p.dir);
     printf("targets: push >= 20k events/s (SQLite); first sync of 100k < 5 s; <= 150 bytes/event; "
            "reach < 1 s p95; 3 PostgreSQL instances ingest more than 1\n");
     baseline(&p, large);
+    if (access(p.server, X_OK)) {
+        fprintf(stderr, "bench_sync: no fieldflow-server at %s (set FF_SERVER)\n", p.server);
+        return 1;
+    }
 
     char db[400];
     snprintf(db, sizeof db, "sqlite:%s/sqlite.db", p.dir);
@@ -873,5 +874,8 @@ int main(int argc, char **argv)
         printf("pg: not measured (no %s, or it could not start a cluster)\n", p.pg_temp);
     }
     curl_global_cleanup();
+    char *rm[] = {"/bin/rm", "-rf", p.dir, NULL};
+    char line[64];
+    run_line(rm, line, sizeof line);
     return 0;
 }
