@@ -5,6 +5,7 @@
 #   start_bg NAME CMD...        start CMD in the background (stdout $TMP/NAME.start, stderr
 #                               $TMP/NAME.err, pid $TMP/NAME.pid), wait for its first stdout
 #                               line (20 s) and print it; every such process is killed at exit
+#                               (by its pid file, so also when started inside a $(...))
 #   stop_bg NAME [SIGNAL]       signal it (TERM) and wait for it
 #   start_server NAME [ARGS...] fieldflow-server on a free loopback port, data in $TMP/NAME;
 #                               sets SRV_URL (https://127.0.0.1:PORT), SRV_PIN, SRV_PORT,
@@ -31,12 +32,12 @@
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 PROXY=$SRC/tests/tools/ffproxy
-BG_NAMES=()
 
+# Every process start_bg started still has its pid file (also those started inside a $(...)).
 sync_cleanup() {
-    local n
-    for n in "${BG_NAMES[@]}"; do
-        [ -f "$TMP/$n.pid" ] && kill -9 "$(cat "$TMP/$n.pid")" 2>/dev/null
+    local f
+    for f in "$TMP"/*.pid; do
+        [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
     done
     [ -n "${PG_DIR:-}" ] && "$SRC/tests/tools/pg_temp.sh" stop "$PG_DIR" >/dev/null 2>&1
     cleanup_tmp
@@ -69,7 +70,6 @@ start_bg() {
     shift
     "$@" >"$TMP/$name.start" 2>"$TMP/$name.err" &
     echo $! >"$TMP/$name.pid"
-    BG_NAMES+=("$name")
     for i in $(seq 200); do
         [ -s "$TMP/$name.start" ] && break
         if ! kill -0 "$(cat "$TMP/$name.pid")" 2>/dev/null; then
