@@ -195,7 +195,7 @@ static bool srv_start(const struct paths *p, const char *db, const char *name, s
     s->pid = spawn(argv, log, &s->out);
     if (s->pid < 0)
         return false;
-    char line[256];
+    char line[128];
     while ((!s->url[0] || !s->pin[0]) && fgets(line, sizeof line, s->out)) {
         line[strcspn(line, "\n")] = '\0';
         if (!strncmp(line, "listening ", 10))
