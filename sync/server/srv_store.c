@@ -398,6 +398,12 @@ enum ff_err srv_store_decide(struct srv_store *st, const char *key, const char *
     e = st->ops->decision_add(st, key, &added);
     if (!e && added)
         e = push_in_tx(st, device, evs, n, &acked, &head);
+    /* A refused decision event must not leave its key taken: the decision would never come. */
+    for (size_t i = 0; !e && added && i < n; i++)
+        if (evs[i].status == 'r')
+            e = srv_store__fail(st, FF_EINVALID, "decide %s: event %s refused (%s)", key,
+                                evs[i].ev ? evs[i].ev->device : "?",
+                                evs[i].code ? evs[i].code : "?");
     e = finish(st, e);
     if (!e)
         *taken = added;

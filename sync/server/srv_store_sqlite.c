@@ -570,7 +570,7 @@ enum ff_err srv_store__open_sqlite(const char *path, struct srv_store *st)
                                l->db ? sqlite3_errmsg(l->db) : sqlite3_errstr(rc));
     sqlite3_busy_timeout(l->db, 30000);
     static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                                  " PRAGMA foreign_keys=OFF;";
+                                  " PRAGMA foreign_keys=OFF; PRAGMA secure_delete=ON;";
     rc = sqlite3_exec(l->db, pragmas, NULL, NULL, NULL);
     if (rc == SQLITE_OK) /* one writer creates it; the others wait on the lock */
         rc = sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
