@@ -37,7 +37,9 @@ static void mkev(struct evbuf *b, const char *device, int64_t seq, const char *t
     size_t n = strcspn(type, ".");
     snprintf(b->ev.entity, sizeof b->ev.entity, "%.*s", (int)n, type);
     snprintf(b->ev.entity_id, sizeof b->ev.entity_id, "%s", entity_id);
-    snprintf(b->line, sizeof b->line, "{\"id\":\"%s:%lld\",\"entity_id\":\"%s\",\"d\":%llu}",
+    /* quotes, a backslash and non-ASCII: stored and pulled byte for byte */
+    snprintf(b->line, sizeof b->line,
+             "{\"id\":\"%s:%lld\",\"entity_id\":\"%s\",\"d\":%llu,\"t\":\"a\\\"b\\\\c \xc3\xa6\"}",
              device, (long long)seq, entity_id, (unsigned long long)digest);
     b->p.ev = &b->ev;
     b->p.line = b->line;
@@ -200,6 +202,13 @@ static void t_tokens(struct srv_store *st)
     CHECK(d.flagged && !d.revoked);
 }
 
+static int grab_line(void *ctx, int64_t gseq, const char *line, size_t len)
+{
+    (void)gseq;
+    snprintf(ctx, 256, "%.*s", (int)len, line);
+    return 0;
+}
+
 static void t_push(struct srv_store *st)
 {
     char k[FF_EVENT_ID_MAX + 1];
@@ -216,6 +225,13 @@ static void t_push(struct srv_store *st)
     CHECK_INT(srv_store_push(st, k, &b[1].p, 1, &acked, &ck), FF_OK);
     CHECK_INT(srv_store_push(st, k, &b[2].p, 1, &acked, &ck), FF_OK);
     CHECK(b[0].p.status == 'a' && b[1].p.status == 'a' && b[2].p.status == 'a');
+    char line[256] = "";
+    struct srv_scope dk = {SRV_KIND_DESK, NULL, NULL};
+    int64_t next;
+    bool more;
+    CHECK_INT(srv_store_pull(st, &dk, head0, 1, grab_line, line, &next, &more), FF_OK);
+    CHECK_STR(line, b[0].line);
+    CHECK(more);
     CHECK_INT(acked, 3);
     CHECK_INT(ck, head0 + 3);
 
@@ -394,13 +410,6 @@ static void t_decide(struct srv_store *st, struct srv_store *st2)
     int64_t next;
     bool more;
     CHECK_INT(srv_store_pull(st, &ka, h0, 10, stop_at_once, NULL, &next, &more), FF_EINVAL);
-}
-
-static int grab_line(void *ctx, int64_t gseq, const char *line, size_t len)
-{
-    (void)gseq;
-    snprintf(ctx, 256, "%.*s", (int)len, line);
-    return 0;
 }
 
 static void t_replace_stats(struct srv_store *st)
