@@ -99,6 +99,8 @@ enum ff_err ff_store_rebuild(struct ff_store *s);
 /* Sync bookkeeping: local events with seq > the last acknowledged one. */
 enum ff_err ff_store_pending(struct ff_store *s, int64_t *out_count);
 enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq);
+/* The last acknowledged seq (0: none yet): a push resumes after it. */
+enum ff_err ff_store_sent(struct ff_store *s, int64_t *out_seq);
 /* Local events after `after_seq`, as JSON lines ("\n"-terminated), in seq order: at most
  * `limit` of them, and never more than FF_STORE_BATCH_MAX_EVENTS lines or
  * FF_STORE_BATCH_MAX_BYTES bytes (a limit <= 0 or above the cap means the cap; one event
@@ -107,6 +109,39 @@ enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq);
 #define FF_STORE_BATCH_MAX_EVENTS 1000
 #define FF_STORE_BATCH_MAX_BYTES (4 * 1024 * 1024)
 enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int limit, char **out);
+
+/* Named text values for the layers above the store (sync state, server bookmarks). Keys are
+ * "area.name" ("sync.cursor"), at most FF_STORE_META_KEY_MAX bytes; the store's own keys are
+ * out of reach (FF_EINVAL). get: *out is a copy (ff_free), NULL if the key is unset. set: a
+ * NULL value unsets it; more than FF_STORE_META_VALUE_MAX bytes is FF_ELIMIT. A set joins an
+ * open batch (ff_store_begin), so a value can commit with the events it describes. */
+#define FF_STORE_META_KEY_MAX 64
+#define FF_STORE_META_VALUE_MAX (64 * 1024)
+enum ff_err ff_store_meta_get(struct ff_store *s, const char *key, char **out);
+enum ff_err ff_store_meta_set(struct ff_store *s, const char *key, const char *value);
+
+/* For the server's rules (sync/server/srv_rules.c), which fold the global log into a store of
+ * their own and decide from its projections. Each *out is a JSON document (ff_free). */
+/* {id, case_id, engineer_id, start, end, status} of a visit; FF_ENOTFOUND if unknown. */
+enum ff_err ff_store_visit_get(struct ff_store *s, const char *visit_id, char **out);
+/* The engineer's slots from the latest availability publish, by start: [{start, end}]. */
+enum ff_err ff_store_engineer_slots(struct ff_store *s, const char *engineer_id, char **out);
+/* The engineer's visits overlapping [from, to) (start < to and end > from), whatever their
+ * status, by start: [{id, case_id, start, end, status}]. */
+enum ff_err ff_store_engineer_visits(struct ff_store *s, const char *engineer_id, int64_t from,
+                                     int64_t to, char **out);
+/* Cases whose time limit (the latest set) is due before now_ms, never breached, and whose
+ * status is neither resolved nor closed, earliest due first, at most limit (1..1000):
+ * [{case_id, due, level}] (level: the current escalation level, 0 if none). */
+enum ff_err ff_store_time_limits_due(struct ff_store *s, int64_t now_ms, int limit, char **out);
+/* The clock's high-water mark: above every hlc this store issued or imported. */
+uint64_t ff_store_clock(const struct ff_store *s);
+/* fn is told, inside the transaction, of every event whose payload the store redacts in its
+ * log after an erasure: its id and its new line (as ff_store_events_after writes it, len
+ * bytes, valid during the call). An error from fn fails the write and rolls it back (a batch
+ * entirely), so what fn did can be redone when the import is. NULL fn: nobody is told. */
+typedef enum ff_err (*ff_store_redact_fn)(void *ctx, const char *id, const char *line, size_t len);
+void ff_store_on_redact(struct ff_store *s, ff_store_redact_fn fn, void *ctx);
 
 /* Domain writes: each appends the right event(s). */
 struct ff_run_outcome {
