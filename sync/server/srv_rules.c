@@ -79,8 +79,10 @@ static enum ff_err load_cursor(struct srv_rules *r)
     enum ff_err e = ff_store_meta_get(r->fold, CURSOR_KEY, &v);
     if (e)
         return rules_fail(r, e, "%s: %s", CURSOR_KEY, ff_store_errmsg(r->fold));
-    long long epoch = 0, gseq = 0;
-    if (v && sscanf(v, "%lld.%lld", &epoch, &gseq) == 2 && epoch == r->epoch && gseq >= 0)
+    char *dot = NULL, *end = NULL;
+    long long epoch = v ? strtoll(v, &dot, 10) : 0;
+    long long gseq = dot && *dot == '.' ? strtoll(dot + 1, &end, 10) : -1;
+    if (end && !*end && epoch == r->epoch && gseq >= 0)
         r->cursor = gseq; /* a cursor of another epoch (a restored log): fold it all again */
     ff_free(v);
     return FF_OK;
