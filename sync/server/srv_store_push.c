@@ -56,7 +56,7 @@ static enum ff_err work_alloc(struct srv_store *st, struct work *w, size_t n)
     w->digest = ff_calloc(m, sizeof *w->digest);
     w->found = ff_calloc(m, sizeof *w->found);
     w->gseq = ff_calloc(m, sizeof *w->gseq);
-    w->added = ff_calloc(m, sizeof *w->added);
+    w->added = ff_calloc(m, sizeof(struct srv_push_event *));
     w->slots = ff_calloc(2 * m, sizeof *w->slots); /* each event's entity and case */
     if (!w->ids || !w->idp || !w->digest || !w->found || !w->gseq || !w->added || !w->slots)
         return srv_store__fail(st, FF_ENOMEM, "push: out of memory");
@@ -98,13 +98,14 @@ static enum ff_err load_slots(struct srv_store *st, struct work *w)
     w->nslots = k;
     struct srv_entity *ents = ff_calloc(k, sizeof *ents);
     bool *found = ff_calloc(k, sizeof *found);
-    enum ff_err e = FF_OK;
+    if (!ents || !found) {
+        ff_free(ents);
+        ff_free(found);
+        return srv_store__fail(st, FF_ENOMEM, "push: out of memory");
+    }
     for (size_t i = 0; i < k; i++)
         w->idp[i] = w->slots[i].id; /* the id lookup is done: idp is free again */
-    if (!ents || !found)
-        e = srv_store__fail(st, FF_ENOMEM, "push: out of memory");
-    else
-        e = st->ops->entity_get(st, w->idp, k, ents, found);
+    enum ff_err e = st->ops->entity_get(st, w->idp, k, ents, found);
     for (size_t i = 0; !e && i < k; i++) {
         w->slots[i].e = ents[i];
         w->slots[i].found = found[i];
@@ -118,7 +119,9 @@ static enum ff_err load_slots(struct srv_store *st, struct work *w)
 static void scope_row(const struct srv_device *dev, const struct srv_push_event *p, struct work *w)
 {
     const struct ff_event *ev = p->ev;
-    struct slot *s = slot_of(w, ev->entity_id);
+    struct slot *s = ev ? slot_of(w, ev->entity_id) : NULL;
+    if (!s) /* cannot be: load_slots read every applied event's entity */
+        return;
     if (s->found) { /* only a case's customer may be filled in or change later */
         if (p->customer_id && *p->customer_id && strcmp(p->customer_id, s->e.customer_id)) {
             snprintf(s->e.customer_id, sizeof s->e.customer_id, "%s", p->customer_id);

@@ -534,7 +534,7 @@ static enum ff_err lite_restore(struct srv_store *st, const char *from_path)
     if (rc != SQLITE_OK)
         e = srv_store__fail(st, FF_EINVAL, "restore from %s: not a server backup: %s", from_path,
                             src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
-    else if ((rc = copy_db(L(st)->db, src)) != SQLITE_OK)
+    else if (copy_db(L(st)->db, src) != SQLITE_OK)
         e = srv_store__fail(st, FF_EIO, "restore from %s: %s", from_path,
                             sqlite3_errmsg(L(st)->db));
     sqlite3_close(src);
