@@ -170,6 +170,23 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 check "long-poll times out empty" test "$ms" -ge 900 -a "$code" = 200
 check "empty page" body_has '"count":0'
 
+# The rules thread answers a visit request (an event of device server-main) and the kiosk
+# that asked pulls the answer.
+T0=$((($(date +%s) + 86400) * 1000))
+{
+    echo '{"device":"k1","count":1}'
+    ev k1 5 "$(now_hlc 2)" visit v1 visit.requested \
+        "{\"case_id\":\"k9\",\"engineer_id\":\"e1\",\"start\":$T0,\"end\":$((T0 + 3600000))}"
+} >"$TMP/pv"
+push "$AK1" "$TMP/pv"
+check "visit request applied" body_has '"status":"a"'
+VCP=$(jget "$TMP/body" checkpoint)
+for _ in $(seq 30); do
+    pull "$AK1" "after=$VCP&wait=1"
+    grep -qE '"device":"server-main".*"type":"visit\.(confirmed|rejected)"' "$TMP/body" && break
+done
+check "the server answered the visit" grep -qE '"entity_id":"v1","type":"visit\.(confirmed|rejected)"' "$TMP/body"
+
 # Attachments: resumable and hash-checked.
 printf 'signature-bytes-0123456789' >"$TMP/att"
 SHA=$(sha256sum "$TMP/att" | cut -d' ' -f1)
