@@ -99,6 +99,8 @@ enum ff_err ff_store_rebuild(struct ff_store *s);
 /* Sync bookkeeping: local events with seq > the last acknowledged one. */
 enum ff_err ff_store_pending(struct ff_store *s, int64_t *out_count);
 enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq);
+/* The last acknowledged seq (0: none yet): a push resumes after it. */
+enum ff_err ff_store_sent(struct ff_store *s, int64_t *out_seq);
 /* Local events after `after_seq`, as JSON lines ("\n"-terminated), in seq order: at most
  * `limit` of them, and never more than FF_STORE_BATCH_MAX_EVENTS lines or
  * FF_STORE_BATCH_MAX_BYTES bytes (a limit <= 0 or above the cap means the cap; one event

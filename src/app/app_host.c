@@ -1,10 +1,13 @@
 /* app_host.c - runs frames: the kiosk's frame function between ui_frame_begin/end, drawn
  * only when the core says the frame changed; the interactive loop sleeps in the backend's
- * wait until input or the next timer (the core's fling or toast, the kiosk's idle timer).
+ * wait until input or the next timer (the core's fling or toast, the kiosk's idle timer), or
+ * at most a second while background work (sync) may bring something to show.
  */
 #include <time.h>
 
 #include "app_host.h"
+
+#define BACKGROUND_MS 1000u /* how often background work is looked at without input */
 
 static double mono_ms(void)
 {
@@ -64,12 +67,16 @@ int app_host_loop(struct app_host *h)
         uint32_t wait = 3600000u; /* nothing due: sleep until input */
         if (h->next_timer != UI_NO_TIMER)
             wait = h->next_timer > now ? (uint32_t)(h->next_timer - now) : 1u;
+        if (h->background && wait > BACKGROUND_MS)
+            wait = BACKGROUND_MS;
         bool input = ui_sdl_pump(h->sdl, h->ui, wait, &quit);
         uint64_t t = wall_ms();
         h->now = t > h->now ? t : h->now;
         if (input)
             app_host_input(h);
         if (input || h->next_timer <= h->now)
+            app_host_settle(h);
+        if (h->background && h->background(h->bg_ctx, input))
             app_host_settle(h);
     }
     return 0;

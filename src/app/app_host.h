@@ -21,6 +21,11 @@ struct app_host {
     /* Called after each frame with its cost in ms (build + draw); NULL = none. */
     void (*on_frame)(void *ctx, double ms, bool drawn);
     void *frame_ctx;
+    /* Background work (the sync thread): the loop calls it at least every second and after
+     * input was handled (input true: events may have been recorded); true = something
+     * arrived, run a frame. NULL = none. */
+    bool (*background)(void *ctx, bool input);
+    void *bg_ctx;
 };
 
 /* Runs one frame at h->now and draws it if it changed; returns whether it changed. */

@@ -6,17 +6,20 @@
  * (folded into one button while the keyboard is open); landscape in a side panel; the
  * bottom bar (back, Continue, talk to a person) is pinned. The way out of kiosk mode is hidden in
  * plain sight: the language buttons tapped Español, Dansk, English, Español, Dansk, English within
- * 6 s on the attract screen open the admin PIN dialog (docs/decisions.md). Invariant: when the
+ * 6 s on the attract screen open the admin PIN dialog (docs/decisions.md); the right PIN opens
+ * the staff screen (sync state, sync now, leave kiosk mode). Invariant: when the
  * engine goes back to its attract screen (finished, idle, discarded) the typed values are zeroed
  * and ui is reset.
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app_i18n.h"
 #include "app_kiosk_int.h"
 #include "fieldflow/mem.h"
 #include "kiosk_speech.h"
+#include "kiosk_sync.h"
 
 #define KNOCK_MS 6000u
 #define BAR_ROW 56                        /* logical px: a bottom-bar button, room for 1.5x text */
@@ -84,6 +87,8 @@ void app_kiosk_destroy(struct app_kiosk *k)
 const char *app_kiosk_screen(const struct app_kiosk *k)
 {
     static const char *const names[] = {"attract", "resume", "question", "still-there", "ending"};
+    if (k->staff)
+        return "staff";
     if (k->admin)
         return "admin";
     return names[ff_kiosk_view(k->eng)->state];
@@ -306,10 +311,64 @@ static void admin_dialog(struct app_kiosk *k, struct ui *ui)
     }
     if (ui_button(ui, "admin.ok", TR("OK")) && n) {
         enum ff_pin_result r = ff_pin_try(&k->pin, k->pin_buf, (int64_t)k->now);
-        k->quit = r == FF_PIN_OK;
+        k->staff = r == FF_PIN_OK;
+        k->admin = !k->staff;
         k->pin_wrong = r != FF_PIN_OK;
         app_kiosk_clear(k);
     }
+    ui_dialog_end(ui);
+}
+
+/* The sync lines of the staff screen: online or not, last sync, what waits, what was refused. */
+static void staff_sync(struct app_kiosk *k, struct ui *ui)
+{
+    char buf[200];
+    if (!k->o.sync) {
+        ui_label(ui, "staff.sync", TR("Sync: not set up. This kiosk works offline."), 0,
+                 UI_FONT_BOLD);
+        return;
+    }
+    struct ff_sync_state st;
+    ff_kiosk_sync_state(k->o.sync, &st);
+    ui_label(ui, "staff.sync",
+             st.online    ? TR("Sync: online")
+             : st.refused ? TR("Sync: refused by the server")
+                          : TR("Sync: offline"),
+             0, UI_FONT_BOLD);
+    char when[64];
+    if (st.last_sync_ms > 0) {
+        time_t t = (time_t)(st.last_sync_ms / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+    }
+    snprintf(buf, sizeof buf, TR("Last sync: %s"), st.last_sync_ms > 0 ? when : TR("never"));
+    ui_label(ui, "staff.last", buf, 0, UI_FONT_REGULAR);
+    snprintf(buf, sizeof buf, TR("Events waiting to be sent: %lld"), (long long)st.pending);
+    ui_label(ui, "staff.pending", buf, 0, UI_FONT_REGULAR);
+    snprintf(buf, sizeof buf, TR("Events refused by the server: %lld"), (long long)st.rejected);
+    ui_label(ui, "staff.rejected", buf, 0, UI_FONT_REGULAR);
+    if (st.running && st.push_total > 0) {
+        snprintf(buf, sizeof buf, TR("Sending %lld of %lld"), (long long)st.pushed,
+                 (long long)st.push_total);
+        ui_label(ui, "staff.progress", buf, 0, UI_FONT_REGULAR);
+    }
+    if (st.last_error[0]) /* technical, for whoever the staff call: not translated */
+        ui_label(ui, "staff.error", st.last_error, 0, UI_FONT_REGULAR);
+}
+
+/* Behind the admin PIN: the sync state, sync now, leave kiosk mode. */
+static void staff_dialog(struct app_kiosk *k, struct ui *ui)
+{
+    ui_dialog_begin(ui, "staff", TR("Staff"));
+    staff_sync(k, ui);
+    ui_layout_row(ui, k->o.sync ? 3 : 2, 0);
+    if (k->o.sync && ui_button(ui, "staff.sync_now", TR("Sync now")))
+        ff_kiosk_sync_poke(k->o.sync);
+    if (ui_button(ui, "staff.exit", TR("Leave kiosk mode")))
+        k->quit = true;
+    if (ui_button(ui, "staff.close", TR("Close")))
+        k->staff = false;
     ui_dialog_end(ui);
 }
 
@@ -460,4 +519,6 @@ void app_kiosk_frame(struct app_kiosk *k, struct ui *ui, uint64_t now_ms)
         still_there(k, ui, v);
     if (k->admin)
         admin_dialog(k, ui);
+    if (k->staff)
+        staff_dialog(k, ui);
 }

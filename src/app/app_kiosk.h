@@ -18,6 +18,7 @@
 
 struct app_kiosk;
 struct ff_speech;
+struct ff_kiosk_sync;
 
 struct app_kiosk_opts {
     const struct ff_library *lib; /* borrowed; the shipped charts */
@@ -30,6 +31,8 @@ struct app_kiosk_opts {
     struct ff_speech *speech;     /* read aloud (kiosk_speech.h), borrowed; NULL = silent */
     void (*silence)(void *ctx);   /* drops audio already queued (a new screen); may be NULL */
     void *silence_ctx;
+    struct ff_kiosk_sync *sync; /* sync state for the staff screen (kiosk_sync.h), borrowed;
+                                   NULL = this kiosk does not sync */
 };
 
 /* FF_ENOTFOUND without a kiosk-triage chart; else the engine's error, said in why. */
@@ -52,7 +55,7 @@ const char *app_kiosk_screen(const struct app_kiosk *k);
 /* The ticket's QR code changed: its bitmap (size x size, 1 = dark) under the image name
  * "ticket-qr", for the backend to upload; false when unchanged since the last call. */
 bool app_kiosk_qr(struct app_kiosk *k, const unsigned char **bits, int *size);
-/* True once the admin PIN was accepted: the program leaves kiosk mode. */
+/* True once staff chose "leave kiosk mode" behind the admin PIN: the program leaves. */
 bool app_kiosk_quit(const struct app_kiosk *k);
 
 #endif

@@ -37,7 +37,8 @@ struct app_kiosk {
     struct ff_pin_gate pin;     /* the admin PIN and its lockout */
     char pin_buf[32];           /* personal-ish: the PIN being typed */
     bool pin_wrong;             /* the last try failed */
-    bool quit;                  /* PIN accepted */
+    bool staff;                 /* PIN accepted: the staff screen is open */
+    bool quit;                  /* staff chose to leave kiosk mode */
     char spoken[160];           /* what was last read aloud (a screen key), "" = nothing */
     char vals[APP_MAX_FIELDS][APP_VALUE_BYTES]; /* personal: the values being typed */
 };

@@ -448,6 +448,8 @@ int app_script_run(struct app_host *h, const char *file)
         char *p = line + strspn(line, " \t");
         if (*p && *p != '#')
             rc = run_line(&s, p);
+        if (!rc && *p && *p != '#' && h->background && h->background(h->bg_ctx, true))
+            app_host_settle(h); /* as the interactive loop does after input (sync) */
         if (!rc && app_kiosk_quit(h->kiosk)) {
             printf("left kiosk mode at %s:%d\n", file, s.line);
             break;

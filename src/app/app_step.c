@@ -188,7 +188,9 @@ static void ending_text(struct app_kiosk *k, struct ui *ui, const struct ff_kios
         gmtime_r(&t, &tm);
         strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
         snprintf(buf, sizeof buf, TR("Engineer visit %s UTC: %s"), when,
-                 !strcmp(v->visit_status, "confirmed") ? TR("confirmed") : TR("requested"));
+                 !strcmp(v->visit_status, "confirmed")  ? TR("confirmed")
+                 : !strcmp(v->visit_status, "rejected") ? TR("not available")
+                                                        : TR("requested"));
         ui_label(ui, "end.visit", buf, 0, UI_FONT_BOLD);
     }
     if (v->ending == FF_KIOSK_END_ESCALATED && v->escalation_level > 0) {

@@ -20,6 +20,7 @@
 #include "kiosk_pin.h"
 #include "kiosk_seed.h"
 #include "kiosk_speech.h"
+#include "kiosk_sync.h"
 
 /* Every *.json chart of dir, as one library (subcharts refer to each other by id). A chart
  * that fails to load is reported and stops start-up: a kiosk with a broken chart is worse
@@ -107,6 +108,15 @@ static void silence(void *sdl)
     ui_sdl_audio_clear(sdl);
 }
 
+/* The host's background hook: input may have recorded events (push them); a pass that
+ * brought something wakes a frame (a visit confirmed, the staff screen's state). */
+static bool sync_background(void *sync, bool input)
+{
+    if (input)
+        ff_kiosk_sync_poke(sync);
+    return ff_kiosk_sync_changed(sync);
+}
+
 static int run(const struct app_opts *o, struct ff_library *lib, const char *store_path)
 {
     char err[512] = "", snap[4200];
@@ -142,7 +152,15 @@ static int run(const struct app_opts *o, struct ff_library *lib, const char *sto
                                 c->admin_pin_hash[0] ? c->admin_pin_hash : NULL,
                                 speech,
                                 silence,
-                                h.sdl};
+                                h.sdl,
+                                NULL};
+    /* a store enrolled with a server syncs on its own thread; without one, offline as before */
+    struct ff_kiosk_sync *sync = NULL;
+    if (ff_kiosk_sync_open(store_path, &sync, err, sizeof err) != FF_OK)
+        fprintf(stderr, "fieldflow: sync: %s (working offline)\n", err);
+    ko.sync = sync;
+    h.background = sync ? sync_background : NULL;
+    h.bg_ctx = sync;
     h.now = o->script ? fake_epoch() + (uint64_t)o->clock_start_s * 1000u : wall_ms();
     int rc = 3;
     if (ui_create(&cfg, &h.ui) != FF_OK)
@@ -158,6 +176,7 @@ static int run(const struct app_opts *o, struct ff_library *lib, const char *sto
                ff_speech_wait_idle(speech, 5000) ? (int)ui_sdl_audio_total(h.sdl) : -1);
     ff_speech_free(speech); /* before the backend: its sink queues into SDL audio */
     app_kiosk_destroy(h.kiosk);
+    ff_kiosk_sync_close(sync); /* one last pass: what the last session recorded */
     ui_destroy(h.ui);
     ui_sdl_destroy(h.sdl);
     return rc;

@@ -29,5 +29,6 @@ int ffctl_import(int argc, char **argv);
 int ffctl_stats(int argc, char **argv);
 int ffctl_db(int argc, char **argv);
 int ffctl_diff(int argc, char **argv);
+int ffctl_sync(int argc, char **argv);
 
 #endif

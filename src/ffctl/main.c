@@ -21,6 +21,8 @@ static const struct ffctl_command commands[] = {
      ffctl_diff},
     {"db", "db init|stats|dump|import|rebuild|check|conflicts [--db PATH]   the device store",
      ffctl_db},
+    {"sync", "sync --db PATH [--server URL --pin PIN --enrol CODE] [--wait S] [--status]   sync",
+     ffctl_sync},
     {NULL, NULL, NULL},
 };
 

@@ -415,3 +415,8 @@ enum ff_err ff_store_mark_sent(struct ff_store *s, int64_t acked_seq)
         return e;
     return ff_store__write_end(s, meta_set_int(s, "sent", acked_seq));
 }
+
+enum ff_err ff_store_sent(struct ff_store *s, int64_t *out_seq)
+{
+    return meta_int(s, "sent", out_seq);
+}

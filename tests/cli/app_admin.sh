@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # app_admin.sh - leaving kiosk mode: the hidden knock on the language buttons opens the PIN
 # dialog; a wrong PIN is refused (and, without a hash in the config, every PIN is); the
-# right one (its argon2id hash from `fieldflow --hash-pin`) leaves kiosk mode.
+# right one (its argon2id hash from `fieldflow --hash-pin`) opens the staff screen, whose
+# "leave kiosk mode" leaves.
 set -u
 # shellcheck source=lib/app.sh
 . "$(dirname "$0")/lib/app.sh"
@@ -36,10 +37,14 @@ echo "admin_pin_hash = $hash" >"$XDG_CONFIG_HOME/fieldflow/fieldflow.conf"
     pin 1357
     echo "expect-text Wrong PIN"
     pin 2468
+    echo "expect-screen staff"
+    echo "expect-text Sync: not set up"
+    echo "check-ui"
+    echo "tap staff.exit"
     echo "expect-screen never-reached"
 } >"$TMP/pin.script"
 app "$TMP/b.db" "$TMP/pin.script"
 check "right PIN: $(cat "$TMP/err")" test "$rc" -eq 0
-check "right PIN leaves kiosk mode" grep -q 'left kiosk mode at .*pin.script:19' "$TMP/out"
+check "right PIN, then leave kiosk mode" grep -q 'left kiosk mode at .*pin.script:23' "$TMP/out"
 
 finish

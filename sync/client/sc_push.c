@@ -1,0 +1,144 @@
+/* sc_push.c - pushes this device's pending events (PROTOCOL.md section 3).
+ *
+ * Workload: batches of up to FF_STORE_BATCH_MAX_EVENTS lines exactly as the store wrote them
+ * (no re-encoding), gzipped. Invariants: the push mark moves only to the server's acked_seq,
+ * which it sends after its commit, and never back; rejected events stay in the log and are
+ * listed (sync.rejected) with the mark in one transaction; a batch the server finds too large
+ * is split, and a reply that does not move the mark twice in a row ends the pass instead of
+ * looping.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "fieldflow/mem.h"
+#include "fieldflow/store.h"
+#include "sc_int.h"
+
+/* The request body: the head line, then the lines as the store wrote them. */
+static char *push_body(struct ff_sync *c, const char *lines, size_t *len, int64_t *count)
+{
+    *count = 0;
+    for (const char *p = lines; *p; p++)
+        *count += *p == '\n';
+    char head[160];
+    int h = snprintf(head, sizeof head, "{\"device\":\"%s\",\"count\":%lld}\n",
+                     ff_store_device(c->store), (long long)*count);
+    size_t n = strlen(lines);
+    char *body = ff_malloc((size_t)h + n + 1);
+    if (body) {
+        memcpy(body, head, (size_t)h);
+        memcpy(body + h, lines, n + 1);
+        *len = (size_t)h + n;
+    }
+    return body;
+}
+
+/* Applies a 200 reply: rejected events, the mark, the checkpoint, in one transaction. */
+static enum ff_sync_err settle(struct ff_sync *c, const struct sc_reply *r, int64_t *acked,
+                               int64_t *settled, struct ff_sync_counts *n)
+{
+    cJSON *j = cJSON_ParseWithLength(r->body, r->len);
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "acked_seq");
+    const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "status"));
+    const char *checkpoint =
+        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "checkpoint"));
+    const cJSON *rejected = cJSON_GetObjectItemCaseSensitive(j, "rejected");
+    enum ff_sync_err e = FF_SYNC_OK;
+    if (!cJSON_IsNumber(a) || !status) {
+        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/push: reply without acked_seq and status");
+        goto out;
+    }
+    *acked = (int64_t)a->valuedouble;
+    *settled = 0;
+    for (const char *p = status; *p; p++)
+        *settled += *p == 'a' || *p == 'd';
+    if (ff_store_begin(c->store)) {
+        e = sc_store_fail(c, "saving a push");
+        goto out;
+    }
+    int64_t sent = 0;
+    if (ff_store_sent(c->store, &sent))
+        e = sc_store_fail(c, "push mark");
+    if (!e && cJSON_IsArray(rejected))
+        e = sc_state_rejected(c, rejected, &n->rejected);
+    if (!e && *acked > sent && ff_store_mark_sent(c->store, *acked))
+        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/push: acked_seq %lld: %s", (long long)*acked,
+                    ff_store_errmsg(c->store));
+    if (!e && checkpoint)
+        e = sc_set(c, SC_K_CHECKPOINT, checkpoint);
+    if (!e && ff_store_commit(c->store))
+        e = sc_store_fail(c, "saving a push");
+    if (e)
+        ff_store_rollback(c->store);
+out:
+    cJSON_Delete(j);
+    return e;
+}
+
+/* One batch after seq `from`; *done when nothing was left to send. */
+static enum ff_sync_err push_batch(struct ff_sync *c, int64_t *from, int *limit, int *stalls,
+                                   bool *done, struct ff_sync_counts *n)
+{
+    char *lines = NULL;
+    if (ff_store_events_after(c->store, *from, *limit, &lines))
+        return sc_store_fail(c, "reading events to push");
+    *done = !lines[0];
+    if (*done) {
+        ff_free(lines);
+        return FF_SYNC_OK;
+    }
+    size_t len = 0;
+    int64_t count = 0;
+    char *body = push_body(c, lines, &len, &count);
+    ff_free(lines);
+    if (!body)
+        return sc_fail(c, FF_SYNC_LOCAL, "out of memory building a push");
+    struct sc_request q = {.method = "POST",
+                           .path = "/v1/push",
+                           .content_type = "application/x-ndjson",
+                           .body = body,
+                           .len = len};
+    struct sc_reply r;
+    enum ff_sync_err e = sc_call(c, &q, &r);
+    ff_free(body);
+    if (e)
+        return e;
+    int64_t acked = *from, settled = 0;
+    if (r.status == 413 && count > 1) {
+        *limit = (int)(count / 2); /* the server's cap is lower than ours: halve */
+    } else if (r.status != 200) {
+        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/push: HTTP %ld %s: %s", r.status, r.code, r.message);
+    } else if (!(e = settle(c, &r, &acked, &settled, n))) {
+        n->pushed += settled;
+        *stalls = acked > *from ? 0 : *stalls + 1;
+        if (*stalls >= 2)
+            e = sc_fail(c, FF_SYNC_PROTOCOL,
+                        "/v1/push: the server acknowledges nothing after "
+                        "seq %lld",
+                        (long long)acked);
+        *from = acked; /* lower than our mark only if the server lost events: send them again */
+    }
+    sc_reply_free(&r);
+    return e;
+}
+
+enum ff_sync_err sc_push(struct ff_sync *c, struct ff_sync_counts *n)
+{
+    int64_t from = 0, total = 0;
+    if (ff_store_sent(c->store, &from) || ff_store_pending(c->store, &total))
+        return sc_store_fail(c, "push mark");
+    c->push_total = total;
+    int limit = FF_STORE_BATCH_MAX_EVENTS, stalls = 0;
+    bool done = false;
+    enum ff_sync_err e = FF_SYNC_OK;
+    while (!e && !done && !atomic_load(&c->quit)) {
+        e = push_batch(c, &from, &limit, &stalls, &done, n);
+        sc_progress(c, n);
+    }
+    if (!e && ff_store_pending(c->store, &n->pending))
+        e = sc_store_fail(c, "pending");
+    return e;
+}

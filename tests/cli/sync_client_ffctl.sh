@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# sync_client_ffctl.sh - `ffctl sync` against a real fieldflow-server on loopback TLS: usage
+# errors change nothing; not enrolled says so (1); a wrong pin refuses and says "pin
+# mismatch" (1) and enrols nothing; enrol, push, pull between two devices; server stopped
+# (and killed with -9) -> exit 3 with every event kept, then back -> it all goes through;
+# revoked -> "enrol again" (1) with the events kept; --status JSON.
+set -u
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+# shellcheck source=lib/sync_client.sh
+. "$(dirname "$0")/lib/sync_client.sh"
+
+A=$TMP/a.db
+B=$TMP/b.db
+
+run sync --help
+expect help 0 out "ffctl sync --db DEVICE.db --server"
+run sync --db "$A" --server https://127.0.0.1:1
+expect enrol-needs-all 2 err "--server, --pin and --enrol together"
+run sync --db "$A" --wait 99
+expect wait-range 2 err "--wait '99'"
+run sync --db "$A" --frobnicate
+expect unknown-option 2 err "unknown option"
+run sync --db "$A" --status --wait 3
+expect status-alone 2 err "--status takes only --db"
+check "usage errors create no store" test ! -e "$A"
+
+run sync --db "$A" --status
+expect status-fresh 0 out '"server":null' '"pending":0' '"online":false'
+run sync --db "$A"
+expect not-enrolled 1 err "enrol first"
+
+need_server
+srv_start 0 || finish
+port=${SRV_LISTEN##*:}
+
+code=$(new_code desk)
+run sync --db "$A" --server "$SRV_URL" --pin "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" --enrol "$code"
+expect wrong-pin 1 err "pin mismatch"
+run sync --db "$A" --status
+expect wrong-pin-enrols-nothing 0 out '"server":null'
+run sync --db "$A" --server "$SRV_URL" --pin "$SRV_PIN" --enrol "$code" --name "desk A"
+expect enrol-a 0 out "enrolled" "sync: pushed 0, pulled 0, pending 0, rejected 0"
+run sync --db "$B" --server "$SRV_URL" --pin "$SRV_PIN" --enrol "$(new_code desk)"
+expect enrol-b 0 out "enrolled"
+run sync --db "$B" --server "$SRV_URL" --pin "$SRV_PIN" --enrol "$code"
+expect code-single-use 1 err "enrolment refused"
+
+own_events "$A" 3
+run sync --db "$A"
+expect push 0 out "sync: pushed 3," "pending 0,"
+run sync --db "$B"
+expect pull 0 out "pulled 3,"
+run sync --db "$B"
+expect pull-again-nothing 0 out "sync: pushed 0, pulled 0,"
+
+for sig in TERM KILL; do
+    srv_stop $sig
+    own_events "$A" 2
+    run sync --db "$A" --retries 1
+    expect "down-$sig" 3 err "unreachable"
+    run sync --db "$A" --status
+    expect "down-$sig-kept" 0 out '"pending":2' '"online":false'
+    srv_start "$port" || finish
+    run sync --db "$A"
+    expect "up-$sig" 0 out "sync: pushed 2," "pending 0,"
+    run sync --db "$B"
+    expect "up-$sig-pulled" 0 out "pulled 2,"
+done
+"$FFCTL" db dump --db "$A" >"$TMP/a.dump"
+"$FFCTL" db dump --db "$B" >"$TMP/b.dump"
+check "both devices fold to the same state" cmp -s "$TMP/a.dump" "$TMP/b.dump"
+
+run sync --db "$A" --status
+expect status 0 out "\"server\":\"$SRV_URL\"" '"pending":0' '"online":true' '"cursor":"e'
+
+dev=$("$FFCTL" db init --db "$A")
+"$FF_SERVER" revoke --db "$SRV_DB" "$dev" >/dev/null 2>&1 || bad "revoke $dev"
+own_events "$A" 1
+run sync --db "$A"
+expect revoked 1 err "revoked" "enrol again"
+run sync --db "$A" --status
+expect revoked-kept 0 out '"pending":1'
+
+srv_stop TERM
+finish
