@@ -220,11 +220,11 @@ enum ff_err srv_decode_push(const char *body, size_t len, struct srv_push_req *o
     enum ff_err e =
         sw_lines_split(body, len, FF_STORE_BATCH_MAX_EVENTS, &out->lines, why, sizeof why);
     if (e) {
-        unsigned long line = 0;
-        sscanf(why, "line %lu", &line);
+        /* why starts "line N: ..." when a line is to blame: the field is that part */
         char field[32] = "";
-        if (line)
-            snprintf(field, sizeof field, "line %lu", line);
+        size_t n = strcspn(why, ":");
+        if (!strncmp(why, "line ", 5) && why[n] == ':' && n < sizeof field)
+            snprintf(field, sizeof field, "%.*s", (int)n, why);
         return refuse(err, e, e == FF_ELIMIT ? "too_large" : "bad_json", field, why);
     }
     e = push_head(out->lines.head, out->lines.head_len, out->lines.n, out, err);
