@@ -31,8 +31,8 @@ push() { # push TOKEN FILE [CURL ARGS...]
     api POST /v1/push -H "Authorization: Bearer $tok" -H 'Content-Type: application/x-ndjson' \
         --data-binary @"$file" "$@"
 }
-pull() { # pull TOKEN QUERY
-    api GET "/v1/pull?$2" -H "Authorization: Bearer $1"
+pull() { # pull TOKEN QUERY [CURL ARGS...]
+    api GET "/v1/pull?$2" -H "Authorization: Bearer $1" "${@:3}"
 }
 body_has() { grep -qF -- "$1" "$TMP/body"; }
 
@@ -135,6 +135,9 @@ check "rest after cursor" test "$(($(wc -l <"$TMP/body") - 1))" = 4
 CUR=$(jget "$TMP/body" cursor)
 pull "$AD" "after=$CUR"
 check "caught up" grep -q '"count":0' "$TMP/body"
+pull "$AD" 'after=&limit=1000' --compressed
+check "a big page is gzipped when asked" grep -qi '^Content-Encoding: gzip' "$TMP/hdr"
+check "and inflates to the page" grep -q '"id":"desk:3"' "$TMP/body"
 pull "$AD" 'after=e12345.1'
 check "foreign epoch 410" test "$code" = 410
 check "410 code" body_has '"code":"cursor_too_old"'
