@@ -174,7 +174,10 @@ static void id_member(const cJSON *obj, const char *name, char *buf)
 /* The scope keys of PROTOCOL section 4 from an event's (canonical) payload. */
 static enum ff_err scope_keys(struct srv_push_item *it)
 {
-    cJSON *p = cJSON_Parse(it->ev.payload ? it->ev.payload : "{}");
+    const char *text = it->ev.payload ? it->ev.payload : "{}";
+    if (!strstr(text, "_id\"") && !strstr(text, "\"assignee\""))
+        return FF_OK; /* no key can be there: spare the second parse (most events) */
+    cJSON *p = cJSON_Parse(text);
     if (!p)
         return FF_ENOMEM; /* the decoder already parsed this text once */
     id_member(p, "case_id", it->case_id);
