@@ -92,9 +92,9 @@ struct srv_push_event {
  * with another -> 'r' "forgery"; seq above the device's acked_seq + 1 -> 'r' "seq_gap" for it
  * and every later one; else stored at the next gseq -> 'a'. Entity scope rows are made on an
  * entity's first event (site = the pushing device's site when it is a kiosk; case_id,
- * customer_id as given, a case's own id for case events), an assignee adds an assignment at
- * this gseq. *acked_seq: the device's new acked seq (a caller-rejected or forgery event at
- * acked+1 settles too); *checkpoint: the highest gseq after commit. */
+ * customer_id as given, a case's own id for case events; creator = device), an assignee adds an
+ * assignment at this gseq. *acked_seq: the device's new acked seq (a caller-rejected or forgery
+ * event at acked+1 settles too); *checkpoint: the highest gseq after commit. */
 enum ff_err srv_store_push(struct srv_store *st, const char *device, struct srv_push_event *evs,
                            size_t n, int64_t *acked_seq, int64_t *checkpoint);
 
@@ -103,12 +103,16 @@ struct srv_scope {
     enum srv_kind kind;
     const char *site;
     const char *engineer;
+    const char *device; /* the reading device's id (its own events, what it created); NULL: none */
 };
 
 /* Calls fn with each event line in scope with gseq > after, in gseq order, at most limit
- * events. Global types (flowchart.*, kb.*, engineer.*) are in every scope. When an
- * assignment to sc->engineer with gseq in (after, *next] exists, the entity's (and its
- * case's customer's) events with gseq <= after are sent in this page too, before the rest
+ * events. Global types (flowchart.*, kb.*, engineer.*) and sc->device's own events are in
+ * every scope. An engineer also keeps the entities sc->device created (the entity's first
+ * event was its own) and, for a case it created, the case's events (visits, notes... by
+ * case_id) and its customer's, as for an assigned case. When an assignment to sc->engineer
+ * (or the creation of a case by sc->device) with gseq in (after, *next] exists, the case's
+ * (and its customer's) events with gseq <= after are sent in this page too, before the rest
  * (on top of limit: a case's history is never split over pages).
  * *next: the position to pull after next time (>= after; past out-of-scope events it
  * skipped); *more: there is more after *next already. fn returning non-zero stops with

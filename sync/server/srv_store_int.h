@@ -22,6 +22,8 @@ struct srv_row {
     const char *site;        /* the entity's site (kiosk pushes; inherited from its case) */
     const char *case_id;     /* the case it belongs to (a case's own id) */
     const char *customer_id; /* the customer of a case */
+    const char *device;      /* the device whose event it is */
+    const char *creator;     /* the device whose event was the entity's first */
     const char *line;
     size_t len;
 };
@@ -33,6 +35,7 @@ struct srv_entity {
     char site[SRV_NAME_MAX + 1];
     char case_id[FF_EVENT_ID_MAX + 1];
     char customer_id[FF_EVENT_ID_MAX + 1];
+    char creator[FF_EVENT_ID_MAX + 1]; /* the device of the entity's first event */
 };
 
 /* A consumed or open enrolment code. */
@@ -90,9 +93,11 @@ struct srv_ops {
                               const struct srv_entity *ents, size_t n);
     enum ff_err (*assign_add)(struct srv_store *st, const char *engineer, const char *case_id,
                               int64_t gseq);
-    /* Each case assigned to engineer by gseq <= upto, once, with its first assignment's gseq
-     * and its customer ("" if none). fn returns non-zero to stop. */
-    enum ff_err (*assigned)(struct srv_store *st, const char *engineer, int64_t upto,
+    /* Each case assigned to engineer by gseq <= upto or created by device (its first event,
+     * at gseq <= upto; device "": none), once, with the first of those gseqs and its customer
+     * ("" if none). fn returns non-zero to stop. */
+    enum ff_err (*assigned)(struct srv_store *st, const char *engineer, const char *device,
+                            int64_t upto,
                             int (*fn)(void *ctx, const char *case_id, const char *customer_id,
                                       int64_t first),
                             void *ctx);

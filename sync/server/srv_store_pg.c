@@ -40,9 +40,11 @@ static const char SCHEMA[] =
     " used INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, refresh INTEGER NOT NULL,"
     " device TEXT NOT NULL, expires BIGINT NOT NULL);"
+    /* creator: no migration of older databases, none exists outside tests (2026-12-02) */
     "CREATE TABLE IF NOT EXISTS entities(entity_id TEXT PRIMARY KEY, site TEXT NOT NULL,"
-    " case_id TEXT NOT NULL, customer_id TEXT NOT NULL);"
+    " case_id TEXT NOT NULL, customer_id TEXT NOT NULL, creator TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS entities_case ON entities(case_id);"
+    "CREATE INDEX IF NOT EXISTS entities_creator ON entities(creator);"
     "CREATE TABLE IF NOT EXISTS assignments(engineer TEXT NOT NULL, entity_id TEXT NOT NULL,"
     " gseq BIGINT NOT NULL, PRIMARY KEY(engineer, entity_id, gseq));"
     "CREATE TABLE IF NOT EXISTS decisions(key TEXT PRIMARY KEY);"
@@ -81,7 +83,7 @@ enum stmt {
 
 #define ROW_COLS                                                                                   \
     "l.gseq, l.type, l.entity_id, coalesce(e.site, ''), coalesce(e.case_id, ''),"                  \
-    " coalesce(e.customer_id, ''), l.line"
+    " coalesce(e.customer_id, ''), l.device, coalesce(e.creator, ''), l.line"
 #define ROW_FROM " FROM log l LEFT JOIN entities e ON e.entity_id = l.entity_id"
 
 static const char *const SQL[Q__COUNT] = {
@@ -109,18 +111,25 @@ static const char *const SQL[Q__COUNT] = {
                   " $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])",
     [Q_LOG_REPLACE] = "UPDATE log SET line = $2 WHERE id = $1",
     [Q_HEAD] = "SELECT coalesce(max(gseq), 0) FROM log",
-    [Q_ENT_GET] = "SELECT u.i, e.site, e.case_id, e.customer_id"
+    [Q_ENT_GET] = "SELECT u.i, e.site, e.case_id, e.customer_id, e.creator"
                   " FROM unnest($1::text[]) WITH ORDINALITY AS u(id, i)"
                   " JOIN entities e ON e.entity_id = u.id",
-    [Q_ENT_PUT] = "INSERT INTO entities(entity_id, site, case_id, customer_id)"
-                  " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])"
+    [Q_ENT_PUT] = "INSERT INTO entities(entity_id, site, case_id, customer_id, creator)"
+                  " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+                  " $5::text[])"
                   " ON CONFLICT (entity_id) DO UPDATE SET site = EXCLUDED.site,"
-                  " case_id = EXCLUDED.case_id, customer_id = EXCLUDED.customer_id",
+                  " case_id = EXCLUDED.case_id, customer_id = EXCLUDED.customer_id,"
+                  " creator = EXCLUDED.creator",
     [Q_ASSIGN_ADD] = "INSERT INTO assignments(engineer, entity_id, gseq) VALUES($1,$2,$3)"
                      " ON CONFLICT DO NOTHING",
-    [Q_ASSIGNED] = "SELECT a.entity_id, coalesce(max(e.customer_id), ''), min(a.gseq)"
+    [Q_ASSIGNED] = "SELECT id, coalesce(max(cust), ''), min(g) FROM ("
+                   " SELECT a.entity_id AS id, e.customer_id AS cust, a.gseq AS g"
                    " FROM assignments a LEFT JOIN entities e ON e.entity_id = a.entity_id"
-                   " WHERE a.engineer = $1 AND a.gseq <= $2 GROUP BY a.entity_id",
+                   " WHERE a.engineer = $1::text AND a.gseq <= $2::bigint UNION ALL"
+                   " SELECT c.entity_id, c.customer_id,"
+                   " (SELECT min(l.gseq) FROM log l WHERE l.entity_id = c.entity_id)"
+                   " FROM entities c WHERE $3::text <> '' AND c.creator = $3::text"
+                   " AND c.case_id = c.entity_id) u WHERE g <= $2::bigint GROUP BY id",
     [Q_DECISION_ADD] = "INSERT INTO decisions(key) VALUES($1) ON CONFLICT DO NOTHING",
     [Q_SCAN] = "SELECT " ROW_COLS ROW_FROM " WHERE l.gseq > $1 AND l.gseq <= $2"
                " ORDER BY l.gseq LIMIT $3",
@@ -504,6 +513,7 @@ static enum ff_err pg_entity_get(struct srv_store *st, const char *const *ids, s
         snprintf(out[k].site, sizeof out[k].site, "%s", val(r, i, 1));
         snprintf(out[k].case_id, sizeof out[k].case_id, "%s", val(r, i, 2));
         snprintf(out[k].customer_id, sizeof out[k].customer_id, "%s", val(r, i, 3));
+        snprintf(out[k].creator, sizeof out[k].creator, "%s", val(r, i, 4));
     }
     PQclear(r);
     return FF_OK;
@@ -512,17 +522,18 @@ static enum ff_err pg_entity_get(struct srv_store *st, const char *const *ids, s
 static enum ff_err pg_entity_put(struct srv_store *st, const char *const *ids,
                                  const struct srv_entity *en, size_t n)
 {
-    struct arr a[4] = {{0}};
+    struct arr a[5] = {{0}};
     for (size_t i = 0; i < n; i++) {
         arr_text(&a[0], ids[i], strlen(ids[i]));
         arr_text(&a[1], en[i].site, strlen(en[i].site));
         arr_text(&a[2], en[i].case_id, strlen(en[i].case_id));
         arr_text(&a[3], en[i].customer_id, strlen(en[i].customer_id));
+        arr_text(&a[4], en[i].creator, strlen(en[i].creator));
     }
-    enum ff_err e = arr_close(st, a, 4);
+    enum ff_err e = arr_close(st, a, 5);
     if (!e)
-        e = run(q(st, Q_ENT_PUT, "ssss", a[0].p, a[1].p, a[2].p, a[3].p), NULL);
-    arr_free(a, 4);
+        e = run(q(st, Q_ENT_PUT, "sssss", a[0].p, a[1].p, a[2].p, a[3].p, a[4].p), NULL);
+    arr_free(a, 5);
     return e;
 }
 
@@ -532,10 +543,11 @@ static enum ff_err pg_assign_add(struct srv_store *st, const char *engineer, con
     return run(q(st, Q_ASSIGN_ADD, "ssi", engineer, case_id, gseq), NULL);
 }
 
-static enum ff_err pg_assigned(struct srv_store *st, const char *engineer, int64_t upto,
-                               int (*fn)(void *, const char *, const char *, int64_t), void *ctx)
+static enum ff_err pg_assigned(struct srv_store *st, const char *engineer, const char *device,
+                               int64_t upto, int (*fn)(void *, const char *, const char *, int64_t),
+                               void *ctx)
 {
-    PGresult *r = q(st, Q_ASSIGNED, "si", engineer, upto);
+    PGresult *r = q(st, Q_ASSIGNED, "sis", engineer, upto, device);
     if (!r)
         return FF_EDB;
     for (int i = 0, n = PQntuples(r); i < n; i++)
@@ -562,8 +574,10 @@ static enum ff_err each_row(PGresult *r, srv_row_fn fn, void *ctx)
             .site = val(r, i, 3),
             .case_id = val(r, i, 4),
             .customer_id = val(r, i, 5),
-            .line = val(r, i, 6),
-            .len = (size_t)PQgetlength(r, i, 6),
+            .device = val(r, i, 6),
+            .creator = val(r, i, 7),
+            .line = val(r, i, 8),
+            .len = (size_t)PQgetlength(r, i, 8),
         };
         if (fn(ctx, &row))
             break;

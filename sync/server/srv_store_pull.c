@@ -6,9 +6,11 @@
  * scan and every assignment considered is <= H, so the page is exact as of H even while
  * pushes commit beside it.
  *
- * Engineer scope: the cases assigned to the engineer (any assignment with gseq <= H) and their
- * customers. A case whose first assignment lies in (after, next] entered the scope in this
- * page: its earlier events (gseq <= after) come first ("backfill"); then the page itself.
+ * Every reader gets its own events back (the write checkpoint). Engineer scope: the cases
+ * assigned to the engineer (any assignment with gseq <= H) or created by the reading device,
+ * their customers, and every entity the device created. A case whose first assignment (or
+ * creation) lies in (after, next] entered the scope in this page: its earlier events
+ * (gseq <= after) come first ("backfill"); then the page itself.
  * Workload: pages of up to 5000 events from a log of millions; the scan reads in chunks.
  */
 #include <stdio.h>
@@ -70,10 +72,11 @@ static int add_case(void *ctx, const char *case_id, const char *customer_id, int
     return 0;
 }
 
-static enum ff_err load_assigned(struct srv_store *st, const char *engineer, int64_t upto,
+static enum ff_err load_assigned(struct srv_store *st, const struct srv_scope *sc, int64_t upto,
                                  struct assigned *as)
 {
-    enum ff_err e = st->ops->assigned(st, engineer, upto, add_case, as);
+    const char *device = sc->device ? sc->device : "";
+    enum ff_err e = st->ops->assigned(st, sc->engineer, device, upto, add_case, as);
     if (!e && as->nomem)
         e = srv_store__fail(st, FF_ENOMEM, "pull: out of memory");
     if (e || !as->n)
@@ -94,13 +97,21 @@ static bool is_global(const char *type)
            !strncmp(type, "engineer.", 9);
 }
 
+static bool own(const char *device, const struct srv_scope *sc)
+{
+    return sc->device && *sc->device && device && !strcmp(device, sc->device);
+}
+
 static bool in_scope(const struct page *pg, const struct srv_row *r)
 {
     const struct srv_scope *sc = pg->sc;
-    if (sc->kind == SRV_KIND_DESK || sc->kind == SRV_KIND_SERVER || is_global(r->type))
+    if (sc->kind == SRV_KIND_DESK || sc->kind == SRV_KIND_SERVER || is_global(r->type) ||
+        own(r->device, sc))
         return true;
     if (sc->kind == SRV_KIND_KIOSK)
         return sc->site && *sc->site && !strcmp(r->site, sc->site);
+    if (own(r->creator, sc))
+        return true;
     const struct assigned *as = pg->as;
     if (!as->n)
         return false;
@@ -189,7 +200,7 @@ enum ff_err srv_store__pull(struct srv_store *st, const struct srv_scope *sc, in
             goto out_free;
         }
         /* pass 1 finds the page's end, so the backfill can go before the page */
-        if ((e = load_assigned(st, sc->engineer, head, &as)) || (e = scan_page(&pg, after, head)))
+        if ((e = load_assigned(st, sc, head, &as)) || (e = scan_page(&pg, after, head)))
             goto out_free;
         int64_t end = pg.last;
         if ((e = send_backfill(st, &as, after, end, fn, ctx)))

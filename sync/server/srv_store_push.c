@@ -137,6 +137,7 @@ static void scope_row(const struct srv_device *dev, const struct srv_push_event 
         snprintf(e->case_id, sizeof e->case_id, "%s", p->case_id);
     if (p->customer_id)
         snprintf(e->customer_id, sizeof e->customer_id, "%s", p->customer_id);
+    snprintf(e->creator, sizeof e->creator, "%s", ev->device); /* it keeps what it created */
     if (dev->kind == SRV_KIND_KIOSK) {
         snprintf(e->site, sizeof e->site, "%s", dev->site);
     } else if (*e->case_id && strcmp(e->case_id, ev->entity_id)) {

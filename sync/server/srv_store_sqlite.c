@@ -29,9 +29,11 @@ static const char SCHEMA[] =
     " used INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, refresh INTEGER NOT NULL,"
     " device TEXT NOT NULL, expires INTEGER NOT NULL);"
+    /* creator: no migration of older databases, none exists outside tests (2026-12-02) */
     "CREATE TABLE IF NOT EXISTS entities(entity_id TEXT PRIMARY KEY, site TEXT NOT NULL,"
-    " case_id TEXT NOT NULL, customer_id TEXT NOT NULL);"
+    " case_id TEXT NOT NULL, customer_id TEXT NOT NULL, creator TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS entities_case ON entities(case_id);"
+    "CREATE INDEX IF NOT EXISTS entities_creator ON entities(creator);"
     "CREATE TABLE IF NOT EXISTS assignments(engineer TEXT NOT NULL, entity_id TEXT NOT NULL,"
     " gseq INTEGER NOT NULL, PRIMARY KEY(engineer, entity_id, gseq));"
     "CREATE TABLE IF NOT EXISTS decisions(key TEXT PRIMARY KEY);";
@@ -69,7 +71,8 @@ enum stmt {
     Q__COUNT
 };
 
-#define ROW_COLS "l.gseq, l.type, l.entity_id, e.site, e.case_id, e.customer_id, l.line"
+#define ROW_COLS                                                                                   \
+    "l.gseq, l.type, l.entity_id, e.site, e.case_id, e.customer_id, l.device, e.creator, l.line"
 #define ROW_FROM " FROM log l LEFT JOIN entities e ON e.entity_id = l.entity_id"
 
 static const char *const SQL[Q__COUNT] = {
@@ -96,14 +99,19 @@ static const char *const SQL[Q__COUNT] = {
                   " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [Q_LOG_REPLACE] = "UPDATE log SET line = ?2 WHERE id = ?1",
     [Q_HEAD] = "SELECT coalesce(max(gseq), 0) FROM log",
-    [Q_ENT_GET] = "SELECT site, case_id, customer_id FROM entities WHERE entity_id = ?1",
-    [Q_ENT_PUT] = "INSERT OR REPLACE INTO entities(entity_id, site, case_id, customer_id)"
-                  " VALUES(?1,?2,?3,?4)",
+    [Q_ENT_GET] = "SELECT site, case_id, customer_id, creator FROM entities WHERE entity_id = ?1",
+    [Q_ENT_PUT] = "INSERT OR REPLACE INTO entities(entity_id, site, case_id, customer_id, creator)"
+                  " VALUES(?1,?2,?3,?4,?5)",
     [Q_ASSIGN_ADD] =
         "INSERT OR IGNORE INTO assignments(engineer, entity_id, gseq) VALUES(?1,?2,?3)",
-    [Q_ASSIGNED] = "SELECT a.entity_id, coalesce(e.customer_id, ''), min(a.gseq)"
+    [Q_ASSIGNED] = "SELECT id, coalesce(max(cust), ''), min(g) FROM ("
+                   " SELECT a.entity_id AS id, e.customer_id AS cust, a.gseq AS g"
                    " FROM assignments a LEFT JOIN entities e ON e.entity_id = a.entity_id"
-                   " WHERE a.engineer = ?1 AND a.gseq <= ?2 GROUP BY a.entity_id",
+                   " WHERE a.engineer = ?1 AND a.gseq <= ?2 UNION ALL"
+                   " SELECT c.entity_id, c.customer_id,"
+                   " (SELECT min(l.gseq) FROM log l WHERE l.entity_id = c.entity_id)"
+                   " FROM entities c WHERE ?3 <> '' AND c.creator = ?3 AND c.case_id = c.entity_id"
+                   ") WHERE g <= ?2 GROUP BY id",
     [Q_DECISION_ADD] = "INSERT OR IGNORE INTO decisions(key) VALUES(?1)",
     [Q_SCAN] = "SELECT " ROW_COLS ROW_FROM " WHERE l.gseq > ?1 AND l.gseq <= ?2"
                " ORDER BY l.gseq LIMIT ?3",
@@ -401,6 +409,7 @@ static enum ff_err lite_entity_get(struct srv_store *st, const char *const *ids,
             snprintf(out[i].site, sizeof out[i].site, "%s", col(q, 0));
             snprintf(out[i].case_id, sizeof out[i].case_id, "%s", col(q, 1));
             snprintf(out[i].customer_id, sizeof out[i].customer_id, "%s", col(q, 2));
+            snprintf(out[i].creator, sizeof out[i].creator, "%s", col(q, 3));
         }
         e = done(q, e);
     }
@@ -413,7 +422,8 @@ static enum ff_err lite_entity_put(struct srv_store *st, const char *const *ids,
     enum ff_err e = FF_OK;
     for (size_t i = 0; i < n && !e; i++)
         e = run(st,
-                bind(st, Q_ENT_PUT, "ssss", ids[i], en[i].site, en[i].case_id, en[i].customer_id),
+                bind(st, Q_ENT_PUT, "sssss", ids[i], en[i].site, en[i].case_id, en[i].customer_id,
+                     en[i].creator),
                 NULL);
     return e;
 }
@@ -424,10 +434,11 @@ static enum ff_err lite_assign_add(struct srv_store *st, const char *engineer, c
     return run(st, bind(st, Q_ASSIGN_ADD, "ssi", engineer, case_id, gseq), NULL);
 }
 
-static enum ff_err lite_assigned(struct srv_store *st, const char *engineer, int64_t upto,
+static enum ff_err lite_assigned(struct srv_store *st, const char *engineer, const char *device,
+                                 int64_t upto,
                                  int (*fn)(void *, const char *, const char *, int64_t), void *ctx)
 {
-    sqlite3_stmt *q = bind(st, Q_ASSIGNED, "si", engineer, upto);
+    sqlite3_stmt *q = bind(st, Q_ASSIGNED, "sis", engineer, upto, device);
     if (!q)
         return FF_EDB;
     bool row;
@@ -457,8 +468,10 @@ static enum ff_err each_row(struct srv_store *st, sqlite3_stmt *q, srv_row_fn fn
             .site = col(q, 3),
             .case_id = col(q, 4),
             .customer_id = col(q, 5),
-            .line = col(q, 6),
-            .len = (size_t)sqlite3_column_bytes(q, 6),
+            .device = col(q, 6),
+            .creator = col(q, 7),
+            .line = col(q, 8),
+            .len = (size_t)sqlite3_column_bytes(q, 8),
         };
         if (fn(ctx, &r))
             break;

@@ -314,7 +314,7 @@ void srv_api_pull(struct srv_server *s, struct srv_call *c, struct srv_reply *r)
         srv_reply_error(r, srv_derr_status(&derr), derr.code, derr.field, derr.message);
         return;
     }
-    struct srv_scope sc = {c->dev.kind, c->dev.site, c->dev.engineer};
+    struct srv_scope sc = {c->dev.kind, c->dev.site, c->dev.engineer, c->dev.id};
     struct srv_store *st;
     enum ff_err e = srv_pool_get(&s->pool, &st);
     if (e) {

@@ -230,7 +230,7 @@ static void t_push(struct srv_store *st)
     CHECK_INT(srv_store_push(st, k, &b[2].p, 1, &acked, &ck), FF_OK);
     CHECK(b[0].p.status == 'a' && b[1].p.status == 'a' && b[2].p.status == 'a');
     char line[256] = "";
-    struct srv_scope dk = {SRV_KIND_DESK, NULL, NULL};
+    struct srv_scope dk = {SRV_KIND_DESK, NULL, NULL, NULL};
     int64_t next;
     bool more;
     CHECK_INT(srv_store_pull(st, &dk, head0, 1, grab_line, line, &next, &more), FF_OK);
@@ -308,7 +308,7 @@ static void t_scope(struct srv_store *st)
     /* a kiosk of site A: its site's entities and global data, never site B's */
     static struct pulled pa;
     memset(&pa, 0, sizeof pa);
-    struct srv_scope ka = {SRV_KIND_KIOSK, "A", NULL};
+    struct srv_scope ka = {SRV_KIND_KIOSK, "A", NULL, NULL};
     pull_all(st, &ka, run_start, 2, &pa);
     CHECK_INT(count_of(&pa, id_of("caseA")), 2); /* created + the applied note */
     CHECK_INT(count_of(&pa, id_of("cuA")), 1);
@@ -322,7 +322,7 @@ static void t_scope(struct srv_store *st)
     /* an engineer: only global data until a case is assigned */
     static struct pulled pe;
     memset(&pe, 0, sizeof pe);
-    struct srv_scope en = {SRV_KIND_ENGINEER, NULL, "eng1"};
+    struct srv_scope en = {SRV_KIND_ENGINEER, NULL, "eng1", NULL};
     char eng[FF_EVENT_ID_MAX + 1];
     snprintf(eng, sizeof eng, "eng1-%s", tag);
     en.engineer = eng;
@@ -364,7 +364,7 @@ static void t_scope(struct srv_store *st)
     CHECK_INT(pe.n, 6);
     static struct pulled pd;
     memset(&pd, 0, sizeof pd);
-    struct srv_scope dk = {SRV_KIND_DESK, NULL, NULL};
+    struct srv_scope dk = {SRV_KIND_DESK, NULL, NULL, NULL};
     int64_t end = pull_all(st, &dk, start, 3, &pd);
     CHECK_INT(pd.n, (int)(end - start));
 
@@ -373,6 +373,126 @@ static void t_scope(struct srv_store *st)
     CHECK_INT(next, end);
     CHECK(!more);
     CHECK_INT(srv_store_pull(st, &dk, 0, 0, collect, &pd, &next, &more), FF_EINVAL);
+}
+
+/* Enrols an engineer device dev (engineer id eng) with a fresh code. */
+static void enrol_engineer(struct srv_store *st, const char *dev, const char *eng)
+{
+    uint8_t h[32];
+    char code[64];
+    snprintf(code, sizeof code, "code-%s", dev);
+    hash_of(h, code);
+    struct srv_device d;
+    CHECK_INT(srv_store_code_add(st, h, SRV_KIND_ENGINEER, NULL, eng, 2000000), FF_OK);
+    CHECK_INT(srv_store_enrol(st, h, 1000000, dev, "phone", &d), FF_OK);
+}
+
+static int64_t next_seq(struct srv_store *st, const char *dev)
+{
+    struct srv_device d = {.acked_seq = -1};
+    CHECK_INT(srv_store_device_get(st, dev, &d), FF_OK);
+    return d.acked_seq + 1;
+}
+
+/* A device keeps what it created (docs/decisions.md, 2026-12-02): engineer A creates a
+ * customer and a case assigned to engineer B; A still pulls the desk's later edits of both and
+ * a visit of the case, and its own edit of a case it neither created nor holds; C sees none
+ * of it; a case A creates for a customer it never saw brings that customer's history along.
+ * Kiosks see what they saw before. Needs t_scope's events. */
+static void t_creator(struct srv_store *st)
+{
+    char da[FF_EVENT_ID_MAX + 1], dc[FF_EVENT_ID_MAX + 1], ea[FF_EVENT_ID_MAX + 1];
+    char eb[FF_EVENT_ID_MAX + 1], ec[FF_EVENT_ID_MAX + 1], desk[FF_EVENT_ID_MAX + 1];
+    snprintf(da, sizeof da, "%s", id_of("engA-dev"));
+    snprintf(dc, sizeof dc, "%s", id_of("engC-dev"));
+    snprintf(ea, sizeof ea, "%s", id_of("engA"));
+    snprintf(eb, sizeof eb, "%s", id_of("engB"));
+    snprintf(ec, sizeof ec, "%s", id_of("engC"));
+    snprintf(desk, sizeof desk, "%s", id_of("desk"));
+    enrol_engineer(st, da, ea);
+    enrol_engineer(st, dc, ec);
+    int64_t start, acked;
+    CHECK_INT(srv_store_head(st, &start), FF_OK);
+
+    struct evbuf a[3];
+    mkev(&a[0], da, 1, "customer.created", id_of("cuX"), 71);
+    mkev(&a[1], da, 2, "case.created", id_of("caseX"), 72);
+    a[1].p.customer_id = id_of("cuX");
+    a[1].p.assignee = eb;
+    mkev(&a[2], da, 3, "case.field_edited", id_of("caseB"), 73); /* not its, not assigned */
+    for (int i = 0; i < 3; i++)
+        CHECK_INT(push1(st, &a[i], &acked), 'a');
+    struct srv_scope sa = {SRV_KIND_ENGINEER, NULL, ea, da};
+    static struct pulled pa;
+    memset(&pa, 0, sizeof pa);
+    int64_t pos = pull_all(st, &sa, start, 2, &pa);
+    CHECK_INT(pa.n, 3); /* its own three events */
+
+    /* the desk edits A's case and customer, requests a visit of the case, makes its own case */
+    struct evbuf d[5];
+    int64_t q = next_seq(st, desk);
+    mkev(&d[0], desk, q, "case.field_edited", id_of("caseX"), 81);
+    mkev(&d[1], desk, q + 1, "customer.field_edited", id_of("cuX"), 82);
+    mkev(&d[2], desk, q + 2, "visit.requested", id_of("visX"), 83);
+    d[2].p.case_id = id_of("caseX");
+    mkev(&d[3], desk, q + 3, "case.created", id_of("caseY"), 84);
+    mkev(&d[4], desk, q + 4, "case.field_edited", id_of("caseB"), 85);
+    for (int i = 0; i < 5; i++)
+        CHECK_INT(push1(st, &d[i], &acked), 'a');
+    memset(&pa, 0, sizeof pa);
+    pull_all(st, &sa, pos, 2, &pa);
+    CHECK_INT(pa.n, 3);
+    CHECK_INT(count_of(&pa, id_of("caseX")), 1);
+    CHECK_INT(count_of(&pa, id_of("cuX")), 1);
+    CHECK_INT(count_of(&pa, id_of("visX")), 1);
+    CHECK_INT(count_of(&pa, id_of("caseY")) + count_of(&pa, id_of("caseB")), 0);
+
+    /* B holds the case by assignment; C, another engineer, sees nothing of it */
+    static struct pulled pb, pc;
+    memset(&pb, 0, sizeof pb);
+    memset(&pc, 0, sizeof pc);
+    struct srv_scope sb = {SRV_KIND_ENGINEER, NULL, eb, NULL};
+    struct srv_scope sc = {SRV_KIND_ENGINEER, NULL, ec, dc};
+    pull_all(st, &sb, start, 3, &pb);
+    CHECK_INT(count_of(&pb, id_of("caseX")), 2);
+    CHECK_INT(count_of(&pb, id_of("cuX")), 2);
+    CHECK_INT(count_of(&pb, id_of("visX")), 1);
+    pull_all(st, &sc, start, 3, &pc);
+    CHECK_INT(pc.n, 0);
+
+    /* a case A creates for the desk's customer cuD brings cuD's history in the same page */
+    mkev(&d[0], desk, q + 5, "customer.created", id_of("cuD"), 86);
+    CHECK_INT(push1(st, &d[0], &acked), 'a');
+    CHECK_INT(srv_store_head(st, &pos), FF_OK);
+    mkev(&a[0], da, 4, "case.created", id_of("caseZ"), 74);
+    a[0].p.customer_id = id_of("cuD");
+    CHECK_INT(push1(st, &a[0], &acked), 'a');
+    memset(&pa, 0, sizeof pa);
+    int64_t next;
+    bool more;
+    CHECK_INT(srv_store_pull(st, &sa, pos, 1, collect, &pa, &next, &more), FF_OK);
+    CHECK_INT(pa.n, 2);
+    CHECK_STR(pa.ent[0], id_of("cuD"));
+    CHECK_STR(pa.ent[1], id_of("caseZ"));
+    memset(&pc, 0, sizeof pc);
+    pull_all(st, &sc, start, 3, &pc);
+    CHECK_INT(pc.n, 0);
+
+    /* kiosks: the same pages with and without their device id */
+    const char *sites[2] = {"A", "B"}, *kiosks[2] = {"kA", "kB"};
+    for (int i = 0; i < 2; i++) {
+        static struct pulled k0, k1;
+        memset(&k0, 0, sizeof k0);
+        memset(&k1, 0, sizeof k1);
+        struct srv_scope s0 = {SRV_KIND_KIOSK, sites[i], NULL, NULL};
+        struct srv_scope s1 = {SRV_KIND_KIOSK, sites[i], NULL, id_of(kiosks[i])};
+        pull_all(st, &s0, run_start, 4, &k0);
+        pull_all(st, &s1, run_start, 4, &k1);
+        CHECK(k0.n > 0);
+        CHECK_INT(k1.n, k0.n);
+        CHECK(!memcmp(k1.gseq, k0.gseq, sizeof k0.gseq[0] * (size_t)k0.n));
+        CHECK_INT(count_of(&k1, id_of("caseX")) + count_of(&k1, id_of("cuX")), 0);
+    }
 }
 
 static int stop_at_once(void *ctx, int64_t gseq, const char *line, size_t len)
@@ -408,7 +528,7 @@ static void t_decide(struct srv_store *st, struct srv_store *st2)
     /* the answer about a site A visit reaches site A's kiosk */
     static struct pulled p;
     memset(&p, 0, sizeof p);
-    struct srv_scope ka = {SRV_KIND_KIOSK, "A", NULL};
+    struct srv_scope ka = {SRV_KIND_KIOSK, "A", NULL, NULL};
     pull_all(st, &ka, h0, 10, &p);
     CHECK_INT(p.n, 1);
     int64_t next;
@@ -430,7 +550,7 @@ static void t_replace_stats(struct srv_store *st)
     CHECK_INT(srv_store_replace_line(st, id, red, strlen(red)), FF_OK);
     CHECK_INT(srv_store_replace_line(st, "no:1", red, strlen(red)), FF_ENOTFOUND);
     /* kA:1 was the first event of this run */
-    struct srv_scope dk = {SRV_KIND_DESK, NULL, NULL};
+    struct srv_scope dk = {SRV_KIND_DESK, NULL, NULL, NULL};
     char line[256] = "";
     int64_t next;
     bool more;
@@ -514,7 +634,7 @@ static void t_torture(struct srv_store *st)
     CHECK_INT(e, FF_OK);
     char eng[FF_EVENT_ID_MAX + 1];
     snprintf(eng, sizeof eng, "eng1-%s", tag);
-    struct srv_scope en = {SRV_KIND_ENGINEER, NULL, eng};
+    struct srv_scope en = {SRV_KIND_ENGINEER, NULL, eng, NULL};
     e = FF_ENOMEM;
     for (long n = 0; n < 100 && e; n++) {
         static struct pulled p;
@@ -672,7 +792,7 @@ static void t_concurrent(struct srv_store *st, const char *url, const char *dir)
     for (int i = 0; i < WRITERS; i++)
         CHECK(pthread_create(&th[i], NULL, write_loop, &w[i]) == 0);
     struct seen s = {.last = start, .dev = devs};
-    struct srv_scope dk = {SRV_KIND_DESK, NULL, NULL};
+    struct srv_scope dk = {SRV_KIND_DESK, NULL, NULL, NULL};
     const int total = WRITERS * BATCHES * PER_BATCH;
     for (int rounds = 0; s.n < total && rounds < 200000; rounds++) {
         int64_t next;
@@ -733,6 +853,7 @@ static void suite(const char *name, const char *url, const char *dir)
     t_tokens(st);
     t_push(st);
     t_scope(st);
+    t_creator(st);
     t_decide(st, st2);
     t_replace_stats(st);
     t_backup(st, dir);
