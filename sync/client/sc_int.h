@@ -13,8 +13,10 @@
 #include <stdint.h>
 
 #include "sync_client.h"
+#include "sync_wire.h"
 
 struct ff_store;
+struct cJSON;
 
 /* Caps on what a reply may hold once inflated: a pull page is retried with a smaller limit
  * when it would not fit. */
@@ -114,6 +116,26 @@ bool sc_http_chain_failed(const struct ff_sync *c);
  * more; 401 after that, a revoked device or a failed refresh is REFUSED "enrol again".
  * 5xx and 429 are UNREACHABLE (retry later). Other statuses are returned as they are. */
 enum ff_sync_err sc_call(struct ff_sync *c, struct sc_request *q, struct sc_reply *r);
+
+/* The server's replies (sc_reply.c): pure parsers, a refusal says what and where in why. */
+#define SC_CURSOR_MAX 64
+struct sc_push_reply {
+    int64_t acked;                  /* acked_seq */
+    int64_t settled;                /* events applied or duplicate (status a or d) */
+    char checkpoint[SC_CURSOR_MAX]; /* the write checkpoint, "" if none */
+    struct cJSON *rejected;         /* the rejected array, detached; owned; NULL if none */
+};
+enum ff_sync_err sc_push_reply_parse(const char *body, size_t len, struct sc_push_reply *out,
+                                     char *why, size_t why_len);
+void sc_push_reply_free(struct sc_push_reply *r);
+struct sc_pull_page {
+    char cursor[SC_CURSOR_MAX]; /* where the next page starts */
+    bool more;                  /* ask again at once */
+    struct sw_lines lines;      /* the event lines, pointing into the body */
+};
+enum ff_sync_err sc_pull_page_parse(const char *body, size_t len, struct sc_pull_page *out,
+                                    char *why, size_t why_len);
+void sc_pull_page_free(struct sc_pull_page *p);
 
 /* Push everything pending / pull until caught up (then one long-poll of wait_s if > 0). */
 enum ff_sync_err sc_push(struct ff_sync *c, struct ff_sync_counts *n);

@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cJSON.h>
-
 #include "fieldflow/mem.h"
 #include "fieldflow/store.h"
 #include "sc_int.h"
@@ -68,25 +66,13 @@ static enum ff_sync_err import_page(struct ff_sync *c, const struct sw_lines *l,
 static enum ff_sync_err take_page(struct ff_sync *c, const struct sc_reply *r, bool *more,
                                   struct ff_sync_counts *n)
 {
-    struct sw_lines l;
-    char why[128];
-    if (sw_lines_split(r->body ? r->body : "", r->len, SW_PULL_LIMIT_MAX, &l, why, sizeof why))
-        return sc_fail(c, FF_SYNC_PROTOCOL, "/v1/pull: %s", why);
-    cJSON *head = cJSON_ParseWithLength(l.head, l.head_len);
-    const char *cursor = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(head, "cursor"));
-    const cJSON *count = cJSON_GetObjectItemCaseSensitive(head, "count");
-    int64_t epoch, gseq;
-    enum ff_sync_err e = FF_SYNC_OK;
-    if (!cursor || sw_cursor_parse(cursor, &epoch, &gseq))
-        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/pull: no valid cursor in the first line");
-    else if (cJSON_IsNumber(count) && (size_t)count->valuedouble != l.n)
-        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/pull: count %g but %zu event lines",
-                    count->valuedouble, l.n);
-    else
-        e = import_page(c, &l, cursor, n);
-    *more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(head, "more"));
-    cJSON_Delete(head);
-    sw_lines_free(&l);
+    struct sc_pull_page p;
+    char why[160];
+    if (sc_pull_page_parse(r->body, r->len, &p, why, sizeof why))
+        return sc_fail(c, FF_SYNC_PROTOCOL, "%s", why);
+    enum ff_sync_err e = import_page(c, &p.lines, p.cursor, n);
+    *more = p.more;
+    sc_pull_page_free(&p);
     return e;
 }
 

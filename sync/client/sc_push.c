@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cJSON.h>
-
 #include "fieldflow/mem.h"
 #include "fieldflow/store.h"
 #include "sc_int.h"
@@ -40,41 +38,30 @@ static char *push_body(struct ff_sync *c, const char *lines, size_t *len, int64_
 static enum ff_sync_err settle(struct ff_sync *c, const struct sc_reply *r, int64_t *acked,
                                int64_t *settled, struct ff_sync_counts *n)
 {
-    cJSON *j = cJSON_ParseWithLength(r->body, r->len);
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "acked_seq");
-    const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "status"));
-    const char *checkpoint =
-        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "checkpoint"));
-    const cJSON *rejected = cJSON_GetObjectItemCaseSensitive(j, "rejected");
-    enum ff_sync_err e = FF_SYNC_OK;
-    if (!cJSON_IsNumber(a) || !status) {
-        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/push: reply without acked_seq and status");
-        goto out;
-    }
-    *acked = (int64_t)a->valuedouble;
-    *settled = 0;
-    for (const char *p = status; *p; p++)
-        *settled += *p == 'a' || *p == 'd';
-    if (ff_store_begin(c->store)) {
-        e = sc_store_fail(c, "saving a push");
-        goto out;
-    }
+    struct sc_push_reply p;
+    char why[160];
+    if (sc_push_reply_parse(r->body, r->len, &p, why, sizeof why))
+        return sc_fail(c, FF_SYNC_PROTOCOL, "%s", why);
+    *acked = p.acked;
+    *settled = p.settled;
     int64_t sent = 0;
-    if (ff_store_sent(c->store, &sent))
+    enum ff_sync_err e = FF_SYNC_OK;
+    if (ff_store_begin(c->store))
+        e = sc_store_fail(c, "saving a push");
+    else if (ff_store_sent(c->store, &sent))
         e = sc_store_fail(c, "push mark");
-    if (!e && cJSON_IsArray(rejected))
-        e = sc_state_rejected(c, rejected, &n->rejected);
-    if (!e && *acked > sent && ff_store_mark_sent(c->store, *acked))
-        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/push: acked_seq %lld: %s", (long long)*acked,
+    if (!e && p.rejected)
+        e = sc_state_rejected(c, p.rejected, &n->rejected);
+    if (!e && p.acked > sent && ff_store_mark_sent(c->store, p.acked))
+        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/push: acked_seq %lld: %s", (long long)p.acked,
                     ff_store_errmsg(c->store));
-    if (!e && checkpoint)
-        e = sc_set(c, SC_K_CHECKPOINT, checkpoint);
+    if (!e && p.checkpoint[0])
+        e = sc_set(c, SC_K_CHECKPOINT, p.checkpoint);
     if (!e && ff_store_commit(c->store))
         e = sc_store_fail(c, "saving a push");
     if (e)
         ff_store_rollback(c->store);
-out:
-    cJSON_Delete(j);
+    sc_push_reply_free(&p);
     return e;
 }
 
