@@ -22,13 +22,13 @@
 #include "harness.h"
 
 struct test_server {
-    char data[512];  /* --data DIR */
-    char db[600];    /* --db sqlite:DIR/server.db */
-    char url[128];   /* https://127.0.0.1:PORT */
-    char listen[64]; /* 127.0.0.1:PORT once known ("127.0.0.1:0" before the first start) */
-    char pin[128];   /* sha256//... */
-    char log[512];   /* the server's stderr (JSON logs) */
-    pid_t pid;       /* 0 when stopped */
+    char data[512];   /* --data DIR */
+    char db[600];     /* --db sqlite:DIR/server.db */
+    char url[256];    /* https://127.0.0.1:PORT */
+    char listen[256]; /* 127.0.0.1:PORT once known ("127.0.0.1:0" before the first start) */
+    char pin[256];    /* sha256//... */
+    char log[512];    /* the server's stderr (JSON logs) */
+    pid_t pid;        /* 0 when stopped */
 };
 
 static inline bool test_server_available(void)

@@ -38,8 +38,7 @@ static struct ff_sync *sync_open(const char *name)
 {
     struct ff_sync_config cfg = {.db_path = path_of(name),
                                  .retries = -1,
-                                 .connect_timeout_ms = 3000,
-                                 .timeout_ms = 10000,
+                                 .timeout_ms = 20000, /* ASan's slow unwinder: slow TLS */
                                  .backoff_base_ms = 20,
                                  .backoff_max_ms = 200};
     struct ff_sync *c = NULL;
