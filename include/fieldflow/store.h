@@ -120,6 +120,29 @@ enum ff_err ff_store_events_after(struct ff_store *s, int64_t after_seq, int lim
 enum ff_err ff_store_meta_get(struct ff_store *s, const char *key, char **out);
 enum ff_err ff_store_meta_set(struct ff_store *s, const char *key, const char *value);
 
+/* For the server's rules (sync/server/srv_rules.c), which fold the global log into a store of
+ * their own and decide from its projections. Each *out is a JSON document (ff_free). */
+/* {id, case_id, engineer_id, start, end, status} of a visit; FF_ENOTFOUND if unknown. */
+enum ff_err ff_store_visit_get(struct ff_store *s, const char *visit_id, char **out);
+/* The engineer's slots from the latest availability publish, by start: [{start, end}]. */
+enum ff_err ff_store_engineer_slots(struct ff_store *s, const char *engineer_id, char **out);
+/* The engineer's visits overlapping [from, to) (start < to and end > from), whatever their
+ * status, by start: [{id, case_id, start, end, status}]. */
+enum ff_err ff_store_engineer_visits(struct ff_store *s, const char *engineer_id, int64_t from,
+                                     int64_t to, char **out);
+/* Cases whose time limit (the latest set) is due before now_ms, never breached, and whose
+ * status is neither resolved nor closed, earliest due first, at most limit (1..1000):
+ * [{case_id, due, level}] (level: the current escalation level, 0 if none). */
+enum ff_err ff_store_time_limits_due(struct ff_store *s, int64_t now_ms, int limit, char **out);
+/* The clock's high-water mark: above every hlc this store issued or imported. */
+uint64_t ff_store_clock(const struct ff_store *s);
+/* fn is told, inside the transaction, of every event whose payload the store redacts in its
+ * log after an erasure: its id and its new line (as ff_store_events_after writes it, len
+ * bytes, valid during the call). An error from fn fails the write and rolls it back (a batch
+ * entirely), so what fn did can be redone when the import is. NULL fn: nobody is told. */
+typedef enum ff_err (*ff_store_redact_fn)(void *ctx, const char *id, const char *line, size_t len);
+void ff_store_on_redact(struct ff_store *s, ff_store_redact_fn fn, void *ctx);
+
 /* Domain writes: each appends the right event(s). */
 struct ff_run_outcome {
     const char *run_id;   /* the finished run */

@@ -21,9 +21,10 @@
 #define MAX_DEPTH 8               /* nesting of objects/arrays inside an event */
 #define MAX_MS 9007199254740991LL /* 2^53 - 1: exact in a JSON number */
 #define NO_LIMIT MAX_MS
-#define SCAN_DEPTH 32  /* nesting the scanner follows (the payload's own cap is MAX_DEPTH) */
-#define NUMBER_MAX 63  /* characters of one number: cJSON 1.7.15 reads no more */
-#define SMALL_OBJECT 8 /* objects up to this many keys are checked for duplicates pairwise */
+#define SCAN_DEPTH 32      /* nesting the scanner follows (the payload's own cap is MAX_DEPTH) */
+#define NUMBER_MAX 63      /* characters of one number: cJSON 1.7.15 reads no more */
+#define SMALL_OBJECT 8     /* objects up to this many keys are checked for duplicates pairwise */
+#define ALTERNATIVES_MAX 5 /* slots a visit request may rank after its own */
 
 enum kind {
     K_STR,   /* string, min..max bytes */
@@ -121,9 +122,15 @@ static const struct field_spec f_case_status[] = {ENUM("status", true, statuses)
 static const struct field_spec f_case_limit_set[] = {INT("due", true, 0, MAX_MS),
                                                      STR("what", false, 200), END};
 static const struct field_spec f_case_limit_breached[] = {INT("at", true, 0, MAX_MS), END};
-static const struct field_spec f_visit_requested[] = {ID("case_id", true), ID("engineer_id", true),
-                                                      INT("start", true, 0, MAX_MS),
-                                                      INT("end", true, 0, MAX_MS), END};
+/* alternatives: other slots the requester would take, in order of preference (the server
+ * confirms the first free one of start/end, then these) */
+static const struct field_spec f_visit_requested[] = {
+    ID("case_id", true),
+    ID("engineer_id", true),
+    INT("start", true, 0, MAX_MS),
+    INT("end", true, 0, MAX_MS),
+    {"alternatives", K_SLOTS, false, 0, ALTERNATIVES_MAX, NULL},
+    END};
 static const struct field_spec f_visit_confirmed[] = {INT("start", false, 0, MAX_MS),
                                                       INT("end", false, 0, MAX_MS), END};
 static const struct field_spec f_at[] = {INT("at", true, 0, MAX_MS), END};
@@ -559,8 +566,9 @@ static const char *check_pairs(const cJSON *j, long long max, const char *a, con
                                bool parts)
 {
     if (!cJSON_IsArray(j) || cJSON_GetArraySize(j) > max)
-        return parts ? "must be an array of at most 200 parts"
-                     : "must be an array of at most 1000 slots";
+        return parts                     ? "must be an array of at most 200 parts"
+               : max == ALTERNATIVES_MAX ? "must be an array of at most 5 slots"
+                                         : "must be an array of at most 1000 slots";
     for (const cJSON *c = j->child; c; c = c->next) {
         const cJSON *x = cJSON_GetObjectItemCaseSensitive(c, a);
         const cJSON *y = cJSON_GetObjectItemCaseSensitive(c, b);

@@ -80,6 +80,10 @@ enum ff_read {
     FF_READ_CONFLICTS,     /* every conflict */
     FF_READ_FORGERIES,     /* every kept forged copy */
     FF_READ_STATS,         /* device, sent seq: counts */
+    FF_READ_VISIT,         /* visit id: {id, case_id, engineer_id, start, end, status} */
+    FF_READ_SLOTS,         /* engineer id: [{start, end}] */
+    FF_READ_BOOKED,        /* engineer id, from ms, to ms: visits overlapping, by start */
+    FF_READ_TIME_LIMITS,   /* now ms, limit: cases due, never breached, not resolved/closed */
     FF_READ__COUNT
 };
 

@@ -521,6 +521,14 @@ static enum ff_err sql_read(struct ff_store *s, enum ff_read what, const struct 
         return json_result(s, bound(s, S_FORGERIES, a, 0), out);
     case FF_READ_STATS:
         return json_result(s, bound(s, S_STATS, a, 2), out);
+    case FF_READ_VISIT:
+        return json_result(s, bound(s, S_VISIT, a, 1), out);
+    case FF_READ_SLOTS:
+        return json_result(s, bound(s, S_ENGINEER_SLOTS, a, 1), out);
+    case FF_READ_BOOKED:
+        return json_result(s, bound(s, S_ENGINEER_VISITS, a, 3), out);
+    case FF_READ_TIME_LIMITS:
+        return json_result(s, bound(s, S_TIME_LIMITS_DUE, a, 2), out);
     default:
         return ff_store__fail(s, FF_EINVAL, "read %d: unknown", (int)what);
     }

@@ -62,7 +62,7 @@ enum ff_err ff_store_dump(struct ff_store *s, FILE *to)
 }
 
 /* Encodes the stored event r as one JSON line. */
-static enum ff_err row_line(struct ff_store *s, const struct ff_log_row *r, char **line)
+enum ff_err ff_store__row_line(struct ff_store *s, const struct ff_log_row *r, char **line)
 {
     struct ff_event ev = {0};
     snprintf(ev.device, sizeof ev.device, "%s", r->device);
@@ -86,7 +86,7 @@ static enum ff_err row_line(struct ff_store *s, const struct ff_log_row *r, char
 static enum ff_err export_row(struct ff_store *s, const struct ff_log_row *r, void *arg)
 {
     char *line;
-    enum ff_err e = row_line(s, r, &line);
+    enum ff_err e = ff_store__row_line(s, r, &line);
     if (!e) {
         fputs(line, arg);
         fputc('\n', arg);
@@ -113,7 +113,7 @@ static enum ff_err batch_row(struct ff_store *s, const struct ff_log_row *r, voi
     char *line;
     if (b->full)
         return FF_OK;
-    enum ff_err e = row_line(s, r, &line);
+    enum ff_err e = ff_store__row_line(s, r, &line);
     if (e)
         return e;
     size_t n = strlen(line);

@@ -191,7 +191,7 @@ static enum ff_err redact_row(struct ff_store *s, const struct fev *e)
     /* a forged copy kept for the back office may hold the same values: the backend drops it */
     err = s->be->redact(s, device, seq, txt, FF_STORE_REDACTED_DIGEST(digest));
     cJSON_free(txt);
-    return err;
+    return err ? err : ff_store__tell_redacted(s, device, seq);
 }
 
 enum ff_err ff_fold_redact(struct ff_store *s, struct fold *f)

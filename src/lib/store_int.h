@@ -79,6 +79,10 @@ enum stmt {
     S_CONFLICTS,
     S_STATS,
     S_LOCAL_GAPS,
+    S_VISIT,
+    S_ENGINEER_SLOTS,
+    S_ENGINEER_VISITS,
+    S_TIME_LIMITS_DUE,
     S__COUNT
 };
 
@@ -142,6 +146,8 @@ struct ff_store {
     size_t n_push, cap_push;             /* used and allocated */
     bool erasing;                        /* this transaction redacted personal values: purge the
                                             FTS index before commit, the WAL after */
+    ff_store_redact_fn on_redact;        /* told of each redacted event (the server); or NULL */
+    void *on_redact_ctx;                 /* its argument */
     int sys_errno;                       /* errno of the last failed step, for FF_EFULL */
     enum ff_err last;                    /* class of the last error recorded in err */
     char err[512];                       /* last error text */
@@ -194,6 +200,11 @@ enum ff_err ff_store__run_pushes(struct ff_store *s);    /* refolds what erasure
  * are), too few to find an erased value by trying candidates against it. */
 #define FF_STORE_REDACTED_MASK 0xFFFFu
 #define FF_STORE_REDACTED_DIGEST(d) (((d)&FF_STORE_REDACTED_MASK) | 0x10000u)
+
+/* Encodes a stored event (a sync or export row) as one JSON line (*line: ff_free). */
+enum ff_err ff_store__row_line(struct ff_store *s, const struct ff_log_row *r, char **line);
+/* Tells s->on_redact, if set, of the event (device, seq) just redacted (store_server.c). */
+enum ff_err ff_store__tell_redacted(struct ff_store *s, const char *device, int64_t seq);
 
 /* Text (store_text.c): folds case and diacritics (en/da/es) to ASCII lower case into out;
  * digits_only keeps digits alone. Always NUL-terminates; truncates at cap. */

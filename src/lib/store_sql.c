@@ -258,4 +258,19 @@ const char *const ff_store__sql[S__COUNT] = {
                 " 'conflicts', (SELECT count(*) FROM conflicts),"
                 " 'forgeries', (SELECT count(*) FROM forgeries))",
     [S_LOCAL_GAPS] = "SELECT count(*), coalesce(max(seq), 0) FROM events WHERE device = ?1",
+    /* the server's rules (store_server.c) */
+    [S_VISIT] = "SELECT json_object('id', id, 'case_id', case_id, 'engineer_id', engineer_id,"
+                " 'start', start, 'end', end, 'status', status) FROM visits WHERE id = ?1",
+    [S_ENGINEER_SLOTS] = "SELECT json_group_array(json_object('start', start, 'end', end))"
+                         " FROM (SELECT * FROM slots WHERE engineer_id = ?1 ORDER BY start, end)",
+    [S_ENGINEER_VISITS] =
+        "SELECT json_group_array(json_object('id', id, 'case_id', case_id, 'start', start,"
+        " 'end', end, 'status', status)) FROM (SELECT * FROM visits WHERE engineer_id = ?1"
+        " AND start < ?3 AND end > ?2 ORDER BY start, id)",
+    /* a scan of cases: the rules ask at most once a second */
+    [S_TIME_LIMITS_DUE] =
+        "SELECT json_group_array(json_object('case_id', id, 'due', time_limit_due, 'level',"
+        " coalesce(escalation_level, 0))) FROM (SELECT * FROM cases"
+        " WHERE time_limit_due < ?1 AND NOT time_limit_breached"
+        " AND status NOT IN ('resolved', 'closed') ORDER BY time_limit_due, id LIMIT ?2)",
 };

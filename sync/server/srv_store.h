@@ -108,7 +108,8 @@ struct srv_scope {
 /* Calls fn with each event line in scope with gseq > after, in gseq order, at most limit
  * events. Global types (flowchart.*, kb.*, engineer.*) are in every scope. When an
  * assignment to sc->engineer with gseq in (after, *next] exists, the entity's (and its
- * case's customer's) events with gseq <= after are sent in this page too, before the rest.
+ * case's customer's) events with gseq <= after are sent in this page too, before the rest
+ * (on top of limit: a case's history is never split over pages).
  * *next: the position to pull after next time (>= after; past out-of-scope events it
  * skipped); *more: there is more after *next already. fn returning non-zero stops with
  * FF_EINVAL. */

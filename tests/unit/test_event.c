@@ -55,6 +55,21 @@ static const struct {
     {ENV("d1:7", "d1", "7", "engineer.availability_published", "engineer",
          "{\"slots\":[{\"start\":5,\"end\":5}]}"),
      FF_EINVALID, "payload.slots"},
+    /* a visit request may rank up to 5 alternative slots (issue 10) */
+    {ENV("d1:7", "d1", "7", "visit.requested", "visit",
+         "{\"case_id\":\"c\",\"engineer_id\":\"e\",\"start\":10,\"end\":20,"
+         "\"alternatives\":[{\"start\":30,\"end\":40}]}"),
+     FF_OK, ""},
+    {ENV("d1:7", "d1", "7", "visit.requested", "visit",
+         "{\"case_id\":\"c\",\"engineer_id\":\"e\",\"start\":10,\"end\":20,"
+         "\"alternatives\":[{\"start\":1,\"end\":2},{\"start\":1,\"end\":2},{\"start\":1,"
+         "\"end\":2},{\"start\":1,\"end\":2},{\"start\":1,\"end\":2},{\"start\":1,"
+         "\"end\":2}]}"),
+     FF_EINVALID, "payload.alternatives: must be an array of at most 5 slots"},
+    {ENV("d1:7", "d1", "7", "visit.requested", "visit",
+         "{\"case_id\":\"c\",\"engineer_id\":\"e\",\"start\":10,\"end\":20,"
+         "\"alternatives\":[{\"start\":30,\"end\":30}]}"),
+     FF_EINVALID, "payload.alternatives: each slot needs"},
     {"{\"id\":", FF_EPARSE, "not valid JSON"},
     {"[]", FF_EPARSE, "must be a JSON object"},
     {"{\"id\":\"d1:1\",\"device\":\"d1\",\"seq\":1,\"hlc\":\"xyz\"}", FF_EINVALID, "hlc"},

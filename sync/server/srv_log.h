@@ -1,0 +1,10 @@
+/* srv_log.h - structured logs: one JSON object per line on stderr ({ts, level, msg, ...}).
+ * Callers pass only operational facts (endpoints, statuses, counts, durations, error codes);
+ * never payloads, tokens, codes, names or addresses. */
+#ifndef FF_SRV_LOG_H
+#define FF_SRV_LOG_H
+
+/* extra: further members as JSON text ("\"status\":200"), or NULL. Text in msg is escaped. */
+void srv_log(const char *level, const char *msg, const char *extra);
+
+#endif
