@@ -216,6 +216,16 @@ void sc_record(struct ff_sync *c, enum ff_sync_err e, const struct ff_sync_count
         snprintf(c->err, sizeof c->err, "%s", err);
 }
 
+void sc_idle(struct ff_sync *c, struct ff_sync_counts *n)
+{
+    struct ff_sync_state before;
+    ff_sync_snapshot(c, &before);
+    if (ff_store_pending(c->store, &n->pending) == FF_OK)
+        sc_get_int(c, SC_K_REJECTED_N, &n->rejected);
+    sc_record(c, FF_SYNC_OK, n);
+    sc_notify(c, &before, n);
+}
+
 enum ff_sync_err sc_pass(struct ff_sync *c, int wait_s, struct ff_sync_counts *n)
 {
     enum ff_sync_err e = sc_state_load(c);

@@ -159,6 +159,12 @@ void sc_state_publish(struct ff_sync *c, const struct ff_sync_state *st);
 enum ff_sync_err sc_pass(struct ff_sync *c, int wait_s, struct ff_sync_counts *n);
 /* Saves (sync.online, sync.last_sync) and publishes how a pass ended. */
 void sc_record(struct ff_sync *c, enum ff_sync_err e, const struct ff_sync_counts *n);
+/* Caught up, about to long-poll: records and publishes the state (pending, online, last
+ * sync) now rather than when the poll ends. */
+void sc_idle(struct ff_sync *c, struct ff_sync_counts *n);
+/* Calls on_change when the pass moved events or the state differs from before. */
+void sc_notify(struct ff_sync *c, const struct ff_sync_state *before,
+               const struct ff_sync_counts *n);
 /* Waits ms, or less when stopped or (wake_on_poke) poked. */
 void sc_sleep(struct ff_sync *c, int64_t ms, bool wake_on_poke);
 

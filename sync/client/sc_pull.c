@@ -124,11 +124,8 @@ enum ff_sync_err sc_pull(struct ff_sync *c, int wait_s, struct ff_sync_counts *n
             return sc_fail(c, FF_SYNC_UNREACHABLE, "stopped");
         int w = caught_up && !polled ? wait_s : 0;
         polled = polled || w > 0;
-        if (w > 0) { /* idle from here: the snapshot says not running */
-            pthread_mutex_lock(&c->mu);
-            c->st.running = false;
-            pthread_mutex_unlock(&c->mu);
-        }
+        if (w > 0)
+            sc_idle(c, n); /* caught up: the snapshot says so before the long-poll */
         bool more = false, restart = false;
         enum ff_sync_err e = pull_page(c, &limit, w, &more, &restart, n);
         if (e && w && sc_http_aborted(c) && !atomic_load(&c->quit))

@@ -21,12 +21,21 @@ static bool changed(const struct ff_sync_state *a, const struct ff_sync_state *b
            a->refused != b->refused || strcmp(a->last_error, b->last_error) != 0;
 }
 
+void sc_notify(struct ff_sync *c, const struct ff_sync_state *before,
+               const struct ff_sync_counts *n)
+{
+    struct ff_sync_state after;
+    ff_sync_snapshot(c, &after);
+    if (c->on_change && (n->pulled > 0 || n->pushed > 0 || changed(before, &after)))
+        c->on_change(c->on_change_arg);
+}
+
 static void *run(void *arg)
 {
     struct ff_sync *c = arg;
     int attempt = 0;
     while (!atomic_load(&c->quit)) {
-        struct ff_sync_state before, after;
+        struct ff_sync_state before;
         ff_sync_snapshot(c, &before);
         atomic_store(&c->poked, false);
         int64_t t0 = sc_mono_ms();
@@ -35,9 +44,7 @@ static void *run(void *arg)
         if (atomic_load(&c->quit))
             break;
         sc_record(c, e, &n);
-        ff_sync_snapshot(c, &after);
-        if (c->on_change && (n.pulled > 0 || n.pushed > 0 || changed(&before, &after)))
-            c->on_change(c->on_change_arg);
+        sc_notify(c, &before, &n);
         int64_t delay = 0;
         if (e == FF_SYNC_OK) {
             attempt = 0;
