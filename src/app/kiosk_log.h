@@ -27,8 +27,8 @@ enum ff_err ff_kiosk_log_scan(struct ff_store *s, ff_kiosk_log_fn fn, void *ctx)
 enum ff_err ff_kiosk_log_article(struct ff_store *s, const char *id, const char *lang, char *title,
                                  size_t title_size, char *body, size_t body_size);
 
-#define FF_KIOSK_ALTERNATIVES 2 /* later slots a visit request offers the server to fall back on   \
-                                 */
+/* Later slots a visit request offers the server to fall back on. */
+#define FF_KIOSK_ALTERNATIVES 2
 
 struct ff_kiosk_slot {
     char engineer_id[FF_EVENT_ID_MAX + 1];
