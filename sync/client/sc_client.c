@@ -116,7 +116,7 @@ enum ff_sync_err ff_sync_open(const struct ff_sync_config *cfg, struct ff_sync *
     struct ff_store_opts o = {.path = c->path, .why = why, .why_len = why_len};
     if (ff_store_open(&o, &c->store))
         goto out_free;
-    if (!(c->curl = curl_easy_init()))
+    if (!(c->curl = curl_easy_init()) || !(c->multi = curl_multi_init()))
         goto out_nomem;
     enum ff_sync_err e = sc_state_load(c);
     if (e == FF_SYNC_OK || e == FF_SYNC_NOT_ENROLLED)
@@ -141,6 +141,8 @@ void ff_sync_close(struct ff_sync *c)
     if (!c)
         return;
     ff_sync_stop(c);
+    if (c->multi)
+        curl_multi_cleanup(c->multi);
     if (c->curl)
         curl_easy_cleanup(c->curl);
     ff_store_close(c->store);

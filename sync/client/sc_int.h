@@ -42,7 +42,8 @@ struct ff_sync {
     struct ff_sync_config cfg; /* with defaults filled in; db_path points to path */
     char *path;                /* the store's file; owned */
     struct ff_store *store;    /* this handle's own connection */
-    void *curl;                /* CURL easy handle, reused for keep-alive */
+    void *curl;                /* CURL easy handle, reused */
+    void *multi;               /* CURLM it runs in: connection cache, wakeable poll */
     char err[512];             /* last error text */
     uint64_t seed;             /* backoff jitter PRNG */
 
@@ -60,7 +61,6 @@ struct ff_sync {
     pthread_cond_t cv;         /* signalled by poke and stop */
     atomic_bool poked;         /* something to push since the pass began */
     atomic_bool quit;          /* stop asked: abort any transfer, end the thread */
-    atomic_bool in_poll;       /* the transfer in flight is a long-poll: a poke aborts it */
     struct ff_sync_state st;   /* the latest state, under mu */
     void (*on_change)(void *); /* called after a pass that changed something */
     void *on_change_arg;       /* its argument */

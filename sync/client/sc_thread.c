@@ -9,6 +9,8 @@
  */
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "sc_int.h"
 
 /* A pass that ends this soon without a poke waits the rest of it, so a server that answers
@@ -83,6 +85,7 @@ enum ff_sync_err ff_sync_start(struct ff_sync *c, void (*on_change)(void *arg), 
 void ff_sync_poke(struct ff_sync *c)
 {
     atomic_store(&c->poked, true);
+    curl_multi_wakeup(c->multi); /* a long-poll in flight ends now */
     pthread_mutex_lock(&c->mu);
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
@@ -93,6 +96,7 @@ void ff_sync_stop(struct ff_sync *c)
     if (!c->thread_on)
         return;
     atomic_store(&c->quit, true);
+    curl_multi_wakeup(c->multi);
     pthread_mutex_lock(&c->mu);
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);

@@ -3,12 +3,12 @@
  * mismatch refuses and says so, a 401 refreshes and the same request succeeds with the queue
  * intact, a stopped (and a kill -9'd) server is UNREACHABLE with nothing lost and converges
  * once back, a revoked device is told to enrol again and keeps its events. Without a server:
- * the backoff schedule, argument checks, not enrolled, a closed port.
+ * the backoff schedule, argument checks, not enrolled, a closed port. The background thread
+ * has its own test (test_sync_client_thread.c, run under tsan too).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fieldflow/mem.h"
 #include "fieldflow/store.h"
@@ -16,12 +16,6 @@
 #include "store_testlib.h"
 #include "sync_client.h"
 #include "sync_testlib.h"
-
-static void sleep_ms(long ms)
-{
-    struct timespec t = {ms / 1000, (ms % 1000) * 1000000};
-    nanosleep(&t, NULL);
-}
 
 static const char *path_of(const char *name)
 {
@@ -239,42 +233,6 @@ static void test_down_up(struct test_server *srv, struct ff_sync *a, struct ff_s
     ff_store_close(sb);
 }
 
-static void on_change(void *arg)
-{
-    (void)arg;
-}
-
-/* The app's shape: one handle records, the sync thread (its own handle) pushes after pokes;
- * the other device sees every event. */
-static void test_thread(struct ff_sync *a, struct ff_sync *b)
-{
-    struct ff_store *sa = store_of("a.db"), *sb = store_of("b.db");
-    CHECK_INT(ff_sync_start(a, on_change, NULL), FF_SYNC_OK);
-    for (int i = 0; i < 20; i++) {
-        add_cases(sa, 1); /* recording never waits on the network */
-        ff_sync_poke(a);
-        sleep_ms(20);
-    }
-    struct ff_sync_state st = {0};
-    for (int i = 0; i < 200; i++) {
-        ff_sync_snapshot(a, &st);
-        if (st.pending == 0 && pending(sa) == 0)
-            break;
-        sleep_ms(50);
-    }
-    CHECK_INT(pending(sa), 0);
-    CHECK(st.online);
-    ff_sync_stop(a);
-    struct ff_sync_counts n;
-    CHECK_INT(once(b, &n), FF_SYNC_OK);
-    char *da = dump_of(sa), *db = dump_of(sb);
-    CHECK_MSG(da && db && !strcmp(da, db), "dumps differ after the thread synced");
-    free(da);
-    free(db);
-    ff_store_close(sa);
-    ff_store_close(sb);
-}
-
 static void test_revoked(struct test_server *srv, struct ff_sync *b)
 {
     struct ff_store *sb = store_of("b.db");
@@ -307,7 +265,6 @@ int main(void)
         test_refresh(a);
         test_down_up(&srv, a, b, false);
         test_down_up(&srv, a, b, true);
-        test_thread(a, b);
         test_revoked(&srv, b);
     }
     ff_sync_close(a);
