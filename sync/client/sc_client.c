@@ -239,7 +239,12 @@ enum ff_sync_err sc_pass(struct ff_sync *c, int wait_s, struct ff_sync_counts *n
         e = sc_push(c, n);
     }
     if (!e)
-        e = sc_pull(c, wait_s, n);
+        e = sc_pull(c, 0, false, n);
+    int64_t resend = 0;
+    if (!e && !(e = sc_get_int(c, SC_K_RESEND, &resend)) && resend)
+        e = sc_push(c, n); /* the pull found a restored server log */
+    if (!e && wait_s > 0)
+        e = sc_pull(c, wait_s, true, n);
     if (ff_store_pending(c->store, &n->pending) == FF_OK && !e)
         e = sc_get_int(c, SC_K_REJECTED_N, &n->rejected);
     return e;

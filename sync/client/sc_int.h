@@ -37,6 +37,7 @@ struct cJSON;
 #define SC_K_ONLINE "sync.online"
 #define SC_K_REJECTED "sync.rejected"
 #define SC_K_REJECTED_N "sync.rejected_count"
+#define SC_K_RESEND "sync.resend" /* "1": push every own event again (the server's log changed) */
 
 struct ff_sync {
     struct ff_sync_config cfg; /* with defaults filled in; db_path points to path */
@@ -137,9 +138,10 @@ enum ff_sync_err sc_pull_page_parse(const char *body, size_t len, struct sc_pull
                                     char *why, size_t why_len);
 void sc_pull_page_free(struct sc_pull_page *p);
 
-/* Push everything pending / pull until caught up (then one long-poll of wait_s if > 0). */
+/* Push everything pending / pull until caught up, then (wait_s > 0) one long-poll of wait_s;
+ * caught_up: the caller just pulled, start with the long-poll. */
 enum ff_sync_err sc_push(struct ff_sync *c, struct ff_sync_counts *n);
-enum ff_sync_err sc_pull(struct ff_sync *c, int wait_s, struct ff_sync_counts *n);
+enum ff_sync_err sc_pull(struct ff_sync *c, int wait_s, bool caught_up, struct ff_sync_counts *n);
 
 /* The "sync.*" values. load: server, pin, tls mode and tokens into c (NOT_ENROLLED if none). */
 enum ff_sync_err sc_state_load(struct ff_sync *c);

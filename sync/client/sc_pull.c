@@ -5,7 +5,8 @@
  * Invariants: a page's events and its cursor commit in one transaction, so a crash replays at
  * most one page (importing is idempotent); own events come back as duplicates, and after a
  * reinstall (the store lacks them) go in through ff_store_restore; a 410 starts over from ""
- * once per pass; a page over the reply cap is asked again with half the limit.
+ * once per pass and marks every own event to be pushed again (sync.resend); a page over the
+ * reply cap is asked again with half the limit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,10 +116,10 @@ static enum ff_sync_err pull_page(struct ff_sync *c, int *limit, int wait_s, boo
     return e;
 }
 
-enum ff_sync_err sc_pull(struct ff_sync *c, int wait_s, struct ff_sync_counts *n)
+enum ff_sync_err sc_pull(struct ff_sync *c, int wait_s, bool caught_up, struct ff_sync_counts *n)
 {
     int limit = c->cfg.pull_limit;
-    bool restarted = false, caught_up = false, polled = wait_s <= 0;
+    bool restarted = false, polled = wait_s <= 0;
     for (;;) {
         if (atomic_load(&c->quit))
             return sc_fail(c, FF_SYNC_UNREACHABLE, "stopped");
@@ -137,8 +138,19 @@ enum ff_sync_err sc_pull(struct ff_sync *c, int wait_s, struct ff_sync_counts *n
                 return sc_fail(c, FF_SYNC_PROTOCOL, "/v1/pull: 410 for the cursor \"\"");
             restarted = true;
             caught_up = false;
-            if ((e = sc_set(c, SC_K_CURSOR, "")))
+            /* a new epoch: the server was restored from a backup and may lack events it once
+             * acknowledged; the push mark cannot tell which, so the next push sends them all
+             * (the server answers "duplicate" for what it has) */
+            if (ff_store_begin(c->store))
+                return sc_store_fail(c, "re-sync");
+            e = sc_set(c, SC_K_CURSOR, "");
+            e = e ? e : sc_set(c, SC_K_RESEND, "1");
+            if (!e && ff_store_commit(c->store))
+                e = sc_store_fail(c, "re-sync");
+            if (e) {
+                ff_store_rollback(c->store);
                 return e;
+            }
             continue;
         }
         sc_progress(c, n);

@@ -5,7 +5,8 @@
  * which it sends after its commit, and never back; rejected events stay in the log and are
  * listed (sync.rejected) with the mark in one transaction; a batch the server finds too large
  * is split, and a reply that does not move the mark twice in a row ends the pass instead of
- * looping.
+ * looping. After the server's log was restored (a 410 on pull) every own event is sent again
+ * once; the server keeps the copies it has as duplicates.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,17 +115,25 @@ static enum ff_sync_err push_batch(struct ff_sync *c, int64_t *from, int *limit,
 
 enum ff_sync_err sc_push(struct ff_sync *c, struct ff_sync_counts *n)
 {
-    int64_t from = 0, total = 0;
+    int64_t from = 0, total = 0, resend = 0;
     if (ff_store_sent(c->store, &from) || ff_store_pending(c->store, &total))
         return sc_store_fail(c, "push mark");
+    enum ff_sync_err e = sc_get_int(c, SC_K_RESEND, &resend);
+    if (e)
+        return e;
+    if (resend) { /* after a restored server log: everything again, from seq 0 */
+        total += from;
+        from = 0;
+    }
     c->push_total = total;
     int limit = FF_STORE_BATCH_MAX_EVENTS, stalls = 0;
     bool done = false;
-    enum ff_sync_err e = FF_SYNC_OK;
     while (!e && !done && !atomic_load(&c->quit)) {
         e = push_batch(c, &from, &limit, &stalls, &done, n);
         sc_progress(c, n);
     }
+    if (!e && done && resend)
+        e = sc_set(c, SC_K_RESEND, NULL);
     if (!e && ff_store_pending(c->store, &n->pending))
         e = sc_store_fail(c, "pending");
     return e;
