@@ -158,6 +158,18 @@ void ff_sync_close(struct ff_sync *c)
     ff_free(c);
 }
 
+enum ff_sync_err sc_reopen(struct ff_sync *c)
+{
+    struct ff_store *s = NULL;
+    char why[256] = "";
+    struct ff_store_opts o = {.path = c->path, .why = why, .why_len = sizeof why};
+    if (ff_store_open(&o, &s))
+        return sc_fail(c, FF_SYNC_LOCAL, "%s: %s", c->path, why);
+    ff_store_close(c->store);
+    c->store = s;
+    return FF_SYNC_OK;
+}
+
 bool ff_sync_enrolled(struct ff_sync *c)
 {
     return c->server && c->pin && c->refresh;

@@ -118,7 +118,7 @@ static CURLcode perform(struct ff_sync *c, CURL *h, bool abortable)
 
 void sc_reply_free(struct sc_reply *r)
 {
-    ff_free(r->body);
+    sc_wipe_free(r->body, r->len);
     memset(r, 0, sizeof *r);
 }
 
@@ -229,7 +229,7 @@ enum ff_sync_err sc_http(struct ff_sync *c, const char *base, bool tls_ca,
     struct curl_slist *hdr = headers_for(q, gz != NULL, &ok);
     if (!ok) {
         curl_slist_free_all(hdr);
-        ff_free(gz);
+        sc_wipe_free(gz, gz_len);
         return sc_fail(c, FF_SYNC_LOCAL, "out of memory building headers");
     }
 
@@ -245,11 +245,11 @@ enum ff_sync_err sc_http(struct ff_sync *c, const char *base, bool tls_ca,
     }
     CURLcode rc = perform(c, h, q->abortable);
     curl_slist_free_all(hdr);
-    ff_free(gz);
+    sc_wipe_free(gz, gz_len);
     c->curl_code = rc;
     c->over_cap = k.over;
     if (rc != CURLE_OK) {
-        ff_free(k.p);
+        sc_wipe_free(k.p, k.len);
         return curl_failed(c, rc, base, errbuf, &k);
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);

@@ -170,6 +170,12 @@ void sc_notify(struct ff_sync *c, const struct ff_sync_state *before,
 /* Waits ms, or less when stopped or (wake_on_poke) poked. */
 void sc_sleep(struct ff_sync *c, int64_t ms, bool wake_on_poke);
 
+/* Zeroes n bytes of p (events: personal data), then frees it; NULL is fine. */
+void sc_wipe_free(void *p, size_t n);
+/* A fresh connection to the store (the old one's page cache may hold what was just pushed:
+ * the kiosk reopens its own after each customer for the same reason). */
+enum ff_sync_err sc_reopen(struct ff_sync *c);
+
 /* Milliseconds since the epoch (wall clock) and a monotonic clock. */
 int64_t sc_now_ms(void);
 int64_t sc_mono_ms(void);

@@ -78,10 +78,10 @@ static enum ff_sync_err push_batch(struct ff_sync *c, int64_t *from, int *limit,
         ff_free(lines);
         return FF_SYNC_OK;
     }
-    size_t len = 0;
+    size_t len = 0, lines_len = strlen(lines);
     int64_t count = 0;
     char *body = push_body(c, lines, &len, &count);
-    ff_free(lines);
+    sc_wipe_free(lines, lines_len);
     if (!body)
         return sc_fail(c, FF_SYNC_LOCAL, "out of memory building a push");
     struct sc_request q = {.method = "POST",
@@ -91,7 +91,7 @@ static enum ff_sync_err push_batch(struct ff_sync *c, int64_t *from, int *limit,
                            .len = len};
     struct sc_reply r;
     enum ff_sync_err e = sc_call(c, &q, &r);
-    ff_free(body);
+    sc_wipe_free(body, len);
     if (e)
         return e;
     int64_t acked = *from, settled = 0;

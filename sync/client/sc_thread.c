@@ -6,6 +6,9 @@
  * mutex for a copy; stop aborts the transfer in flight before joining); after a failure the
  * thread waits with exponential backoff and jitter, but a poke still wakes it, so an upload
  * never stalls until some later write; a refusal (revoked, pin) waits the longest delay.
+ * Personal data: push bodies and replies are zeroed before they are freed, and after a pass
+ * that pushed the thread opens a fresh store connection, so neither its buffers nor its page
+ * cache keep a customer's answers once the kiosk has wiped its own.
  */
 #include <string.h>
 
@@ -47,6 +50,8 @@ static void *run(void *arg)
             break;
         sc_record(c, e, &n);
         sc_notify(c, &before, &n);
+        if (n.pushed > 0)
+            sc_reopen(c); /* best effort: on failure the old connection goes on */
         int64_t delay = 0;
         if (e == FF_SYNC_OK) {
             attempt = 0;
