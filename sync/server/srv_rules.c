@@ -79,8 +79,10 @@ static enum ff_err load_cursor(struct srv_rules *r)
     enum ff_err e = ff_store_meta_get(r->fold, CURSOR_KEY, &v);
     if (e)
         return rules_fail(r, e, "%s: %s", CURSOR_KEY, ff_store_errmsg(r->fold));
-    long long epoch = 0, gseq = 0;
-    if (v && sscanf(v, "%lld.%lld", &epoch, &gseq) == 2 && epoch == r->epoch && gseq >= 0)
+    char *dot = NULL, *end = NULL;
+    long long epoch = v ? strtoll(v, &dot, 10) : 0;
+    long long gseq = dot && *dot == '.' ? strtoll(dot + 1, &end, 10) : -1;
+    if (end && !*end && epoch == r->epoch && gseq >= 0)
         r->cursor = gseq; /* a cursor of another epoch (a restored log): fold it all again */
     ff_free(v);
     return FF_OK;
@@ -262,13 +264,21 @@ static bool refusal(enum ff_err e)
     return e == FF_EPARSE || e == FF_EINVALID || e == FF_ELIMIT;
 }
 
+/* Whether a line may be a visit request, which is decoded here too (ff_store_import decodes
+ * every line anyway): its type is written literally, or an escape is somewhere in it. */
+static bool may_be_request(const struct rules_line *l)
+{
+    return strstr(l->text, "visit.requested") || memchr(l->text, '\\', l->len);
+}
+
 /* Imports one line into the open fold batch. A line the fold refuses (a forged copy, a type
  * check this build makes) stays out of the fold, as it would on a device, and is counted. */
 static enum ff_err fold_line(struct srv_rules *r, const struct rules_line *l)
 {
     char why[384];
-    struct ff_event ev;
-    enum ff_err e = ff_event_decode(l->text, l->len, &ev, why, sizeof why);
+    struct ff_event ev = {0};
+    bool decoded = may_be_request(l);
+    enum ff_err e = decoded ? ff_event_decode(l->text, l->len, &ev, why, sizeof why) : FF_OK;
     if (refusal(e)) {
         r->refused++;
         return FF_OK;
@@ -282,7 +292,7 @@ static enum ff_err fold_line(struct srv_rules *r, const struct rules_line *l)
     } else if (e) {
         e = rules_fail(r, e, "rules: folding gseq %lld: %s%s%s", (long long)l->gseq,
                        ff_store_errmsg(r->fold), r->hook_err[0] ? "; " : "", r->hook_err);
-    } else if (ev.known && !strcmp(ev.type, "visit.requested")) {
+    } else if (decoded && ev.known && !strcmp(ev.type, "visit.requested")) {
         e = queue_request(r, l->gseq, &ev);
     }
     ff_event_clear(&ev);

@@ -40,9 +40,9 @@ struct draft {
     char payload[128];     /* JSON object */
 };
 
-/* Stamps, checks and encodes d as the next event of r->device. */
+/* Stamps, checks and encodes d as event seq of r->device: *line (ff_free), *len. */
 static enum ff_err stamp(struct srv_rules *r, const struct draft *d, int64_t seq,
-                         struct ff_event *ev, char **line)
+                         struct ff_event *ev, char **line, size_t *len)
 {
     char why[384];
     const char *dot = strchr(d->type, '.');
@@ -60,20 +60,21 @@ static enum ff_err stamp(struct srv_rules *r, const struct draft *d, int64_t seq
         return rules_fail(r, e, "rules: %s", why);
     if (!e && (e = ff_event_encode(ev, line)))
         return rules_fail(r, e, "rules: encoding %s:%lld", ev->device, (long long)seq);
+    *len = e || !*line ? 0 : strlen(*line);
     return e;
 }
 
 /* Imports decision lines into the fold, so the next decision sees them before the pull does. */
-static enum ff_err fold_own(struct srv_rules *r, char **line, size_t n)
+static enum ff_err fold_own(struct srv_rules *r, const struct srv_push_event *pe, size_t n)
 {
     enum ff_err e = ff_store_begin(r->fold);
     for (size_t i = 0; i < n && !e; i++)
-        e = ff_store_import(r->fold, line[i], strlen(line[i]), NULL);
+        e = ff_store_import(r->fold, pe[i].line, pe[i].len, NULL);
     if (!e)
         e = ff_store_commit(r->fold);
     if (e) {
-        rules_fail(r, e, "rules: folding its own decision %s: %s", line[0],
-                   ff_store_errmsg(r->fold));
+        rules_fail(r, e, "rules: folding its own decision %s:%lld: %s", pe[0].ev->device,
+                   (long long)pe[0].ev->seq, ff_store_errmsg(r->fold));
         ff_store_rollback(r->fold);
     }
     return e;
@@ -93,10 +94,11 @@ static enum ff_err decide(struct srv_rules *r, const char *key, const struct dra
     if (ff_store_clock(r->fold) > r->clock.last) /* after every event folded, mine included */
         r->clock.last = ff_store_clock(r->fold);
     for (size_t i = 0; i < n && !e; i++) {
-        if (!(e = stamp(r, &d[i], r->seq + 1 + (int64_t)i, &ev[i], &line[i])))
+        size_t len = 0;
+        if (!(e = stamp(r, &d[i], r->seq + 1 + (int64_t)i, &ev[i], &line[i], &len)))
             pe[i] = (struct srv_push_event){.ev = &ev[i],
                                             .line = line[i],
-                                            .len = strlen(line[i]),
+                                            .len = len,
                                             .digest = ff_event_digest(&ev[i]),
                                             .case_id = d[i].case_id};
     }
@@ -108,7 +110,7 @@ static enum ff_err decide(struct srv_rules *r, const char *key, const struct dra
                            r->device, (long long)ev[i].seq, pe[i].code ? pe[i].code : "?");
     if (!e && *taken) {
         r->seq += (int64_t)n;
-        e = fold_own(r, line, n);
+        e = fold_own(r, pe, n);
     }
     for (size_t i = 0; i < n; i++) {
         ff_free(line[i]);

@@ -1,7 +1,7 @@
 /* srv_store.c - the server's storage interface (srv_store.h): picks the backend from the URL
  * and takes every decision both backends share, written once over the backend's plain
- * operations (srv_store_int.h): enrolment, acked_seq and forgery on push, gseq = head + 1
- * under the commit lock, the entities' scope rows, decisions. Pull scope is srv_store_pull.c.
+ * operations (srv_store_int.h): enrolment, tokens, transactions, decisions. The rules of a
+ * push are srv_store_push.c, pull scope is srv_store_pull.c.
  *
  * Invariant: every write runs in one transaction; on any failure it is rolled back, so a call
  * that fails has changed nothing. Workload: pushes of up to 1000 events from many devices, one
@@ -270,105 +270,6 @@ enum ff_err srv_store_token_cut(struct srv_store *st, const uint8_t hash[32], in
     return e;
 }
 
-/* Makes or completes the scope row of ev's entity; out: its case (for assignments). */
-static enum ff_err entity_scope(struct srv_store *st, const struct srv_device *dev,
-                                const struct srv_push_event *p, struct srv_entity *ent)
-{
-    const struct ff_event *ev = p->ev;
-    bool found;
-    enum ff_err e = st->ops->entity_get(st, ev->entity_id, ent, &found);
-    if (e)
-        return e;
-    if (found) { /* only a case's customer may be filled in or change later */
-        if (!p->customer_id || !*p->customer_id || !strcmp(p->customer_id, ent->customer_id))
-            return FF_OK;
-        snprintf(ent->customer_id, sizeof ent->customer_id, "%s", p->customer_id);
-        return st->ops->entity_put(st, ev->entity_id, ent);
-    }
-    memset(ent, 0, sizeof *ent);
-    if (!strcmp(ev->entity, "case"))
-        snprintf(ent->case_id, sizeof ent->case_id, "%s", ev->entity_id);
-    else if (p->case_id)
-        snprintf(ent->case_id, sizeof ent->case_id, "%s", p->case_id);
-    if (p->customer_id)
-        snprintf(ent->customer_id, sizeof ent->customer_id, "%s", p->customer_id);
-    if (dev->kind == SRV_KIND_KIOSK) {
-        snprintf(ent->site, sizeof ent->site, "%s", dev->site);
-    } else if (*ent->case_id && strcmp(ent->case_id, ev->entity_id)) {
-        struct srv_entity c; /* a visit or note of a site's case belongs to that site too */
-        if ((e = st->ops->entity_get(st, ent->case_id, &c, &found)))
-            return e;
-        if (found)
-            snprintf(ent->site, sizeof ent->site, "%s", c.site);
-    }
-    return st->ops->entity_put(st, ev->entity_id, ent);
-}
-
-/* Stores one new event at gseq with its scope rows. */
-static enum ff_err store_event(struct srv_store *st, const struct srv_device *dev,
-                               struct srv_push_event *p, int64_t gseq)
-{
-    struct srv_entity ent;
-    enum ff_err e = st->ops->log_add(st, gseq, p);
-    if (!e)
-        e = entity_scope(st, dev, p, &ent);
-    if (!e && p->assignee && *p->assignee)
-        e = st->ops->assign_add(st, p->assignee, *ent.case_id ? ent.case_id : p->ev->entity_id,
-                                gseq);
-    return e;
-}
-
-/* The per-event rules of srv_store_push, inside the caller's locked transaction. */
-static enum ff_err push_in_tx(struct srv_store *st, const char *device, struct srv_push_event *evs,
-                              size_t n, int64_t *acked_seq, int64_t *checkpoint)
-{
-    struct srv_device dev;
-    enum ff_err e = srv_store_device_get(st, device, &dev);
-    int64_t head;
-    if (e || (e = st->ops->head(st, &head)))
-        return e;
-    int64_t acked = dev.acked_seq;
-    bool gap = false;
-    for (size_t i = 0; i < n && !e; i++) {
-        struct srv_push_event *p = &evs[i];
-        const struct ff_event *ev = p->ev;
-        if (strcmp(ev->device, device))
-            return srv_store__fail(st, FF_EINVAL, "push: event %s:%lld is not of device %s",
-                                   ev->device, (long long)ev->seq, device);
-        if (gap || ev->seq > acked + 1) {
-            gap = true;
-            p->status = 'r';
-            p->code = "seq_gap";
-            continue;
-        }
-        if (p->status != 'r') {
-            char id[2 * FF_EVENT_ID_MAX + 24];
-            snprintf(id, sizeof id, "%s:%lld", ev->device, (long long)ev->seq);
-            uint64_t digest;
-            bool found;
-            if ((e = st->ops->log_find(st, id, &digest, &found)))
-                return e;
-            if (found) {
-                p->status = digest == p->digest ? 'd' : 'r';
-                p->code = digest == p->digest ? NULL : "forgery";
-            } else {
-                p->status = 'a';
-                p->code = NULL;
-                e = store_event(st, &dev, p, ++head);
-            }
-        }
-        if (ev->seq == acked + 1)
-            acked = ev->seq;
-    }
-    if (!e && acked != dev.acked_seq) {
-        bool found;
-        e = st->ops->device_set(st, device, SRV_DEV_ACKED, acked, &found);
-    }
-    *acked_seq = acked;
-    *checkpoint = head;
-    return e;
-}
-
 enum ff_err srv_store_push(struct srv_store *st, const char *device, struct srv_push_event *evs,
                            size_t n, int64_t *acked_seq, int64_t *checkpoint)
 {
@@ -378,7 +279,7 @@ enum ff_err srv_store_push(struct srv_store *st, const char *device, struct srv_
     if (e)
         return e;
     int64_t acked, head;
-    e = finish(st, push_in_tx(st, device, evs, n, &acked, &head));
+    e = finish(st, srv_store__push_in_tx(st, device, evs, n, &acked, &head));
     if (!e) {
         *acked_seq = acked;
         *checkpoint = head;
@@ -397,7 +298,13 @@ enum ff_err srv_store_decide(struct srv_store *st, const char *key, const char *
     int64_t acked, head;
     e = st->ops->decision_add(st, key, &added);
     if (!e && added)
-        e = push_in_tx(st, device, evs, n, &acked, &head);
+        e = srv_store__push_in_tx(st, device, evs, n, &acked, &head);
+    /* A refused decision event must not leave its key taken: the decision would never come. */
+    for (size_t i = 0; !e && added && i < n; i++)
+        if (evs[i].status == 'r')
+            e = srv_store__fail(st, FF_EINVALID, "decide %s: event %s:%lld refused (%s)", key,
+                                device, (long long)(evs[i].ev ? evs[i].ev->seq : 0),
+                                evs[i].code ? evs[i].code : "?");
     e = finish(st, e);
     if (!e)
         *taken = added;

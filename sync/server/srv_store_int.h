@@ -11,7 +11,8 @@
 
 #include "srv_store.h"
 
-#define SRV_HEX_LEN 64 /* a SHA-256 hash in hex */
+#define SRV_HEX_LEN 64                        /* a SHA-256 hash in hex */
+#define SRV_ID_LEN (2 * FF_EVENT_ID_MAX + 24) /* "device:seq" and its NUL */
 
 /* One stored event with its entity's scope keys (empty strings when unknown). */
 struct srv_row {
@@ -72,14 +73,21 @@ struct srv_ops {
                              int64_t *expires_ms, bool *found);
     enum ff_err (*token_cut)(struct srv_store *st, const char *hex, int64_t expires_ms,
                              bool *found);
-    enum ff_err (*log_find)(struct srv_store *st, const char *id, uint64_t *digest, bool *found);
-    enum ff_err (*log_add)(struct srv_store *st, int64_t gseq, const struct srv_push_event *ev);
+    /* For each of n ids ("device:seq"): whether it is stored, and its digest. */
+    enum ff_err (*log_find)(struct srv_store *st, const char *const *ids, size_t n,
+                            uint64_t *digest, bool *found);
+    /* Stores evs[i] with id ids[i] at gseq[i], i < n. */
+    enum ff_err (*log_add)(struct srv_store *st, const char *const *ids, const int64_t *gseq,
+                           struct srv_push_event *const *evs, size_t n);
     enum ff_err (*log_replace)(struct srv_store *st, const char *id, const char *line, size_t len,
                                bool *found);
     enum ff_err (*head)(struct srv_store *st, int64_t *out);
-    enum ff_err (*entity_get)(struct srv_store *st, const char *id, struct srv_entity *out,
-                              bool *found);
-    enum ff_err (*entity_put)(struct srv_store *st, const char *id, const struct srv_entity *e);
+    /* The scope rows of n entities (found[i] false: none yet). */
+    enum ff_err (*entity_get)(struct srv_store *st, const char *const *ids, size_t n,
+                              struct srv_entity *out, bool *found);
+    /* Creates or replaces the scope rows of n entities. */
+    enum ff_err (*entity_put)(struct srv_store *st, const char *const *ids,
+                              const struct srv_entity *ents, size_t n);
     enum ff_err (*assign_add)(struct srv_store *st, const char *engineer, const char *case_id,
                               int64_t gseq);
     /* Each case assigned to engineer by gseq <= upto, once, with its first assignment's gseq
@@ -117,6 +125,11 @@ enum ff_err srv_store__new_epoch(struct srv_store *st, int64_t *out);
 
 enum ff_err srv_store__open_sqlite(const char *path, struct srv_store *st);
 enum ff_err srv_store__open_pg(const char *url, struct srv_store *st);
+
+/* srv_store_push.c: the rules of srv_store_push inside the caller's locked transaction. */
+enum ff_err srv_store__push_in_tx(struct srv_store *st, const char *device,
+                                  struct srv_push_event *evs, size_t n, int64_t *acked_seq,
+                                  int64_t *checkpoint);
 
 /* srv_store_pull.c */
 enum ff_err srv_store__pull(struct srv_store *st, const struct srv_scope *sc, int64_t after,

@@ -102,13 +102,18 @@ static const char *const SQL[Q__COUNT] = {
     [Q_TOK_ADD] = "INSERT INTO tokens(hash, refresh, device, expires) VALUES($1,$2,$3,$4)",
     [Q_TOK_GET] = "SELECT device, expires FROM tokens WHERE hash = $1 AND refresh = $2",
     [Q_TOK_CUT] = "UPDATE tokens SET expires = least(expires, $2) WHERE hash = $1",
-    [Q_LOG_FIND] = "SELECT digest FROM log WHERE id = $1",
+    [Q_LOG_FIND] = "SELECT u.i, l.digest FROM unnest($1::text[]) WITH ORDINALITY AS u(id, i)"
+                   " JOIN log l ON l.id = u.id",
     [Q_LOG_ADD] = "INSERT INTO log(gseq, id, device, seq, digest, type, entity, entity_id, line)"
-                  " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                  " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[],"
+                  " $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])",
     [Q_LOG_REPLACE] = "UPDATE log SET line = $2 WHERE id = $1",
     [Q_HEAD] = "SELECT coalesce(max(gseq), 0) FROM log",
-    [Q_ENT_GET] = "SELECT site, case_id, customer_id FROM entities WHERE entity_id = $1",
-    [Q_ENT_PUT] = "INSERT INTO entities(entity_id, site, case_id, customer_id) VALUES($1,$2,$3,$4)"
+    [Q_ENT_GET] = "SELECT u.i, e.site, e.case_id, e.customer_id"
+                  " FROM unnest($1::text[]) WITH ORDINALITY AS u(id, i)"
+                  " JOIN entities e ON e.entity_id = u.id",
+    [Q_ENT_PUT] = "INSERT INTO entities(entity_id, site, case_id, customer_id)"
+                  " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])"
                   " ON CONFLICT (entity_id) DO UPDATE SET site = EXCLUDED.site,"
                   " case_id = EXCLUDED.case_id, customer_id = EXCLUDED.customer_id",
     [Q_ASSIGN_ADD] = "INSERT INTO assignments(engineer, entity_id, gseq) VALUES($1,$2,$3)"
@@ -343,25 +348,125 @@ static enum ff_err pg_token_cut(struct srv_store *st, const char *hex, int64_t e
     return run(q(st, Q_TOK_CUT, "si", hex, expires_ms), found);
 }
 
-static enum ff_err pg_log_find(struct srv_store *st, const char *id, uint64_t *digest, bool *found)
+/* A PostgreSQL array literal being built: {"a","b"} or {1,2}. */
+struct arr {
+    char *p;
+    size_t len, cap;
+    bool nomem;
+};
+
+static void arr_put(struct arr *a, const char *s, size_t n)
 {
-    PGresult *r = q(st, Q_LOG_FIND, "s", id);
+    if (a->nomem)
+        return;
+    if (a->len + n + 3 > a->cap) {
+        size_t cap = a->cap ? a->cap : 256;
+        while (cap < a->len + n + 3)
+            cap *= 2;
+        char *p = ff_realloc(a->p, cap);
+        if (!p) {
+            a->nomem = true;
+            return;
+        }
+        a->p = p;
+        a->cap = cap;
+    }
+    memcpy(a->p + a->len, s, n);
+    a->len += n;
+    a->p[a->len] = '\0';
+}
+
+/* Appends one element; text is quoted, with " and \ escaped. */
+static void arr_text(struct arr *a, const char *s, size_t n)
+{
+    arr_put(a, a->len ? ",\"" : "{\"", 2);
+    for (size_t i = 0, from = 0; i <= n; i++)
+        if (i == n || s[i] == '"' || s[i] == '\\') {
+            arr_put(a, s + from, i - from);
+            if (i < n)
+                arr_put(a, "\\", 1);
+            from = i;
+        }
+    arr_put(a, "\"", 1);
+}
+
+static void arr_int(struct arr *a, int64_t v)
+{
+    char num[24];
+    int n = snprintf(num, sizeof num, "%s%lld", a->len ? "," : "{", (long long)v);
+    arr_put(a, num, (size_t)n);
+}
+
+/* Closes the arrays; FF_ENOMEM if one could not grow. */
+static enum ff_err arr_close(struct srv_store *st, struct arr *a, int n)
+{
+    enum ff_err e = FF_OK;
+    for (int i = 0; i < n; i++) {
+        arr_put(&a[i], a[i].len ? "}" : "{}", a[i].len ? 1 : 2);
+        if (a[i].nomem)
+            e = srv_store__fail(st, FF_ENOMEM, "postgresql: out of memory");
+    }
+    return e;
+}
+
+static void arr_free(struct arr *a, int n)
+{
+    for (int i = 0; i < n; i++)
+        ff_free(a[i].p);
+}
+
+static struct arr ids_array(const char *const *ids, size_t n)
+{
+    struct arr a = {0};
+    for (size_t i = 0; i < n; i++)
+        arr_text(&a, ids[i], strlen(ids[i]));
+    return a;
+}
+
+static enum ff_err pg_log_find(struct srv_store *st, const char *const *ids, size_t n,
+                               uint64_t *digest, bool *found)
+{
+    struct arr a = ids_array(ids, n);
+    enum ff_err e = arr_close(st, &a, 1);
+    PGresult *r = e ? NULL : q(st, Q_LOG_FIND, "s", a.p);
+    arr_free(&a, 1);
     if (!r)
-        return FF_EDB;
-    *found = PQntuples(r) > 0;
-    *digest = *found ? (uint64_t)num(r, 0, 0) : 0;
+        return e ? e : FF_EDB;
+    memset(found, 0, n * sizeof *found);
+    for (int i = 0, rows = PQntuples(r); i < rows; i++) {
+        int64_t k = num(r, i, 0) - 1;
+        if (k >= 0 && (size_t)k < n) {
+            found[k] = true;
+            digest[k] = (uint64_t)num(r, i, 1);
+        }
+    }
     PQclear(r);
     return FF_OK;
 }
 
-static enum ff_err pg_log_add(struct srv_store *st, int64_t gseq, const struct srv_push_event *p)
+static enum ff_err pg_log_add(struct srv_store *st, const char *const *ids, const int64_t *gseq,
+                              struct srv_push_event *const *evs, size_t n)
 {
-    const struct ff_event *ev = p->ev;
-    char id[2 * FF_EVENT_ID_MAX + 24];
-    snprintf(id, sizeof id, "%s:%lld", ev->device, (long long)ev->seq);
-    return run(q(st, Q_LOG_ADD, "issiissst", gseq, id, ev->device, ev->seq, (int64_t)p->digest,
-                 ev->type, ev->entity, ev->entity_id, p->line, p->len),
-               NULL);
+    struct arr a[9] = {{0}};
+    for (size_t i = 0; i < n; i++) {
+        const struct ff_event *ev = evs[i]->ev;
+        arr_int(&a[0], gseq[i]);
+        arr_text(&a[1], ids[i], strlen(ids[i]));
+        arr_text(&a[2], ev->device, strlen(ev->device));
+        arr_int(&a[3], ev->seq);
+        arr_int(&a[4], (int64_t)evs[i]->digest);
+        arr_text(&a[5], ev->type, strlen(ev->type));
+        arr_text(&a[6], ev->entity, strlen(ev->entity));
+        arr_text(&a[7], ev->entity_id, strlen(ev->entity_id));
+        arr_text(&a[8], evs[i]->line, evs[i]->len);
+    }
+    enum ff_err e = arr_close(st, a, 9);
+    if (!e)
+        e = run(q(st, Q_LOG_ADD, "sssssssss", a[0].p, a[1].p, a[2].p, a[3].p, a[4].p, a[5].p,
+                  a[6].p, a[7].p, a[8].p),
+                NULL);
+    arr_free(a, 9);
+    return e;
 }
 
 static enum ff_err pg_log_replace(struct srv_store *st, const char *id, const char *line,
@@ -380,26 +485,45 @@ static enum ff_err pg_head(struct srv_store *st, int64_t *out)
     return FF_OK;
 }
 
-static enum ff_err pg_entity_get(struct srv_store *st, const char *id, struct srv_entity *out,
-                                 bool *found)
+static enum ff_err pg_entity_get(struct srv_store *st, const char *const *ids, size_t n,
+                                 struct srv_entity *out, bool *found)
 {
-    PGresult *r = q(st, Q_ENT_GET, "s", id);
+    struct arr a = ids_array(ids, n);
+    enum ff_err e = arr_close(st, &a, 1);
+    PGresult *r = e ? NULL : q(st, Q_ENT_GET, "s", a.p);
+    arr_free(&a, 1);
     if (!r)
-        return FF_EDB;
-    memset(out, 0, sizeof *out);
-    *found = PQntuples(r) > 0;
-    if (*found) {
-        snprintf(out->site, sizeof out->site, "%s", val(r, 0, 0));
-        snprintf(out->case_id, sizeof out->case_id, "%s", val(r, 0, 1));
-        snprintf(out->customer_id, sizeof out->customer_id, "%s", val(r, 0, 2));
+        return e ? e : FF_EDB;
+    memset(found, 0, n * sizeof *found);
+    memset(out, 0, n * sizeof *out);
+    for (int i = 0, rows = PQntuples(r); i < rows; i++) {
+        int64_t k = num(r, i, 0) - 1;
+        if (k < 0 || (size_t)k >= n)
+            continue;
+        found[k] = true;
+        snprintf(out[k].site, sizeof out[k].site, "%s", val(r, i, 1));
+        snprintf(out[k].case_id, sizeof out[k].case_id, "%s", val(r, i, 2));
+        snprintf(out[k].customer_id, sizeof out[k].customer_id, "%s", val(r, i, 3));
     }
     PQclear(r);
     return FF_OK;
 }
 
-static enum ff_err pg_entity_put(struct srv_store *st, const char *id, const struct srv_entity *en)
+static enum ff_err pg_entity_put(struct srv_store *st, const char *const *ids,
+                                 const struct srv_entity *en, size_t n)
 {
-    return run(q(st, Q_ENT_PUT, "ssss", id, en->site, en->case_id, en->customer_id), NULL);
+    struct arr a[4] = {{0}};
+    for (size_t i = 0; i < n; i++) {
+        arr_text(&a[0], ids[i], strlen(ids[i]));
+        arr_text(&a[1], en[i].site, strlen(en[i].site));
+        arr_text(&a[2], en[i].case_id, strlen(en[i].case_id));
+        arr_text(&a[3], en[i].customer_id, strlen(en[i].customer_id));
+    }
+    enum ff_err e = arr_close(st, a, 4);
+    if (!e)
+        e = run(q(st, Q_ENT_PUT, "ssss", a[0].p, a[1].p, a[2].p, a[3].p), NULL);
+    arr_free(a, 4);
+    return e;
 }
 
 static enum ff_err pg_assign_add(struct srv_store *st, const char *engineer, const char *case_id,

@@ -340,26 +340,34 @@ static enum ff_err lite_token_cut(struct srv_store *st, const char *hex, int64_t
     return run(st, bind(st, Q_TOK_CUT, "si", hex, expires_ms), found);
 }
 
-static enum ff_err lite_log_find(struct srv_store *st, const char *id, uint64_t *digest,
-                                 bool *found)
+static enum ff_err lite_log_find(struct srv_store *st, const char *const *ids, size_t n,
+                                 uint64_t *digest, bool *found)
 {
-    sqlite3_stmt *q = bind(st, Q_LOG_FIND, "s", id);
-    if (!q)
-        return FF_EDB;
-    enum ff_err e = step(st, q, found);
-    *digest = !e && *found ? (uint64_t)sqlite3_column_int64(q, 0) : 0;
-    return done(q, e);
+    enum ff_err e = FF_OK;
+    for (size_t i = 0; i < n && !e; i++) {
+        sqlite3_stmt *q = bind(st, Q_LOG_FIND, "s", ids[i]);
+        if (!q)
+            return FF_EDB;
+        e = step(st, q, &found[i]);
+        digest[i] = !e && found[i] ? (uint64_t)sqlite3_column_int64(q, 0) : 0;
+        e = done(q, e);
+    }
+    return e;
 }
 
-static enum ff_err lite_log_add(struct srv_store *st, int64_t gseq, const struct srv_push_event *p)
+static enum ff_err lite_log_add(struct srv_store *st, const char *const *ids, const int64_t *gseq,
+                                struct srv_push_event *const *evs, size_t n)
 {
-    const struct ff_event *ev = p->ev;
-    char id[2 * FF_EVENT_ID_MAX + 24];
-    snprintf(id, sizeof id, "%s:%lld", ev->device, (long long)ev->seq);
-    return run(st,
-               bind(st, Q_LOG_ADD, "issiissst", gseq, id, ev->device, ev->seq, (int64_t)p->digest,
-                    ev->type, ev->entity, ev->entity_id, p->line, p->len),
-               NULL);
+    enum ff_err e = FF_OK;
+    for (size_t i = 0; i < n && !e; i++) {
+        const struct srv_push_event *p = evs[i];
+        const struct ff_event *ev = p->ev;
+        e = run(st,
+                bind(st, Q_LOG_ADD, "issiissst", gseq[i], ids[i], ev->device, ev->seq,
+                     (int64_t)p->digest, ev->type, ev->entity, ev->entity_id, p->line, p->len),
+                NULL);
+    }
+    return e;
 }
 
 static enum ff_err lite_log_replace(struct srv_store *st, const char *id, const char *line,
@@ -379,26 +387,35 @@ static enum ff_err lite_head(struct srv_store *st, int64_t *out)
     return done(q, e);
 }
 
-static enum ff_err lite_entity_get(struct srv_store *st, const char *id, struct srv_entity *out,
-                                   bool *found)
+static enum ff_err lite_entity_get(struct srv_store *st, const char *const *ids, size_t n,
+                                   struct srv_entity *out, bool *found)
 {
-    sqlite3_stmt *q = bind(st, Q_ENT_GET, "s", id);
-    if (!q)
-        return FF_EDB;
-    enum ff_err e = step(st, q, found);
-    memset(out, 0, sizeof *out);
-    if (!e && *found) {
-        snprintf(out->site, sizeof out->site, "%s", col(q, 0));
-        snprintf(out->case_id, sizeof out->case_id, "%s", col(q, 1));
-        snprintf(out->customer_id, sizeof out->customer_id, "%s", col(q, 2));
+    enum ff_err e = FF_OK;
+    for (size_t i = 0; i < n && !e; i++) {
+        sqlite3_stmt *q = bind(st, Q_ENT_GET, "s", ids[i]);
+        if (!q)
+            return FF_EDB;
+        e = step(st, q, &found[i]);
+        memset(&out[i], 0, sizeof out[i]);
+        if (!e && found[i]) {
+            snprintf(out[i].site, sizeof out[i].site, "%s", col(q, 0));
+            snprintf(out[i].case_id, sizeof out[i].case_id, "%s", col(q, 1));
+            snprintf(out[i].customer_id, sizeof out[i].customer_id, "%s", col(q, 2));
+        }
+        e = done(q, e);
     }
-    return done(q, e);
+    return e;
 }
 
-static enum ff_err lite_entity_put(struct srv_store *st, const char *id,
-                                   const struct srv_entity *en)
+static enum ff_err lite_entity_put(struct srv_store *st, const char *const *ids,
+                                   const struct srv_entity *en, size_t n)
 {
-    return run(st, bind(st, Q_ENT_PUT, "ssss", id, en->site, en->case_id, en->customer_id), NULL);
+    enum ff_err e = FF_OK;
+    for (size_t i = 0; i < n && !e; i++)
+        e = run(st,
+                bind(st, Q_ENT_PUT, "ssss", ids[i], en[i].site, en[i].case_id, en[i].customer_id),
+                NULL);
+    return e;
 }
 
 static enum ff_err lite_assign_add(struct srv_store *st, const char *engineer, const char *case_id,
@@ -517,7 +534,7 @@ static enum ff_err lite_restore(struct srv_store *st, const char *from_path)
     if (rc != SQLITE_OK)
         e = srv_store__fail(st, FF_EINVAL, "restore from %s: not a server backup: %s", from_path,
                             src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
-    else if ((rc = copy_db(L(st)->db, src)) != SQLITE_OK)
+    else if (copy_db(L(st)->db, src) != SQLITE_OK)
         e = srv_store__fail(st, FF_EIO, "restore from %s: %s", from_path,
                             sqlite3_errmsg(L(st)->db));
     sqlite3_close(src);
@@ -570,7 +587,7 @@ enum ff_err srv_store__open_sqlite(const char *path, struct srv_store *st)
                                l->db ? sqlite3_errmsg(l->db) : sqlite3_errstr(rc));
     sqlite3_busy_timeout(l->db, 30000);
     static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                                  " PRAGMA foreign_keys=OFF;";
+                                  " PRAGMA foreign_keys=OFF; PRAGMA secure_delete=ON;";
     rc = sqlite3_exec(l->db, pragmas, NULL, NULL, NULL);
     if (rc == SQLITE_OK) /* one writer creates it; the others wait on the lock */
         rc = sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);

@@ -144,13 +144,21 @@ static const char *pstr(const cJSON *p, const char *k)
 }
 
 /* Pushes the device's new events one by one, as the server's push handler would. */
+static bool escape_types; /* push visit requests' type as "visit\u002erequested" */
+
 static void push(struct srv_store *st, struct dev *d)
 {
-    char *lines = NULL;
+    char *lines = NULL, esc[4096];
     CHECK_INT(ff_store_events_after(d->s, d->sent, 0, &lines), FF_OK);
     for (char *l = lines; l && *l;) {
         char *nl = strchr(l, '\n');
         *nl = '\0';
+        char *t = strstr(l, "\"type\":\"visit.requested\"");
+        if (escape_types && t) { /* the same event, written differently: a valid JSON escape */
+            snprintf(esc, sizeof esc, "%.*s\"type\":\"visit\\u002erequested\"%s", (int)(t - l), l,
+                     t + strlen("\"type\":\"visit.requested\""));
+            l = esc;
+        }
         char why[256];
         struct ff_event ev;
         CHECK_INT(ff_event_decode(l, strlen(l), &ev, why, sizeof why), FF_OK);
@@ -620,7 +628,9 @@ static void test_restart(void)
     srv_rules_close(r);
     request(&k, "v2", T0, NULL, 0);        /* taken by v1 */
     request(&k, "v3", T0 + HOUR, NULL, 0); /* free */
+    escape_types = true; /* a type written with an escape is still a visit request */
     push(st, &k);
+    escape_types = false;
     r = rules("a");
     settle(r, T0);
     visit_is(r, "v1", "confirmed", T0);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fieldflow/mem.h"
 #include "harness.h"
 #include "srv_store.h"
 
@@ -37,7 +38,9 @@ static void mkev(struct evbuf *b, const char *device, int64_t seq, const char *t
     size_t n = strcspn(type, ".");
     snprintf(b->ev.entity, sizeof b->ev.entity, "%.*s", (int)n, type);
     snprintf(b->ev.entity_id, sizeof b->ev.entity_id, "%s", entity_id);
-    snprintf(b->line, sizeof b->line, "{\"id\":\"%s:%lld\",\"entity_id\":\"%s\",\"d\":%llu}",
+    /* quotes, a backslash and non-ASCII: stored and pulled byte for byte */
+    snprintf(b->line, sizeof b->line,
+             "{\"id\":\"%s:%lld\",\"entity_id\":\"%s\",\"d\":%llu,\"t\":\"a\\\"b\\\\c \xc3\xa6\"}",
              device, (long long)seq, entity_id, (unsigned long long)digest);
     b->p.ev = &b->ev;
     b->p.line = b->line;
@@ -122,6 +125,9 @@ static void t_open(void)
     CHECK_INT(srv_store_open("mysql://x", &st, why, sizeof why), FF_EINVAL);
     CHECK(st == NULL);
     CHECK(strstr(why, "sqlite:") != NULL);
+    CHECK(srv_store_open("sqlite:/nonexistent-dir/x.db", &st, why, sizeof why) != FF_OK);
+    CHECK(st == NULL);
+    CHECK(strstr(why, "/nonexistent-dir/x.db") != NULL);
 }
 
 static void t_enrol(struct srv_store *st)
@@ -200,6 +206,13 @@ static void t_tokens(struct srv_store *st)
     CHECK(d.flagged && !d.revoked);
 }
 
+static int grab_line(void *ctx, int64_t gseq, const char *line, size_t len)
+{
+    (void)gseq;
+    snprintf(ctx, 256, "%.*s", (int)len, line);
+    return 0;
+}
+
 static void t_push(struct srv_store *st)
 {
     char k[FF_EVENT_ID_MAX + 1];
@@ -216,6 +229,13 @@ static void t_push(struct srv_store *st)
     CHECK_INT(srv_store_push(st, k, &b[1].p, 1, &acked, &ck), FF_OK);
     CHECK_INT(srv_store_push(st, k, &b[2].p, 1, &acked, &ck), FF_OK);
     CHECK(b[0].p.status == 'a' && b[1].p.status == 'a' && b[2].p.status == 'a');
+    char line[256] = "";
+    struct srv_scope dk = {SRV_KIND_DESK, NULL, NULL};
+    int64_t next;
+    bool more;
+    CHECK_INT(srv_store_pull(st, &dk, head0, 1, grab_line, line, &next, &more), FF_OK);
+    CHECK_STR(line, b[0].line);
+    CHECK(more);
     CHECK_INT(acked, 3);
     CHECK_INT(ck, head0 + 3);
 
@@ -396,13 +416,6 @@ static void t_decide(struct srv_store *st, struct srv_store *st2)
     CHECK_INT(srv_store_pull(st, &ka, h0, 10, stop_at_once, NULL, &next, &more), FF_EINVAL);
 }
 
-static int grab_line(void *ctx, int64_t gseq, const char *line, size_t len)
-{
-    (void)gseq;
-    snprintf(ctx, 256, "%.*s", (int)len, line);
-    return 0;
-}
-
 static void t_replace_stats(struct srv_store *st)
 {
     struct srv_stats s0, s1;
@@ -461,6 +474,62 @@ static void t_backup(struct srv_store *st, const char *dir)
     CHECK(srv_store_restore(st, path) != FF_OK);
     CHECK_INT(srv_store_head(st, &head1), FF_OK);
     CHECK_INT(head1, head0 + 1); /* unchanged by the refused restore */
+}
+
+/* Every allocation of a push and of an engineer's pull fails in turn: FF_ENOMEM and nothing
+ * changed (a failure after the events were inserted rolls them back), then it works. */
+static void t_torture(struct srv_store *st)
+{
+    char k[FF_EVENT_ID_MAX + 1];
+    snprintf(k, sizeof k, "%s", id_of("desk"));
+    struct srv_device d0, d;
+    int64_t h0, h, acked, ck;
+    CHECK_INT(srv_store_device_get(st, k, &d0), FF_OK);
+    CHECK_INT(srv_store_head(st, &h0), FF_OK);
+    struct evbuf b[3];
+    enum ff_err e = FF_ENOMEM;
+    for (long n = 0; n < 100 && e; n++) {
+        char eng[FF_EVENT_ID_MAX + 1];
+        snprintf(eng, sizeof eng, "eng1-%s", tag);
+        mkev(&b[0], k, d0.acked_seq + 1, "case.created", id_of("caseT"), 61);
+        mkev(&b[1], k, d0.acked_seq + 2, "visit.requested", id_of("visT"), 62);
+        b[1].p.case_id = id_of("caseT");
+        b[1].p.assignee = eng;
+        mkev(&b[2], k, d0.acked_seq + 3, "case.note_added", id_of("caseT"), 63);
+        struct srv_push_event p[3] = {b[0].p, b[1].p, b[2].p};
+        ff_mem_fail_after(n);
+        e = srv_store_push(st, k, p, 3, &acked, &ck);
+        ff_mem_fail_after(-1);
+        if (e) {
+            CHECK_INT(e, FF_ENOMEM);
+            CHECK_INT(srv_store_head(st, &h), FF_OK);
+            CHECK_INT(h, h0);
+            CHECK_INT(srv_store_device_get(st, k, &d), FF_OK);
+            CHECK_INT(d.acked_seq, d0.acked_seq);
+        } else {
+            CHECK(p[0].status == 'a' && p[1].status == 'a' && p[2].status == 'a');
+            CHECK_INT(acked, d0.acked_seq + 3);
+        }
+    }
+    CHECK_INT(e, FF_OK);
+    char eng[FF_EVENT_ID_MAX + 1];
+    snprintf(eng, sizeof eng, "eng1-%s", tag);
+    struct srv_scope en = {SRV_KIND_ENGINEER, NULL, eng};
+    e = FF_ENOMEM;
+    for (long n = 0; n < 100 && e; n++) {
+        static struct pulled p;
+        memset(&p, 0, sizeof p);
+        int64_t next;
+        bool more;
+        ff_mem_fail_after(n);
+        e = srv_store_pull(st, &en, h0, 1000, collect, &p, &next, &more);
+        ff_mem_fail_after(-1);
+        if (e)
+            CHECK_INT(e, FF_ENOMEM);
+        else
+            CHECK_INT(count_of(&p, id_of("caseT")), 2);
+    }
+    CHECK_INT(e, FF_OK);
 }
 
 /* ---- several instances deciding one key at once ---- */
@@ -667,6 +736,7 @@ static void suite(const char *name, const char *url, const char *dir)
     t_decide(st, st2);
     t_replace_stats(st);
     t_backup(st, dir);
+    t_torture(st);
     t_decide_race(st, url);
     t_concurrent(st, url, dir);
     srv_store_close(st2);
