@@ -4,7 +4,7 @@
 # mismatch" (1) and enrols nothing; enrol, push, pull between two devices; server stopped
 # (and killed with -9) -> exit 3 with every event kept, then back -> it all goes through; the
 # server's log restored from an older backup -> 410, a clean re-sync, and the lost events are
-# sent again;
+# sent again; kill -9 of ffctl sync mid-push loses and doubles nothing;
 # revoked -> "enrol again" (1) with the events kept; --status JSON.
 set -u
 # shellcheck source=lib/common.sh
@@ -69,6 +69,20 @@ for sig in TERM KILL; do
     run sync --db "$B"
     expect "up-$sig-pulled" 0 out "pulled 2,"
 done
+# kill -9 of ffctl sync mid-push: the next pass sends the rest; B gets each event once.
+own_events "$A" 5000
+"$FFCTL" sync --db "$A" >/dev/null 2>&1 &
+kpid=$!
+sleep "0.0$((RANDOM % 9 + 1))"
+kill -9 "$kpid" 2>/dev/null
+wait "$kpid" 2>/dev/null
+run sync --db "$A"
+expect after-kill 0 out "pending 0,"
+run sync --db "$B"
+expect b-after-kill 0 out "pulled 5000,"
+"$FFCTL" db dump --events --db "$B" | grep -o '^{"id":"[^"]*"' | sort | uniq -d >"$TMP/dups"
+check "no event twice after the kill" test ! -s "$TMP/dups"
+
 "$FFCTL" db dump --db "$A" >"$TMP/a.dump"
 "$FFCTL" db dump --db "$B" >"$TMP/b.dump"
 check "both devices fold to the same state" cmp -s "$TMP/a.dump" "$TMP/b.dump"

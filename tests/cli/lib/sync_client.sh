@@ -71,9 +71,13 @@ own_event() {
 }
 
 own_events() {
-    local db=$1 n=$2 i
+    local db=$1 n=$2 dev seq ms i
+    dev=$("$FFCTL" db init --db "$db") || return 1
+    seq=$("$FFCTL" db stats --db "$db" | sed -n 's/.*"local_seq":\([0-9]*\).*/\1/p')
+    ms=$(date +%s%3N)
     for ((i = 1; i <= n; i++)); do
-        own_event "$db" case.created "c-$RANDOM-$i" '{"touchpoint":"kiosk","request_type":"order"}' ||
-            return 1
-    done
+        printf '{"id":"%s:%d","device":"%s","seq":%d,"hlc":"%012x%04x","entity":"case","entity_id":"c-%s-%d","type":"case.created","payload":{"touchpoint":"kiosk","request_type":"order"},"author":null,"schema":1}\n' \
+            "$dev" $((seq + i)) "$dev" $((seq + i)) "$ms" "$i" "$dev" $((seq + i))
+    done >"$TMP/own.jsonl"
+    "$FFCTL" db restore --db "$db" "$TMP/own.jsonl" >/dev/null
 }
