@@ -77,7 +77,7 @@ own_events() {
     ms=$(date +%s%3N)
     for ((i = 1; i <= n; i++)); do
         printf '{"id":"%s:%d","device":"%s","seq":%d,"hlc":"%012x%04x","entity":"case","entity_id":"c-%s-%d","type":"case.created","payload":{"touchpoint":"kiosk","request_type":"order"},"author":null,"schema":1}\n' \
-            "$dev" $((seq + i)) "$dev" $((seq + i)) "$ms" "$i" "$dev" $((seq + i))
+            "$dev" $((seq + i)) "$dev" $((seq + i)) $((ms + i / 65536)) $((i % 65536)) "$dev" $((seq + i))
     done >"$TMP/own.jsonl"
     "$FFCTL" db restore --db "$db" "$TMP/own.jsonl" >/dev/null
 }
