@@ -13,6 +13,7 @@
 #include "fieldflow/mem.h"
 #include "fieldflow/store.h"
 #include "harness.h"
+#include "sc_int.h"
 #include "store_testlib.h"
 #include "sync_client.h"
 #include "sync_testlib.h"
@@ -93,6 +94,81 @@ static void test_backoff(void)
     }
     CHECK(differs); /* jitter: two devices do not retry in step */
     CHECK(ff_sync_backoff_ms(1000, 100, 5000, &seed) <= 5000);
+}
+
+/* The server's replies as the parsers read them: what is taken, what is refused and why. */
+static void test_replies(void)
+{
+    static const struct {
+        const char *body;
+        bool ok;
+        long long acked, settled;
+        const char *checkpoint, *why;
+    } push[] = {
+        {"{\"acked_seq\":7,\"status\":\"aadr\",\"checkpoint\":\"e1.9\"}", true, 7, 3, "e1.9", ""},
+        {"{\"acked_seq\":0,\"status\":\"\",\"unknown\":[1,2]}", true, 0, 0, "", ""},
+        {"{\"acked_seq\":3,\"status\":\"r\",\"rejected\":[{\"id\":\"d:3\"}]}", true, 3, 0, "", ""},
+        {"not json", false, 0, 0, "", "not a JSON object"},
+        {"[1]", false, 0, 0, "", "not a JSON object"},
+        {"{\"status\":\"a\"}", false, 0, 0, "", "acked_seq"},
+        {"{\"acked_seq\":-1,\"status\":\"a\"}", false, 0, 0, "", "acked_seq"},
+        {"{\"acked_seq\":1.5,\"status\":\"a\"}", false, 0, 0, "", "acked_seq"},
+        {"{\"acked_seq\":1e300,\"status\":\"a\"}", false, 0, 0, "", "acked_seq"},
+        {"{\"acked_seq\":1,\"status\":\"ax\"}", false, 0, 0, "", "status"},
+        {"{\"acked_seq\":1,\"status\":\"a\",\"checkpoint\":\"x\"}", false, 0, 0, "", "checkpoint"},
+        {"{\"acked_seq\":1,\"status\":\"a\",\"rejected\":{}}", false, 0, 0, "", "rejected"},
+    };
+    for (size_t i = 0; i < sizeof push / sizeof push[0]; i++) {
+        struct sc_push_reply r;
+        char why[200] = "";
+        enum ff_sync_err e =
+            sc_push_reply_parse(push[i].body, strlen(push[i].body), &r, why, sizeof why);
+        CHECK_MSG((e == FF_SYNC_OK) == push[i].ok, push[i].body);
+        if (!e) {
+            CHECK_INT(r.acked, push[i].acked);
+            CHECK_INT(r.settled, push[i].settled);
+            CHECK_STR(r.checkpoint, push[i].checkpoint);
+            sc_push_reply_free(&r);
+        } else {
+            CHECK_MSG(strstr(why, push[i].why) != NULL, why);
+        }
+    }
+    static const struct {
+        const char *body;
+        bool ok;
+        const char *cursor;
+        bool more;
+        size_t n;
+        const char *why;
+    } pull[] = {
+        {"{\"cursor\":\"e1.5\",\"more\":true,\"count\":2}\n{\"a\":1}\n{\"b\":2}\n", true, "e1.5",
+         true, 2, ""},
+        {"{\"cursor\":\"e2.0\",\"count\":0}", true, "e2.0", false, 0, ""},
+        {"{\"cursor\":\"\",\"more\":false,\"count\":1}\n{}", true, "", false, 1, ""},
+        {"", false, "", false, 0, "/v1/pull"},
+        {"{\"cursor\":\"e1.5\",\"count\":2}\n{}\n", false, "", false, 0, "count"},
+        {"{\"cursor\":\"e1.5\",\"count\":0}\n{}\n", false, "", false, 0, "count"},
+        {"{\"cursor\":\"e1.x\",\"count\":0}", false, "", false, 0, "cursor"},
+        {"{\"count\":0}", false, "", false, 0, "cursor"},
+        {"{\"cursor\":\"e1.1\",\"more\":1,\"count\":0}", false, "", false, 0, "more"},
+        {"{\"cursor\":\"e1.1\",\"count\":1}\n\n{}\n", false, "", false, 0, "line"},
+        {"[]\n", false, "", false, 0, "line 1"},
+    };
+    for (size_t i = 0; i < sizeof pull / sizeof pull[0]; i++) {
+        struct sc_pull_page p;
+        char why[200] = "";
+        enum ff_sync_err e =
+            sc_pull_page_parse(pull[i].body, strlen(pull[i].body), &p, why, sizeof why);
+        CHECK_MSG((e == FF_SYNC_OK) == pull[i].ok, pull[i].body);
+        if (!e) {
+            CHECK_STR(p.cursor, pull[i].cursor);
+            CHECK(p.more == pull[i].more);
+            CHECK_INT(p.lines.n, pull[i].n);
+            sc_pull_page_free(&p);
+        } else {
+            CHECK_MSG(strstr(why, pull[i].why) != NULL, why);
+        }
+    }
 }
 
 static void test_offline(void)
@@ -248,11 +324,10 @@ static void test_revoked(struct test_server *srv, struct ff_sync *b)
 int main(void)
 {
     test_backoff();
+    test_replies();
     test_offline();
-    if (!test_server_available()) {
-        printf("skipped the server tests: FF_SERVER is not a built fieldflow-server\n");
+    if (test_server_skip())
         return ff_test_finish();
-    }
     struct test_server srv = {0};
     if (!test_server_start(&srv)) {
         CHECK_MSG(false, "fieldflow-server did not start");

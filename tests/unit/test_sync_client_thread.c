@@ -115,10 +115,8 @@ static int64_t reach_ms(const char *path, const char *id, int64_t ms)
 
 int main(void)
 {
-    if (!test_server_available()) {
-        printf("skipped: FF_SERVER is not a built fieldflow-server\n");
+    if (test_server_skip())
         return ff_test_finish();
-    }
     dir = ff_test_tmpdir();
     slow = getenv("ASAN_OPTIONS") || getenv("TSAN_OPTIONS") ? 10 : 1;
     struct test_server srv = {0};
