@@ -89,6 +89,7 @@ faults() {
     proxy_start "$name-proxy" "$SRV_PORT" "$SEED" || return
     ENROL_URL=https://127.0.0.1:$PROXY_PORT
     enrol "$k" kiosk --site A && enrol "$e" engineer --engineer eng-1 && enrol "$d" desk || return
+    story_round0 "$e" && sync_dev "$e" && [ "$rc" -eq 0 ] || bad "$name: round 0"
     story_round1 "$k" "$e" "$d" || return
     echo "faults drop=1 stall=1 delay=2 truncate=3 reset=3 none=2" >"$PROXY_CTL"
     local server_kills=0

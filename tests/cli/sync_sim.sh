@@ -55,7 +55,7 @@ ONLINE=()
 for i in "${!DEVS[@]}"; do ONLINE[i]=1; done
 
 # Eng-1 and eng-2 publish three slots each (from their own devices when they exist, else
-# from the first desk), so every request can be decided.
+# from the first desk) and sync them at once, so every request meets published slots.
 DAY=$((($(date +%s) / 86400 + 2) * 86400000))
 SLOTS=("$((DAY + 8 * 3600000))" "$((DAY + 10 * 3600000))" "$((DAY + 13 * 3600000))")
 for eng in eng-1 eng-2; do
@@ -65,6 +65,8 @@ for eng in eng-1 eng-2; do
     for s in "${SLOTS[@]}"; do slots="$slots${slots:+,}{\"start\":$s,\"end\":$((s + 3600000))}"; done
     ev "$db" engineer.availability_published "$eng" "{\"slots\":[$slots]}"
     ev_commit "$db"
+    sync_dev "$db"
+    [ "$rc" -eq 0 ] || bad "$eng's availability did not sync: $(head -3 "$TMP/sync.err")"
 done
 
 # The ledger: what was created (with the creating event, the prev of every edit), and how

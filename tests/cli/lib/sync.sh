@@ -252,11 +252,18 @@ event_ids() {
 # The shared story of the loopback and fault tests, on a kiosk of site A ($1), the
 # engineer eng-1 ($2) and a desk ($3). Round 1 creates: a kiosk customer and case with a
 # visit request, a desk customer and case assigned to eng-1 with a visit request for the
-# SAME slot (the server confirms one, rejects the other), eng-1's availability. Round 2,
+# SAME slot (the server confirms one, rejects the other). Round 2,
 # after everyone synced: the kiosk and the desk edit the kiosk customer's phone from the
 # same version (a conflict every replica lists once), the desk re-prioritises the kiosk
 # case, the engineer starts work on the desk case and adds a note.
 SLOT=$((($(date +%s) / 86400 + 1) * 86400000 + 9 * 3600000))
+# Round 0: eng-1 publishes the slot and another one; the caller syncs it before round 1,
+# so both requests meet a free slot and the server's choice is between them.
+story_round0() {
+    local e=$1 slot_end=$((SLOT + 3600000))
+    ev "$e" engineer.availability_published eng-1 "{\"slots\":[{\"start\":$SLOT,\"end\":$slot_end},{\"start\":$((SLOT + 7200000)),\"end\":$((SLOT + 10800000))}]}"
+    ev_commit "$e"
+}
 story_round1() {
     local k=$1 e=$2 d=$3 slot_end=$((SLOT + 3600000))
     ev "$k" customer.created c1 '{"name":"Ann Kiosk","phone":"+45 11111111","site":"A"}'
@@ -268,8 +275,7 @@ story_round1() {
     ev "$d" case.created k2 '{"touchpoint":"phone","request_type":"complaint","customer_id":"c2","assignee":"eng-1","priority":2}'
     STORY_K2=$EV_ID
     ev "$d" visit.requested v2 "{\"case_id\":\"k2\",\"engineer_id\":\"eng-1\",\"start\":$SLOT,\"end\":$slot_end}"
-    ev "$e" engineer.availability_published eng-1 "{\"slots\":[{\"start\":$SLOT,\"end\":$slot_end},{\"start\":$((SLOT + 7200000)),\"end\":$((SLOT + 10800000))}]}"
-    ev_commit "$k" && ev_commit "$e" && ev_commit "$d"
+    ev_commit "$k" && ev_commit "$d"
 }
 story_round2() {
     local k=$1 e=$2 d=$3
@@ -318,6 +324,8 @@ story_checks() {
     [ "$n" -eq 1 ] && ok || bad "$name: $n visits of the double-booked slot confirmed, not 1"
     n=$(grep -Ec '^visits\|"v[12]"\|.*"rejected"' "$TMP/fold.dump")
     [ "$n" -eq 1 ] && ok || bad "$name: $n visits of the double-booked slot rejected, not 1"
+    grep -E '^visits\|"v[12]"\|.*"rejected"' "$TMP/fold.dump" | grep -q 'not available' &&
+        bad "$name: a request was rejected as not available: the slot was published first" || ok
     for db in "$k" "$d"; do
         n=$("$FFCTL" db conflicts --db "$db" | grep -o '"entity_id":"c1","field":"phone"' | wc -l)
         [ "$n" -eq 1 ] && ok || bad "$name: $(basename "$db") lists the phone conflict $n times"
