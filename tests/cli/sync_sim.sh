@@ -82,15 +82,19 @@ known() {
     "$FFCTL" db dump --db "$1" | grep "^$2|" | cut -d'|' -f2 | tr -d '"'
 }
 
+# step_create I: device I makes a customer and a case, assigned to a random engineer or, on
+# an engineer's device, to that engineer (a case it gave away would leave its scope, and its
+# copy would go stale: the scope rule, not a sync fault).
 step_create() {
-    local db=$1 c k
+    local db=${DEVS[$1]} c k eng=eng-$((RANDOM % 2 + 1))
+    [[ ${KIND[$1]} == engineer* ]] && eng=${KIND[$1]##* }
     NCUST=$((NCUST + 1))
     NCASE=$((NCASE + 1))
     c=cust-$NCUST
     k=case-$NCASE
     ev "$db" customer.created "$c" "{\"name\":\"Sim $NCUST\",\"phone\":\"+45 $RANDOM\",\"site\":\"A\"}"
     CREATED[$c]=$EV_ID
-    ev "$db" case.created "$k" "{\"touchpoint\":\"phone\",\"request_type\":\"service_request\",\"customer_id\":\"$c\",\"assignee\":\"eng-$((RANDOM % 2 + 1))\",\"priority\":$((RANDOM % 4 + 1))}"
+    ev "$db" case.created "$k" "{\"touchpoint\":\"phone\",\"request_type\":\"service_request\",\"customer_id\":\"$c\",\"assignee\":\"$eng\",\"priority\":$((RANDOM % 4 + 1))}"
     CREATED[$k]=$EV_ID
     ev_commit "$db"
 }
@@ -131,7 +135,7 @@ for step in $(seq "$STEPS"); do
     db=${DEVS[i]}
     case $((RANDOM % 10)) in
     0) ONLINE[i]=$((1 - ONLINE[i])) ;;
-    1 | 2) step_create "$db" ;;
+    1 | 2) step_create "$i" ;;
     3 | 4) step_edit "$db" ;;
     5) step_visit "$db" ;;
     *)

@@ -1,6 +1,7 @@
 # shellcheck shell=bash disable=SC2034  # sourced: the sync tests use what it sets
 # sync.sh - helpers of the sync tests (tests/cli/sync_*.sh), on top of common.sh.
 #
+# FF_KEEP_TMP=1 keeps $TMP (stores, logs) for a look after a failure.
 # Processes
 #   start_bg NAME CMD...        start CMD in the background (stdout $TMP/NAME.start, stderr
 #                               $TMP/NAME.err, pid $TMP/NAME.pid), wait for its first stdout
@@ -39,8 +40,9 @@ sync_cleanup() {
     for f in "$TMP"/*.pid; do
         [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
     done
+    wait 2>/dev/null # and say nothing of it
     [ -n "${PG_DIR:-}" ] && "$SRC/tests/tools/pg_temp.sh" stop "$PG_DIR" >/dev/null 2>&1
-    cleanup_tmp
+    if [ -n "${FF_KEEP_TMP:-}" ]; then echo "kept $TMP" >&2; else cleanup_tmp; fi
 }
 trap sync_cleanup EXIT
 
@@ -195,7 +197,7 @@ ev_load() {
     EV_SEQ[$db]=$(grep -o '"local_seq":[0-9]*' <<<"$stats" | cut -d: -f2)
     EV_HLC[$db]=0
     : "${EV_SKEW[$db]:=0}"
-    : >"$TMP/ev.$(basename "$db")"
+    : >"$TMP/ev.${db##*/}"
 }
 
 set_skew() {
@@ -208,11 +210,11 @@ ev() {
     dev=${EV_DEV[$db]}
     seq=$((EV_SEQ[$db] + 1))
     EV_SEQ[$db]=$seq
-    wall=$(($(date +%s%3N) + EV_SKEW[$db]))
+    wall=$((${EPOCHREALTIME/./} / 1000 + EV_SKEW[$db])) # no fork a event
     hlc=$((wall << 16))
     # Like the device's own clock: after everything it has seen (the store's high-water mark
     # moves with every import), so an edit orders after the version it names.
-    if [ ! -s "$TMP/ev.$(basename "$db")" ]; then
+    if [ ! -s "$TMP/ev.${db##*/}" ]; then
         seen=$(sqlite3 "$db" "SELECT value FROM meta WHERE key = 'hlc'" 2>/dev/null)
         [ -n "$seen" ] && [ $((16#$seen)) -gt "${EV_HLC[$db]}" ] && EV_HLC[$db]=$((16#$seen))
     fi
@@ -221,12 +223,12 @@ ev() {
     EV_ID=$dev:$seq
     printf '{"id":"%s","device":"%s","seq":%d,"hlc":"%016x","entity":"%s","entity_id":"%s","type":"%s","payload":%s,"author":null,"schema":1}\n' \
         "$EV_ID" "$dev" "$seq" "$hlc" "${type%%.*}" "$id" "$type" "$payload" \
-        >>"$TMP/ev.$(basename "$db")"
+        >>"$TMP/ev.${db##*/}"
 }
 
 ev_commit() {
     local db=$1 f
-    f=$TMP/ev.$(basename "$db")
+    f=$TMP/ev.${db##*/}
     [ -s "$f" ] || return 0
     if ! "$FFCTL" db restore --db "$db" "$f" >"$TMP/restore.out" 2>&1; then
         bad "ev_commit $db: $(cat "$TMP/restore.out")"
