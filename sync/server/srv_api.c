@@ -202,7 +202,7 @@ void srv_api_metrics(struct srv_server *s, struct srv_call *c, struct srv_reply 
     char *text = NULL;
     size_t len = 0;
     if (!e)
-        e = srv_metrics_render(s->metrics, &stats, &text, &len);
+        e = srv_metrics_render(s->metrics, &stats, atomic_load(&s->inflight), &text, &len);
     if (e) {
         reply_store_error(r, e);
         return;

@@ -39,7 +39,10 @@ void srv_auth_code_hash(const char *typed, uint8_t hash[32])
     for (const char *p = typed; *p && n < sizeof norm - 1; p++) {
         if (*p == '-' || *p == ' ')
             continue;
-        norm[n++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
+        char c = *p;
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        norm[n++] = c;
     }
     sha256(norm, n, hash);
 }

@@ -2,6 +2,8 @@
  * when set, so a bad file stops the start with its line and column and nothing else ran. */
 #include "srv_config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,8 +52,15 @@ static enum ff_err set_listen(struct srv_config *c, const char *v, char *why, si
         v++;
         hl -= 2;
     }
-    memcpy(c->host, v, hl);
-    c->host[hl] = '\0';
+    char host[sizeof c->host];
+    memcpy(host, v, hl);
+    host[hl] = '\0';
+    unsigned char addr[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, host, addr) != 1 && inet_pton(AF_INET6, host, addr) != 1) {
+        snprintf(why, why_len, "listen: '%s' is not a numeric IPv4 or IPv6 address", host);
+        return FF_EINVALID;
+    }
+    memcpy(c->host, host, hl + 1);
     c->port = (int)port;
     return FF_OK;
 }

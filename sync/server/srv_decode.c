@@ -174,7 +174,10 @@ static void id_member(const cJSON *obj, const char *name, char *buf)
 /* The scope keys of PROTOCOL section 4 from an event's (canonical) payload. */
 static enum ff_err scope_keys(struct srv_push_item *it)
 {
-    cJSON *p = cJSON_Parse(it->ev.payload ? it->ev.payload : "{}");
+    const char *text = it->ev.payload ? it->ev.payload : "{}";
+    if (!strstr(text, "_id\"") && !strstr(text, "\"assignee\""))
+        return FF_OK; /* no key can be there: spare the second parse (most events) */
+    cJSON *p = cJSON_Parse(text);
     if (!p)
         return FF_ENOMEM; /* the decoder already parsed this text once */
     id_member(p, "case_id", it->case_id);
@@ -220,11 +223,11 @@ enum ff_err srv_decode_push(const char *body, size_t len, struct srv_push_req *o
     enum ff_err e =
         sw_lines_split(body, len, FF_STORE_BATCH_MAX_EVENTS, &out->lines, why, sizeof why);
     if (e) {
-        unsigned long line = 0;
-        sscanf(why, "line %lu", &line);
+        /* why starts "line N: ..." when a line is to blame: the field is that part */
         char field[32] = "";
-        if (line)
-            snprintf(field, sizeof field, "line %lu", line);
+        size_t n = strcspn(why, ":");
+        if (!strncmp(why, "line ", 5) && why[n] == ':' && n < sizeof field)
+            snprintf(field, sizeof field, "%.*s", (int)n, why);
         return refuse(err, e, e == FF_ELIMIT ? "too_large" : "bad_json", field, why);
     }
     e = push_head(out->lines.head, out->lines.head_len, out->lines.n, out, err);

@@ -6,6 +6,13 @@
 #include <string.h>
 #include <time.h>
 
+const char *srv_strerror(int err, char buf[128])
+{
+    if (strerror_r(err, buf, 128) != 0)
+        snprintf(buf, 128, "error %d", err);
+    return buf;
+}
+
 static void escape(const char *s, char *out, size_t cap)
 {
     size_t o = 0;

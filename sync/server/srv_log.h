@@ -4,6 +4,9 @@
 #ifndef FF_SRV_LOG_H
 #define FF_SRV_LOG_H
 
+/* The text of errno value err in buf (strerror is not thread-safe); returns buf. */
+const char *srv_strerror(int err, char buf[128]);
+
 /* extra: further members as JSON text ("\"status\":200"), or NULL. Text in msg is escaped. */
 void srv_log(const char *level, const char *msg, const char *extra);
 

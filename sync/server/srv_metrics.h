@@ -30,8 +30,9 @@ void srv_metrics_free(struct srv_metrics *m); /* NULL is fine */
 void srv_metrics_request(struct srv_metrics *m, enum srv_endpoint ep, unsigned status, double ms);
 /* Events a push applied. */
 void srv_metrics_applied(struct srv_metrics *m, int64_t n);
-/* The text; *out is the caller's (ff_free). st: the store's counters. */
-enum ff_err srv_metrics_render(struct srv_metrics *m, const struct srv_stats *st, char **out,
-                               size_t *len);
+/* The text; *out is the caller's (ff_free). st: the store's counters; in_flight: requests
+ * being handled now (this one included). */
+enum ff_err srv_metrics_render(struct srv_metrics *m, const struct srv_stats *st, int in_flight,
+                               char **out, size_t *len);
 
 #endif

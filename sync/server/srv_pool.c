@@ -11,7 +11,7 @@
 enum ff_err srv_pool_open(struct srv_pool *p, const char *url, int n, char *why, size_t why_len)
 {
     memset(p, 0, sizeof *p);
-    p->stores = ff_calloc((size_t)n, sizeof *p->stores);
+    p->stores = ff_calloc((size_t)n, sizeof(struct srv_store *));
     p->busy = ff_calloc((size_t)n, sizeof *p->busy);
     if (!p->stores || !p->busy) {
         ff_free(p->stores);

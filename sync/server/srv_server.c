@@ -16,7 +16,7 @@
 /* mkdir -p with mode 0700 for what it makes. */
 static enum ff_err make_dirs(const char *path, char *why, size_t why_len)
 {
-    char buf[SRV_PATH_MAX + 16];
+    char buf[SRV_PATH_MAX + 16], ebuf[128];
     snprintf(buf, sizeof buf, "%s", path);
     for (char *p = buf + 1;; p++) {
         if (*p != '/' && *p != '\0')
@@ -24,7 +24,7 @@ static enum ff_err make_dirs(const char *path, char *why, size_t why_len)
         char c = *p;
         *p = '\0';
         if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
-            snprintf(why, why_len, "%s: %s", buf, strerror(errno));
+            snprintf(why, why_len, "%s: %s", buf, srv_strerror(errno, ebuf));
             return FF_EIO;
         }
         *p = c;

@@ -168,9 +168,12 @@ void srv_api_push(struct srv_server *s, struct srv_call *c, struct srv_reply *r)
     }
     int64_t applied = 0;
     for (size_t k = 0; k < m; k++) {
-        status[map[k]] = evs[k].status ? evs[k].status : 'r';
+        status[map[k]] = 'r'; /* the store settles every event it was given */
+        if (evs[k].status)
+            status[map[k]] = evs[k].status;
         code[map[k]] = evs[k].code;
-        applied += evs[k].status == 'a';
+        if (evs[k].status == 'a')
+            applied++;
     }
     char cursor[48];
     sw_cursor_format(epoch, checkpoint, cursor, sizeof cursor);

@@ -16,6 +16,7 @@
 
 #include "fieldflow/mem.h"
 #include "srv_b64.h"
+#include "srv_log.h"
 
 #define PEM_MAX (64 * 1024)
 #define CERT_DAYS 3650
@@ -23,10 +24,12 @@
 static enum ff_err slurp(const char *path, char **out, char *why, size_t why_len)
 {
     *out = NULL;
+    char ebuf[128];
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(why, why_len, "%s: %s", path, strerror(errno));
-        return errno == ENOENT ? FF_ENOTFOUND : FF_EIO;
+        int err = errno;
+        snprintf(why, why_len, "%s: %s", path, srv_strerror(err, ebuf));
+        return err == ENOENT ? FF_ENOTFOUND : FF_EIO;
     }
     char *buf = ff_malloc(PEM_MAX + 1);
     if (!buf) {
@@ -64,17 +67,17 @@ enum ff_err srv_tls_load(const char *cert_path, const char *key_path, char **cer
 static enum ff_err write_private(const char *path, const void *data, size_t len, char *why,
                                  size_t why_len)
 {
-    char tmp[4096];
+    char tmp[4096], ebuf[128];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
-        snprintf(why, why_len, "%s: %s", tmp, strerror(errno));
+        snprintf(why, why_len, "%s: %s", tmp, srv_strerror(errno, ebuf));
         return FF_EIO;
     }
     bool ok = write(fd, data, len) == (ssize_t)len && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     if (!ok || rename(tmp, path) != 0) {
-        snprintf(why, why_len, "%s: %s", path, strerror(errno));
+        snprintf(why, why_len, "%s: %s", path, srv_strerror(errno, ebuf));
         unlink(tmp);
         return FF_EIO;
     }
@@ -101,7 +104,8 @@ static enum ff_err make_pair(gnutls_datum_t *cert, gnutls_datum_t *key, char *wh
         rc = gnutls_x509_crt_init(&crt);
     if (!rc)
         rc = gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof serial);
-    serial[0] &= 0x7f; /* a positive serial number */
+    if (!rc)
+        serial[0] &= 0x7f; /* a positive serial number */
     if (!rc)
         rc = gnutls_x509_crt_set_version(crt, 3);
     if (!rc)

@@ -120,6 +120,14 @@ check "429 after 30 failures" test "$code" = 429
 check "429 code" grep -q '"code":"rate_limited"' "$TMP/body"
 check "Retry-After" grep -qi '^Retry-After: [0-9]' "$TMP/hdr"
 
+# Enrolment attempts: 10 a minute per address (this test made some already), then 429.
+for _ in $(seq 11); do
+    enrol WRONG-COD-E00 x1
+    [ "$code" = 429 ] && break
+done
+check "enrolment rate limit 429" test "$code" = 429
+check "enrolment Retry-After" grep -qi '^Retry-After: [0-9]' "$TMP/hdr"
+
 api GET /metrics
 check "metrics 200" test "$code" = 200
 check "metrics requests" grep -q 'fieldflow_requests_total{endpoint="pull",status="401"}' "$TMP/body"

@@ -81,6 +81,20 @@ api GET "/v1/pull?after=$OLD" -H "Authorization: Bearer $AD"
 check "old cursor 410 after restore" test "$code" = 410
 api GET '/v1/pull?after=&limit=5000' -H "Authorization: Bearer $AD"
 check "pull from the start" test "$code" = 200 -a "$(jget "$TMP/body" count)" = "$before"
+# A waiting long-poll does not hold the stop up: it answers at once with what it has.
+curl -s --cacert "$CA" -H "Authorization: Bearer $AD" -o "$TMP/lp" -w '%{http_code}' \
+    "$URL/v1/pull?after=$(jget "$TMP/body" cursor)&wait=30" >"$TMP/lp.code" &
+PUSH_PID=$!
+for _ in $(seq 50); do # until the long-poll is being handled (this request is the other one)
+    curl -s --cacert "$CA" "$URL/metrics" | grep -q '^fieldflow_requests_in_flight 2$' && break
+    sleep 0.1
+done
+t0=$(date +%s%N)
 srv_stop
+wait "$PUSH_PID"
+PUSH_PID=
+ms=$((($(date +%s%N) - t0) / 1000000))
 check "stops cleanly" test "$srv_rc" = 0
+check "stop with a long-poll took ${ms} ms" test "$ms" -lt 3000
+check "the long-poll was answered" test "$(cat "$TMP/lp.code")" = 200
 finish

@@ -31,8 +31,8 @@ push() { # push TOKEN FILE [CURL ARGS...]
     api POST /v1/push -H "Authorization: Bearer $tok" -H 'Content-Type: application/x-ndjson' \
         --data-binary @"$file" "$@"
 }
-pull() { # pull TOKEN QUERY
-    api GET "/v1/pull?$2" -H "Authorization: Bearer $1"
+pull() { # pull TOKEN QUERY [CURL ARGS...]
+    api GET "/v1/pull?$2" -H "Authorization: Bearer $1" "${@:3}"
 }
 body_has() { grep -qF -- "$1" "$TMP/body"; }
 
@@ -135,6 +135,9 @@ check "rest after cursor" test "$(($(wc -l <"$TMP/body") - 1))" = 4
 CUR=$(jget "$TMP/body" cursor)
 pull "$AD" "after=$CUR"
 check "caught up" grep -q '"count":0' "$TMP/body"
+pull "$AD" 'after=&limit=1000' --compressed
+check "a big page is gzipped when asked" grep -qi '^Content-Encoding: gzip' "$TMP/hdr"
+check "and inflates to the page" grep -q '"id":"desk:3"' "$TMP/body"
 pull "$AD" 'after=e12345.1'
 check "foreign epoch 410" test "$code" = 410
 check "410 code" body_has '"code":"cursor_too_old"'
@@ -169,6 +172,23 @@ pull "$AK2" "after=$(jget "$TMP/lp" cursor)&wait=1"
 ms=$((($(date +%s%N) - t0) / 1000000))
 check "long-poll times out empty" test "$ms" -ge 900 -a "$code" = 200
 check "empty page" body_has '"count":0'
+
+# The rules thread answers a visit request (an event of device server-main) and the kiosk
+# that asked pulls the answer.
+T0=$((($(date +%s) + 86400) * 1000))
+{
+    echo '{"device":"k1","count":1}'
+    ev k1 5 "$(now_hlc 2)" visit v1 visit.requested \
+        "{\"case_id\":\"k9\",\"engineer_id\":\"e1\",\"start\":$T0,\"end\":$((T0 + 3600000))}"
+} >"$TMP/pv"
+push "$AK1" "$TMP/pv"
+check "visit request applied" body_has '"status":"a"'
+VCP=$(jget "$TMP/body" checkpoint)
+for _ in $(seq 30); do
+    pull "$AK1" "after=$VCP&wait=1"
+    grep -qE '"device":"server-main".*"type":"visit\.(confirmed|rejected)"' "$TMP/body" && break
+done
+check "the server answered the visit" grep -qE '"entity_id":"v1","type":"visit\.(confirmed|rejected)"' "$TMP/body"
 
 # Attachments: resumable and hash-checked.
 printf 'signature-bytes-0123456789' >"$TMP/att"

@@ -98,6 +98,9 @@ static void config(void)
     CHECK(srv_config_file(&c, path, why, sizeof why) == FF_ENOTFOUND);
     CHECK_MSG(strstr(why, "a.conf:1:1: unknown setting 'colour'") != NULL, why);
     CHECK(srv_config_set(&c, "listen", "127.0.0.1", why, sizeof why) == FF_EINVALID);
+    CHECK(srv_config_set(&c, "listen", "localhost:80", why, sizeof why) == FF_EINVALID);
+    CHECK(srv_config_set(&c, "listen", "1.2.3:80", why, sizeof why) == FF_EINVALID);
+    CHECK_STR(c.host, "::1");
     CHECK(srv_config_set(&c, "instance", "a/b", why, sizeof why) == FF_EINVALID);
     CHECK(srv_config_set(&c, "data", "/srv/ff", why, sizeof why) == FF_OK);
     CHECK(srv_config_finish(&c, why, sizeof why) == FF_OK);

@@ -20,14 +20,18 @@ srv_start() {
     mkdir -p "$dir"
     "$SERVER" serve --data "$dir" --listen 127.0.0.1:0 "$@" >"$dir/out" 2>>"$dir/log" &
     SRV_PID=$!
-    for _ in $(seq 100); do
+    for _ in $(seq 300); do # a loaded machine (or ASan) can take seconds
         grep -q '^pin ' "$dir/out" 2>/dev/null && break
+        kill -0 "$SRV_PID" 2>/dev/null || break
         sleep 0.1
     done
     URL=$(sed -n 's/^listening //p' "$dir/out")
     PIN=$(sed -n 's/^pin //p' "$dir/out")
     CA="$dir/cert.pem"
-    [ -n "$URL" ] && [ -n "$PIN" ]
+    [ -n "$URL" ] && [ -n "$PIN" ] && return 0
+    echo "srv_start: no start lines; its log:" >&2
+    tail -5 "$dir/log" >&2
+    return 1
 }
 
 srv_stop() {
