@@ -45,12 +45,12 @@ staff() { # the staff screen in language $1
     sed -n '/^tap attract.start/,/^expect-text 2026-12-02 08:00/p' "$SCRIPTS/ending_visit.script"
     echo "expect-text requested"
     # the thread pushes the request, the server confirms it, the long-poll brings it back
-    for _ in $(seq 20); do echo "sleep-real 250"; done
+    for _ in $(seq 40); do echo "sleep-real 250"; done
     echo "expect-text 2026-12-03 08:00 UTC: confirmed"
     echo "screenshot ending-confirmed"
     echo "tap rate.3"
     echo "tap end.finish"
-    echo "sleep-real 1500"
+    echo "sleep-real 3000"
     staff en
     echo "expect-text Sync: online"
     echo "expect-text Events waiting to be sent: 0"
@@ -61,6 +61,10 @@ staff() { # the staff screen in language $1
     echo "tap staff.close"
     staff es
     echo "expect-text Sincronización: en línea"
+    echo "tap staff.close"
+    echo "size 480x800"
+    echo "theme large-text"
+    staff da # the longest strings, portrait, larger text
     echo "tap staff.exit"
 } >"$TMP/visit.script"
 app "$K" "$TMP/visit.script"
