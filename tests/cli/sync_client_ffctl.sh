@@ -119,5 +119,24 @@ expect revoked 1 err "revoked" "enrol again"
 run sync --db "$A" --status
 expect revoked-kept 0 out '"pending":1'
 
+# Enrolled again with a code made for this device: same id, the queue goes out, once.
+run sync --db "$A" --server "$SRV_URL" --pin "$SRV_PIN" --enrol "$(new_code desk)"
+expect enrol-again-plain-code 1 err "device_exists" "enrol-code --device"
+again=$("$FF_SERVER" enrol-code --db "$SRV_DB" --device "$dev" --ttl 60) || bad "enrol-code --device"
+"$FF_SERVER" enrol-code --db "$SRV_DB" --device "$dev" --kind kiosk >/dev/null 2>&1 &&
+    bad "enrol-code --device with --kind accepted"
+run sync --db "$B" --server "$SRV_URL" --pin "$SRV_PIN" --enrol "$again"
+expect code-for-another-device 1 err "code"
+run sync --db "$A" --server "$SRV_URL" --pin "$SRV_PIN" --enrol "$again"
+expect enrolled-again 0 out "enrolled" "pending 0,"
+run sync --db "$A" --server "$SRV_URL" --pin "$SRV_PIN" --enrol "$again"
+expect code-used-once 1 err "code"
+run sync --db "$C"
+"$FFCTL" db dump --events --db "$C" | grep -c "\"id\":\"$dev:" >"$TMP/c.own"
+"$FFCTL" db dump --events --db "$A" | grep -c "\"id\":\"$dev:" >"$TMP/a.own"
+check "A has events of its own ($(cat "$TMP/a.own"))" test "$(cat "$TMP/a.own")" -gt 2
+check "after enrolling again every event of A reached C once ($(cat "$TMP/a.own") vs $(cat "$TMP/c.own"))" \
+    cmp -s "$TMP/a.own" "$TMP/c.own"
+
 srv_stop TERM
 finish
