@@ -362,7 +362,10 @@ static void staff_dialog(struct app_kiosk *k, struct ui *ui)
 {
     ui_dialog_begin(ui, "staff", TR("Staff"));
     staff_sync(k, ui);
-    ui_layout_row(ui, k->o.sync ? 3 : 2, 0);
+    /* side by side when they fit whole words; stacked on a narrow (portrait) screen */
+    bool narrow = ui_screen(ui).w < ui_px(ui, 720);
+    int n = k->o.sync ? 3 : 2;
+    ui_layout_row(ui, narrow ? 1 : n, 0);
     if (k->o.sync && ui_button(ui, "staff.sync_now", TR("Sync now")))
         ff_kiosk_sync_poke(k->o.sync);
     if (ui_button(ui, "staff.exit", TR("Leave kiosk mode")))

@@ -197,6 +197,26 @@ static enum ff_err note(struct ff_kiosk *k, const char *text)
     return ff_kiosk__emit(k, "case.note_added", k->saved.case_id, p);
 }
 
+/* "alternatives": the same engineer's next slots, which the server takes in order when the
+ * first is gone (none: the key is left out). */
+static bool add_alternatives(cJSON *p, const struct ff_kiosk_slot *slot)
+{
+    if (!slot->nalt)
+        return true;
+    cJSON *alts = cJSON_AddArrayToObject(p, "alternatives");
+    for (int i = 0; alts && i < slot->nalt; i++) {
+        cJSON *o = cJSON_CreateObject();
+        if (o && !cJSON_AddItemToArray(alts, o)) {
+            cJSON_Delete(o);
+            return false;
+        }
+        if (!o || !cJSON_AddNumberToObject(o, "start", (double)slot->alt_start[i]) ||
+            !cJSON_AddNumberToObject(o, "end", (double)slot->alt_end[i]))
+            return false;
+    }
+    return alts != NULL;
+}
+
 /* The visit slot wanted: the date and time window the customer chose, when the chart
  * asked for them (fields visit_date and time_window), else the earliest free slot. */
 static enum ff_err request_visit(struct ff_kiosk *k, int64_t now)
@@ -230,10 +250,11 @@ static enum ff_err request_visit(struct ff_kiosk *k, int64_t now)
     char id[37];
     ff_kiosk__new_uuid(k, id);
     cJSON *p = cJSON_CreateObject();
-    if (p && (!cJSON_AddStringToObject(p, "case_id", k->saved.case_id) ||
-              !cJSON_AddStringToObject(p, "engineer_id", slot.engineer_id) ||
-              !cJSON_AddNumberToObject(p, "start", (double)slot.start_ms) ||
-              !cJSON_AddNumberToObject(p, "end", (double)slot.end_ms))) {
+    if (p &&
+        (!cJSON_AddStringToObject(p, "case_id", k->saved.case_id) ||
+         !cJSON_AddStringToObject(p, "engineer_id", slot.engineer_id) ||
+         !cJSON_AddNumberToObject(p, "start", (double)slot.start_ms) ||
+         !cJSON_AddNumberToObject(p, "end", (double)slot.end_ms) || !add_alternatives(p, &slot))) {
         cJSON_Delete(p);
         p = NULL;
     }

@@ -41,6 +41,8 @@ struct ff_kiosk {
     bool rated;                               /* a rating was recorded */
     int score;                                /* that rating, 1..5 */
     char visit_status[16];                    /* "requested", "confirmed"... or "" */
+    int64_t visit_start, visit_end;           /* the slot as the store has it (the server may have
+                                                 confirmed an alternative); 0 before it is read */
     char article_title[FF_KB_TITLE_MAX + 1];  /* kb node: the article from the store */
     char article_body[FF_KB_BODY_MAX + 1];
     struct seen_node seen[MAX_SEEN]; /* nodes shown this session, for remarks */

@@ -128,6 +128,39 @@ static bool in_window(int64_t start, int64_t from_ms, int wh0, int wh1)
     return h >= wh0 && h < wh1;
 }
 
+/* The engineer's slots after best's start in the window, earliest first, as alternatives. */
+static void alternatives_of(const char *payload, int64_t from_ms, int wh0, int wh1,
+                            struct ff_kiosk_slot *best)
+{
+    cJSON *p = cJSON_Parse(payload);
+    const cJSON *slot;
+    best->nalt = 0;
+    cJSON_ArrayForEach(slot, cJSON_GetObjectItemCaseSensitive(p, "slots"))
+    {
+        const cJSON *st = cJSON_GetObjectItemCaseSensitive(slot, "start");
+        const cJSON *en = cJSON_GetObjectItemCaseSensitive(slot, "end");
+        if (!cJSON_IsNumber(st) || !cJSON_IsNumber(en))
+            continue;
+        int64_t start = (int64_t)st->valuedouble, end = (int64_t)en->valuedouble;
+        if (!in_window(start, from_ms, wh0, wh1) || start <= best->start_ms)
+            continue;
+        int i = best->nalt; /* insertion into the sorted few */
+        while (i > 0 && best->alt_start[i - 1] > start)
+            i--;
+        if (i >= FF_KIOSK_ALTERNATIVES)
+            continue;
+        int last = best->nalt < FF_KIOSK_ALTERNATIVES ? best->nalt : FF_KIOSK_ALTERNATIVES - 1;
+        for (int j = last; j > i; j--) {
+            best->alt_start[j] = best->alt_start[j - 1];
+            best->alt_end[j] = best->alt_end[j - 1];
+        }
+        best->alt_start[i] = start;
+        best->alt_end[i] = end;
+        best->nalt = last + 1;
+    }
+    cJSON_Delete(p);
+}
+
 static void best_of(const char *engineer, const char *payload, int64_t from_ms, int wh0, int wh1,
                     struct ff_kiosk_slot *best, bool *found)
 {
@@ -160,9 +193,12 @@ enum ff_err ff_kiosk_log_slot(struct ff_store *s, int64_t from_ms, int window_st
     enum ff_err e = ff_kiosk_log_scan(s, slot_fn, &sc);
     if (!e && sc.nomem)
         e = FF_ENOMEM;
+    for (size_t i = 0; i < sc.n && !e; i++)
+        best_of(sc.id[i], sc.payload[i], from_ms, window_start_h, window_end_h, out, found);
+    for (size_t i = 0; i < sc.n && !e && *found; i++)
+        if (!strcmp(sc.id[i], out->engineer_id))
+            alternatives_of(sc.payload[i], from_ms, window_start_h, window_end_h, out);
     for (size_t i = 0; i < sc.n; i++) {
-        if (!e)
-            best_of(sc.id[i], sc.payload[i], from_ms, window_start_h, window_end_h, out, found);
         free(sc.id[i]);
         free(sc.payload[i]);
     }

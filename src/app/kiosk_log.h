@@ -27,14 +27,22 @@ enum ff_err ff_kiosk_log_scan(struct ff_store *s, ff_kiosk_log_fn fn, void *ctx)
 enum ff_err ff_kiosk_log_article(struct ff_store *s, const char *id, const char *lang, char *title,
                                  size_t title_size, char *body, size_t body_size);
 
+/* Later slots a visit request offers the server to fall back on. */
+#define FF_KIOSK_ALTERNATIVES 2
+
 struct ff_kiosk_slot {
     char engineer_id[FF_EVENT_ID_MAX + 1];
     int64_t start_ms, end_ms;
+    int nalt;                                 /* alternatives found */
+    int64_t alt_start[FF_KIOSK_ALTERNATIVES]; /* the same engineer's next slots in the */
+    int64_t alt_end[FF_KIOSK_ALTERNATIVES];   /* same window, earliest first */
 };
 
 /* The earliest slot of the latest published availability of every engineer that starts at
  * or after from_ms and (when window_start_h < window_end_h) begins within those UTC hours
- * on the day of from_ms or later. false in *found when there is none. */
+ * on the day of from_ms or later, with that engineer's next slots in the window as
+ * alternatives (if the server finds the first taken, it confirms the next free one). false
+ * in *found when there is none. */
 enum ff_err ff_kiosk_log_slot(struct ff_store *s, int64_t from_ms, int window_start_h,
                               int window_end_h, struct ff_kiosk_slot *out, bool *found);
 

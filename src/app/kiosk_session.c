@@ -77,6 +77,7 @@ static enum ff_err wipe(struct ff_kiosk *k)
     k->has_own_err = false;
     memset(k->own_err, 0, sizeof k->own_err);
     k->visit_status[0] = '\0';
+    k->visit_start = k->visit_end = 0;
     k->state = FF_KIOSK_ATTRACT;
     k->still_there = false;
     reset_choices(k);
@@ -208,15 +209,22 @@ static void fill_view(struct ff_kiosk *k)
         v->body = k->message_body ? k->message_body : "";
         v->escalation_level = k->saved.esc_level;
         v->eta_minutes = k->saved.esc_eta;
-        v->visit_start_ms = k->saved.has_visit ? k->saved.visit.start_ms : 0;
-        v->visit_end_ms = k->saved.has_visit ? k->saved.visit.end_ms : 0;
+        v->visit_start_ms = !k->saved.has_visit ? 0
+                            : k->visit_start    ? k->visit_start
+                                                : k->saved.visit.start_ms;
+        v->visit_end_ms = !k->saved.has_visit ? 0
+                          : k->visit_end      ? k->visit_end
+                                              : k->saved.visit.end_ms;
     }
 }
 
-/* "requested" until the store holds a confirmation or rejection of the session's visit. */
+/* "requested" until the store holds a confirmation or rejection of the session's visit; the
+ * slot as the store has it (the server confirms the first free of the request and its
+ * alternatives). */
 static void refresh_visit_status(struct ff_kiosk *k)
 {
     k->visit_status[0] = '\0';
+    k->visit_start = k->visit_end = 0;
     if (!k->saved.has_visit || !k->saved.case_id[0])
         return;
     snprintf(k->visit_status, sizeof k->visit_status, "requested");
@@ -228,8 +236,14 @@ static void refresh_visit_status(struct ff_kiosk *k)
     ff_free(detail);
     const cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "visits"), 0);
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(v, "status");
+    const cJSON *start = cJSON_GetObjectItemCaseSensitive(v, "start");
+    const cJSON *end = cJSON_GetObjectItemCaseSensitive(v, "end");
     if (cJSON_IsString(st))
         snprintf(k->visit_status, sizeof k->visit_status, "%s", st->valuestring);
+    if (cJSON_IsNumber(start) && cJSON_IsNumber(end)) { /* a confirmation may move the slot */
+        k->visit_start = (int64_t)start->valuedouble;
+        k->visit_end = (int64_t)end->valuedouble;
+    }
     cJSON_Delete(o);
 }
 

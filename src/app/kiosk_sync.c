@@ -22,7 +22,7 @@ enum ff_err ff_kiosk_sync_open(const char *path, struct ff_kiosk_sync **out, cha
                                size_t why_len)
 {
     *out = NULL;
-    struct ff_sync_config cfg = {.db_path = path, .retries = -1, .connect_timeout_ms = 3000};
+    struct ff_sync_config cfg = {.db_path = path, .retries = -1, .connect_timeout_ms = 5000};
     struct ff_sync *c = NULL;
     if (ff_sync_open(&cfg, &c, why, why_len))
         return FF_EIO;

@@ -116,7 +116,7 @@ enum ff_sync_err ff_sync_open(const struct ff_sync_config *cfg, struct ff_sync *
     struct ff_store_opts o = {.path = c->path, .why = why, .why_len = why_len};
     if (ff_store_open(&o, &c->store))
         goto out_free;
-    if (!(c->curl = curl_easy_init()))
+    if (!(c->curl = curl_easy_init()) || !(c->multi = curl_multi_init()))
         goto out_nomem;
     enum ff_sync_err e = sc_state_load(c);
     if (e == FF_SYNC_OK || e == FF_SYNC_NOT_ENROLLED)
@@ -141,6 +141,8 @@ void ff_sync_close(struct ff_sync *c)
     if (!c)
         return;
     ff_sync_stop(c);
+    if (c->multi)
+        curl_multi_cleanup(c->multi);
     if (c->curl)
         curl_easy_cleanup(c->curl);
     ff_store_close(c->store);
@@ -154,6 +156,18 @@ void ff_sync_close(struct ff_sync *c)
     ff_free(c->refresh);
     ff_free(c->path);
     ff_free(c);
+}
+
+enum ff_sync_err sc_reopen(struct ff_sync *c)
+{
+    struct ff_store *s = NULL;
+    char why[256] = "";
+    struct ff_store_opts o = {.path = c->path, .why = why, .why_len = sizeof why};
+    if (ff_store_open(&o, &s))
+        return sc_fail(c, FF_SYNC_LOCAL, "%s: %s", c->path, why);
+    ff_store_close(c->store);
+    c->store = s;
+    return FF_SYNC_OK;
 }
 
 bool ff_sync_enrolled(struct ff_sync *c)
@@ -216,6 +230,16 @@ void sc_record(struct ff_sync *c, enum ff_sync_err e, const struct ff_sync_count
         snprintf(c->err, sizeof c->err, "%s", err);
 }
 
+void sc_idle(struct ff_sync *c, struct ff_sync_counts *n)
+{
+    struct ff_sync_state before;
+    ff_sync_snapshot(c, &before);
+    if (ff_store_pending(c->store, &n->pending) == FF_OK)
+        sc_get_int(c, SC_K_REJECTED_N, &n->rejected);
+    sc_record(c, FF_SYNC_OK, n);
+    sc_notify(c, &before, n);
+}
+
 enum ff_sync_err sc_pass(struct ff_sync *c, int wait_s, struct ff_sync_counts *n)
 {
     enum ff_sync_err e = sc_state_load(c);
@@ -227,7 +251,12 @@ enum ff_sync_err sc_pass(struct ff_sync *c, int wait_s, struct ff_sync_counts *n
         e = sc_push(c, n);
     }
     if (!e)
-        e = sc_pull(c, wait_s, n);
+        e = sc_pull(c, 0, false, n);
+    int64_t resend = 0;
+    if (!e && !(e = sc_get_int(c, SC_K_RESEND, &resend)) && resend)
+        e = sc_push(c, n); /* the pull found a restored server log */
+    if (!e && wait_s > 0)
+        e = sc_pull(c, wait_s, true, n);
     if (ff_store_pending(c->store, &n->pending) == FF_OK && !e)
         e = sc_get_int(c, SC_K_REJECTED_N, &n->rejected);
     return e;

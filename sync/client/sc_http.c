@@ -4,8 +4,8 @@
  * MiB, replies up to a pull page. Invariants: the pin is set on every request and a mismatch
  * is REFUSED, never retried without it; a reply is read into memory only up to the request's
  * cap (inflated bytes: curl inflates gzip replies before the write callback); a transfer can
- * be aborted from another thread (stop, or a poke during a long-poll) through the progress
- * callback, which reads only atomics.
+ * be ended from another thread (stop, or a poke during a long-poll): the thread sets an atomic
+ * and wakes the multi handle's poll.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -75,16 +75,50 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     return len;
 }
 
-static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+/* The transfer must end now: stop, or a poke while it is a long-poll. */
+static bool must_abort(const struct ff_sync *c, bool abortable)
 {
-    (void)dt, (void)dn, (void)ut, (void)un;
-    struct ff_sync *c = arg;
-    return atomic_load(&c->quit) || (atomic_load(&c->in_poll) && atomic_load(&c->poked));
+    return atomic_load(&c->quit) || (abortable && atomic_load(&c->poked));
+}
+
+/* curl_easy_perform through the handle's multi, so that a poke or stop from another thread
+ * (curl_multi_wakeup) ends a long-poll at once instead of at curl's next progress tick. The
+ * connection cache lives in the multi: keep-alive across requests as before. */
+static CURLcode perform(struct ff_sync *c, CURL *h, bool abortable)
+{
+    CURLM *m = c->multi;
+    if (curl_multi_add_handle(m, h) != CURLM_OK)
+        return CURLE_OUT_OF_MEMORY;
+    CURLcode rc = CURLE_OK;
+    int running = 1;
+    for (;;) {
+        if (curl_multi_perform(m, &running) != CURLM_OK) {
+            rc = CURLE_OUT_OF_MEMORY;
+            break;
+        }
+        if (!running)
+            break;
+        if (must_abort(c, abortable)) {
+            rc = CURLE_ABORTED_BY_CALLBACK;
+            break;
+        }
+        if (curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK) {
+            rc = CURLE_OUT_OF_MEMORY;
+            break;
+        }
+    }
+    CURLMsg *msg;
+    int left = 0;
+    while (!running && (msg = curl_multi_info_read(m, &left)))
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == h)
+            rc = msg->data.result;
+    curl_multi_remove_handle(m, h);
+    return rc;
 }
 
 void sc_reply_free(struct sc_reply *r)
 {
-    ff_free(r->body);
+    sc_wipe_free(r->body, r->len);
     memset(r, 0, sizeof *r);
 }
 
@@ -159,14 +193,15 @@ static void set_options(struct ff_sync *c, CURL *h, const char *url, bool tls_ca
     curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->cfg.connect_timeout_ms);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->cfg.timeout_ms + 1000L * q->wait_s);
+    /* a connection that stalls (no byte for 10 s beyond a long-poll's wait) is given up long
+     * before the whole request's timeout */
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 10L + q->wait_s);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, k);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, k);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
     if (!strcmp(q->method, "GET"))
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     else if (strcmp(q->method, "POST")) /* POSTFIELDS makes a POST */
@@ -194,7 +229,7 @@ enum ff_sync_err sc_http(struct ff_sync *c, const char *base, bool tls_ca,
     struct curl_slist *hdr = headers_for(q, gz != NULL, &ok);
     if (!ok) {
         curl_slist_free_all(hdr);
-        ff_free(gz);
+        sc_wipe_free(gz, gz_len);
         return sc_fail(c, FF_SYNC_LOCAL, "out of memory building headers");
     }
 
@@ -208,15 +243,13 @@ enum ff_sync_err sc_http(struct ff_sync *c, const char *base, bool tls_ca,
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, gz ? gz : q->body);
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(gz ? gz_len : q->len));
     }
-    atomic_store(&c->in_poll, q->abortable);
-    CURLcode rc = curl_easy_perform(h);
-    atomic_store(&c->in_poll, false);
+    CURLcode rc = perform(c, h, q->abortable);
     curl_slist_free_all(hdr);
-    ff_free(gz);
+    sc_wipe_free(gz, gz_len);
     c->curl_code = rc;
     c->over_cap = k.over;
     if (rc != CURLE_OK) {
-        ff_free(k.p);
+        sc_wipe_free(k.p, k.len);
         return curl_failed(c, rc, base, errbuf, &k);
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);

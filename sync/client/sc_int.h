@@ -13,8 +13,10 @@
 #include <stdint.h>
 
 #include "sync_client.h"
+#include "sync_wire.h"
 
 struct ff_store;
+struct cJSON;
 
 /* Caps on what a reply may hold once inflated: a pull page is retried with a smaller limit
  * when it would not fit. */
@@ -35,12 +37,14 @@ struct ff_store;
 #define SC_K_ONLINE "sync.online"
 #define SC_K_REJECTED "sync.rejected"
 #define SC_K_REJECTED_N "sync.rejected_count"
+#define SC_K_RESEND "sync.resend" /* "1": push every own event again (the server's log changed) */
 
 struct ff_sync {
     struct ff_sync_config cfg; /* with defaults filled in; db_path points to path */
     char *path;                /* the store's file; owned */
     struct ff_store *store;    /* this handle's own connection */
-    void *curl;                /* CURL easy handle, reused for keep-alive */
+    void *curl;                /* CURL easy handle, reused */
+    void *multi;               /* CURLM it runs in: connection cache, wakeable poll */
     char err[512];             /* last error text */
     uint64_t seed;             /* backoff jitter PRNG */
 
@@ -58,7 +62,6 @@ struct ff_sync {
     pthread_cond_t cv;         /* signalled by poke and stop */
     atomic_bool poked;         /* something to push since the pass began */
     atomic_bool quit;          /* stop asked: abort any transfer, end the thread */
-    atomic_bool in_poll;       /* the transfer in flight is a long-poll: a poke aborts it */
     struct ff_sync_state st;   /* the latest state, under mu */
     void (*on_change)(void *); /* called after a pass that changed something */
     void *on_change_arg;       /* its argument */
@@ -115,9 +118,30 @@ bool sc_http_chain_failed(const struct ff_sync *c);
  * 5xx and 429 are UNREACHABLE (retry later). Other statuses are returned as they are. */
 enum ff_sync_err sc_call(struct ff_sync *c, struct sc_request *q, struct sc_reply *r);
 
-/* Push everything pending / pull until caught up (then one long-poll of wait_s if > 0). */
+/* The server's replies (sc_reply.c): pure parsers, a refusal says what and where in why. */
+#define SC_CURSOR_MAX 64
+struct sc_push_reply {
+    int64_t acked;                  /* acked_seq */
+    int64_t settled;                /* events applied or duplicate (status a or d) */
+    char checkpoint[SC_CURSOR_MAX]; /* the write checkpoint, "" if none */
+    struct cJSON *rejected;         /* the rejected array, detached; owned; NULL if none */
+};
+enum ff_sync_err sc_push_reply_parse(const char *body, size_t len, struct sc_push_reply *out,
+                                     char *why, size_t why_len);
+void sc_push_reply_free(struct sc_push_reply *r);
+struct sc_pull_page {
+    char cursor[SC_CURSOR_MAX]; /* where the next page starts */
+    bool more;                  /* ask again at once */
+    struct sw_lines lines;      /* the event lines, pointing into the body */
+};
+enum ff_sync_err sc_pull_page_parse(const char *body, size_t len, struct sc_pull_page *out,
+                                    char *why, size_t why_len);
+void sc_pull_page_free(struct sc_pull_page *p);
+
+/* Push everything pending / pull until caught up, then (wait_s > 0) one long-poll of wait_s;
+ * caught_up: the caller just pulled, start with the long-poll. */
 enum ff_sync_err sc_push(struct ff_sync *c, struct ff_sync_counts *n);
-enum ff_sync_err sc_pull(struct ff_sync *c, int wait_s, struct ff_sync_counts *n);
+enum ff_sync_err sc_pull(struct ff_sync *c, int wait_s, bool caught_up, struct ff_sync_counts *n);
 
 /* The "sync.*" values. load: server, pin, tls mode and tokens into c (NOT_ENROLLED if none). */
 enum ff_sync_err sc_state_load(struct ff_sync *c);
@@ -137,8 +161,20 @@ void sc_state_publish(struct ff_sync *c, const struct ff_sync_state *st);
 enum ff_sync_err sc_pass(struct ff_sync *c, int wait_s, struct ff_sync_counts *n);
 /* Saves (sync.online, sync.last_sync) and publishes how a pass ended. */
 void sc_record(struct ff_sync *c, enum ff_sync_err e, const struct ff_sync_counts *n);
+/* Caught up, about to long-poll: records and publishes the state (pending, online, last
+ * sync) now rather than when the poll ends. */
+void sc_idle(struct ff_sync *c, struct ff_sync_counts *n);
+/* Calls on_change when the pass moved events or the state differs from before. */
+void sc_notify(struct ff_sync *c, const struct ff_sync_state *before,
+               const struct ff_sync_counts *n);
 /* Waits ms, or less when stopped or (wake_on_poke) poked. */
 void sc_sleep(struct ff_sync *c, int64_t ms, bool wake_on_poke);
+
+/* Zeroes n bytes of p (events: personal data), then frees it; NULL is fine. */
+void sc_wipe_free(void *p, size_t n);
+/* A fresh connection to the store (the old one's page cache may hold what was just pushed:
+ * the kiosk reopens its own after each customer for the same reason). */
+enum ff_sync_err sc_reopen(struct ff_sync *c);
 
 /* Milliseconds since the epoch (wall clock) and a monotonic clock. */
 int64_t sc_now_ms(void);

@@ -5,13 +5,12 @@
  * Invariants: a page's events and its cursor commit in one transaction, so a crash replays at
  * most one page (importing is idempotent); own events come back as duplicates, and after a
  * reinstall (the store lacks them) go in through ff_store_restore; a 410 starts over from ""
- * once per pass; a page over the reply cap is asked again with half the limit.
+ * once per pass and marks every own event to be pushed again (sync.resend); a page over the
+ * reply cap is asked again with half the limit.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cJSON.h>
 
 #include "fieldflow/mem.h"
 #include "fieldflow/store.h"
@@ -68,25 +67,13 @@ static enum ff_sync_err import_page(struct ff_sync *c, const struct sw_lines *l,
 static enum ff_sync_err take_page(struct ff_sync *c, const struct sc_reply *r, bool *more,
                                   struct ff_sync_counts *n)
 {
-    struct sw_lines l;
-    char why[128];
-    if (sw_lines_split(r->body ? r->body : "", r->len, SW_PULL_LIMIT_MAX, &l, why, sizeof why))
-        return sc_fail(c, FF_SYNC_PROTOCOL, "/v1/pull: %s", why);
-    cJSON *head = cJSON_ParseWithLength(l.head, l.head_len);
-    const char *cursor = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(head, "cursor"));
-    const cJSON *count = cJSON_GetObjectItemCaseSensitive(head, "count");
-    int64_t epoch, gseq;
-    enum ff_sync_err e = FF_SYNC_OK;
-    if (!cursor || sw_cursor_parse(cursor, &epoch, &gseq))
-        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/pull: no valid cursor in the first line");
-    else if (cJSON_IsNumber(count) && (size_t)count->valuedouble != l.n)
-        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/pull: count %g but %zu event lines",
-                    count->valuedouble, l.n);
-    else
-        e = import_page(c, &l, cursor, n);
-    *more = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(head, "more"));
-    cJSON_Delete(head);
-    sw_lines_free(&l);
+    struct sc_pull_page p;
+    char why[160];
+    if (sc_pull_page_parse(r->body, r->len, &p, why, sizeof why))
+        return sc_fail(c, FF_SYNC_PROTOCOL, "%s", why);
+    enum ff_sync_err e = import_page(c, &p.lines, p.cursor, n);
+    *more = p.more;
+    sc_pull_page_free(&p);
     return e;
 }
 
@@ -129,20 +116,17 @@ static enum ff_sync_err pull_page(struct ff_sync *c, int *limit, int wait_s, boo
     return e;
 }
 
-enum ff_sync_err sc_pull(struct ff_sync *c, int wait_s, struct ff_sync_counts *n)
+enum ff_sync_err sc_pull(struct ff_sync *c, int wait_s, bool caught_up, struct ff_sync_counts *n)
 {
     int limit = c->cfg.pull_limit;
-    bool restarted = false, caught_up = false, polled = wait_s <= 0;
+    bool restarted = false, polled = wait_s <= 0;
     for (;;) {
         if (atomic_load(&c->quit))
             return sc_fail(c, FF_SYNC_UNREACHABLE, "stopped");
         int w = caught_up && !polled ? wait_s : 0;
         polled = polled || w > 0;
-        if (w > 0) { /* idle from here: the snapshot says not running */
-            pthread_mutex_lock(&c->mu);
-            c->st.running = false;
-            pthread_mutex_unlock(&c->mu);
-        }
+        if (w > 0)
+            sc_idle(c, n); /* caught up: the snapshot says so before the long-poll */
         bool more = false, restart = false;
         enum ff_sync_err e = pull_page(c, &limit, w, &more, &restart, n);
         if (e && w && sc_http_aborted(c) && !atomic_load(&c->quit))
@@ -154,8 +138,19 @@ enum ff_sync_err sc_pull(struct ff_sync *c, int wait_s, struct ff_sync_counts *n
                 return sc_fail(c, FF_SYNC_PROTOCOL, "/v1/pull: 410 for the cursor \"\"");
             restarted = true;
             caught_up = false;
-            if ((e = sc_set(c, SC_K_CURSOR, "")))
+            /* a new epoch: the server was restored from a backup and may lack events it once
+             * acknowledged; the push mark cannot tell which, so the next push sends them all
+             * (the server answers "duplicate" for what it has) */
+            if (ff_store_begin(c->store))
+                return sc_store_fail(c, "re-sync");
+            e = sc_set(c, SC_K_CURSOR, "");
+            e = e ? e : sc_set(c, SC_K_RESEND, "1");
+            if (!e && ff_store_commit(c->store))
+                e = sc_store_fail(c, "re-sync");
+            if (e) {
+                ff_store_rollback(c->store);
                 return e;
+            }
             continue;
         }
         sc_progress(c, n);

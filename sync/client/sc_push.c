@@ -5,13 +5,12 @@
  * which it sends after its commit, and never back; rejected events stay in the log and are
  * listed (sync.rejected) with the mark in one transaction; a batch the server finds too large
  * is split, and a reply that does not move the mark twice in a row ends the pass instead of
- * looping.
+ * looping. After the server's log was restored (a 410 on pull) every own event is sent again
+ * once; the server keeps the copies it has as duplicates.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cJSON.h>
 
 #include "fieldflow/mem.h"
 #include "fieldflow/store.h"
@@ -40,41 +39,30 @@ static char *push_body(struct ff_sync *c, const char *lines, size_t *len, int64_
 static enum ff_sync_err settle(struct ff_sync *c, const struct sc_reply *r, int64_t *acked,
                                int64_t *settled, struct ff_sync_counts *n)
 {
-    cJSON *j = cJSON_ParseWithLength(r->body, r->len);
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "acked_seq");
-    const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "status"));
-    const char *checkpoint =
-        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "checkpoint"));
-    const cJSON *rejected = cJSON_GetObjectItemCaseSensitive(j, "rejected");
-    enum ff_sync_err e = FF_SYNC_OK;
-    if (!cJSON_IsNumber(a) || !status) {
-        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/push: reply without acked_seq and status");
-        goto out;
-    }
-    *acked = (int64_t)a->valuedouble;
-    *settled = 0;
-    for (const char *p = status; *p; p++)
-        *settled += *p == 'a' || *p == 'd';
-    if (ff_store_begin(c->store)) {
-        e = sc_store_fail(c, "saving a push");
-        goto out;
-    }
+    struct sc_push_reply p;
+    char why[160];
+    if (sc_push_reply_parse(r->body, r->len, &p, why, sizeof why))
+        return sc_fail(c, FF_SYNC_PROTOCOL, "%s", why);
+    *acked = p.acked;
+    *settled = p.settled;
     int64_t sent = 0;
-    if (ff_store_sent(c->store, &sent))
+    enum ff_sync_err e = FF_SYNC_OK;
+    if (ff_store_begin(c->store))
+        e = sc_store_fail(c, "saving a push");
+    else if (ff_store_sent(c->store, &sent))
         e = sc_store_fail(c, "push mark");
-    if (!e && cJSON_IsArray(rejected))
-        e = sc_state_rejected(c, rejected, &n->rejected);
-    if (!e && *acked > sent && ff_store_mark_sent(c->store, *acked))
-        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/push: acked_seq %lld: %s", (long long)*acked,
+    if (!e && p.rejected)
+        e = sc_state_rejected(c, p.rejected, &n->rejected);
+    if (!e && p.acked > sent && ff_store_mark_sent(c->store, p.acked))
+        e = sc_fail(c, FF_SYNC_PROTOCOL, "/v1/push: acked_seq %lld: %s", (long long)p.acked,
                     ff_store_errmsg(c->store));
-    if (!e && checkpoint)
-        e = sc_set(c, SC_K_CHECKPOINT, checkpoint);
+    if (!e && p.checkpoint[0])
+        e = sc_set(c, SC_K_CHECKPOINT, p.checkpoint);
     if (!e && ff_store_commit(c->store))
         e = sc_store_fail(c, "saving a push");
     if (e)
         ff_store_rollback(c->store);
-out:
-    cJSON_Delete(j);
+    sc_push_reply_free(&p);
     return e;
 }
 
@@ -90,10 +78,10 @@ static enum ff_sync_err push_batch(struct ff_sync *c, int64_t *from, int *limit,
         ff_free(lines);
         return FF_SYNC_OK;
     }
-    size_t len = 0;
+    size_t len = 0, lines_len = strlen(lines);
     int64_t count = 0;
     char *body = push_body(c, lines, &len, &count);
-    ff_free(lines);
+    sc_wipe_free(lines, lines_len);
     if (!body)
         return sc_fail(c, FF_SYNC_LOCAL, "out of memory building a push");
     struct sc_request q = {.method = "POST",
@@ -103,7 +91,7 @@ static enum ff_sync_err push_batch(struct ff_sync *c, int64_t *from, int *limit,
                            .len = len};
     struct sc_reply r;
     enum ff_sync_err e = sc_call(c, &q, &r);
-    ff_free(body);
+    sc_wipe_free(body, len);
     if (e)
         return e;
     int64_t acked = *from, settled = 0;
@@ -127,17 +115,25 @@ static enum ff_sync_err push_batch(struct ff_sync *c, int64_t *from, int *limit,
 
 enum ff_sync_err sc_push(struct ff_sync *c, struct ff_sync_counts *n)
 {
-    int64_t from = 0, total = 0;
+    int64_t from = 0, total = 0, resend = 0;
     if (ff_store_sent(c->store, &from) || ff_store_pending(c->store, &total))
         return sc_store_fail(c, "push mark");
+    enum ff_sync_err e = sc_get_int(c, SC_K_RESEND, &resend);
+    if (e)
+        return e;
+    if (resend) { /* after a restored server log: everything again, from seq 0 */
+        total += from;
+        from = 0;
+    }
     c->push_total = total;
     int limit = FF_STORE_BATCH_MAX_EVENTS, stalls = 0;
     bool done = false;
-    enum ff_sync_err e = FF_SYNC_OK;
     while (!e && !done && !atomic_load(&c->quit)) {
         e = push_batch(c, &from, &limit, &stalls, &done, n);
         sc_progress(c, n);
     }
+    if (!e && done && resend)
+        e = sc_set(c, SC_K_RESEND, NULL);
     if (!e && ff_store_pending(c->store, &n->pending))
         e = sc_store_fail(c, "pending");
     return e;

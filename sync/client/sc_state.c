@@ -30,6 +30,14 @@ int64_t sc_mono_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+void sc_wipe_free(void *p, size_t n)
+{
+    volatile char *v = p;
+    for (size_t i = 0; v && i < n; i++)
+        v[i] = 0;
+    ff_free(p);
+}
+
 enum ff_sync_err sc_get(struct ff_sync *c, const char *key, char **out)
 {
     if (ff_store_meta_get(c->store, key, out))

@@ -6,8 +6,13 @@
  * mutex for a copy; stop aborts the transfer in flight before joining); after a failure the
  * thread waits with exponential backoff and jitter, but a poke still wakes it, so an upload
  * never stalls until some later write; a refusal (revoked, pin) waits the longest delay.
+ * Personal data: push bodies and replies are zeroed before they are freed, and after a pass
+ * that pushed the thread opens a fresh store connection, so neither its buffers nor its page
+ * cache keep a customer's answers once the kiosk has wiped its own.
  */
 #include <string.h>
+
+#include <curl/curl.h>
 
 #include "sc_int.h"
 
@@ -21,12 +26,21 @@ static bool changed(const struct ff_sync_state *a, const struct ff_sync_state *b
            a->refused != b->refused || strcmp(a->last_error, b->last_error) != 0;
 }
 
+void sc_notify(struct ff_sync *c, const struct ff_sync_state *before,
+               const struct ff_sync_counts *n)
+{
+    struct ff_sync_state after;
+    ff_sync_snapshot(c, &after);
+    if (c->on_change && (n->pulled > 0 || n->pushed > 0 || changed(before, &after)))
+        c->on_change(c->on_change_arg);
+}
+
 static void *run(void *arg)
 {
     struct ff_sync *c = arg;
     int attempt = 0;
     while (!atomic_load(&c->quit)) {
-        struct ff_sync_state before, after;
+        struct ff_sync_state before;
         ff_sync_snapshot(c, &before);
         atomic_store(&c->poked, false);
         int64_t t0 = sc_mono_ms();
@@ -35,9 +49,9 @@ static void *run(void *arg)
         if (atomic_load(&c->quit))
             break;
         sc_record(c, e, &n);
-        ff_sync_snapshot(c, &after);
-        if (c->on_change && (n.pulled > 0 || n.pushed > 0 || changed(&before, &after)))
-            c->on_change(c->on_change_arg);
+        sc_notify(c, &before, &n);
+        if (n.pushed > 0)
+            sc_reopen(c); /* best effort: on failure the old connection goes on */
         int64_t delay = 0;
         if (e == FF_SYNC_OK) {
             attempt = 0;
@@ -76,6 +90,7 @@ enum ff_sync_err ff_sync_start(struct ff_sync *c, void (*on_change)(void *arg), 
 void ff_sync_poke(struct ff_sync *c)
 {
     atomic_store(&c->poked, true);
+    curl_multi_wakeup(c->multi); /* a long-poll in flight ends now */
     pthread_mutex_lock(&c->mu);
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
@@ -86,6 +101,7 @@ void ff_sync_stop(struct ff_sync *c)
     if (!c->thread_on)
         return;
     atomic_store(&c->quit, true);
+    curl_multi_wakeup(c->multi);
     pthread_mutex_lock(&c->mu);
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);

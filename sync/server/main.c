@@ -23,6 +23,8 @@ static const char USAGE[] =
     "                        [--threads N] [--access-ttl SECONDS]\n"
     "       fieldflow-server enrol-code [--db URL] --kind kiosk|engineer|desk [--site S]\n"
     "                        [--engineer E] [--ttl SECONDS]\n"
+    "       fieldflow-server enrol-code [--db URL] --device ID [--ttl SECONDS]\n"
+    "                        (enrols a known device again: revoked, or offline too long)\n"
     "       fieldflow-server revoke [--db URL] DEVICE\n"
     "       fieldflow-server backup --db sqlite:PATH OUT.db    (online, while serving)\n"
     "       fieldflow-server restore --db sqlite:PATH IN.db    (server stopped; new epoch)\n"
@@ -40,7 +42,7 @@ static const char USAGE[] =
 /* What one command line says beyond the config. */
 struct args {
     const char *cmd;
-    const char *kind, *site, *engineer, *ttl;
+    const char *kind, *site, *engineer, *ttl, *device;
     const char *operand; /* DEVICE, OUT.db, IN.db */
     int operands;
 };
@@ -84,6 +86,7 @@ static int parse(int argc, char **argv, struct srv_config *cfg, struct args *a)
                             : !strcmp(o, "--site")     ? &a->site
                             : !strcmp(o, "--engineer") ? &a->engineer
                             : !strcmp(o, "--ttl")      ? &a->ttl
+                            : !strcmp(o, "--device")   ? &a->device
                                                        : NULL;
         if (slot) {
             *slot = v;
@@ -164,16 +167,20 @@ static int64_t now_ms(void)
 
 static int enrol_code(const struct srv_config *cfg, const struct args *a)
 {
-    enum srv_kind kind;
-    if (!a->kind)
-        return usage_error("enrol-code needs --kind", NULL);
-    if (!strcmp(a->kind, "kiosk"))
+    enum srv_kind kind = SRV_KIND_DESK;
+    if (a->device && (a->kind || a->site || a->engineer))
+        return usage_error("--device keeps the device's kind, site and engineer: drop", "--kind");
+    if (a->device && !ff_event_id_valid(a->device))
+        return usage_error("--device: not a device id:", a->device);
+    if (!a->kind && !a->device)
+        return usage_error("enrol-code needs --kind (or --device ID)", NULL);
+    if (a->device) /* the code keeps the device's own kind, site and engineer */
+        kind = SRV_KIND_DESK;
+    else if (!strcmp(a->kind, "kiosk"))
         kind = SRV_KIND_KIOSK;
     else if (!strcmp(a->kind, "engineer"))
         kind = SRV_KIND_ENGINEER;
-    else if (!strcmp(a->kind, "desk"))
-        kind = SRV_KIND_DESK;
-    else
+    else if (strcmp(a->kind, "desk"))
         return usage_error("--kind: want kiosk, engineer or desk, got", a->kind);
     if (kind == SRV_KIND_KIOSK && (!a->site || !ff_event_id_valid(a->site)))
         return usage_error("--kind kiosk needs --site S ([A-Za-z0-9._-]{1,64})", NULL);
@@ -191,7 +198,9 @@ static int enrol_code(const struct srv_config *cfg, const struct args *a)
     char code[12];
     uint8_t hash[32];
     enum ff_err e = srv_auth_code_new(code, hash);
-    if (!e)
+    if (!e && a->device)
+        e = srv_store_code_add_again(st, hash, a->device, now_ms() + ttl * 1000);
+    else if (!e)
         e = srv_store_code_add(st, hash, kind, kind == SRV_KIND_KIOSK ? a->site : "",
                                kind == SRV_KIND_ENGINEER ? a->engineer : "", now_ms() + ttl * 1000);
     if (e)

@@ -101,7 +101,8 @@ void srv_api_enrol(struct srv_server *s, struct srv_call *c, struct srv_reply *r
         return;
     }
     if (e == FF_ESTATE) {
-        srv_reply_error(r, 409, "device_exists", "device_id", "this device is enrolled");
+        srv_reply_error(r, 409, "device_exists", "device_id",
+                        "this device is enrolled; enrol-code --device ID enrols it again");
         return;
     }
     if (e) {

@@ -140,6 +140,25 @@ enum ff_err srv_store_code_add(struct srv_store *st, const uint8_t hash[32], enu
     return st->ops->code_add(st, hex, &c);
 }
 
+enum ff_err srv_store_code_add_again(struct srv_store *st, const uint8_t hash[32],
+                                     const char *device_id, int64_t expires_ms)
+{
+    struct srv_device d;
+    bool found;
+    enum ff_err e = st->ops->device_get(st, device_id, &d, &found);
+    if (e)
+        return e;
+    if (!found)
+        return srv_store__fail(st, FF_ENOTFOUND, "enrol-code: no device %s", device_id);
+    struct srv_code c = {.kind = d.kind, .expires_ms = expires_ms};
+    snprintf(c.site, sizeof c.site, "%s", d.site);
+    snprintf(c.engineer, sizeof c.engineer, "%s", d.engineer);
+    snprintf(c.device, sizeof c.device, "%s", d.id);
+    char hex[SRV_HEX_LEN + 1];
+    srv_store__hex(hash, hex);
+    return st->ops->code_add(st, hex, &c);
+}
+
 static enum ff_err enrol_in_tx(struct srv_store *st, const char *hex, int64_t now_ms,
                                const char *device_id, const char *name, struct srv_device *out)
 {
@@ -156,8 +175,22 @@ static enum ff_err enrol_in_tx(struct srv_store *st, const char *hex, int64_t no
     struct srv_device d;
     if ((e = st->ops->device_get(st, device_id, &d, &found)))
         return e;
-    if (found)
-        return srv_store__fail(st, FF_ESTATE, "enrol: device %s is already enrolled", device_id);
+    if (*c.device && strcmp(c.device, device_id))
+        return srv_store__fail(st, FF_ENOTFOUND, "enrol: code is for another device");
+    if (found && !*c.device)
+        return srv_store__fail(st, FF_ESTATE,
+                               "enrol: device %s is already enrolled (enrol-code --device %s "
+                               "makes a code that enrols it again)",
+                               device_id, device_id);
+    if (found) { /* enrolled again: same id, kind, site and acked seq; old tokens end */
+        bool set;
+        if ((e = st->ops->device_set(st, device_id, SRV_DEV_REVOKED, 0, &set)) ||
+            (e = st->ops->tokens_end(st, device_id)) || (e = st->ops->code_use(st, hex)))
+            return e;
+        d.revoked = false;
+        *out = d;
+        return FF_OK;
+    }
     memset(&d, 0, sizeof d);
     snprintf(d.id, sizeof d.id, "%s", device_id);
     d.kind = c.kind;

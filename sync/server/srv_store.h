@@ -51,9 +51,15 @@ enum ff_err srv_store_epoch(struct srv_store *st, int64_t *out);
 /* Enrolment codes and devices. Codes and tokens are stored only as SHA-256 hashes. */
 enum ff_err srv_store_code_add(struct srv_store *st, const uint8_t hash[32], enum srv_kind kind,
                                const char *site, const char *engineer, int64_t expires_ms);
+/* A code that enrols the known device_id again (revoked, or its refresh token expired while
+ * offline): it keeps its id, kind, site, engineer and acked seq. FF_ENOTFOUND: no such device. */
+enum ff_err srv_store_code_add_again(struct srv_store *st, const uint8_t hash[32],
+                                     const char *device_id, int64_t expires_ms);
 /* Consumes the code (single use) and registers device_id with the code's kind, site and
- * engineer, in one transaction. FF_ENOTFOUND: code unknown, used or expired at now_ms
- * (nothing changes); FF_ESTATE: device_id already enrolled (the code stays unused). */
+ * engineer, in one transaction. FF_ENOTFOUND: code unknown, used or expired at now_ms, or
+ * made by srv_store_code_add_again for another device (nothing changes); FF_ESTATE: device_id
+ * already enrolled and the code is not one for it (the code stays unused). A code for it
+ * lifts a revocation and ends every token the device had. */
 enum ff_err srv_store_enrol(struct srv_store *st, const uint8_t code_hash[32], int64_t now_ms,
                             const char *device_id, const char *name, struct srv_device *out);
 enum ff_err srv_store_device_get(struct srv_store *st, const char *device_id,

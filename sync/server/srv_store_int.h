@@ -45,6 +45,7 @@ struct srv_code {
     char engineer[SRV_NAME_MAX + 1];
     int64_t expires_ms;
     bool used;
+    char device[FF_EVENT_ID_MAX + 1]; /* a code that enrols this known device again; "" = new */
 };
 
 enum srv_dev_field { SRV_DEV_REVOKED, SRV_DEV_FLAGGED, SRV_DEV_ACKED };
@@ -76,6 +77,8 @@ struct srv_ops {
                              int64_t *expires_ms, bool *found);
     enum ff_err (*token_cut)(struct srv_store *st, const char *hex, int64_t expires_ms,
                              bool *found);
+    /* Ends every token of the device (a new enrolment replaces them). */
+    enum ff_err (*tokens_end)(struct srv_store *st, const char *device);
     /* For each of n ids ("device:seq"): whether it is stored, and its digest. */
     enum ff_err (*log_find)(struct srv_store *st, const char *const *ids, size_t n,
                             uint64_t *digest, bool *found);

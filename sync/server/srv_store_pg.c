@@ -37,7 +37,7 @@ static const char SCHEMA[] =
     " acked_seq BIGINT NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS codes(hash TEXT PRIMARY KEY, kind INTEGER NOT NULL,"
     " site TEXT NOT NULL, engineer TEXT NOT NULL, expires BIGINT NOT NULL,"
-    " used INTEGER NOT NULL DEFAULT 0);"
+    " used INTEGER NOT NULL DEFAULT 0, device TEXT NOT NULL DEFAULT '');"
     "CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, refresh INTEGER NOT NULL,"
     " device TEXT NOT NULL, expires BIGINT NOT NULL);"
     /* creator: no migration of older databases, none exists outside tests (2026-12-02) */
@@ -58,6 +58,7 @@ enum stmt {
     Q_CODE_ADD,
     Q_CODE_GET,
     Q_CODE_USE,
+    Q_TOK_END,
     Q_DEV_GET,
     Q_DEV_ADD,
     Q_DEV_REVOKED,
@@ -92,9 +93,11 @@ static const char *const SQL[Q__COUNT] = {
     [Q_META_ADD] = "INSERT INTO meta(key, value) VALUES($1, $2) ON CONFLICT (key) DO NOTHING",
     [Q_META_SET] = "INSERT INTO meta(key, value) VALUES($1, $2)"
                    " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-    [Q_CODE_ADD] = "INSERT INTO codes(hash, kind, site, engineer, expires) VALUES($1,$2,$3,$4,$5)",
-    [Q_CODE_GET] = "SELECT kind, site, engineer, expires, used FROM codes WHERE hash = $1",
+    [Q_CODE_ADD] = "INSERT INTO codes(hash, kind, site, engineer, expires, device)"
+                   " VALUES($1,$2,$3,$4,$5,$6)",
+    [Q_CODE_GET] = "SELECT kind, site, engineer, expires, used, device FROM codes WHERE hash = $1",
     [Q_CODE_USE] = "UPDATE codes SET used = 1 WHERE hash = $1",
+    [Q_TOK_END] = "UPDATE tokens SET expires = 0 WHERE device = $1",
     [Q_DEV_GET] = "SELECT id, kind, site, engineer, revoked, flagged, acked_seq FROM devices"
                   " WHERE id = $1",
     [Q_DEV_ADD] = "INSERT INTO devices(id, kind, site, engineer, name) VALUES($1,$2,$3,$4,$5)",
@@ -265,9 +268,9 @@ static enum ff_err pg_meta_put(struct srv_store *st, const char *key, int64_t v,
 
 static enum ff_err pg_code_add(struct srv_store *st, const char *hex, const struct srv_code *c)
 {
-    return run(
-        q(st, Q_CODE_ADD, "sissi", hex, (int64_t)c->kind, c->site, c->engineer, c->expires_ms),
-        NULL);
+    return run(q(st, Q_CODE_ADD, "sissis", hex, (int64_t)c->kind, c->site, c->engineer,
+                 c->expires_ms, c->device),
+               NULL);
 }
 
 static enum ff_err pg_code_get(struct srv_store *st, const char *hex, struct srv_code *out,
@@ -284,6 +287,7 @@ static enum ff_err pg_code_get(struct srv_store *st, const char *hex, struct srv
         snprintf(out->engineer, sizeof out->engineer, "%s", val(r, 0, 2));
         out->expires_ms = num(r, 0, 3);
         out->used = num(r, 0, 4) != 0;
+        snprintf(out->device, sizeof out->device, "%s", val(r, 0, 5));
     }
     PQclear(r);
     return FF_OK;
@@ -349,6 +353,11 @@ static enum ff_err pg_token_get(struct srv_store *st, const char *hex, bool refr
     }
     PQclear(r);
     return FF_OK;
+}
+
+static enum ff_err pg_tokens_end(struct srv_store *st, const char *device)
+{
+    return run(q(st, Q_TOK_END, "s", device), NULL);
 }
 
 static enum ff_err pg_token_cut(struct srv_store *st, const char *hex, int64_t expires_ms,
@@ -630,6 +639,7 @@ static const struct srv_ops PG_OPS = {
     .token_add = pg_token_add,
     .token_get = pg_token_get,
     .token_cut = pg_token_cut,
+    .tokens_end = pg_tokens_end,
     .log_find = pg_log_find,
     .log_add = pg_log_add,
     .log_replace = pg_log_replace,

@@ -26,7 +26,7 @@ static const char SCHEMA[] =
     " acked_seq INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS codes(hash TEXT PRIMARY KEY, kind INTEGER NOT NULL,"
     " site TEXT NOT NULL, engineer TEXT NOT NULL, expires INTEGER NOT NULL,"
-    " used INTEGER NOT NULL DEFAULT 0);"
+    " used INTEGER NOT NULL DEFAULT 0, device TEXT NOT NULL DEFAULT '');"
     "CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, refresh INTEGER NOT NULL,"
     " device TEXT NOT NULL, expires INTEGER NOT NULL);"
     /* creator: no migration of older databases, none exists outside tests (2026-12-02) */
@@ -48,6 +48,7 @@ enum stmt {
     Q_CODE_ADD,
     Q_CODE_GET,
     Q_CODE_USE,
+    Q_TOK_END,
     Q_DEV_GET,
     Q_DEV_ADD,
     Q_DEV_REVOKED,
@@ -82,9 +83,11 @@ static const char *const SQL[Q__COUNT] = {
     [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [Q_META_ADD] = "INSERT OR IGNORE INTO meta(key, value) VALUES(?1, ?2)",
     [Q_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
-    [Q_CODE_ADD] = "INSERT INTO codes(hash, kind, site, engineer, expires) VALUES(?1,?2,?3,?4,?5)",
-    [Q_CODE_GET] = "SELECT kind, site, engineer, expires, used FROM codes WHERE hash = ?1",
+    [Q_CODE_ADD] = "INSERT INTO codes(hash, kind, site, engineer, expires, device)"
+                   " VALUES(?1,?2,?3,?4,?5,?6)",
+    [Q_CODE_GET] = "SELECT kind, site, engineer, expires, used, device FROM codes WHERE hash = ?1",
     [Q_CODE_USE] = "UPDATE codes SET used = 1 WHERE hash = ?1",
+    [Q_TOK_END] = "UPDATE tokens SET expires = 0 WHERE device = ?1",
     [Q_DEV_GET] = "SELECT id, kind, site, engineer, revoked, flagged, acked_seq FROM devices"
                   " WHERE id = ?1",
     [Q_DEV_ADD] = "INSERT INTO devices(id, kind, site, engineer, name) VALUES(?1,?2,?3,?4,?5)",
@@ -256,10 +259,10 @@ static enum ff_err lite_meta_put(struct srv_store *st, const char *key, int64_t 
 
 static enum ff_err lite_code_add(struct srv_store *st, const char *hex, const struct srv_code *c)
 {
-    return run(
-        st,
-        bind(st, Q_CODE_ADD, "sissi", hex, (int64_t)c->kind, c->site, c->engineer, c->expires_ms),
-        NULL);
+    return run(st,
+               bind(st, Q_CODE_ADD, "sissis", hex, (int64_t)c->kind, c->site, c->engineer,
+                    c->expires_ms, c->device),
+               NULL);
 }
 
 static enum ff_err lite_code_get(struct srv_store *st, const char *hex, struct srv_code *out,
@@ -276,6 +279,7 @@ static enum ff_err lite_code_get(struct srv_store *st, const char *hex, struct s
         snprintf(out->engineer, sizeof out->engineer, "%s", col(q, 2));
         out->expires_ms = sqlite3_column_int64(q, 3);
         out->used = sqlite3_column_int(q, 4) != 0;
+        snprintf(out->device, sizeof out->device, "%s", col(q, 5));
     }
     return done(q, e);
 }
@@ -346,6 +350,11 @@ static enum ff_err lite_token_cut(struct srv_store *st, const char *hex, int64_t
                                   bool *found)
 {
     return run(st, bind(st, Q_TOK_CUT, "si", hex, expires_ms), found);
+}
+
+static enum ff_err lite_tokens_end(struct srv_store *st, const char *device)
+{
+    return run(st, bind(st, Q_TOK_END, "s", device), NULL);
 }
 
 static enum ff_err lite_log_find(struct srv_store *st, const char *const *ids, size_t n,
@@ -570,6 +579,7 @@ static const struct srv_ops LITE_OPS = {
     .token_add = lite_token_add,
     .token_get = lite_token_get,
     .token_cut = lite_token_cut,
+    .tokens_end = lite_tokens_end,
     .log_find = lite_log_find,
     .log_add = lite_log_add,
     .log_replace = lite_log_replace,

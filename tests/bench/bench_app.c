@@ -407,8 +407,8 @@ int main(void)
         .width = w, .height = hh, .scale = scale, .measure = ui_sdl_measure, .measure_user = h.sdl};
     snprintf(store, sizeof store, "%s/bench.db", tmp);
     snprintf(snap, sizeof snap, "%s/bench.run", tmp);
-    struct app_kiosk_opts ko = {lib, store, snap, "en", UI_THEME_NORMAL,
-                                600, NULL,  NULL, NULL, NULL, NULL};
+    struct app_kiosk_opts ko = {lib,  store, snap, "en", UI_THEME_NORMAL, 600, NULL,
+                                NULL, NULL,  NULL, NULL};
     h.now = (uint64_t)ff_days_from_civil(2026, 12, 1) * 86400000u + 9u * 3600000u;
     if (ui_create(&cfg, &h.ui) || app_kiosk_create(&ko, h.now, &h.kiosk, err, sizeof err)) {
         fprintf(stderr, "bench_app: %s\n", err);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sync_client_app.sh - the kiosk app on a store enrolled with a real fieldflow-server: its sync
 # thread pushes the session's events while the session goes on, the server's answer turns the
-# requested visit into a confirmed one on the ending screen, the staff screen behind the PIN
+# requested visit into a confirmed one on the ending screen (on the request's first
+# alternative: another device booked the slot first), the staff screen behind the PIN
 # shows the sync state (en, da, es screenshots), and a desk device receives the kiosk's case.
 # Without a server the staff screen says sync is not set up (app_admin.sh).
 set -u
@@ -23,6 +24,13 @@ expect enrol-kiosk 0 out "enrolled"
 run sync --db "$D" --server "$SRV_URL" --pin "$SRV_PIN" --enrol "$(new_code desk)"
 expect enrol-desk 0 out "enrolled"
 
+# The desk books engineer Anna's 2026-12-02 08:00 first: the kiosk's request for the same
+# slot must come back confirmed on its first alternative, the next morning.
+own_event "$D" visit.requested v-desk \
+    '{"case_id":"k-desk","engineer_id":"eng-anna","start":1796198400000,"end":1796212800000}'
+run sync --db "$D" --wait 3
+expect desk-books-first 0 out "sync: pushed 1,"
+
 mkdir -p "$XDG_CONFIG_HOME/fieldflow"
 echo "admin_pin_hash = $("$APP" --hash-pin 2468)" >"$XDG_CONFIG_HOME/fieldflow/fieldflow.conf"
 staff() { # the staff screen in language $1
@@ -37,12 +45,12 @@ staff() { # the staff screen in language $1
     sed -n '/^tap attract.start/,/^expect-text 2026-12-02 08:00/p' "$SCRIPTS/ending_visit.script"
     echo "expect-text requested"
     # the thread pushes the request, the server confirms it, the long-poll brings it back
-    for _ in $(seq 20); do echo "sleep-real 250"; done
-    echo "expect-text confirmed"
+    for _ in $(seq 40); do echo "sleep-real 250"; done
+    echo "expect-text 2026-12-03 08:00 UTC: confirmed"
     echo "screenshot ending-confirmed"
     echo "tap rate.3"
     echo "tap end.finish"
-    echo "sleep-real 1500"
+    echo "sleep-real 3000"
     staff en
     echo "expect-text Sync: online"
     echo "expect-text Events waiting to be sent: 0"
@@ -53,6 +61,10 @@ staff() { # the staff screen in language $1
     echo "tap staff.close"
     staff es
     echo "expect-text Sincronización: en línea"
+    echo "tap staff.close"
+    echo "size 480x800"
+    echo "theme large-text"
+    staff da # the longest strings, portrait, larger text
     echo "tap staff.exit"
 } >"$TMP/visit.script"
 app "$K" "$TMP/visit.script"

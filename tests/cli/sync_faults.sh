@@ -18,14 +18,14 @@ need_server
 SEED=${FF_FAULT_SEED:-$(($(date +%s%N) % 1000000))}
 echo "sync_faults: seed $SEED (replay: FF_FAULT_SEED=$SEED)"
 RANDOM=$SEED
-ROUNDS=${FF_FAULT_ROUNDS:-5}
+ROUNDS=${FF_FAULT_ROUNDS:-6}
 export SYNC_TIMEOUT=90
 
 # bulk DB N: N more events of DB's device: customers of its own and edits of them.
 bulk() {
     local db=$1 n=$2 i id first
     for ((i = 0; i < n; i += 2)); do
-        id=bulk-$(basename "$db" .db)-$RANDOM$RANDOM-$i
+        id=bulk-${db##*/}-$RANDOM$RANDOM-$i
         ev "$db" customer.created "$id" "{\"name\":\"Bulk $i\",\"phone\":\"+45 $RANDOM\",\"site\":\"A\"}"
         first=$EV_ID
         ev "$db" customer.edited "$id" "{\"field\":\"email\",\"value\":\"b$i@example.com\",\"prev\":[\"$first\"]}"
@@ -45,18 +45,23 @@ restart_server() {
     return 1
 }
 
-# faulty_sync DB: one `ffctl sync` that may be killed with -9 at a random moment. It must
-# end 0 (done), 3 (unreachable: faults) or be killed; 1 (refused) or another code is a bug.
+# faulty_sync DB [kill]: one `ffctl sync` that may be (with "kill": is) killed with -9 after
+# a random 5-255 ms. It must end 0 (done), 3 (unreachable: faults) or be killed; 1 (refused)
+# or another code is a bug.
 faulty_sync() {
-    local db=$1 r=$((RANDOM % 4))
-    if [ "$r" -eq 0 ]; then
-        local ms=$((50 + RANDOM % 1500))
+    local db=$1 r=$((RANDOM % 3))
+    if [ "$r" -eq 0 ] || [ "${2:-}" = kill ]; then
+        local ms=$((5 + RANDOM % 250)) # a push of 1000 events takes ~100 ms here
         rc=0
-        timeout -s KILL "$((ms / 1000)).$(printf %03d $((ms % 1000)))" "$FFCTL" sync --db "$db" \
-            >"$TMP/sync.out" 2>"$TMP/sync.err" || rc=$?
+        # in a subshell whose stderr drops the shell's "Killed" notice
+        (
+            timeout -s KILL "$((ms / 1000)).$(printf %03d $((ms % 1000)))" "$FFCTL" sync --db "$db" \
+                --retries 1 >"$TMP/sync.out" 2>"$TMP/sync.err"
+            exit $?
+        ) 2>/dev/null || rc=$?
         [ "$rc" -eq 137 ] && KILLS=$((KILLS + 1)) && return
     else
-        sync_dev "$db"
+        sync_dev "$db" --retries 1
     fi
     case $rc in
     0 | 3) ;;
@@ -72,9 +77,10 @@ bg_sync() {
         timeout "$SYNC_TIMEOUT" "$FFCTL" sync --db "$1" >"$TMP/bg.out" 2>"$TMP/bg.err" || rc=$?
         echo "$rc" >"$TMP/bg.rc"
     ) &
+    BG_SYNC=$!
 }
 bg_check() {
-    wait
+    wait "$BG_SYNC" # not a bare wait: the server is a child too
     case $(cat "$TMP/bg.rc") in
     0 | 3) ok ;;
     *) bad "ffctl sync while the server went away exited $(cat "$TMP/bg.rc"): $(head -3 "$TMP/bg.err")" ;;
@@ -89,14 +95,19 @@ faults() {
     proxy_start "$name-proxy" "$SRV_PORT" "$SEED" || return
     ENROL_URL=https://127.0.0.1:$PROXY_PORT
     enrol "$k" kiosk --site A && enrol "$e" engineer --engineer eng-1 && enrol "$d" desk || return
+    story_round0 "$e" && sync_dev "$e" && [ "$rc" -eq 0 ] || bad "$name: round 0"
     story_round1 "$k" "$e" "$d" || return
     echo "faults drop=1 stall=1 delay=2 truncate=3 reset=3 none=2" >"$PROXY_CTL"
     local server_kills=0
     for round in $(seq "$ROUNDS"); do
-        for db in "$k" "$e" "$d"; do bulk "$db" $((100 + RANDOM % 1400)); done
+        echo "$name: round $round ($SECONDS s)"
+        for db in "$k" "$e" "$d"; do bulk "$db" $((50 + RANDOM % 1200)); done
         for db in $(printf '%s\n' "$k" "$e" "$d" | shuf --random-source=<(yes "$SEED$round")); do
             faulty_sync "$db"
         done
+        # one more, killed mid-way for sure, on a device with a few batches waiting
+        bulk "$k" 1600
+        faulty_sync "$k" kill
         if [ $((RANDOM % 2)) -eq 0 ]; then
             # kill -9 the server while a device pushes
             bg_sync "$d"

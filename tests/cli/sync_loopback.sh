@@ -18,6 +18,7 @@ loopback() {
     start_server "$name" || return
     enrol "$k" kiosk --site A && enrol "$e" engineer --engineer eng-1 && enrol "$d" desk || return
     ok
+    story_round0 "$e" && sync_dev "$e" && [ "$rc" -eq 0 ] || bad "$name: round 0"
     story_round1 "$k" "$e" "$d" || return
     sync_quiet "$k" "$e" "$d" && ok || bad "$name: round 1 did not settle"
     story_round2 "$k" "$e" "$d" || return

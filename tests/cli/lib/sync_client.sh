@@ -7,8 +7,9 @@
 #                               $TMP/srv; sets SRV_URL, SRV_PIN, SRV_LISTEN, SRV_DB, SRV_PID
 #   srv_stop [SIGNAL]           signal it (TERM; KILL for a crash) and wait
 #   new_code KIND [ARGS...]     a one-time enrolment code (printed)
-#   own_events DB N             N case.created events as DB's own (ffctl db restore), stamped
-#                               from the wall clock after the device's last seq
+#   own_event DB TYPE ID PAYLOAD  one event of DB's own (ffctl db restore), stamped from the
+#                               wall clock after the device's last seq
+#   own_events DB N             N case.created events, the same way
 SRV_PID=
 
 need_server() {
@@ -59,6 +60,16 @@ new_code() {
     "$FF_SERVER" enrol-code --db "$SRV_DB" --kind "$@"
 }
 
+own_event() {
+    local db=$1 type=$2 id=$3 payload=$4 dev seq
+    dev=$("$FFCTL" db init --db "$db") || return 1
+    seq=$("$FFCTL" db stats --db "$db" | sed -n 's/.*"local_seq":\([0-9]*\).*/\1/p')
+    printf '{"id":"%s:%d","device":"%s","seq":%d,"hlc":"%012x0000","entity":"%s","entity_id":"%s","type":"%s","payload":%s,"author":null,"schema":1}\n' \
+        "$dev" $((seq + 1)) "$dev" $((seq + 1)) "$(date +%s%3N)" "${type%%.*}" "$id" "$type" \
+        "$payload" >"$TMP/own.jsonl"
+    "$FFCTL" db restore --db "$db" "$TMP/own.jsonl" >/dev/null
+}
+
 own_events() {
     local db=$1 n=$2 dev seq ms i
     dev=$("$FFCTL" db init --db "$db") || return 1
@@ -66,7 +77,7 @@ own_events() {
     ms=$(date +%s%3N)
     for ((i = 1; i <= n; i++)); do
         printf '{"id":"%s:%d","device":"%s","seq":%d,"hlc":"%012x%04x","entity":"case","entity_id":"c-%s-%d","type":"case.created","payload":{"touchpoint":"kiosk","request_type":"order"},"author":null,"schema":1}\n' \
-            "$dev" $((seq + i)) "$dev" $((seq + i)) "$ms" "$i" "$dev" $((seq + i))
+            "$dev" $((seq + i)) "$dev" $((seq + i)) $((ms + i / 65536)) $((i % 65536)) "$dev" $((seq + i))
     done >"$TMP/own.jsonl"
     "$FFCTL" db restore --db "$db" "$TMP/own.jsonl" >/dev/null
 }
