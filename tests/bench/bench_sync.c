@@ -129,25 +129,33 @@ static pid_t spawn(char *const argv[], const char *log_path, FILE **out)
     return pid;
 }
 
-/* Runs argv to its end; its first stdout line into line. Returns its exit status or -1. */
+/* Runs argv to its end; its first stdout line into line. Returns its exit status or -1.
+ * Its stdout goes to a temporary file, not a pipe: a daemon it leaves behind (pg_ctl's
+ * postgres) would hold a pipe open for ever. */
 static int run_line(char *const argv[], char *line, size_t cap)
 {
-    FILE *f = NULL;
-    pid_t pid = spawn(argv, NULL, &f);
-    if (pid < 0)
+    FILE *out = tmpfile();
+    if (!out)
         return -1;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fileno(out), 1);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int e = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    int st = -1;
+    if (e)
+        fprintf(stderr, "bench_sync: cannot start %s: %s\n", argv[0], strerror(e));
+    else if (waitpid(pid, &st, 0) < 0)
+        st = -1;
+    rewind(out);
     line[0] = '\0';
-    if (!fgets(line, (int)cap, f))
+    if (!fgets(line, (int)cap, out))
         line[0] = '\0';
     line[strcspn(line, "\n")] = '\0';
-    char sink[256];
-    while (fgets(sink, sizeof sink, f))
-        ;
-    fclose(f);
-    int st;
-    if (waitpid(pid, &st, 0) < 0)
-        return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    fclose(out);
+    return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Peak resident set of a live process (VmHWM), in KiB; 0 if unknown. */
@@ -386,18 +394,34 @@ static bool dev_enrol(struct dev *d, const char *code)
     return ok;
 }
 
-/* The JSON line of this device's event seq (a new customer at `site`). */
+static uint64_t splitmix(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+/* The JSON line of this device's event seq: a new customer at `site`, with a random UUID as
+ * its id and a random phone number, as the devices make them (sequential ids and equal
+ * payloads would compress far better than real events, and flatter bytes per event). */
 static int event_line(const char *dev, int64_t seq, uint64_t hlc, const char *site, char *out,
                       size_t cap)
 {
+    uint64_t h = 1469598103934665603ull;
+    for (const char *c = dev; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    uint64_t r1 = splitmix(h + (uint64_t)seq), r2 = splitmix(r1);
     return snprintf(out, cap,
                     "{\"id\":\"%s:%" PRId64 "\",\"device\":\"%s\",\"seq\":%" PRId64
-                    ",\"hlc\":\"%016" PRIx64
-                    "\",\"entity\":\"customer\",\"entity_id\":\"%s-%" PRId64
+                    ",\"hlc\":\"%016" PRIx64 "\",\"entity\":\"customer\",\"entity_id\":\"%08" PRIx64
+                    "-%04" PRIx64 "-4%03" PRIx64 "-a%03" PRIx64 "-%012" PRIx64
                     "\",\"type\":\"customer.created\",\"payload\":{\"name\":\"Customer %" PRId64
-                    "\",\"phone\":\"+45 %08" PRId64 "\",\"site\":\"%s\"},\"author\":null,"
+                    "\",\"phone\":\"+45 %08" PRIu64 "\",\"site\":\"%s\"},\"author\":null,"
                     "\"schema\":1}",
-                    dev, seq, dev, seq, hlc, dev, seq, seq, seq % 100000000, site);
+                    dev, seq, dev, seq, hlc, r1 >> 32, (r1 >> 16) & 0xFFFF, r1 & 0xFFF,
+                    (r2 >> 52) & 0xFFF, r2 & (uint64_t)0xFFFFFFFFFFFF, seq, (r2 >> 12) % 100000000,
+                    site);
 }
 
 /* Pushes n new events of this device (seq after d->seq), in batches of BATCH. */
@@ -845,6 +869,7 @@ int main(int argc, char **argv)
         return 1;
     chmod(p.dir, 0711); /* the PostgreSQL cluster runs as another user when we are root */
     signal(SIGPIPE, SIG_IGN);
+    setvbuf(stdout, NULL, _IOLBF, 0); /* figures appear as they come, also into a file */
     curl_global_init(CURL_GLOBAL_DEFAULT);
     printf("bench_sync: %" PRId64 " and %" PRId64
            " events, %d devices; files in %s (removed at the end)\n",

@@ -40,14 +40,15 @@ security() {
     # under a correct clock): refused with its reason, the device flagged, the event kept and
     # counted on the device.
     local future=none
-    if command -v faketime >/dev/null; then
+    # Not under ASan: its runtime and libfaketime's preloaded clock deadlock at start.
+    if command -v faketime >/dev/null && [ -z "${ASAN_OPTIONS:-}" ]; then
         "$FFCTL" db dump --events --db "$a2" >/dev/null
-        FF_FUTURE_DB=$a2 faketime -f +30h bash -c '. "$FF_SOURCE_DIR/tests/cli/lib/sync.sh"
+        FF_FUTURE_DB=$a2 timeout 120 faketime -f +30h bash -c '. "$FF_SOURCE_DIR/tests/cli/lib/sync.sh"
             ev "$FF_FUTURE_DB" customer.created sec-future "{\"name\":\"from the future\",\"site\":\"A\"}"
             ev_commit "$FF_FUTURE_DB" && echo "$EV_ID" >"$FF_FUTURE_DB.id"' || bad "$name: a future event"
         future=$(cat "$a2.id")
         rc=0
-        faketime -f +30h "$FFCTL" sync --db "$a2" >"$TMP/sync.out" 2>"$TMP/sync.err" || rc=$?
+        timeout 120 faketime -f +30h "$FFCTL" sync --db "$a2" >"$TMP/sync.out" 2>"$TMP/sync.err" || rc=$?
         [ "$rc" -eq 0 ] && grep -q 'rejected 1$' "$TMP/sync.out" && ok ||
             bad "$name: an event 30 h ahead: exit $rc, $(cat "$TMP/sync.out" "$TMP/sync.err")"
         "$FFCTL" db dump --events --db "$a2" | grep -q "\"id\":\"$future\"" && ok ||
@@ -57,7 +58,7 @@ security() {
         curl -sk "$SRV_URL/metrics" | grep -q '^fieldflow_devices{state="flagged"} 1$' && ok ||
             bad "$name: the device is not flagged: $(curl -sk "$SRV_URL/metrics" | grep flagged)"
     else
-        echo "note: faketime missing: a device clock 30 h ahead not tested"
+        echo "note: faketime missing or ASan: a device clock 30 h ahead not tested"
     fi
 
     sync_quiet "$a" "$a2" "$b" "$d" || bad "$name: did not settle"
