@@ -22,7 +22,7 @@ set -u
 need_server
 
 SEED=${FF_SIM_SEED:-$(($(date +%s%N) % 1000000))}
-STEPS=${FF_SIM_STEPS:-120}
+STEPS=${FF_SIM_STEPS:-$([ -n "${ASAN_OPTIONS:-}" ] && echo 60 || echo 120)} # ASan: 480 s at 120 steps
 NDEV=${FF_SIM_DEVICES:-6}
 echo "sync_sim: seed $SEED, $STEPS steps, $NDEV devices (replay: FF_SIM_SEED=$SEED)"
 
