@@ -1,8 +1,8 @@
 # shellcheck shell=bash disable=SC2034  # sourced: the sync client tests use what it sets
 # sync_client.sh - helpers of the client's tests (tests/cli/sync_client_*.sh), on top of
 # common.sh (or app.sh, which sources it):
-#   need_server                 skip (exit 0) while fieldflow-server is not in this tree;
-#                               once sync/server/main.c exists a missing FF_SERVER fails
+#   need_server                 fail at once unless fieldflow-server is built;
+#                               (a missing one is a failure, never a skip)
 #   srv_start [PORT]            fieldflow-server on 127.0.0.1:PORT (0: a free one), data in
 #                               $TMP/srv; sets SRV_URL, SRV_PIN, SRV_LISTEN, SRV_DB, SRV_PID
 #   srv_stop [SIGNAL]           signal it (TERM; KILL for a crash) and wait
@@ -13,13 +13,9 @@
 SRV_PID=
 
 need_server() {
-    if [ -z "${FF_SERVER:-}" ]; then
-        if [ -f "$SRC/sync/server/main.c" ]; then
-            echo "FAIL: FF_SERVER is not set although sync/server/main.c exists" >&2
-            exit 1
-        fi
-        echo "skipped: fieldflow-server is not in this tree yet"
-        exit 0
+    if [ ! -x "${FF_SERVER:-}" ]; then
+        echo "FAIL: FF_SERVER is not a built fieldflow-server" >&2
+        exit 1
     fi
 }
 
